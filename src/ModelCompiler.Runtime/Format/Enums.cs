@@ -1,0 +1,58 @@
+namespace ModelCompiler.Format;
+
+/// <summary>How a layer's weights are stored and in which domain it computes.</summary>
+public enum Precision
+{
+    /// <summary>TFLite int8 scheme: per-output-channel symmetric int8 weights, int8 activations, int32 bias.</summary>
+    Int8,
+    /// <summary>Left unquantized: float32 weights, bias and activations.</summary>
+    Float32,
+    /// <summary>Post-training dynamic range: per-output-channel int8 weights, float32 activations and bias.</summary>
+    DynamicInt8,
+    /// <summary>Post-training float16: IEEE half weights, float32 activations and bias.</summary>
+    Float16,
+}
+
+/// <summary>The element type of a tensor flowing between layers.</summary>
+public enum ElementKind
+{
+    /// <summary>Asymmetric int8 with a scale and zero point.</summary>
+    Int8,
+    /// <summary>Plain float32.</summary>
+    Float32,
+}
+
+/// <summary>Activation fused into a Conv2D or Dense layer.</summary>
+public enum Activation
+{
+    None,
+    Relu,
+    Relu6,
+}
+
+/// <summary>TensorFlow padding semantics.</summary>
+public enum Padding
+{
+    /// <summary>No padding: output = floor((in - k) / s) + 1.</summary>
+    Valid,
+    /// <summary>output = ceil(in / s); the extra padding row/column goes to the bottom/right.</summary>
+    Same,
+}
+
+/// <summary>Element order of a flattened (H, W, C) tensor.</summary>
+public enum FlattenOrder
+{
+    /// <summary>Index = (h * W + w) * C + c, as Keras/TFLite flatten NHWC tensors.</summary>
+    Hwc,
+    /// <summary>Index = (c * H + h) * W + w, as PyTorch flattens NCHW tensors.</summary>
+    Chw,
+}
+
+/// <summary>Memory layout of the model input as the caller passes it.</summary>
+public enum InputLayout
+{
+    /// <summary>Interleaved pixels, row-major: index = (h * W + w) * C + c (how images are decoded).</summary>
+    Hwc,
+    /// <summary>Planar: index = (c * H + h) * W + w.</summary>
+    Chw,
+}

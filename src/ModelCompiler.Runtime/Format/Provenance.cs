@@ -1,0 +1,4 @@
+namespace ModelCompiler.Format;
+
+/// <summary>One free-form fact about how the model was made (dataset, date, accuracy figures).</summary>
+public readonly record struct ProvenanceEntry(string Key, string Value);

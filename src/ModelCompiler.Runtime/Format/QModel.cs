@@ -1,0 +1,28 @@
+namespace ModelCompiler.Format;
+
+/// <summary>
+/// A quantized sequential image classifier: the in-memory form of a <c>.qmodel</c> file (format version 1).
+/// The network input is int8 (quantized with <see cref="InputQuant"/>) when that is set, float32 otherwise.
+/// </summary>
+public sealed class QModel(
+    string name,
+    TensorShape inputShape,
+    InputLayout inputLayout,
+    Preprocessing preprocessing,
+    QuantParams? inputQuant,
+    IReadOnlyList<string> labels,
+    IReadOnlyList<ProvenanceEntry> provenance,
+    IReadOnlyList<Layer> layers)
+{
+    public const int CurrentFormatVersion = 1;
+
+    /// <summary>A C# identifier; the generated class is named after it.</summary>
+    public string Name { get; } = name;
+    public TensorShape InputShape { get; } = inputShape;
+    public InputLayout InputLayout { get; } = inputLayout;
+    public Preprocessing Preprocessing { get; } = preprocessing;
+    public QuantParams? InputQuant { get; } = inputQuant;
+    public IReadOnlyList<string> Labels { get; } = labels;
+    public IReadOnlyList<ProvenanceEntry> Provenance { get; } = provenance;
+    public IReadOnlyList<Layer> Layers { get; } = layers;
+}

@@ -1,0 +1,57 @@
+namespace ModelCompiler.Format;
+
+/// <summary>
+/// Stable error codes of the <c>.qmodel</c> reader. The numbers never change meaning; new codes are appended.
+/// The generator reports code N as diagnostic <c>QMC{N:0000}</c>; <see cref="QModelFormatException.CodeText"/> is <c>QM{N:000}</c>.
+/// </summary>
+public enum QModelError
+{
+    /// <summary>The first line is not <c>qmodel 1</c> (missing magic, or an unsupported version).</summary>
+    UnsupportedVersion = 1,
+    /// <summary>A line that the grammar does not allow here (unknown key, stray text, bad indentation).</summary>
+    Syntax = 2,
+    /// <summary>A required field is absent.</summary>
+    MissingField = 3,
+    /// <summary>A field appears twice.</summary>
+    DuplicateField = 4,
+    /// <summary>A number that does not parse, or is outside the range its field allows.</summary>
+    InvalidNumber = 5,
+    /// <summary>The model name is not a C# identifier.</summary>
+    InvalidName = 6,
+    /// <summary>A label is empty, repeated, or the label count does not match.</summary>
+    InvalidLabel = 7,
+    /// <summary>A scale that is zero, negative, NaN or infinite.</summary>
+    InvalidScale = 8,
+    /// <summary>A zero point outside [-128, 127].</summary>
+    InvalidZeroPoint = 9,
+    /// <summary>An op name the format does not know.</summary>
+    UnknownOp = 10,
+    /// <summary>A precision name the format does not know, or one the op does not allow.</summary>
+    UnknownPrecision = 11,
+    /// <summary>An enumerated attribute (padding, activation, layout, order) with an unknown value.</summary>
+    InvalidAttribute = 12,
+    /// <summary>A dimension, kernel or stride that is zero, negative, absurdly large, or overflows.</summary>
+    InvalidDimension = 13,
+    /// <summary>A layer's input does not have the shape or element type it needs (the chain is broken).</summary>
+    ShapeMismatch = 14,
+    /// <summary>A data block's element count does not match what the layer's shape requires.</summary>
+    WeightCountMismatch = 15,
+    /// <summary>A data block is not valid base64, is truncated, or has trailing bytes.</summary>
+    InvalidBase64 = 16,
+    /// <summary>An int8 weight equal to -128 (the scheme is symmetric: [-127, 127]).</summary>
+    WeightOutOfRange = 17,
+    /// <summary>An int8 layer whose worst-case int32 accumulator could overflow.</summary>
+    AccumulatorOverflow = 18,
+    /// <summary>The model's output does not match the labels (length), or softmax is not last.</summary>
+    OutputMismatch = 19,
+    /// <summary>Layer names that are empty, not identifiers, or repeated.</summary>
+    InvalidLayerName = 20,
+    /// <summary>The file ends inside a layer or data block.</summary>
+    UnexpectedEnd = 21,
+    /// <summary>A quoted string with a bad escape or no closing quote.</summary>
+    InvalidString = 22,
+    /// <summary>A non-finite float in a data block or attribute that must be finite.</summary>
+    NonFiniteValue = 23,
+    /// <summary>The model has no layers.</summary>
+    EmptyModel = 24,
+}
