@@ -101,6 +101,23 @@ public sealed class BoundaryAndInputTests
         }
     }
 
+    [Theory]
+    [InlineData(1f / 255, 0f)]
+    [InlineData(1f / 127.5f, -1f)]
+    [InlineData(0.017125f, -2.1179f)]
+    public void EveryPixelValueIsPreprocessedAsMultiplyThenAddInFloat32(float scale, float offset)
+    {
+        // A float model whose output is its input: the scores are the preprocessed pixels, for all 256 values.
+        var model = Create(TensorShape.Image(16, 16, 1), InputLayout.Hwc, new Preprocessing(scale, offset), null, 256, new FlattenLayer("flat", FlattenOrder.Hwc));
+        var pixels = Enumerable.Range(0, 256).Select(p => (byte)p).ToArray();
+        var scores = new ReferenceInterpreter(model).Run((ReadOnlySpan<byte>)pixels).Scores;
+        for (int p = 0; p < 256; p++)
+        {
+            float scaled = p * scale;
+            Assert.Equal(BitConverter.SingleToInt32Bits(scaled + offset), BitConverter.SingleToInt32Bits(scores[p]));
+        }
+    }
+
     [Fact]
     public void PlanarAndInterleavedInputsAgree()
     {

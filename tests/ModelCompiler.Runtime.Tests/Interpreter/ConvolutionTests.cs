@@ -30,11 +30,12 @@ public sealed class ConvolutionTests
     [Fact]
     public void SamePaddingBeforeAndAfterAndKernelOrientation()
     {
-        // 3x3 kernel [[1, 0, 0], [0, 0, 0], [0, 0, 2]], same padding: one cell before and after on each axis.
-        // y(r, c) = x(r - 1, c - 1) + 2 x(r + 1, c + 1), outside cells 0.
-        var conv = new Conv2DLayer("conv", 1, 3, 3, 1, 1, Padding.Same, Activation.None, UnitInt8(1, 1, 0, 0, 0, 0, 0, 0, 0, 2), Unit);
+        // 3x3 kernel [[1, 0, 0], [0, 0, 3], [0, 0, 2]] (not symmetric, so a transposed or flipped kernel shows), same
+        // padding: one cell before and after on each axis. y(r, c) = x(r-1, c-1) + 3 x(r, c+1) + 2 x(r+1, c+1),
+        // cells outside the image 0.
+        var conv = new Conv2DLayer("conv", 1, 3, 3, 1, 1, Padding.Same, Activation.None, UnitInt8(1, 1, 0, 0, 0, 0, 3, 0, 0, 2), Unit);
         var model = Create(TensorShape.Image(3, 3, 1), Unit, 9, conv, new FlattenLayer("flat", FlattenOrder.Hwc));
-        Assert.Equal(new sbyte[] { 10, 12, 0, 16, 19, 2, 0, 4, 5 }, new ReferenceInterpreter(model).Run(Hwc(Grid)).Int8Output);
+        Assert.Equal(new sbyte[] { 16, 21, 0, 31, 37, 2, 24, 31, 5 }, new ReferenceInterpreter(model).Run(Hwc(Grid)).Int8Output);
     }
 
     [Fact]
