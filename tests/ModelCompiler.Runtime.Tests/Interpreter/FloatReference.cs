@@ -296,3 +296,13 @@ internal sealed class FlattenStep(FlattenOrder order) : ReferenceStep
         return new ReferenceTensor(TensorShape.Vector(value.Length), value, bound);
     }
 }
+
+/// <summary>Adapts a 1x1 image step to vectors (Dense as a 1x1 convolution).</summary>
+internal sealed class VectorStep(ConvolutionStep inner) : ReferenceStep
+{
+    public override ReferenceTensor Forward(ReferenceTensor x)
+    {
+        var image = inner.Forward(x with { Shape = TensorShape.Image(1, 1, x.Value.Length) });
+        return image with { Shape = TensorShape.Vector(image.Value.Length) };
+    }
+}
