@@ -74,6 +74,11 @@ internal sealed class LineCursor
     {
         int start = lineStarts[index];
         int end = index + 1 < lineStarts.Count ? lineStarts[index + 1] - 1 : text.Length;
+        if (end > start && end == text.Length && text[end - 1] == '\n')
+        {
+            end--;
+        }
+
         if (end > start && text[end - 1] == '\r')
         {
             end--;
