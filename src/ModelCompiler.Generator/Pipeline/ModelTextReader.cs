@@ -6,7 +6,5 @@ namespace ModelCompiler.Generator.Pipeline;
 public static class ModelTextReader
 {
     /// <exception cref="QModelFormatException">The text is not a valid model.</exception>
-    // TEMPORARY until the format branch (QModelReader) is merged: then this becomes `=> QModelReader.Read(text);`.
-    public static QModel Read(string text) =>
-        throw new QModelFormatException(QModelError.Syntax, 1, "this build of the generator has no .qmodel reader yet (" + text.Length + " characters not read)");
+    public static QModel Read(string text) => QModelReader.Read(text);
 }
