@@ -52,28 +52,32 @@ public sealed class ModelGenerator : IIncrementalGenerator
             .Select(static (planned, cancellationToken) => ModelCompilation.Emit(planned, cancellationToken))
             .WithTrackingName(EmitStep);
 
-        context.RegisterSourceOutput(generated, static (output, model) =>
+        // Collected so that two files generating the same class are reported (AddSource would throw: CS8785).
+        context.RegisterSourceOutput(generated.Collect(), static (output, models) =>
         {
-            foreach (var diagnostic in model.Diagnostics)
+            var hintNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var model in models)
             {
-                output.ReportDiagnostic(diagnostic.ToDiagnostic());
-            }
+                foreach (var diagnostic in model.Diagnostics)
+                {
+                    output.ReportDiagnostic(diagnostic.ToDiagnostic());
+                }
 
-            if (model.Source is null || model.Diagnostics.Count > 0)
-            {
-                return;
-            }
+                if (model.Source is null || model.Diagnostics.Count > 0)
+                {
+                    continue;
+                }
 
-            try
-            {
+                if (!hintNames.Add(model.HintName))
+                {
+                    output.ReportDiagnostic(GeneratorDiagnostics.At(
+                        GeneratorDiagnostics.DuplicateModelId, "Duplicate model",
+                        $"another model file already generates '{model.HintName}'; give the models different names or namespaces",
+                        model.Path, null, 0).ToDiagnostic());
+                    continue;
+                }
+
                 output.AddSource(model.HintName, model.Source);
-            }
-            catch (ArgumentException e)
-            {
-                // Two model files generating the same class: say so rather than failing the generator (CS8785).
-                output.ReportDiagnostic(new DiagnosticInfo(
-                    GeneratorDiagnostics.DuplicateModelId, "Duplicate model", $"two model files generate '{model.HintName}' ({e.Message})",
-                    string.Empty, default, default).ToDiagnostic());
             }
         });
     }

@@ -29,7 +29,7 @@ public static class ModelEmitter
         }
 
         w.WriteLine("#nullable enable");
-        w.WriteLine("#pragma warning disable CS1591, CS0618");
+        w.WriteLine("#pragma warning disable CS1591, CS0618, CS8981");
         w.WriteLine();
         WriteApi(w, plan);
         w.WriteLine();

@@ -65,18 +65,18 @@ public static class ModelCompilation
     {
         if (planned.Plan is not { } plan)
         {
-            return new GeneratedModel(System.IO.Path.GetFileName(planned.Path), null, planned.Diagnostics);
+            return new GeneratedModel(planned.Path, System.IO.Path.GetFileName(planned.Path), null, planned.Diagnostics);
         }
 
         string hint = (plan.Namespace.Length > 0 ? plan.Namespace + "." : string.Empty) + plan.ClassName + ".g.cs";
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
-            return new GeneratedModel(hint, ModelEmitter.Emit(plan), planned.Diagnostics);
+            return new GeneratedModel(planned.Path, hint, ModelEmitter.Emit(plan), planned.Diagnostics);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return new GeneratedModel(hint, null, new[] { Internal(e, planned.Path) }.ToEquatableArray());
+            return new GeneratedModel(planned.Path, hint, null, new[] { Internal(e, planned.Path) }.ToEquatableArray());
         }
     }
 
