@@ -18,7 +18,7 @@ public static partial class KernelLibrary
                 for (int kx = 0; kx < kernelWidth; kx++)
                 {
                     int ix = left + kx;
-                    if ((uint)iy < (uint)inputHeight && (uint)ix < (uint)inputWidth)
+                    if (unchecked((uint)iy < (uint)inputHeight && (uint)ix < (uint)inputWidth))
                     {
                         ref sbyte source = ref Unsafe.Add(ref input, (iy * inputWidth + ix) * channels);
                         for (int c = 0; c < channels; c++)

@@ -68,12 +68,12 @@ public static class StepEmitter
                 w.WriteLine("{");
                 w.Indent();
                 w.WriteLine($"int oy = py * {Int(p.StrideHeight)} - {Int(p.PadTop)} + wy;");
-                w.WriteLine($"if ((uint)oy >= {Int(c.OutputHeight)}u) continue;");
+                w.WriteLine($"if (unchecked((uint)oy) >= {Int(c.OutputHeight)}u) continue;");
                 w.WriteLine($"for (int wx = 0; wx < {Int(p.KernelWidth)}; wx++)");
                 w.WriteLine("{");
                 w.Indent();
                 w.WriteLine($"int ox = px * {Int(p.StrideWidth)} - {Int(p.PadLeft)} + wx;");
-                w.WriteLine($"if ((uint)ox >= {Int(c.OutputWidth)}u) continue;");
+                w.WriteLine($"if (unchecked((uint)ox) >= {Int(c.OutputWidth)}u) continue;");
             }
             else
             {
