@@ -7,7 +7,7 @@ namespace ModelCompiler.Runtime.Tests;
 /// docs/qmodel-format.md), asserting the exact error code and line. Line numbers refer to the edited text; the base
 /// text's numbers are in the comment on <see cref="BaseText"/>.
 /// </summary>
-public sealed class MalformedModelTests
+public sealed class MalformedModelTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     /// <summary>
     /// Lines: 1 version, 2 name, 3 input, 4 preprocess, 5 input_quant, 6-9 labels, 10-13 provenance,
@@ -141,7 +141,9 @@ public sealed class MalformedModelTests
         new("more labels than declared", Set(6, "labels 2"), QModelError.InvalidLabel, 9),
         new("zero labels", Set(6, "labels 0"), QModelError.InvalidLabel, 6),
         new("model name not an identifier", Set(2, "name 9Stripes"), QModelError.InvalidName, 2),
-        new("model name with a non-ASCII letter", Set(2, "name Stripés"), QModelError.Syntax, 2),
+        new("model name with a non-ASCII letter", Set(2, "name Stripés"), QModelError.InvalidName, 2),
+        new("layer name with a non-ASCII letter", Set(31, "layer poolé maxpool2d"), QModelError.InvalidLayerName, 31),
+        new("non-ASCII character in an attribute", Set(32, "  pool 2 ２"), QModelError.Syntax, 32),
         new("C# keyword as model name", Set(2, "name class"), QModelError.InvalidName, 2),
         new("-128 weight", Set(24, "    gBQKAAAA9uz2+wAF+wAF+wAF"), QModelError.WeightOutOfRange, 24),
         new("accumulator overflow", Set(28, "    ////fygAAAA="), QModelError.AccumulatorOverflow, 15),
@@ -181,6 +183,7 @@ public sealed class MalformedModelTests
         var c = Cases.Single(x => x.Name == name);
         string text = string.Join("\n", c.Edit(BaseText.Split('\n')));
         var error = Assert.Throws<QModelFormatException>(() => QModelReader.Read(text));
+        output.WriteLine(error.Message);
         Assert.True(
             (c.Code, c.Line) == (error.Code, error.Line),
             $"expected {c.Code} at line {c.Line}, got {error.Message}");

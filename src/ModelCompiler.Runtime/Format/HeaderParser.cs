@@ -44,7 +44,7 @@ internal static class HeaderParser
 
             string[] tokens = line.Content.StartsWith("provenance ", StringComparison.Ordinal)
                 ? line.TokensThenRest(2, "provenance <key> \"<value>\"", out _)
-                : line.Tokens();
+                : line.Content.StartsWith("name ", StringComparison.Ordinal) ? line.NameTokens() : line.Tokens();
             string key = tokens[0];
             if (key == "layer")
             {
