@@ -14,7 +14,7 @@ namespace ModelCompiler.Runtime.Tests;
 public sealed class MutationTests(ITestOutputHelper output)
 {
     /// <summary>CI runs this many; set QMODEL_MUTATIONS / QMODEL_MUTATION_SEED to fuzz longer or elsewhere locally.</summary>
-    private static readonly int Mutations = int.TryParse(Environment.GetEnvironmentVariable("QMODEL_MUTATIONS"), out int n) ? n : 20000;
+    private static readonly int Mutations = int.TryParse(Environment.GetEnvironmentVariable("QMODEL_MUTATIONS"), out int n) ? n : 50000;
 
     private static readonly ulong Seed = ulong.TryParse(Environment.GetEnvironmentVariable("QMODEL_MUTATION_SEED"), out ulong s) ? s : 2026;
 

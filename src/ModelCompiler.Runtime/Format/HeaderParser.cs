@@ -104,7 +104,7 @@ internal static class HeaderParser
     {
         if (!cursor.TryPeekSignificant(out var line))
         {
-            throw new QModelFormatException(QModelError.UnsupportedVersion, cursor.LastLineNumber, "the file is empty; a .qmodel starts with 'qmodel 1'");
+            throw new QModelFormatException(QModelError.UnsupportedVersion, cursor.LastLineNumber, "no 'qmodel 1' line: the file is empty or holds only comments");
         }
 
         cursor.Advance();
