@@ -48,6 +48,7 @@ public sealed class MutationTests(ITestOutputHelper output)
         var codes = new SortedDictionary<QModelError, int>();
         int accepted = 0;
         long worstTicks = 0;
+        int slowest = -1;
         var total = Stopwatch.StartNew();
         for (int i = 0; i < Mutations; i++)
         {
@@ -72,12 +73,17 @@ public sealed class MutationTests(ITestOutputHelper output)
                 Assert.Fail($"mutation {i} escaped with {e.GetType().Name}: {e.Message}\n--- text ---\n{mutated}");
             }
 
-            worstTicks = Math.Max(worstTicks, Stopwatch.GetTimestamp() - started);
+            long ticks = Stopwatch.GetTimestamp() - started;
+            if (ticks > worstTicks)
+            {
+                (worstTicks, slowest) = (ticks, i);
+            }
+
             long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
             Assert.True(allocated < (200L * mutated.Length) + (1 << 20), $"mutation {i} allocated {allocated} bytes for {mutated.Length} characters");
         }
 
-        output.WriteLine($"{Mutations} mutations (seed {Seed}) in {total.Elapsed.TotalSeconds:F1} s (slowest parse {worstTicks * 1000.0 / Stopwatch.Frequency:F1} ms); accepted {accepted}");
+        output.WriteLine($"{Mutations} mutations (seed {Seed}) in {total.Elapsed.TotalSeconds:F1} s (slowest parse: mutation {slowest}, {worstTicks * 1000.0 / Stopwatch.Frequency:F1} ms); accepted {accepted}");
         foreach (var (code, count) in codes)
         {
             output.WriteLine($"  {code}: {count}");
