@@ -136,4 +136,67 @@ public static partial class KernelLibrary
             }
         }
         """;
+
+    public const string Widening = """
+        /// <summary>HalfConversion.ToSingle: float16 bits to float32, exactly.</summary>
+        private static float HalfToSingle(ushort half)
+        {
+            uint sign = (uint)(half & 0x8000) << 16;
+            int exponent = (half >> 10) & 0x1F;
+            uint mantissa = (uint)(half & 0x3FF);
+            uint bits;
+            if (exponent == 0x1F)
+            {
+                bits = sign | 0x7F800000u | (mantissa << 13);
+            }
+            else if (exponent != 0)
+            {
+                bits = sign | ((uint)(exponent + 112) << 23) | (mantissa << 13);
+            }
+            else if (mantissa == 0)
+            {
+                bits = sign;
+            }
+            else
+            {
+                int e = 113;
+                while ((mantissa & 0x400) == 0)
+                {
+                    mantissa <<= 1;
+                    e--;
+                }
+
+                bits = sign | ((uint)e << 23) | ((mantissa & 0x3FF) << 13);
+            }
+
+            return BitConverter.Int32BitsToSingle(unchecked((int)bits));
+        }
+
+        private static float[] WidenHalf(ReadOnlySpan<ulong> data, int count)
+        {
+            ReadOnlySpan<ushort> bits = MemoryMarshal.Cast<ulong, ushort>(data);
+            var values = new float[count];
+            for (int i = 0; i < count; i++)
+            {
+                values[i] = HalfToSingle(bits[i]);
+            }
+
+            return values;
+        }
+
+        /// <summary>Slot i of a [block][perOutput][16] layout belongs to output channel (i / (16 * perOutput)) * 16 + i % 16.</summary>
+        private static float[] WidenInt8(ReadOnlySpan<ulong> data, ReadOnlySpan<ulong> scaleData, int count, int perOutput)
+        {
+            ReadOnlySpan<sbyte> q = MemoryMarshal.Cast<ulong, sbyte>(data);
+            ReadOnlySpan<float> scales = MemoryMarshal.Cast<ulong, float>(scaleData);
+            var values = new float[count];
+            for (int i = 0; i < count; i++)
+            {
+                float value = q[i];
+                values[i] = value * scales[(i / (16 * perOutput)) * 16 + i % 16];
+            }
+
+            return values;
+        }
+        """;
 }

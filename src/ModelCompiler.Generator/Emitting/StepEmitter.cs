@@ -121,7 +121,7 @@ public static class StepEmitter
         var c = s.Conv;
         Buffers(w, s);
         w.WriteLine("Span<float> lanes = stackalloc float[16];");
-        w.WriteLine($"FloatConv(ref input, ref Unsafe.As<ulong, float>(ref MemoryMarshal.GetReference({s.MethodName}_Weights)), "
+        w.WriteLine($"FloatConv(ref input, {FloatWeightsReference(s.MethodName, s.Weights)}, "
             + $"ref Unsafe.As<ulong, float>(ref MemoryMarshal.GetReference({s.MethodName}_Bias)), ref output, lanes, "
             + $"{Int(c.InputHeight)}, {Int(c.InputWidth)}, {Int(c.Channels)}, {Int(c.OutputHeight)}, {Int(c.OutputWidth)}, {Int(c.KernelHeight)}, {Int(c.KernelWidth)}, "
             + $"{Int(c.StrideHeight)}, {Int(c.StrideWidth)}, {Int(c.PadTop)}, {Int(c.PadLeft)}, {Int(s.OutputChannels)}, {Int((int)s.Activation)}, vectorBits);");
@@ -131,8 +131,48 @@ public static class StepEmitter
     {
         Buffers(w, s);
         w.WriteLine("Span<float> lanes = stackalloc float[16];");
-        w.WriteLine($"FloatDense(ref input, ref Unsafe.As<ulong, float>(ref MemoryMarshal.GetReference({s.MethodName}_Weights)), "
+        w.WriteLine($"FloatDense(ref input, {FloatWeightsReference(s.MethodName, s.Weights)}, "
             + $"ref Unsafe.As<ulong, float>(ref MemoryMarshal.GetReference({s.MethodName}_Bias)), ref output, lanes, {Int(s.Inputs)}, {Int(s.Units)}, {Int((int)s.Activation)}, vectorBits);");
+    }
+
+    /// <summary>float32 weights are used in place; float16 and int8 ones through their widened copy.</summary>
+    private static string FloatWeightsReference(string method, StoredWeights weights) => weights.Precision == Format.Precision.Float32
+        ? $"ref Unsafe.As<ulong, float>(ref MemoryMarshal.GetReference({method}_Weights))"
+        : $"ref MemoryMarshal.GetArrayDataReference({method}_Widened.Weights)";
+
+    private static void WriteStoredWeights(SourceWriter w, string method, StoredWeights weights, string order)
+    {
+        switch (weights.Precision)
+        {
+            case Format.Precision.Float32:
+                WriteUInt64Data(w, method + "_Weights", weights.Bytes.AsArray(), $"{weights.Count} float32 weights (bits) packed {order}.");
+                w.WriteLine();
+                return;
+            case Format.Precision.Float16:
+                WriteUInt64Data(w, method + "_Weights", weights.Bytes.AsArray(), $"{weights.Count} float16 weights (bits) packed {order}.");
+                w.WriteLine();
+                w.WriteLine("/// <summary>The float16 weights widened exactly to float32, once, when first used (the embedded data stays 2 bytes a weight).</summary>");
+                using (w.OpenBlock($"private static class {method}_Widened"))
+                {
+                    w.WriteLine($"internal static readonly float[] Weights = WidenHalf({method}_Weights, {Int(weights.Count)});");
+                }
+
+                w.WriteLine();
+                return;
+            default:
+                WriteUInt64Data(w, method + "_Weights", weights.Bytes.AsArray(), $"{weights.Count} int8 weights packed {order}.");
+                w.WriteLine();
+                WriteUInt64Data(w, method + "_Scales", FloatBytes(weights.ChannelScales), "float32 weight scale (bits) per output channel, padded with 0.");
+                w.WriteLine();
+                w.WriteLine("/// <summary>The dynamic-range weights widened to (float)q * scale[c] (one float32 multiply, as the reference), once, when first used.</summary>");
+                using (w.OpenBlock($"private static class {method}_Widened"))
+                {
+                    w.WriteLine($"internal static readonly float[] Weights = WidenInt8({method}_Weights, {method}_Scales, {Int(weights.Count)}, {Int(weights.PerOutput)});");
+                }
+
+                w.WriteLine();
+                return;
+        }
     }
 
     private static void WritePool(SourceWriter w, PoolStep s)
@@ -211,14 +251,12 @@ public static class StepEmitter
                 w.WriteLine();
                 break;
             case FloatConvStep s:
-                WriteUInt64Data(w, s.MethodName + "_Weights", FloatBytes(s.Weights), $"{s.Weights.Count} float32 weights (bits) packed [Cout/16][Kh][Kw][Cin][16].");
-                w.WriteLine();
+                WriteStoredWeights(w, s.MethodName, s.Weights, "[Cout/16][Kh][Kw][Cin][16]");
                 WriteUInt64Data(w, s.MethodName + "_Bias", FloatBytes(s.Bias), "float32 bias (bits), padded to a multiple of 16.");
                 w.WriteLine();
                 break;
             case FloatDenseStep s:
-                WriteUInt64Data(w, s.MethodName + "_Weights", FloatBytes(s.Weights), $"{s.Weights.Count} float32 weights (bits) packed [units/16][inputs][16], inputs in arena (hwc) order.");
-                w.WriteLine();
+                WriteStoredWeights(w, s.MethodName, s.Weights, "[units/16][inputs][16], inputs in arena (hwc) order");
                 WriteUInt64Data(w, s.MethodName + "_Bias", FloatBytes(s.Bias), "float32 bias (bits), padded to a multiple of 16.");
                 w.WriteLine();
                 break;
