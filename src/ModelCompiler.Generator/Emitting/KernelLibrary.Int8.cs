@@ -5,11 +5,10 @@ public static partial class KernelLibrary
 {
     public const string Int8Conv = """
         /// <summary>
-        /// Copies the receptive field of one output pixel into <paramref name="patch"/> as int16, in the order
-        /// (ky, kx, ci); cells in the padding hold the input zero point, the tail up to the padded length holds 0.
+        /// The general receptive-field copy for windows that touch the padding: order (ky, kx, ci), padded cells hold
+        /// the input zero point (so, with the zero point folded into the bias, they add exactly nothing).
         /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void GatherPatch(ref sbyte input, ref short patch, int top, int left, int inputHeight, int inputWidth, int channels, int kernelHeight, int kernelWidth, int zeroPoint, int length, int paddedLength)
+        private static void GatherPatch(ref sbyte input, ref short patch, int top, int left, int inputHeight, int inputWidth, int channels, int kernelHeight, int kernelWidth, int zeroPoint)
         {
             int p = 0;
             for (int ky = 0; ky < kernelHeight; ky++)
@@ -37,10 +36,26 @@ public static partial class KernelLibrary
                     p += channels;
                 }
             }
+        }
 
-            for (; p < paddedLength; p++)
+        /// <summary>count int8 values widened to int16 (sign-extended; exact on every path).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void WidenRun(ref sbyte source, ref short target, int count, int vectorBits)
+        {
+            int i = 0;
+            if (vectorBits >= 128 && Vector128.IsHardwareAccelerated)
             {
-                Unsafe.Add(ref patch, p) = 0;
+                for (; i + 16 <= count; i += 16)
+                {
+                    var (lower, upper) = Vector128.Widen(Vector128.LoadUnsafe(ref source, (nuint)i));
+                    lower.StoreUnsafe(ref target, (nuint)i);
+                    upper.StoreUnsafe(ref target, (nuint)(i + 8));
+                }
+            }
+
+            for (; i < count; i++)
+            {
+                Unsafe.Add(ref target, i) = Unsafe.Add(ref source, i);
             }
         }
 

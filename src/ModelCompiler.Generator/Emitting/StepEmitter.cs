@@ -56,6 +56,11 @@ public static class StepEmitter
         w.WriteLine($"ref int bias = ref MemoryMarshal.GetReference({s.MethodName}_Bias);");
         w.WriteLine($"ref int multipliers = ref MemoryMarshal.GetReference({s.MethodName}_Multipliers);");
         w.WriteLine($"ref int shifts = ref MemoryMarshal.GetReference({s.MethodName}_Shifts);");
+        if (s.PaddedPatchLength > s.PatchLength)
+        {
+            w.WriteLine($"for (int k = {Int(s.PatchLength)}; k < {Int(s.PaddedPatchLength)}; k++) Unsafe.Add(ref patch, k) = 0; // the patch tail meets zero weights");
+        }
+
         using (w.OpenBlock($"for (int py = 0; py < {Int(p.OutputHeight)}; py++)"))
         using (w.OpenBlock($"for (int px = 0; px < {Int(p.OutputWidth)}; px++)"))
         {
@@ -80,8 +85,7 @@ public static class StepEmitter
                 w.WriteLine("int oy = py, ox = px;");
             }
 
-            w.WriteLine($"GatherPatch(ref input, ref patch, oy * {Int(c.StrideHeight)} - {Int(c.PadTop)}, ox * {Int(c.StrideWidth)} - {Int(c.PadLeft)}, "
-                + $"{Int(c.InputHeight)}, {Int(c.InputWidth)}, {Int(c.Channels)}, {Int(c.KernelHeight)}, {Int(c.KernelWidth)}, {Int(s.InputZeroPoint)}, {Int(s.PatchLength)}, {Int(s.PaddedPatchLength)});");
+            WriteGather(w, s);
             w.WriteLine($"ConvDot(ref patch, ref weights, ref bias, ref acc, {Int(s.PaddedPatchLength)}, {Int(blocks)}, vectorBits);");
             if (fused)
             {
@@ -97,6 +101,45 @@ public static class StepEmitter
             {
                 w.WriteLine($"Unsafe.Add(ref o, c) = Requantize(Unsafe.Add(ref {target}, c), Unsafe.Add(ref multipliers, c), Unsafe.Add(ref shifts, c), {Int(s.OutputZeroPoint)}, {Int(s.Min)}, {Int(s.Max)});");
             }
+        }
+    }
+
+    /// <summary>
+    /// The receptive field into the patch. For a fixed ky the kx and ci cells are one contiguous NHWC run of Kw*Cin
+    /// values, so a window inside the input is Kh widening copies at literal offsets (unrolled); windows that touch
+    /// the padding (never, with valid padding) take the general cell-by-cell gather that fills in the zero point.
+    /// </summary>
+    private static void WriteGather(SourceWriter w, Int8ConvStep s)
+    {
+        var c = s.Conv;
+        int run = c.KernelWidth * c.Channels;
+        w.WriteLine($"int top = oy * {Int(c.StrideHeight)} - {Int(c.PadTop)}, left = ox * {Int(c.StrideWidth)} - {Int(c.PadLeft)};");
+        bool alwaysInside = c.PadTop == 0 && c.PadLeft == 0
+            && (c.OutputHeight - 1) * c.StrideHeight + c.KernelHeight <= c.InputHeight
+            && (c.OutputWidth - 1) * c.StrideWidth + c.KernelWidth <= c.InputWidth;
+        if (!alwaysInside)
+        {
+            w.WriteLine($"if (top >= 0 && left >= 0 && top <= {Int(c.InputHeight - c.KernelHeight)} && left <= {Int(c.InputWidth - c.KernelWidth)})");
+            w.WriteLine("{");
+            w.Indent();
+        }
+
+        w.WriteLine($"ref sbyte window = ref Unsafe.Add(ref input, (top * {Int(c.InputWidth)} + left) * {Int(c.Channels)});");
+        for (int ky = 0; ky < c.KernelHeight; ky++)
+        {
+            w.WriteLine($"WidenRun(ref Unsafe.Add(ref window, {Int(ky * c.InputWidth * c.Channels)}), ref Unsafe.Add(ref patch, {Int(ky * run)}), {Int(run)}, vectorBits);");
+        }
+
+        if (!alwaysInside)
+        {
+            w.Unindent();
+            w.WriteLine("}");
+            w.WriteLine("else");
+            w.WriteLine("{");
+            w.Indent();
+            w.WriteLine($"GatherPatch(ref input, ref patch, top, left, {Int(c.InputHeight)}, {Int(c.InputWidth)}, {Int(c.Channels)}, {Int(c.KernelHeight)}, {Int(c.KernelWidth)}, {Int(s.InputZeroPoint)});");
+            w.Unindent();
+            w.WriteLine("}");
         }
     }
 
