@@ -1,5 +1,6 @@
+extern alias runtime;
+
 using ModelCompiler.Format;
-using ModelCompiler.Interpreter;
 
 namespace ModelCompiler.Generator.Tests;
 
@@ -14,7 +15,7 @@ public static class BitExactness
     /// </summary>
     public static void Check(QModel model, CompiledModel compiled, int count, int seed)
     {
-        var interpreter = new ReferenceInterpreter(model);
+        var interpreter = Interpreter(model);
         var random = new Random(seed);
         int length = model.InputShape.Length;
         int classes = model.Labels.Count;
@@ -69,6 +70,10 @@ public static class BitExactness
         // A model whose output never changes would make the comparison meaningless.
         Assert.True(distinctOutputs.Count > 1, $"model {model.Name}: the output is the same for every input");
     }
+
+    /// <summary>The Runtime's reference interpreter on the model as the Runtime reads it back from the text format.</summary>
+    public static runtime::ModelCompiler.Interpreter.ReferenceInterpreter Interpreter(QModel model) =>
+        new(runtime::ModelCompiler.Format.QModelReader.Read(QModelWriter.Write(model)));
 
     public static float[] RandomInput(Random random, int length, bool allowSpecial)
     {

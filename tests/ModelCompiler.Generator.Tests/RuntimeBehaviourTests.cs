@@ -1,5 +1,4 @@
 using ModelCompiler.Format;
-using ModelCompiler.Interpreter;
 
 namespace ModelCompiler.Generator.Tests;
 
@@ -97,7 +96,7 @@ public sealed class RuntimeBehaviourTests
         using var compiled = CompiledModel.FromSource(source, plan);
 
         Assert.Equal(labels, compiled.Labels());
-        var interpreter = new ReferenceInterpreter(model);
+        var interpreter = BitExactness.Interpreter(model);
         var random = new Random(4);
         for (int i = 0; i < 50; i++)
         {
