@@ -32,9 +32,15 @@ public sealed class GeneratedModelTests
     [Fact]
     public void NamespaceMetadataPlacesTheSecondModel()
     {
-        var pixels = new byte[Copies.FashionCnnCopy.InputLength];
-        new Random(2).NextBytes(pixels);
-        Assert.Equal(FashionCnn.Predict(pixels), Copies.FashionCnnCopy.Predict(pixels));
-        Assert.Equal(typeof(FashionCnn).Namespace + ".Copies", typeof(Copies.FashionCnnCopy).Namespace);
+        Assert.Equal("Consumer.Tests.Small", typeof(Small.TinyStripes).Namespace);
+        var interpreter = new ReferenceInterpreter(QModelReader.Read(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Models", "tiny-stripes.qmodel"))));
+        Assert.Equal(["dark", "light", "striped \"zebra\""], Small.TinyStripes.Labels);
+        var random = new Random(2);
+        var pixels = new byte[Small.TinyStripes.InputLength];
+        for (int i = 0; i < 100; i++)
+        {
+            random.NextBytes(pixels);
+            Assert.Equal(interpreter.Run(pixels).Label, Small.TinyStripes.PredictLabel(pixels));
+        }
     }
 }
