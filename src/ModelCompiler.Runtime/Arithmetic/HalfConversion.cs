@@ -47,7 +47,8 @@ public static class HalfConversion
         uint mantissa = bits & 0x7FFFFF;
         if (exponent == 0xFF)
         {
-            return (ushort)(sign | 0x7C00 | (mantissa != 0 ? 0x200u : 0u));
+            // NaN keeps the top payload bits and becomes quiet, as System.Half does.
+            return (ushort)(sign | 0x7C00 | (mantissa != 0 ? 0x200u | (mantissa >> 13) : 0u));
         }
 
         int e = exponent - 112;

@@ -37,8 +37,9 @@ public static class Quantizer
 
     /// <summary>
     /// Integer average of raw int8 values: <c>sum / count</c> rounded half away from zero (TFLite's rule for
-    /// int8 average pooling). <paramref name="count"/> must be positive.
+    /// int8 average pooling). <paramref name="count"/> must be positive. The sum is 64-bit because a valid model's
+    /// global pool can cover up to 2^26 cells, whose int8 sum (up to 2^33 in magnitude) does not fit an int32.
     /// </summary>
-    public static int RoundedAverage(int sum, int count) =>
-        sum >= 0 ? (sum + count / 2) / count : (sum - count / 2) / count;
+    public static int RoundedAverage(long sum, int count) =>
+        (int)(sum >= 0 ? (sum + count / 2) / count : (sum - count / 2) / count);
 }

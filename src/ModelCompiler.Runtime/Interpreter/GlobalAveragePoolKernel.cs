@@ -1,0 +1,54 @@
+using ModelCompiler.Arithmetic;
+using ModelCompiler.Format;
+
+namespace ModelCompiler.Interpreter;
+
+/// <summary>
+/// Mean over height and width per channel, visiting cells h, then w. Int8: RoundedAverage of the raw sum (64-bit,
+/// since up to 2^26 cells are allowed). Float: float32 sum from +0, then one float32 division by H*W.
+/// </summary>
+internal sealed class GlobalAveragePoolKernel(TensorInfo input, TensorInfo output) : LayerKernel
+{
+    public override TensorValue Run(TensorValue x)
+    {
+        int height = input.Shape.Height, width = input.Shape.Width, channels = input.Shape.Channels;
+        int count = height * width;
+        if (x.Int8 is { } q)
+        {
+            var y = new sbyte[channels];
+            for (int c = 0; c < channels; c++)
+            {
+                long sum = 0;
+                for (int h = 0; h < height; h++)
+                {
+                    for (int w = 0; w < width; w++)
+                    {
+                        sum += q[((h * width) + w) * channels + c];
+                    }
+                }
+
+                y[c] = (sbyte)Quantizer.RoundedAverage(sum, count);
+            }
+
+            return TensorValue.OfInt8(output.Shape, y);
+        }
+
+        var f = x.FloatValues;
+        var yf = new float[channels];
+        for (int c = 0; c < channels; c++)
+        {
+            float sum = 0f;
+            for (int h = 0; h < height; h++)
+            {
+                for (int w = 0; w < width; w++)
+                {
+                    sum = sum + f[((h * width) + w) * channels + c];
+                }
+            }
+
+            yf[c] = sum / count;
+        }
+
+        return TensorValue.OfFloat(output.Shape, yf);
+    }
+}

@@ -1,0 +1,158 @@
+using System.Numerics.Tensors;
+using ModelCompiler.Arithmetic;
+using ModelCompiler.Format;
+
+namespace ModelCompiler.Interpreter;
+
+/// <summary>
+/// Runs any valid <see cref="QModel"/> with plain loops that follow the project's arithmetic exactly
+/// (docs/arithmetic.md): the oracle generated code must match bit for bit, and a run-time loader for models
+/// that are not compiled in. Thread-safe: all model-derived state is prepared in the constructor and never mutated.
+/// </summary>
+public sealed class ReferenceInterpreter
+{
+    private readonly TensorInfo[] tensors;
+    private readonly LayerKernel[] kernels;
+
+    /// <summary>Validates the model (TensorChain.Infer) and prepares every layer's kernel.</summary>
+    /// <exception cref="QModelFormatException">The model's layers do not chain or its constants are invalid.</exception>
+    public ReferenceInterpreter(QModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        Model = model;
+        tensors = TensorChain.Infer(model);
+
+        // Softmax is only ever last; the result applies it to the scores, so it needs no kernel.
+        int computed = model.Layers.Count;
+        if (model.Layers[computed - 1] is SoftmaxLayer)
+        {
+            computed--;
+        }
+
+        kernels = new LayerKernel[computed];
+        for (int i = 0; i < computed; i++)
+        {
+            kernels[i] = LayerKernel.Create(model.Layers[i], tensors[i], tensors[i + 1]);
+        }
+
+        OutputTensor = tensors[computed];
+    }
+
+    public QModel Model { get; }
+
+    /// <summary>The network input, then each layer's output, as TensorChain inferred them.</summary>
+    public IReadOnlyList<TensorInfo> Tensors => tensors;
+
+    /// <summary>The pre-softmax output tensor: what <see cref="InferenceResult.Int8Output"/> or Scores hold.</summary>
+    public TensorInfo OutputTensor { get; }
+
+    /// <summary>Number of input values (H * W * C) <see cref="Run(ReadOnlySpan{float})"/> expects.</summary>
+    public int InputLength => Model.InputShape.Length;
+
+    /// <summary>Runs the model on float input given in <see cref="QModel.InputLayout"/> order.</summary>
+    /// <exception cref="ArgumentException">The input does not have <see cref="InputLength"/> values.</exception>
+    public InferenceResult Run(ReadOnlySpan<float> input)
+    {
+        CheckLength(input.Length, nameof(input));
+        var hwc = ToHwc(input);
+        var tensor = Model.InputQuant is { } inputQuant
+            ? TensorValue.OfInt8(Model.InputShape, QuantizeKernel.Quantize(hwc, inputQuant))
+            : TensorValue.OfFloat(Model.InputShape, hwc);
+        foreach (var kernel in kernels)
+        {
+            tensor = kernel.Run(tensor);
+        }
+
+        return ToResult(tensor);
+    }
+
+    /// <summary>
+    /// Runs the model on raw 8-bit pixels in <see cref="QModel.InputLayout"/> order, preprocessed as
+    /// <c>pixel * Scale + Offset</c> in float32 (so it equals <see cref="Run(ReadOnlySpan{float})"/> on those floats).
+    /// </summary>
+    /// <exception cref="ArgumentException">The input does not have <see cref="InputLength"/> values.</exception>
+    public InferenceResult Run(ReadOnlySpan<byte> pixels)
+    {
+        CheckLength(pixels.Length, nameof(pixels));
+        var preprocessing = Model.Preprocessing;
+        var x = new float[pixels.Length];
+        for (int i = 0; i < x.Length; i++)
+        {
+            float scaled = pixels[i] * preprocessing.Scale;
+            x[i] = scaled + preprocessing.Offset;
+        }
+
+        return Run(x);
+    }
+
+    private void CheckLength(int length, string parameter)
+    {
+        if (length != InputLength)
+        {
+            var shape = Model.InputShape;
+            throw new ArgumentException(
+                $"model '{Model.Name}' expects {InputLength} input values ({shape.Height}x{shape.Width}x{shape.Channels} in " +
+                $"{Model.InputLayout.ToString().ToLowerInvariant()} order) but received {length}",
+                parameter);
+        }
+    }
+
+    private float[] ToHwc(ReadOnlySpan<float> input)
+    {
+        if (Model.InputLayout == InputLayout.Hwc)
+        {
+            return input.ToArray();
+        }
+
+        int height = Model.InputShape.Height, width = Model.InputShape.Width, channels = Model.InputShape.Channels;
+        var hwc = new float[input.Length];
+        for (int c = 0; c < channels; c++)
+        {
+            for (int h = 0; h < height; h++)
+            {
+                for (int w = 0; w < width; w++)
+                {
+                    hwc[((h * width) + w) * channels + c] = input[((c * height) + h) * width + w];
+                }
+            }
+        }
+
+        return hwc;
+    }
+
+    private InferenceResult ToResult(TensorValue output)
+    {
+        sbyte[]? int8 = output.Int8;
+        float[] scores;
+        int argMax = 0;
+        if (int8 is not null)
+        {
+            var quant = OutputTensor.Quant!.Value;
+            scores = new float[int8.Length];
+            for (int i = 0; i < int8.Length; i++)
+            {
+                scores[i] = Quantizer.Dequantize(int8[i], quant);
+                if (int8[i] > int8[argMax])
+                {
+                    argMax = i;
+                }
+            }
+        }
+        else
+        {
+            scores = output.FloatValues;
+            for (int i = 1; i < scores.Length; i++)
+            {
+                // Strictly greater: the first maximum wins, and NaN never replaces a value.
+                if (scores[i] > scores[argMax])
+                {
+                    argMax = i;
+                }
+            }
+        }
+
+        var probabilities = new float[scores.Length];
+        TensorPrimitives.SoftMax(scores, probabilities);
+        return new InferenceResult(argMax, Model.Labels[argMax], int8, scores, probabilities);
+    }
+}
