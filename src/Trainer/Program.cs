@@ -1,10 +1,15 @@
+using ModelCompiler.Trainer.Native;
+using TorchSharp;
+
 namespace ModelCompiler.Trainer;
 
 internal static class Program
 {
     private static int Main()
     {
-        Console.Error.WriteLine("modelc-train: training is not implemented yet (see issue 3).");
-        return 2;
+        TorchRuntime.EnsureLoaded();
+        using var t = torch.ones(3) * 2;
+        Console.WriteLine(t.sum().item<float>());
+        return 0;
     }
 }
