@@ -1,15 +1,9 @@
-using ModelCompiler.Trainer.Native;
-using TorchSharp;
+using ModelCompiler.Trainer.Cli;
+using Spectre.Console;
 
 namespace ModelCompiler.Trainer;
 
 internal static class Program
 {
-    private static int Main()
-    {
-        TorchRuntime.EnsureLoaded();
-        using var t = torch.ones(3) * 2;
-        Console.WriteLine(t.sum().item<float>());
-        return 0;
-    }
+    private static int Main(string[] args) => TrainerCli.Run(args, AnsiConsole.Console);
 }
