@@ -41,9 +41,21 @@ public sealed class SequentialNetwork : nn.Module<Tensor, Tensor>
             }
 
             computeIndex[i] = k++;
-            compute.Add(layer.Kind == LayerKind.Conv2D
-                ? nn.Conv2d(shapes[i].Channels, layer.Filters, layer.Kernel, layer.EffectiveStride)
-                : nn.Linear(shapes[i].Length, layer.Units));
+            nn.Module<Tensor, Tensor> module;
+            if (layer.Kind == LayerKind.Conv2D)
+            {
+                var conv = nn.Conv2d(shapes[i].Channels, layer.Filters, layer.Kernel, layer.EffectiveStride);
+                InitializeLikeKeras(conv.weight!, conv.bias!);
+                module = conv;
+            }
+            else
+            {
+                var dense = nn.Linear(shapes[i].Length, layer.Units);
+                InitializeLikeKeras(dense.weight!, dense.bias!);
+                module = dense;
+            }
+
+            compute.Add(module);
             outputs.Add(new ActivationObserver(layer.Name + "_out"));
             boundaries.Add(new ActivationObserver(layer.Name + "_in"));
         }
@@ -205,6 +217,17 @@ public sealed class SequentialNetwork : nn.Module<Tensor, Tensor>
         }
 
         return y;
+    }
+
+    /// <summary>
+    /// Keras' defaults (glorot_uniform kernels, zero biases), as the seed's model is a Keras model; PyTorch's
+    /// default (kaiming_uniform with a = sqrt(5)) trains this CNN about a point slower in the first epochs.
+    /// </summary>
+    private static void InitializeLikeKeras(Tensor weight, Tensor bias)
+    {
+        using var _ = no_grad();
+        nn.init.xavier_uniform_(weight);
+        nn.init.zeros_(bias);
     }
 
     private static Tensor Requantize(Tensor x, QuantParams? current) =>

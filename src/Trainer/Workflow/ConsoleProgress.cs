@@ -36,6 +36,10 @@ public sealed class ConsoleProgress(ProgressContext context, IAnsiConsole consol
         {
             task.Description = $"{label} loss {F(record.Loss)} acc {P(record.TrainAccuracy)} val {P(record.ValidationAccuracy)} ({record.Seconds:F0} s)";
             task.StopTask();
+            if (!console.Profile.Capabilities.Interactive)
+            {
+                console.MarkupLine(Markup.Escape(task.Description));
+            }
         }
     }
 

@@ -98,22 +98,21 @@ public static class ExportComparison
 
     public static void Print(ExportReport report, string output, IAnsiConsole console)
     {
-        var table = new Table().Title($"[bold]{Markup.Escape(Path.GetFileName(output))}[/] ({Markup.Escape(report.Mode)}, {report.TestImages} test images)");
-        table.AddColumn("float acc");
-        table.AddColumn("fake-quant acc");
-        table.AddColumn("int8 acc (file)");
-        table.AddColumn("argmax agreement");
-        table.AddColumn("float bytes");
-        table.AddColumn(".qmodel bytes");
-        table.AddColumn("weight bytes");
-        table.AddRow(
-            Percent(report.FloatAccuracy), Percent(report.QatAccuracy), Percent(report.Int8Accuracy), Percent(report.ArgmaxAgreement),
-            report.FloatBytes.ToString("N0", CultureInfo.InvariantCulture), report.QModelBytes.ToString("N0", CultureInfo.InvariantCulture),
-            report.WeightBytes.ToString("N0", CultureInfo.InvariantCulture));
+        var table = new Table().Title($"[bold]{Markup.Escape(Path.GetFileName(output))}[/] ({Markup.Escape(report.Mode)}, {report.TestImages} test images)")
+            .AddColumns("measure", "value");
+        table.AddRow("float accuracy", Percent(report.FloatAccuracy));
+        table.AddRow("fake-quant accuracy", Percent(report.QatAccuracy));
+        table.AddRow("int8 accuracy of the file (reference interpreter)", Percent(report.Int8Accuracy));
+        table.AddRow("argmax agreement fake-quant vs file", Percent(report.ArgmaxAgreement));
+        table.AddRow("float32 weight bytes", Bytes(report.FloatBytes));
+        table.AddRow(".qmodel file bytes", Bytes(report.QModelBytes));
+        table.AddRow("deployed weight bytes (exported precisions)", Bytes(report.WeightBytes));
         console.Write(table);
         console.MarkupLine($"layers: {Markup.Escape(string.Join(", ", report.LayerPrecisions.Select(p => $"{p.Key}={p.Value}")))}");
         console.MarkupLine($"wrote {Markup.Escape(output)}, {Markup.Escape(ExportReport.PathFor(output))}");
     }
+
+    private static string Bytes(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
     private static string Percent(double value) => (value * 100).ToString("F2", CultureInfo.InvariantCulture) + " %";
 }
