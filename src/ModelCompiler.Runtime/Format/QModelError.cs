@@ -54,4 +54,11 @@ public enum QModelError
     NonFiniteValue = 23,
     /// <summary>The model has no layers.</summary>
     EmptyModel = 24,
+    /// <summary>
+    /// A data block with an unknown element type, or with one the layer's precision does not use
+    /// (int8: weights int8, weight_scales float32, bias int32; dynamic_int8: weights int8, weight_scales float32,
+    /// bias float32; float32: weights float32, bias float32; float16: weights float16, bias float32), or a block
+    /// the precision does not have.
+    /// </summary>
+    BlockTypeMismatch = 25,
 }

@@ -24,12 +24,14 @@ internal sealed class PoolKernel : LayerKernel
         padLeft = TensorChain.PaddingBefore(inShape.Width, layer.PoolWidth, layer.StrideWidth, layer.Padding);
     }
 
-    public override TensorValue Run(TensorValue input)
+    public override TensorValue Run(TensorValue input) => input.Int8 is { } q
+        ? TensorValue.OfInt8(outShape, Pool(q, layer.IsMax ? MaxInt8 : AverageInt8))
+        : TensorValue.OfFloat(outShape, Pool(input.FloatValues, layer.IsMax ? MaxFloat : AverageFloat));
+
+    /// <summary>Reduces each output's window cells to one value; the output is HWC.</summary>
+    private T[] Pool<T>(T[] x, Func<T[], IEnumerable<int>, T> reduce)
     {
-        var int8 = input.Int8;
-        var x = input.Float;
-        var y8 = int8 is null ? null : new sbyte[outShape.Length];
-        var yf = int8 is null ? new float[outShape.Length] : null;
+        var y = new T[outShape.Length];
         for (int oy = 0; oy < outShape.Height; oy++)
         {
             for (int ox = 0; ox < outShape.Width; ox++)
@@ -37,20 +39,12 @@ internal sealed class PoolKernel : LayerKernel
                 for (int c = 0; c < outShape.Channels; c++)
                 {
                     var cells = WindowCells(oy * layer.StrideHeight - padTop, ox * layer.StrideWidth - padLeft, c);
-                    int outIndex = ((oy * outShape.Width) + ox) * outShape.Channels + c;
-                    if (int8 is not null)
-                    {
-                        y8![outIndex] = layer.IsMax ? MaxInt8(int8, cells) : AverageInt8(int8, cells);
-                    }
-                    else
-                    {
-                        yf![outIndex] = layer.IsMax ? MaxFloat(x!, cells) : AverageFloat(x!, cells);
-                    }
+                    y[((oy * outShape.Width) + ox) * outShape.Channels + c] = reduce(x, cells);
                 }
             }
         }
 
-        return y8 is not null ? TensorValue.OfInt8(outShape, y8) : TensorValue.OfFloat(outShape, yf!);
+        return y;
     }
 
     /// <summary>HWC indices of the in-bounds cells of the window at (top, left) (which may lie in the padding), in the order ky, then kx.</summary>

@@ -1,0 +1,151 @@
+using System.Text;
+
+namespace ModelCompiler.Format;
+
+/// <summary>
+/// One decoded data block of a layer: <c>  &lt;role&gt; &lt;type&gt; &lt;count&gt;</c> followed by base64 lines
+/// indented four spaces. <see cref="Values"/> is a <c>sbyte[]</c>, <c>int[]</c>, <c>float[]</c> or <c>ushort[]</c>
+/// (float16 bits) according to <see cref="Type"/>.
+/// </summary>
+internal sealed class DataBlock(BlockRole role, ElementType type, int line, Array values)
+{
+    public BlockRole Role { get; } = role;
+    public ElementType Type { get; } = type;
+    public int Line { get; } = line;
+    public Array Values { get; } = values;
+
+    public static int SizeOf(ElementType type) => type switch
+    {
+        ElementType.Int8 => 1,
+        ElementType.Float16 => 2,
+        _ => 4,
+    };
+
+    /// <summary>Reads the block whose header line is <paramref name="header"/> (already consumed) and its data lines.</summary>
+    public static DataBlock Read(LineCursor cursor, SourceLine header, string[] tokens, BlockRole role)
+    {
+        if (tokens.Length != 3)
+        {
+            throw header.Syntax($"expected '{tokens[0]} <{Vocabulary.Choices(Vocabulary.ElementTypes)}> <count>'");
+        }
+
+        var type = FieldValues.Word(Vocabulary.ElementTypes, tokens[1], header.Number, "element type", QModelError.BlockTypeMismatch);
+        int count = FieldValues.Integer(tokens[2], header.Number, "element count", 1, TensorChain.MaxElements, QModelError.InvalidDimension);
+        int byteCount = count * SizeOf(type);
+        long encodedLength = Base64Codec.EncodedLength(byteCount);
+
+        // Refuse before allocating anything: a small file cannot declare a block bigger than itself.
+        if (encodedLength > cursor.RemainingCharacters)
+        {
+            throw new QModelFormatException(
+                QModelError.InvalidBase64, header.Number,
+                $"block '{tokens[0]}' declares {count} {tokens[1]} values ({encodedLength} base64 characters) but only {cursor.RemainingCharacters} characters of the file remain");
+        }
+
+        var chars = new StringBuilder((int)encodedLength);
+        var lineStarts = new List<int>();
+        var lineNumbers = new List<int>();
+        while (cursor.TryPeek(out var data) && data.Indent == 4 && !data.IsBlank)
+        {
+            if (chars.Length + data.Content.Length > encodedLength)
+            {
+                throw new QModelFormatException(
+                    QModelError.InvalidBase64, data.Number, $"block '{tokens[0]}' has more base64 than its {count} values need ({encodedLength} characters)");
+            }
+
+            lineStarts.Add(chars.Length);
+            lineNumbers.Add(data.Number);
+            chars.Append(data.Content);
+            cursor.Advance();
+        }
+
+        if (chars.Length != encodedLength)
+        {
+            throw new QModelFormatException(
+                QModelError.InvalidBase64, header.Number,
+                $"block '{tokens[0]}' is truncated: {count} {tokens[1]} values need {encodedLength} base64 characters on lines indented 4 spaces, found {chars.Length}");
+        }
+
+        int LineOf(int charIndex)
+        {
+            int k = lineStarts.BinarySearch(charIndex);
+            return lineNumbers[k >= 0 ? k : ~k - 1];
+        }
+
+        byte[] bytes = Base64Codec.Decode(chars.ToString(), byteCount, LineOf);
+        int LineOfElement(int element) => LineOf((int)((long)element * SizeOf(type) / 3 * 4));
+        Array values = type switch
+        {
+            ElementType.Int8 => ToInt8(bytes, LineOfElement),
+            ElementType.Int32 => ToInt32(bytes),
+            ElementType.Float32 => ToFloat32(bytes, role == BlockRole.WeightScales, LineOfElement),
+            _ => ToFloat16(bytes, LineOfElement),
+        };
+        return new DataBlock(role, type, header.Number, values);
+    }
+
+    private static sbyte[] ToInt8(byte[] bytes, Func<int, int> lineOf)
+    {
+        var values = new sbyte[bytes.Length];
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            values[i] = unchecked((sbyte)bytes[i]);
+            if (values[i] == sbyte.MinValue)
+            {
+                throw new QModelFormatException(
+                    QModelError.WeightOutOfRange, lineOf(i), $"int8 value {i} is -128; weights are symmetric, in [-127, 127]");
+            }
+        }
+
+        return values;
+    }
+
+    private static int[] ToInt32(byte[] bytes)
+    {
+        var values = new int[bytes.Length / 4];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = LittleEndian.ReadInt32(bytes, 4 * i);
+        }
+
+        return values;
+    }
+
+    private static float[] ToFloat32(byte[] bytes, bool areScales, Func<int, int> lineOf)
+    {
+        var values = new float[bytes.Length / 4];
+        for (int i = 0; i < values.Length; i++)
+        {
+            float v = LittleEndian.Int32BitsToSingle(LittleEndian.ReadInt32(bytes, 4 * i));
+            if (float.IsNaN(v) || float.IsInfinity(v))
+            {
+                throw new QModelFormatException(QModelError.NonFiniteValue, lineOf(i), $"float32 value {i} is {v}; data must be finite");
+            }
+
+            if (areScales && !TensorChain.IsValidScale(v))
+            {
+                throw new QModelFormatException(
+                    QModelError.InvalidScale, lineOf(i), $"weight scale {i} is {v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}; scales must be positive, normal floats");
+            }
+
+            values[i] = v;
+        }
+
+        return values;
+    }
+
+    private static ushort[] ToFloat16(byte[] bytes, Func<int, int> lineOf)
+    {
+        var values = new ushort[bytes.Length / 2];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = (ushort)(bytes[2 * i] | (bytes[(2 * i) + 1] << 8));
+            if ((values[i] & 0x7C00) == 0x7C00)
+            {
+                throw new QModelFormatException(QModelError.NonFiniteValue, lineOf(i), $"float16 value {i} (bits 0x{values[i]:X4}) is not finite; data must be finite");
+            }
+        }
+
+        return values;
+    }
+}

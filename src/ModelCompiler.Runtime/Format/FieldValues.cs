@@ -1,0 +1,188 @@
+using System.Globalization;
+
+namespace ModelCompiler.Format;
+
+/// <summary>
+/// Parses the values of header and attribute fields, each with the error code its field calls for. Numbers are
+/// checked against a strict grammar before .NET parses them, so culture, whitespace, hex or thousands separators
+/// never sneak in, and the result is the same on every runtime.
+/// </summary>
+internal static class FieldValues
+{
+    /// <summary>Longest number token accepted; the writer's round-trip floats need at most ~15 characters.</summary>
+    private const int MaxNumberLength = 64;
+
+    /// <summary>An integer in [<paramref name="min"/>, <paramref name="max"/>]; out of range is <paramref name="rangeError"/>.</summary>
+    public static int Integer(string token, int line, string what, long min, long max, QModelError rangeError)
+    {
+        if (!TryParseInteger(token, out long value))
+        {
+            throw new QModelFormatException(QModelError.InvalidNumber, line, $"{what} '{Shorten(token)}' is not an integer");
+        }
+
+        if (value < min || value > max)
+        {
+            throw new QModelFormatException(rangeError, line, $"{what} {Shorten(token)} is outside [{min}, {max}]");
+        }
+
+        return (int)value;
+    }
+
+    /// <summary>A height, width, channel count, kernel, stride or unit count: [1, <see cref="TensorChain.MaxDimension"/>].</summary>
+    public static int Dimension(string token, int line, string what) =>
+        Integer(token, line, what, 1, TensorChain.MaxDimension, QModelError.InvalidDimension);
+
+    /// <summary>A float in the number grammar (finite or not: callers decide what they accept).</summary>
+    public static float Float(string token, int line, string what)
+    {
+        if (!IsDecimal(token) || !float.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out float value))
+        {
+            throw new QModelFormatException(QModelError.InvalidNumber, line, $"{what} '{Shorten(token)}' is not a decimal number");
+        }
+
+        return value;
+    }
+
+    public static float FiniteFloat(string token, int line, string what)
+    {
+        float value = Float(token, line, what);
+        if (float.IsNaN(value) || float.IsInfinity(value))
+        {
+            throw new QModelFormatException(QModelError.NonFiniteValue, line, $"{what} {Shorten(token)} is not finite as a float32");
+        }
+
+        return value;
+    }
+
+    /// <summary>A quantization scale: finite, positive and normal (see <see cref="TensorChain.IsValidScale"/>).</summary>
+    public static float Scale(string token, int line, string what)
+    {
+        float value = Float(token, line, what);
+        if (!TensorChain.IsValidScale(value))
+        {
+            throw new QModelFormatException(QModelError.InvalidScale, line, $"{what} {Shorten(token)} must be a finite, positive, normal float32");
+        }
+
+        return value;
+    }
+
+    /// <summary>The value of a <c>key=value</c> token whose key must be <paramref name="key"/>.</summary>
+    public static string KeyValue(string token, string key, SourceLine line)
+    {
+        if (token.Length <= key.Length + 1 || !token.StartsWith(key, StringComparison.Ordinal) || token[key.Length] != '=')
+        {
+            throw line.Syntax($"expected '{key}=<value>' but found '{Shorten(token)}'");
+        }
+
+        return token.Substring(key.Length + 1);
+    }
+
+    /// <summary>Tokens <c>scale=S zero_point=Z</c> starting at <paramref name="first"/> (and nothing after them).</summary>
+    public static QuantParams Quant(string[] tokens, int first, SourceLine line, string what)
+    {
+        if (tokens.Length != first + 2)
+        {
+            throw line.Syntax($"expected '{tokens[0]} scale=<float> zero_point=<int>'");
+        }
+
+        float scale = Scale(KeyValue(tokens[first], "scale", line), line.Number, what + " scale");
+        int zeroPoint = Integer(
+            KeyValue(tokens[first + 1], "zero_point", line), line.Number, what + " zero point", -128, 127, QModelError.InvalidZeroPoint);
+        return new QuantParams(scale, zeroPoint);
+    }
+
+    /// <summary>A word from one of the <see cref="Vocabulary"/> tables; anything else is <paramref name="error"/>.</summary>
+    public static T Word<T>((string Word, T Value)[] table, string token, int line, string what, QModelError error)
+    {
+        if (!Vocabulary.TryParse(table, token, out T value))
+        {
+            throw new QModelFormatException(error, line, $"unknown {what} '{Shorten(token)}' (expected {Vocabulary.Choices(table)})");
+        }
+
+        return value;
+    }
+
+    /// <summary>
+    /// Integers are <c>-?[0-9]+</c>. Values too large for a long saturate, which every caller's range check then
+    /// rejects, so a 1000-digit number is an out-of-range error rather than an overflow.
+    /// </summary>
+    private static bool TryParseInteger(string token, out long value)
+    {
+        value = 0;
+        int start = token.Length > 0 && token[0] == '-' ? 1 : 0;
+        if (start == token.Length || token.Length > MaxNumberLength)
+        {
+            return false;
+        }
+
+        long magnitude = 0;
+        for (int i = start; i < token.Length; i++)
+        {
+            char c = token[i];
+            if (c < '0' || c > '9')
+            {
+                return false;
+            }
+
+            magnitude = magnitude > (long.MaxValue / 10) - 10 ? long.MaxValue / 2 : (magnitude * 10) + (c - '0');
+        }
+
+        value = start == 1 ? -magnitude : magnitude;
+        return true;
+    }
+
+    /// <summary>Decimal floats: <c>-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?</c>, which covers "R" formatting of finite floats.</summary>
+    private static bool IsDecimal(string token)
+    {
+        if (token.Length == 0 || token.Length > MaxNumberLength)
+        {
+            return false;
+        }
+
+        int i = token[0] == '-' ? 1 : 0;
+        int digits = SkipDigits(token, ref i);
+        if (digits == 0)
+        {
+            return false;
+        }
+
+        if (i < token.Length && token[i] == '.')
+        {
+            i++;
+            if (SkipDigits(token, ref i) == 0)
+            {
+                return false;
+            }
+        }
+
+        if (i < token.Length && (token[i] == 'e' || token[i] == 'E'))
+        {
+            i++;
+            if (i < token.Length && (token[i] == '+' || token[i] == '-'))
+            {
+                i++;
+            }
+
+            if (SkipDigits(token, ref i) == 0)
+            {
+                return false;
+            }
+        }
+
+        return i == token.Length;
+    }
+
+    private static int SkipDigits(string token, ref int i)
+    {
+        int start = i;
+        while (i < token.Length && token[i] >= '0' && token[i] <= '9')
+        {
+            i++;
+        }
+
+        return i - start;
+    }
+
+    /// <summary>Keeps error messages short when the offending token is huge.</summary>
+    public static string Shorten(string token) => token.Length <= 40 ? token : token.Substring(0, 37) + "...";
+}

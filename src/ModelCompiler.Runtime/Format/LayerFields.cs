@@ -1,0 +1,88 @@
+namespace ModelCompiler.Format;
+
+/// <summary>
+/// The attribute lines and data blocks collected for one layer, with typed accessors that report a missing
+/// attribute at the layer's line and a bad value at the attribute's own line.
+/// </summary>
+internal sealed class LayerFields(
+    SourceLine header, string name, LayerOp op,
+    Dictionary<string, (string[] Tokens, SourceLine Line)> attributes, Dictionary<BlockRole, DataBlock> blocks)
+{
+    public SourceLine Header { get; } = header;
+    public string Name { get; } = name;
+    public LayerOp Op { get; } = op;
+    public Dictionary<BlockRole, DataBlock> Blocks { get; } = blocks;
+
+    public bool Has(string key) => attributes.ContainsKey(key);
+
+    public int LineOf(string key) => Get(key).Line.Number;
+
+    /// <summary>The one value of <c>key value</c>.</summary>
+    public string Single(string key)
+    {
+        var (tokens, line) = Get(key);
+        if (tokens.Length != 2)
+        {
+            throw line.Syntax($"expected '{key} <value>'");
+        }
+
+        return tokens[1];
+    }
+
+    public int Dimension(string key) => FieldValues.Dimension(Single(key), LineOf(key), key);
+
+    /// <summary><c>key A B</c> for kernel, stride and pool sizes (height then width).</summary>
+    public (int Height, int Width) Pair(string key)
+    {
+        var (tokens, line) = Get(key);
+        if (tokens.Length != 3)
+        {
+            throw line.Syntax($"expected '{key} <height> <width>'");
+        }
+
+        return (FieldValues.Dimension(tokens[1], line.Number, key + " height"), FieldValues.Dimension(tokens[2], line.Number, key + " width"));
+    }
+
+    public Precision Precision() =>
+        FieldValues.Word(Vocabulary.Precisions, Single("precision"), LineOf("precision"), "precision", QModelError.UnknownPrecision);
+
+    public Padding Padding() =>
+        FieldValues.Word(Vocabulary.Paddings, Single("padding"), LineOf("padding"), "padding", QModelError.InvalidAttribute);
+
+    public Activation Activation() =>
+        FieldValues.Word(Vocabulary.Activations, Single("activation"), LineOf("activation"), "activation", QModelError.InvalidAttribute);
+
+    public QuantParams Quant(string key)
+    {
+        var (tokens, line) = Get(key);
+        return FieldValues.Quant(tokens, 1, line, $"{key} of layer '{Name}'");
+    }
+
+    /// <summary>int8 layers need <c>output_quant</c>; the float-activation precisions must not have one.</summary>
+    public QuantParams? OutputQuantFor(Precision precision)
+    {
+        if (precision == Format.Precision.Int8)
+        {
+            return Quant("output_quant");
+        }
+
+        if (Has("output_quant"))
+        {
+            throw Get("output_quant").Line.Syntax(
+                $"output_quant is only for int8 layers; layer '{Name}' is {Vocabulary.WordOf(Vocabulary.Precisions, precision)} and outputs float32");
+        }
+
+        return null;
+    }
+
+    private (string[] Tokens, SourceLine Line) Get(string key)
+    {
+        if (!attributes.TryGetValue(key, out var entry))
+        {
+            throw new QModelFormatException(
+                QModelError.MissingField, Header.Number, $"layer '{Name}' ({Vocabulary.WordOf(Vocabulary.Ops, Op)}) has no '{key}' attribute");
+        }
+
+        return entry;
+    }
+}

@@ -1,0 +1,143 @@
+using Google.Protobuf;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using ModelCompiler.Format;
+using ModelCompiler.Interpreter;
+using ModelCompiler.Onnx.Schema;
+
+namespace ModelCompiler.Onnx.Tests;
+
+public sealed class OnnxExportTests
+{
+    [Theory]
+    [InlineData(FlattenOrder.Chw, false)]
+    [InlineData(FlattenOrder.Hwc, true)]
+    public void FloatExportComputesTheDequantizedNetwork(FlattenOrder order, bool averagePool)
+    {
+        var model = QuantizedTestModel.Create(1, order, averagePool);
+        var twin = new ReferenceInterpreter(FloatTwin(model));
+        using var session = new InferenceSession(OnnxExporter.Export(model, OnnxExportKind.Float).ToByteArray(), Options());
+        var random = new Random(2);
+        for (int n = 0; n < 50; n++)
+        {
+            float[] x = RandomImage(random, model);
+            float[] expected = twin.Run(x).Probabilities;
+            float[] actual = Run(session, model, x);
+            for (int i = 0; i < expected.Length; i++)
+            {
+                Assert.InRange(actual[i], expected[i] - 1e-4f, expected[i] + 1e-4f);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(FlattenOrder.Chw, false)]
+    [InlineData(FlattenOrder.Hwc, true)]
+    public void QdqExportAgreesWithTheInt8Interpreter(FlattenOrder order, bool averagePool)
+    {
+        // Without softmax the output is the dequantized int8 logits, comparable step by step.
+        var model = QuantizedTestModel.Create(3, order, averagePool, softmax: false);
+        var interpreter = new ReferenceInterpreter(model);
+        float step = ((DenseLayer)model.Layers[^1]).OutputQuant!.Value.Scale;
+        using var session = new InferenceSession(OnnxExporter.Export(model, OnnxExportKind.QuantizedQdq).ToByteArray(), Options());
+        var random = new Random(4);
+        int agree = 0, total = 300, values = 0, close = 0;
+        for (int n = 0; n < total; n++)
+        {
+            float[] x = RandomImage(random, model);
+            var expected = interpreter.Run(x);
+            float[] actual = Run(session, model, x);
+            agree += ArgMax(actual) == expected.ArgMax ? 1 : 0;
+            for (int i = 0; i < actual.Length; i++, values++)
+            {
+                close += Math.Abs(actual[i] - expected.Scores[i]) <= 2.5f * step ? 1 : 0;
+            }
+        }
+
+        // ORT requantizes in float and rounds int8 averages half to even; we use fixed point and half away from zero.
+        // Values on a rounding boundary may differ by a step per layer, which can flip a near-tie argmax; anything
+        // beyond a few steps would be an export error (wrong order, scale or zero point).
+        Assert.True(agree >= total * 0.97, $"argmax agreement {agree}/{total}");
+        Assert.True(close >= values * 0.99, $"{close}/{values} logits within 2.5 steps");
+    }
+
+    [Fact]
+    public void QdqExportFusesCompletelyInOnnxRuntime()
+    {
+        // ReLU only: ORT folds a Clip (ReLU6) into the following QuantizeLinear only when the int8 range lies inside
+        // [0, 6], so a ReLU6 layer whose scale * 255 exceeds 6 stays a float FusedConv there (an ORT limitation).
+        var model = QuantizedTestModel.Create(5, FlattenOrder.Chw, averagePool: false, secondConv: Activation.Relu);
+        string path = Path.Combine(Path.GetTempPath(), $"qdq-optimized-{Guid.NewGuid():N}.onnx");
+        try
+        {
+            using (var options = Options())
+            {
+                options.OptimizedModelFilePath = path;
+                using var session = new InferenceSession(OnnxExporter.Export(model, OnnxExportKind.QuantizedQdq).ToByteArray(), options);
+            }
+
+            var optimized = ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
+            string[] ops = optimized.Graph.Node.Select(n => n.OpType).ToArray();
+            Assert.DoesNotContain(ops, op => op is "Conv" or "Gemm" or "MatMul" or "FusedConv" or "FusedGemm");
+            Assert.Contains("QLinearConv", ops);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>The same network with every int8 layer turned into float32 with its dequantized constants.</summary>
+    internal static QModel FloatTwin(QModel model)
+    {
+        var tensors = TensorChain.Infer(model);
+        var layers = new List<Layer>();
+        for (int i = 0; i < model.Layers.Count; i++)
+        {
+            layers.Add(model.Layers[i] switch
+            {
+                Conv2DLayer c => new Conv2DLayer(c.Name, c.Filters, c.KernelHeight, c.KernelWidth, c.StrideHeight, c.StrideWidth, c.Padding, c.Activation, Float(c.Weights, tensors[i].Quant), null),
+                DenseLayer d => new DenseLayer(d.Name, d.Units, d.Activation, Float(d.Weights, tensors[i].Quant), null),
+                var other => other,
+            });
+        }
+
+        return new QModel(model.Name, model.InputShape, model.InputLayout, model.Preprocessing, null, model.Labels, model.Provenance, layers);
+    }
+
+    private static Float32Weights Float(WeightData weights, QuantParams? input)
+    {
+        var (w, b) = OnnxExporter.FloatConstants(weights, input);
+        return new Float32Weights(w, b);
+    }
+
+    private static float[] Run(InferenceSession session, QModel model, float[] hwc)
+    {
+        var shape = model.InputShape;
+        var nchw = new DenseTensor<float>([1, shape.Channels, shape.Height, shape.Width]);
+        for (int h = 0; h < shape.Height; h++)
+        {
+            for (int w = 0; w < shape.Width; w++)
+            {
+                for (int c = 0; c < shape.Channels; c++)
+                {
+                    nchw[0, c, h, w] = hwc[(h * shape.Width + w) * shape.Channels + c];
+                }
+            }
+        }
+
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor("input", nchw)]);
+        return results.First().AsEnumerable<float>().ToArray();
+    }
+
+    private static float[] RandomImage(Random random, QModel model) =>
+        Enumerable.Range(0, model.InputShape.Length).Select(_ => random.Next(256) / 255f).ToArray();
+
+    private static int ArgMax(float[] values) => Array.IndexOf(values, values.Max());
+
+    private static SessionOptions Options() => new()
+    {
+        GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+        IntraOpNumThreads = 1,
+    };
+}
