@@ -1,3 +1,4 @@
+using ModelCompiler.IO;
 using System.Text.Json;
 using ModelCompiler.Format;
 using ModelCompiler.Trainer.Data;
@@ -45,7 +46,7 @@ public sealed class IntelCnnEndToEndTests
         string output = folder.File("intel.qmodel");
         CliRunner.Run0("qat", "--from", model, "--data-dir", data, "--epochs", "1", "--batch-size", "8", "--calibration-samples", "24", "-o", output);
 
-        var qmodel = QModelStore.Read(output);
+        var qmodel = QModelFile.Read(output);
         Assert.Equal(TensorShape.Image(100, 100, 3), qmodel.InputShape);
         Assert.Equal(SyntheticScenes.Classes, qmodel.Labels);
         var convs = qmodel.Layers.OfType<Conv2DLayer>().ToArray();

@@ -1,3 +1,4 @@
+using ModelCompiler.IO;
 using System.Text.Json;
 using ModelCompiler.Format;
 using ModelCompiler.Trainer.Export;
@@ -28,7 +29,7 @@ public sealed class QuantizationAwareTrainingTests(TrainedFashionModel trained)
         Assert.True(File.Exists(output + ".curves.png"));
         Assert.Contains("int8 accuracy of the file", printed);
 
-        var model = QModelStore.Read(output);
+        var model = QModelFile.Read(output);
         Assert.NotNull(model.InputQuant);
         Assert.All(model.Layers.OfType<Conv2DLayer>(), c => Assert.Equal(Precision.Int8, c.Precision));
         Assert.All(model.Layers.OfType<DenseLayer>(), d => Assert.Equal(Precision.Int8, d.Precision));
@@ -42,7 +43,7 @@ public sealed class QuantizationAwareTrainingTests(TrainedFashionModel trained)
         CliRunner.Run0("qat", "--from", trained.ModelPath, "--train-limit=1000", "--test-limit=300", "--epochs", "1",
             "--layers", "conv1,conv2,dense1", "-o", output);
 
-        var model = QModelStore.Read(output);
+        var model = QModelFile.Read(output);
         var precisions = model.Layers.Select(l => l switch
         {
             Conv2DLayer c => (l.Name, (Precision?)c.Precision),
@@ -68,7 +69,7 @@ public sealed class QuantizationAwareTrainingTests(TrainedFashionModel trained)
         CliRunner.Run0("qat", "--from", trained.ModelPath, "--train-limit=600", "--test-limit=200", "--epochs", "1",
             "--layer-types", "dense", "-o", output);
 
-        var model = QModelStore.Read(output);
+        var model = QModelFile.Read(output);
         Assert.Null(model.InputQuant);
         Assert.All(model.Layers.OfType<Conv2DLayer>(), c => Assert.Equal(Precision.Float32, c.Precision));
         Assert.All(model.Layers.OfType<DenseLayer>(), d => Assert.Equal(Precision.Int8, d.Precision));
@@ -84,7 +85,7 @@ public sealed class QuantizationAwareTrainingTests(TrainedFashionModel trained)
         string output = trained.Folder.File($"ptq-{mode}.qmodel");
         CliRunner.Run0("ptq", "--from", trained.ModelPath, "--mode", mode, "--calibration-samples", "500", "--train-limit=2000", "--test-limit=500", "-o", output);
 
-        var model = QModelStore.Read(output);
+        var model = QModelFile.Read(output);
         Assert.All(model.Layers.OfType<Conv2DLayer>(), c => Assert.Equal(expected, c.Precision));
         using var report = JsonDocument.Parse(File.ReadAllText(output + ".report.json"));
         var root = report.RootElement;

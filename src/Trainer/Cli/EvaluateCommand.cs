@@ -1,3 +1,4 @@
+using ModelCompiler.IO;
 using System.CommandLine;
 using System.Globalization;
 using ModelCompiler.Trainer.Export;
@@ -23,7 +24,7 @@ public static class EvaluateCommand
             int threads = result.GetValue(common.Threads);
             if (path.EndsWith(".qmodel", StringComparison.OrdinalIgnoreCase))
             {
-                var qmodel = QModelStore.Read(path);
+                var qmodel = QModelFile.Read(path);
                 var shape = qmodel.InputShape;
                 var data = LoadedData.Load(common.Selection(result), shape.Height, shape.Width, shape.Channels, qmodel.Labels.Count, qmodel.Name);
                 var predictions = InterpreterEvaluation.Predict(qmodel, data.Test, threads);

@@ -1,3 +1,4 @@
+using ModelCompiler.IO;
 using System.CommandLine;
 using System.Globalization;
 using ModelCompiler.Format;
@@ -17,7 +18,7 @@ public static class InspectCommand
         command.SetAction(result =>
         {
             string file = result.GetValue(path)!;
-            var model = QModelStore.Read(file);
+            var model = QModelFile.Read(file);
             var tensors = TensorChain.Infer(model);
             var table = new Table().Title($"[bold]{Markup.Escape(model.Name)}[/] ({Markup.Escape(file)})")
                 .AddColumns("#", "layer", "op", "input", "output", "precision", "params", "MACs", "bytes", "output quant");

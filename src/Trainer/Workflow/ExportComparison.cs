@@ -1,3 +1,4 @@
+using ModelCompiler.IO;
 using System.Diagnostics;
 using System.Globalization;
 using ModelCompiler.Format;
@@ -49,8 +50,8 @@ public static class ExportComparison
             Directory.CreateDirectory(folder);
         }
 
-        QModelStore.Write(output, model);
-        var written = QModelStore.Read(output);
+        QModelFile.WriteAtomic(output, model);
+        var written = QModelFile.Read(output);
         var fromFile = InterpreterEvaluation.Predict(written, data.Test, threads);
         double int8Accuracy = Evaluator.Accuracy(fromFile, data.Test.Labels);
         int agree = fakeQuant.Zip(fromFile).Count(p => p.First == p.Second);
