@@ -1,10 +1,9 @@
+using ModelCompiler.Trainer.Cli;
+using Spectre.Console;
+
 namespace ModelCompiler.Trainer;
 
 internal static class Program
 {
-    private static int Main()
-    {
-        Console.Error.WriteLine("modelc-train: training is not implemented yet (see issue 3).");
-        return 2;
-    }
+    private static int Main(string[] args) => TrainerCli.Run(args, AnsiConsole.Console);
 }
