@@ -30,7 +30,9 @@ public static class PeakMemory
             engine?.Predict();
         }
 
-        Console.WriteLine(Prefix + setupPeak.ToString(CultureInfo.InvariantCulture) + " " + Peak().ToString(CultureInfo.InvariantCulture));
+        long predictingPeak = Peak();
+        long wholeRun = Math.Max(setupPeak, predictingPeak);
+        Console.WriteLine(Prefix + wholeRun.ToString(CultureInfo.InvariantCulture) + " " + predictingPeak.ToString(CultureInfo.InvariantCulture));
     }
 
     /// <summary>Starts this program as a child for one measurement; null if it failed.</summary>

@@ -51,7 +51,7 @@ internal static class Program
             }
         }
 
-        Console.WriteLine("BenchmarkDotNet (in-process; full log under " + Path.Combine(artifacts, "results") + "):");
+        Console.WriteLine($"BenchmarkDotNet (in-process; its log and tables go to {artifacts} and {Path.Combine(artifacts, "results")}):");
         var results = SideBySideRun.Run(artifacts);
 
         var memory = new Dictionary<(BenchmarkModel, EngineKind), MemoryFigures?>();

@@ -1,6 +1,5 @@
 using ModelCompiler.Format;
 using ModelCompiler.Onnx;
-using TorchSharp;
 using Padding = ModelCompiler.Format.Padding;
 using static TorchSharp.torch;
 
