@@ -17,6 +17,7 @@ public sealed class ModelGenerator : IIncrementalGenerator
     public const string SourceStep = "ModelSource";
     public const string PlanStep = "ModelPlan";
     public const string EmitStep = "GeneratedSource";
+    public const string SupportStep = "TargetSupport";
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
@@ -52,9 +53,22 @@ public sealed class ModelGenerator : IIncrementalGenerator
             .Select(static (planned, cancellationToken) => ModelCompilation.Emit(planned, cancellationToken))
             .WithTrackingName(EmitStep);
 
+        var support = context.CompilationProvider
+            .Select(static (compilation, _) => TargetSupport.From(compilation))
+            .WithTrackingName(SupportStep);
+
         // Collected so that two files generating the same class are reported (AddSource would throw: CS8785).
-        context.RegisterSourceOutput(generated.Collect(), static (output, models) =>
+        context.RegisterSourceOutput(generated.Collect().Combine(support), static (output, pair) =>
         {
+            var (models, target) = pair;
+            if (!target.IsSupported && models.Any(m => m.Source is not null))
+            {
+                var first = models.First(m => m.Source is not null);
+                output.ReportDiagnostic(GeneratorDiagnostics.At(
+                    GeneratorDiagnostics.UnsupportedTargetId, "Unsupported target", target.Problem, first.Path, null, 0).ToDiagnostic());
+                return;
+            }
+
             var hintNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             foreach (var model in models)
             {

@@ -120,7 +120,9 @@ public sealed class CompiledModel : IDisposable
             "Generated_" + plan.ClassName + "_" + Guid.NewGuid().ToString("N"),
             [CSharpSyntaxTree.ParseText(source, parse, "Generated.g.cs"), CSharpSyntaxTree.ParseText(harnessSource, parse, "Harness.cs")],
             Net100.References.All,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release, nullableContextOptions: NullableContextOptions.Enable));
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release, nullableContextOptions: NullableContextOptions.Enable,
+                // Consumers may build with CheckForOverflowUnderflow: the generated code must not depend on the default.
+                checkOverflow: true));
         using var stream = new MemoryStream();
         var result = compilation.Emit(stream);
         var problems = result.Diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();

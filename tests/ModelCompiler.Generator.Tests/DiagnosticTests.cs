@@ -106,6 +106,19 @@ public sealed class DiagnosticTests
         Assert.DoesNotContain(output.GetDiagnostics(), d => d.Id == "CS8785");
     }
 
+    [Fact]
+    public void OldLanguageVersionIsReportedInsteadOfBrokenCode()
+    {
+        var parse = new Microsoft.CodeAnalysis.CSharp.CSharpParseOptions(Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp10);
+        var compilation = GeneratorHarness.Compilation().AddSyntaxTrees(Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText("class C { }", parse));
+        var driver = Microsoft.CodeAnalysis.CSharp.CSharpGeneratorDriver.Create(
+            [new ModelGenerator().AsSourceGenerator()], [new GeneratorHarness.ModelFile(ModelPath, string.Join("\n", BaseLines))], parse);
+        var result = driver.RunGenerators(compilation).GetRunResult();
+        var diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal("QMC0104", diagnostic.Id);
+        Assert.Empty(result.Results[0].GeneratedSources);
+    }
+
     private static (string Id, int Line) Diagnose(string text)
     {
         var (_, diagnostics, _) = GeneratorHarness.Run(GeneratorHarness.Compilation(), new GeneratorHarness.ModelFile(ModelPath, text));

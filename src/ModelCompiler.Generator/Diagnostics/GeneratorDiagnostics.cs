@@ -23,6 +23,9 @@ public static class GeneratorDiagnostics
     /// <summary>Two model files produce the same generated class.</summary>
     public const string DuplicateModelId = "QMC0103";
 
+    /// <summary>The consuming project's language version or target framework cannot compile generated models.</summary>
+    public const string UnsupportedTargetId = "QMC0104";
+
     public static string IdFor(QModelError code) => "QMC" + ((int)code).ToString("0000", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>A diagnostic on the 1-based <paramref name="line"/> of the file (line 0: the file's first line).</summary>

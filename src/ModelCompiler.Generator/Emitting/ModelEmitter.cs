@@ -202,6 +202,12 @@ public static class ModelEmitter
                 w.WriteLines(KernelLibrary.FloatKernels);
             }
 
+            if (plan.Steps.Any(s => s is FloatConvStep { Weights.Precision: not Precision.Float32 } or FloatDenseStep { Weights.Precision: not Precision.Float32 }))
+            {
+                w.WriteLine();
+                w.WriteLines(KernelLibrary.Widening);
+            }
+
             if (plan.Steps.Any(s => s is PoolStep))
             {
                 w.WriteLine();

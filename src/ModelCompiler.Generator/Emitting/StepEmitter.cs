@@ -56,6 +56,11 @@ public static class StepEmitter
         w.WriteLine($"ref int bias = ref MemoryMarshal.GetReference({s.MethodName}_Bias);");
         w.WriteLine($"ref int multipliers = ref MemoryMarshal.GetReference({s.MethodName}_Multipliers);");
         w.WriteLine($"ref int shifts = ref MemoryMarshal.GetReference({s.MethodName}_Shifts);");
+        if (s.PaddedPatchLength > s.PatchLength)
+        {
+            w.WriteLine($"for (int k = {Int(s.PatchLength)}; k < {Int(s.PaddedPatchLength)}; k++) Unsafe.Add(ref patch, k) = 0; // the patch tail meets zero weights");
+        }
+
         using (w.OpenBlock($"for (int py = 0; py < {Int(p.OutputHeight)}; py++)"))
         using (w.OpenBlock($"for (int px = 0; px < {Int(p.OutputWidth)}; px++)"))
         {
@@ -68,20 +73,19 @@ public static class StepEmitter
                 w.WriteLine("{");
                 w.Indent();
                 w.WriteLine($"int oy = py * {Int(p.StrideHeight)} - {Int(p.PadTop)} + wy;");
-                w.WriteLine($"if ((uint)oy >= {Int(c.OutputHeight)}u) continue;");
+                w.WriteLine($"if (unchecked((uint)oy) >= {Int(c.OutputHeight)}u) continue;");
                 w.WriteLine($"for (int wx = 0; wx < {Int(p.KernelWidth)}; wx++)");
                 w.WriteLine("{");
                 w.Indent();
                 w.WriteLine($"int ox = px * {Int(p.StrideWidth)} - {Int(p.PadLeft)} + wx;");
-                w.WriteLine($"if ((uint)ox >= {Int(c.OutputWidth)}u) continue;");
+                w.WriteLine($"if (unchecked((uint)ox) >= {Int(c.OutputWidth)}u) continue;");
             }
             else
             {
                 w.WriteLine("int oy = py, ox = px;");
             }
 
-            w.WriteLine($"GatherPatch(ref input, ref patch, oy * {Int(c.StrideHeight)} - {Int(c.PadTop)}, ox * {Int(c.StrideWidth)} - {Int(c.PadLeft)}, "
-                + $"{Int(c.InputHeight)}, {Int(c.InputWidth)}, {Int(c.Channels)}, {Int(c.KernelHeight)}, {Int(c.KernelWidth)}, {Int(s.InputZeroPoint)}, {Int(s.PatchLength)}, {Int(s.PaddedPatchLength)});");
+            WriteGather(w, s);
             w.WriteLine($"ConvDot(ref patch, ref weights, ref bias, ref acc, {Int(s.PaddedPatchLength)}, {Int(blocks)}, vectorBits);");
             if (fused)
             {
@@ -97,6 +101,45 @@ public static class StepEmitter
             {
                 w.WriteLine($"Unsafe.Add(ref o, c) = Requantize(Unsafe.Add(ref {target}, c), Unsafe.Add(ref multipliers, c), Unsafe.Add(ref shifts, c), {Int(s.OutputZeroPoint)}, {Int(s.Min)}, {Int(s.Max)});");
             }
+        }
+    }
+
+    /// <summary>
+    /// The receptive field into the patch. For a fixed ky the kx and ci cells are one contiguous NHWC run of Kw*Cin
+    /// values, so a window inside the input is Kh widening copies at literal offsets (unrolled); windows that touch
+    /// the padding (never, with valid padding) take the general cell-by-cell gather that fills in the zero point.
+    /// </summary>
+    private static void WriteGather(SourceWriter w, Int8ConvStep s)
+    {
+        var c = s.Conv;
+        int run = c.KernelWidth * c.Channels;
+        w.WriteLine($"int top = oy * {Int(c.StrideHeight)} - {Int(c.PadTop)}, left = ox * {Int(c.StrideWidth)} - {Int(c.PadLeft)};");
+        bool alwaysInside = c.PadTop == 0 && c.PadLeft == 0
+            && (c.OutputHeight - 1) * c.StrideHeight + c.KernelHeight <= c.InputHeight
+            && (c.OutputWidth - 1) * c.StrideWidth + c.KernelWidth <= c.InputWidth;
+        if (!alwaysInside)
+        {
+            w.WriteLine($"if (top >= 0 && left >= 0 && top <= {Int(c.InputHeight - c.KernelHeight)} && left <= {Int(c.InputWidth - c.KernelWidth)})");
+            w.WriteLine("{");
+            w.Indent();
+        }
+
+        w.WriteLine($"ref sbyte window = ref Unsafe.Add(ref input, (top * {Int(c.InputWidth)} + left) * {Int(c.Channels)});");
+        for (int ky = 0; ky < c.KernelHeight; ky++)
+        {
+            w.WriteLine($"WidenRun(ref Unsafe.Add(ref window, {Int(ky * c.InputWidth * c.Channels)}), ref Unsafe.Add(ref patch, {Int(ky * run)}), {Int(run)}, vectorBits);");
+        }
+
+        if (!alwaysInside)
+        {
+            w.Unindent();
+            w.WriteLine("}");
+            w.WriteLine("else");
+            w.WriteLine("{");
+            w.Indent();
+            w.WriteLine($"GatherPatch(ref input, ref patch, top, left, {Int(c.InputHeight)}, {Int(c.InputWidth)}, {Int(c.Channels)}, {Int(c.KernelHeight)}, {Int(c.KernelWidth)}, {Int(s.InputZeroPoint)});");
+            w.Unindent();
+            w.WriteLine("}");
         }
     }
 
@@ -121,7 +164,7 @@ public static class StepEmitter
         var c = s.Conv;
         Buffers(w, s);
         w.WriteLine("Span<float> lanes = stackalloc float[16];");
-        w.WriteLine($"FloatConv(ref input, ref Unsafe.As<ulong, float>(ref MemoryMarshal.GetReference({s.MethodName}_Weights)), "
+        w.WriteLine($"FloatConv(ref input, {FloatWeightsReference(s.MethodName, s.Weights)}, "
             + $"ref Unsafe.As<ulong, float>(ref MemoryMarshal.GetReference({s.MethodName}_Bias)), ref output, lanes, "
             + $"{Int(c.InputHeight)}, {Int(c.InputWidth)}, {Int(c.Channels)}, {Int(c.OutputHeight)}, {Int(c.OutputWidth)}, {Int(c.KernelHeight)}, {Int(c.KernelWidth)}, "
             + $"{Int(c.StrideHeight)}, {Int(c.StrideWidth)}, {Int(c.PadTop)}, {Int(c.PadLeft)}, {Int(s.OutputChannels)}, {Int((int)s.Activation)}, vectorBits);");
@@ -131,8 +174,48 @@ public static class StepEmitter
     {
         Buffers(w, s);
         w.WriteLine("Span<float> lanes = stackalloc float[16];");
-        w.WriteLine($"FloatDense(ref input, ref Unsafe.As<ulong, float>(ref MemoryMarshal.GetReference({s.MethodName}_Weights)), "
+        w.WriteLine($"FloatDense(ref input, {FloatWeightsReference(s.MethodName, s.Weights)}, "
             + $"ref Unsafe.As<ulong, float>(ref MemoryMarshal.GetReference({s.MethodName}_Bias)), ref output, lanes, {Int(s.Inputs)}, {Int(s.Units)}, {Int((int)s.Activation)}, vectorBits);");
+    }
+
+    /// <summary>float32 weights are used in place; float16 and int8 ones through their widened copy.</summary>
+    private static string FloatWeightsReference(string method, StoredWeights weights) => weights.Precision == Format.Precision.Float32
+        ? $"ref Unsafe.As<ulong, float>(ref MemoryMarshal.GetReference({method}_Weights))"
+        : $"ref MemoryMarshal.GetArrayDataReference({method}_Widened.Weights)";
+
+    private static void WriteStoredWeights(SourceWriter w, string method, StoredWeights weights, string order)
+    {
+        switch (weights.Precision)
+        {
+            case Format.Precision.Float32:
+                WriteUInt64Data(w, method + "_Weights", weights.Bytes.AsArray(), $"{weights.Count} float32 weights (bits) packed {order}.");
+                w.WriteLine();
+                return;
+            case Format.Precision.Float16:
+                WriteUInt64Data(w, method + "_Weights", weights.Bytes.AsArray(), $"{weights.Count} float16 weights (bits) packed {order}.");
+                w.WriteLine();
+                w.WriteLine("/// <summary>The float16 weights widened exactly to float32, once, when first used (the embedded data stays 2 bytes a weight).</summary>");
+                using (w.OpenBlock($"private static class {method}_Widened"))
+                {
+                    w.WriteLine($"internal static readonly float[] Weights = WidenHalf({method}_Weights, {Int(weights.Count)});");
+                }
+
+                w.WriteLine();
+                return;
+            default:
+                WriteUInt64Data(w, method + "_Weights", weights.Bytes.AsArray(), $"{weights.Count} int8 weights packed {order}.");
+                w.WriteLine();
+                WriteUInt64Data(w, method + "_Scales", FloatBytes(weights.ChannelScales), "float32 weight scale (bits) per output channel, padded with 0.");
+                w.WriteLine();
+                w.WriteLine("/// <summary>The dynamic-range weights widened to (float)q * scale[c] (one float32 multiply, as the reference), once, when first used.</summary>");
+                using (w.OpenBlock($"private static class {method}_Widened"))
+                {
+                    w.WriteLine($"internal static readonly float[] Weights = WidenInt8({method}_Weights, {method}_Scales, {Int(weights.Count)}, {Int(weights.PerOutput)});");
+                }
+
+                w.WriteLine();
+                return;
+        }
     }
 
     private static void WritePool(SourceWriter w, PoolStep s)
@@ -211,14 +294,12 @@ public static class StepEmitter
                 w.WriteLine();
                 break;
             case FloatConvStep s:
-                WriteUInt64Data(w, s.MethodName + "_Weights", FloatBytes(s.Weights), $"{s.Weights.Count} float32 weights (bits) packed [Cout/16][Kh][Kw][Cin][16].");
-                w.WriteLine();
+                WriteStoredWeights(w, s.MethodName, s.Weights, "[Cout/16][Kh][Kw][Cin][16]");
                 WriteUInt64Data(w, s.MethodName + "_Bias", FloatBytes(s.Bias), "float32 bias (bits), padded to a multiple of 16.");
                 w.WriteLine();
                 break;
             case FloatDenseStep s:
-                WriteUInt64Data(w, s.MethodName + "_Weights", FloatBytes(s.Weights), $"{s.Weights.Count} float32 weights (bits) packed [units/16][inputs][16], inputs in arena (hwc) order.");
-                w.WriteLine();
+                WriteStoredWeights(w, s.MethodName, s.Weights, "[units/16][inputs][16], inputs in arena (hwc) order");
                 WriteUInt64Data(w, s.MethodName + "_Bias", FloatBytes(s.Bias), "float32 bias (bits), padded to a multiple of 16.");
                 w.WriteLine();
                 break;

@@ -89,13 +89,19 @@ public sealed record Int8DenseStep(
     int Max,
     int WideInputOffset) : StepPlan(MethodName, Summary, Input, Output);
 
-/// <summary>Float-domain Conv2D (float32, dynamic int8 or float16 weights widened at build time), weights <c>[Cout/16][Kh][Kw][Cin][16]</c>.</summary>
+/// <summary>
+/// Weights of a float-domain layer in kernel order, at their stored precision: float32 bits, float16 bits, or int8
+/// values with one float32 scale per (padded) output channel. <see cref="PerOutput"/> is the weights per output.
+/// </summary>
+public sealed record StoredWeights(Precision Precision, int Count, int PerOutput, ImmutableEquatableArray<byte> Bytes, ImmutableEquatableArray<float> ChannelScales);
+
+/// <summary>Float-domain Conv2D (float32, dynamic int8 or float16), weights <c>[Cout/16][Kh][Kw][Cin][16]</c>.</summary>
 public sealed record FloatConvStep(
     string MethodName, string Summary, BufferSlice Input, BufferSlice Output,
     WindowGeometry Conv,
     int OutputChannels,
     int PaddedOutputChannels,
-    ImmutableEquatableArray<float> Weights,
+    StoredWeights Weights,
     ImmutableEquatableArray<float> Bias,
     Activation Activation) : StepPlan(MethodName, Summary, Input, Output);
 
@@ -105,7 +111,7 @@ public sealed record FloatDenseStep(
     int Inputs,
     int Units,
     int PaddedUnits,
-    ImmutableEquatableArray<float> Weights,
+    StoredWeights Weights,
     ImmutableEquatableArray<float> Bias,
     Activation Activation) : StepPlan(MethodName, Summary, Input, Output);
 

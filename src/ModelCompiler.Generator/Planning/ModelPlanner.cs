@@ -83,14 +83,15 @@ public static class ModelPlanner
                 case Conv2DLayer conv:
                 {
                     var geometry = Geometry(inT.Shape, outT.Shape, conv.KernelHeight, conv.KernelWidth, conv.StrideHeight, conv.StrideWidth, conv.Padding);
-                    var (values, bias) = WeightPacking.ToFloat(conv.Weights);
+                    var bias = WeightPacking.FloatBias(conv.Weights);
                     int paddedCout = WeightPacking.RoundUp(conv.Filters, WeightPacking.Lanes);
                     string summary = $"{TensorChain.PrecisionName(conv.Precision)} Conv2D '{Safe(conv.Name)}' (line {conv.Line}): {inT.Shape} -> {outT.Shape}, kernel {conv.KernelHeight}x{conv.KernelWidth}, "
                         + $"stride {conv.StrideHeight}x{conv.StrideWidth}, {conv.Padding.ToString().ToLowerInvariant()} padding (top {geometry.PadTop}, left {geometry.PadLeft}), "
                         + $"{conv.Activation.ToString().ToLowerInvariant()} activation; float32 arithmetic, no FMA, sum order ky, kx, ci per output.";
                     step = new FloatConvStep(
                         method, summary, default, default, geometry, conv.Filters, paddedCout,
-                        WeightPacking.PackFloatConv(values, conv.Filters, inT.Shape.Channels, conv.KernelHeight, conv.KernelWidth, paddedCout).ToEquatableArray(),
+                        WeightPacking.Store(conv.Weights, WeightPacking.FloatConvOrder(conv.Filters, inT.Shape.Channels, conv.KernelHeight, conv.KernelWidth, paddedCout),
+                            conv.KernelHeight * conv.KernelWidth * inT.Shape.Channels, paddedCout),
                         Pad(bias, paddedCout).ToEquatableArray(), conv.Activation);
                     break;
                 }
@@ -127,13 +128,13 @@ public static class ModelPlanner
                     }
                     else
                     {
-                        var (values, bias) = WeightPacking.ToFloat(dense.Weights);
+                        var bias = WeightPacking.FloatBias(dense.Weights);
                         int paddedUnits = WeightPacking.RoundUp(dense.Units, WeightPacking.Lanes);
                         string summary = $"{TensorChain.PrecisionName(dense.Precision)} Dense '{Safe(dense.Name)}' (line {dense.Line}): {inT.Shape} -> {outT.Shape}, "
                             + $"{dense.Activation.ToString().ToLowerInvariant()} activation; float32 arithmetic, no FMA, inputs summed in ascending order.{flattenNote}";
                         step = new FloatDenseStep(
                             method, summary, default, default, inputs, dense.Units, paddedUnits,
-                            WeightPacking.PackFloatDense(values, dense.Units, inputs, paddedUnits, columnOf).ToEquatableArray(),
+                            WeightPacking.Store(dense.Weights, WeightPacking.FloatDenseOrder(dense.Units, inputs, paddedUnits, columnOf), inputs, paddedUnits),
                             Pad(bias, paddedUnits).ToEquatableArray(), dense.Activation);
                     }
 

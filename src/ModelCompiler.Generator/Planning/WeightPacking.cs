@@ -1,5 +1,6 @@
 using ModelCompiler.Arithmetic;
 using ModelCompiler.Format;
+using ModelCompiler.Generator.Pipeline;
 
 namespace ModelCompiler.Generator.Planning;
 
@@ -53,10 +54,10 @@ public static class WeightPacking
         return packed;
     }
 
-    /// <summary>Float conv: <c>[Cout/16][Kh][Kw][Cin][16]</c>.</summary>
-    public static float[] PackFloatConv(float[] oihw, int cout, int cin, int kh, int kw, int paddedCout)
+    /// <summary>Float conv order <c>[Cout/16][Kh][Kw][Cin][16]</c>: the OIHW index of each packed slot, -1 for padding.</summary>
+    public static int[] FloatConvOrder(int cout, int cin, int kh, int kw, int paddedCout)
     {
-        var packed = new float[paddedCout * kh * kw * cin];
+        var order = Enumerable.Repeat(-1, paddedCout * kh * kw * cin).ToArray();
         for (int co = 0; co < cout; co++)
         {
             int block = co / Lanes, lane = co % Lanes;
@@ -66,71 +67,85 @@ public static class WeightPacking
                 {
                     for (int ci = 0; ci < cin; ci++)
                     {
-                        int index = ((((block * kh) + ky) * kw + kx) * cin + ci) * Lanes + lane;
-                        packed[index] = oihw[((co * cin + ci) * kh + ky) * kw + kx];
+                        order[((((block * kh) + ky) * kw + kx) * cin + ci) * Lanes + lane] = ((co * cin + ci) * kh + ky) * kw + kx;
                     }
                 }
             }
         }
 
-        return packed;
+        return order;
     }
 
-    /// <summary>Float dense: <c>[units/16][inputs][16]</c>; input j is arena element j.</summary>
-    public static float[] PackFloatDense(float[] weights, int units, int inputs, int paddedUnits, Func<int, int> modelColumnOf)
+    /// <summary>Float dense order <c>[units/16][inputs][16]</c> (input j is arena element j): source index per slot, -1 for padding.</summary>
+    public static int[] FloatDenseOrder(int units, int inputs, int paddedUnits, Func<int, int> modelColumnOf)
     {
-        var packed = new float[paddedUnits * inputs];
+        var order = Enumerable.Repeat(-1, paddedUnits * inputs).ToArray();
         for (int u = 0; u < units; u++)
         {
             int block = u / Lanes, lane = u % Lanes;
             for (int j = 0; j < inputs; j++)
             {
-                packed[((block * inputs) + j) * Lanes + lane] = weights[u * inputs + modelColumnOf(j)];
+                order[((block * inputs) + j) * Lanes + lane] = u * inputs + modelColumnOf(j);
             }
         }
 
-        return packed;
+        return order;
     }
 
-    /// <summary>
-    /// The float32 weights a float-domain layer computes with, widened exactly as the reference does:
-    /// DynamicInt8 = (float)q * scale[c] (one float32 multiply), Float16 = exact widening.
-    /// </summary>
-    public static (float[] Values, float[] Bias) ToFloat(WeightData weights)
+    /// <summary>The weights at their stored precision, in <paramref name="order"/>.</summary>
+    public static StoredWeights Store(WeightData weights, int[] order, int perOutput, int paddedOutputs)
     {
+        byte[] bytes;
+        float[] scales = Array.Empty<float>();
         switch (weights)
         {
             case Float32Weights f:
-                return (f.Values, f.Bias);
-            case DynamicInt8Weights d:
-            {
-                int perChannel = d.Values.Length / d.Bias.Length;
-                var values = new float[d.Values.Length];
-                for (int i = 0; i < values.Length; i++)
+                bytes = new byte[order.Length * 4];
+                for (int i = 0; i < order.Length; i++)
                 {
-                    float q = d.Values[i];
-                    float scale = d.Scales[i / perChannel];
-                    values[i] = q * scale;
+                    uint bits = order[i] < 0 ? 0u : BitConverter.ToUInt32(BitConverter.GetBytes(f.Values[order[i]]), 0);
+                    bytes[4 * i] = (byte)bits;
+                    bytes[4 * i + 1] = (byte)(bits >> 8);
+                    bytes[4 * i + 2] = (byte)(bits >> 16);
+                    bytes[4 * i + 3] = (byte)(bits >> 24);
                 }
 
-                return (values, d.Bias);
-            }
-
+                break;
             case Float16Weights h:
-            {
-                var values = new float[h.Values.Length];
-                for (int i = 0; i < values.Length; i++)
+                bytes = new byte[order.Length * 2];
+                for (int i = 0; i < order.Length; i++)
                 {
-                    values[i] = HalfConversion.ToSingle(h.Values[i]);
+                    ushort bits = order[i] < 0 ? (ushort)0 : h.Values[order[i]];
+                    bytes[2 * i] = (byte)bits;
+                    bytes[2 * i + 1] = (byte)(bits >> 8);
                 }
 
-                return (values, h.Bias);
-            }
+                break;
+            case DynamicInt8Weights d:
+                bytes = new byte[order.Length];
+                for (int i = 0; i < order.Length; i++)
+                {
+                    bytes[i] = order[i] < 0 ? (byte)0 : (byte)d.Values[order[i]];
+                }
 
+                scales = new float[paddedOutputs];
+                Array.Copy(d.Scales, scales, d.Scales.Length);
+                break;
             default:
                 throw new ArgumentException($"{weights.Precision} weights are not computed in float", nameof(weights));
         }
+
+        return new StoredWeights(weights.Precision, order.Length, perOutput, bytes.ToEquatableArray(), scales.ToEquatableArray());
     }
+
+    /// <summary>The float32 bias of a float-domain layer.</summary>
+    public static float[] FloatBias(WeightData weights) => weights switch
+    {
+        Float32Weights f => f.Bias,
+        DynamicInt8Weights d => d.Bias,
+        Float16Weights h => h.Bias,
+        _ => throw new ArgumentException($"{weights.Precision} weights are not computed in float", nameof(weights)),
+    };
 
     /// <summary>bias[c] - zp_in * Σ_k w[c][k], wrapped to int32 like the kernels' accumulators.</summary>
     public static int[] FoldZeroPoint(int[] bias, sbyte[] weights, int perOutput, int inputZeroPoint, int paddedCount)
