@@ -41,7 +41,7 @@ public static class InspectCommand
                 table.AddRow(
                     i.ToString(CultureInfo.InvariantCulture), Markup.Escape(layer.Name), layer.Op.ToString(), Markup.Escape(input.Shape.ToString()), Markup.Escape(output.Shape.ToString()),
                     precision, N(parameters), N(macs), N(bytes),
-                    output.Quant is { } q ? $"s={q.Scale.ToString("G6", CultureInfo.InvariantCulture)} zp={q.ZeroPoint}" : "");
+                    output.Quant is { } q ? $"s={q.Scale.ToString("G5", CultureInfo.InvariantCulture)} zp={q.ZeroPoint}" : "");
             }
 
             table.AddRow("", "[bold]total[/]", "", Markup.Escape(model.InputShape.ToString()), "", "", N(totalParams), N(totalMacs), N(totalBytes), "");
