@@ -105,5 +105,7 @@ public sealed class QuantizationAwareTrainingTests(TrainedFashionModel trained)
         Assert.Contains("MACs", table);
         string evaluated = CliRunner.Run0("evaluate", output, "--test-limit=200");
         Assert.Contains("reference interpreter", evaluated);
+        Assert.Contains("TorchSharp", CliRunner.Run0("evaluate", trained.ModelPath, "--test-limit=200"));
+        Assert.Contains("TorchSharp", CliRunner.Run0("evaluate", trained.ModelPath + ".checkpoints", "--test-limit=200"));
     }
 }
