@@ -5,5 +5,14 @@ namespace ModelCompiler.Trainer;
 
 internal static class Program
 {
-    private static int Main(string[] args) => TrainerCli.Run(args, AnsiConsole.Console);
+    private static int Main(string[] args)
+    {
+        // Redirected output (logs, CI) would otherwise be wrapped at 80 columns, which breaks the layer tables.
+        if (Console.IsOutputRedirected)
+        {
+            AnsiConsole.Console.Profile.Width = 160;
+        }
+
+        return TrainerCli.Run(args, AnsiConsole.Console);
+    }
 }

@@ -52,6 +52,23 @@ public sealed class ImageFolderTests
         }
     }
 
+    [Theory]
+    [InlineData(new byte[] { 0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3, 4, 5 })]
+    [InlineData(new byte[] { 0xFF, 0xD8, 0xFF, 0xE0, 0, 16, 0, 0, 0 })]
+    [InlineData(new byte[] { 0xFF, 0xD8 })]
+    [InlineData(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13 })]
+    [InlineData(new byte[] { (byte)'n', (byte)'o', (byte)'p', (byte)'e' })]
+    public async Task Corrupt_files_are_rejected_quickly_with_a_reason(byte[] content)
+    {
+        using var folder = new TestFolder();
+        string path = folder.File("x.jpg");
+        File.WriteAllBytes(path, content);
+        var decode = Task.Run(() => (ImageFolder.Decode(path, 8, 8, 3, out string? error), error));
+        var (pixels, reason) = await decode.WaitAsync(TimeSpan.FromSeconds(20)); // a hang fails with TimeoutException
+        Assert.Null(pixels);
+        Assert.False(string.IsNullOrEmpty(reason));
+    }
+
     [Fact]
     public void A_flat_class_folder_is_split_into_train_and_test_and_grey_models_get_one_channel()
     {

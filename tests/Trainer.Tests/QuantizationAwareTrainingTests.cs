@@ -29,6 +29,10 @@ public sealed class QuantizationAwareTrainingTests(TrainedFashionModel trained)
         Assert.True(File.Exists(output + ".curves.png"));
         Assert.Contains("int8 accuracy of the file", printed);
 
+        // The QAT model reloads with its observer ranges (registered buffers): same fake-quant accuracy.
+        string reloaded = CliRunner.Run0("evaluate", output + ".tsm", TrainedFashionModel.TestSubset);
+        Assert.Contains((root.GetProperty("qat_accuracy").GetDouble() * 100).ToString("F2", System.Globalization.CultureInfo.InvariantCulture) + " %", reloaded);
+
         var model = QModelFile.Read(output);
         Assert.NotNull(model.InputQuant);
         Assert.All(model.Layers.OfType<Conv2DLayer>(), c => Assert.Equal(Precision.Int8, c.Precision));
@@ -105,5 +109,7 @@ public sealed class QuantizationAwareTrainingTests(TrainedFashionModel trained)
         Assert.Contains("MACs", table);
         string evaluated = CliRunner.Run0("evaluate", output, "--test-limit=200");
         Assert.Contains("reference interpreter", evaluated);
+        Assert.Contains("TorchSharp", CliRunner.Run0("evaluate", trained.ModelPath, "--test-limit=200"));
+        Assert.Contains("TorchSharp", CliRunner.Run0("evaluate", trained.ModelPath + ".checkpoints", "--test-limit=200"));
     }
 }

@@ -14,8 +14,8 @@ public static class EvaluateCommand
     public static Command Create(IAnsiConsole console)
     {
         var common = new CommonOptions();
-        var model = new Argument<string>("model") { Description = "A trained model from 'train'/'qat' (.tsm) or a .qmodel file." };
-        var command = new Command("evaluate", "Measure the test accuracy of a trained model or a .qmodel.");
+        var model = new Argument<string>("model") { Description = "A trained model from 'train'/'qat' (.tsm), a checkpoint folder (<output>.checkpoints), or a .qmodel file." };
+        var command = new Command("evaluate", "Measure the test accuracy of a trained model, a checkpoint or a .qmodel (through the reference interpreter).");
         command.Arguments.Add(model);
         common.AddDataTo(command);
         command.SetAction(result =>
@@ -33,10 +33,12 @@ public static class EvaluateCommand
             else
             {
                 Torch.Start(threads);
-                var (bundle, network) = ModelBundle.Load(path);
+                var (description, network) = Directory.Exists(path) && Checkpoint.TryRead(path) is { } checkpoint
+                    ? (checkpoint.Bundle.Description, checkpoint.LoadNetwork(path))
+                    : ModelBundle.Load(path) is var (bundle, loaded) ? (bundle.Description, loaded) : default;
                 using (network)
                 {
-                    var data = LoadedData.Load(common.Selection(result), bundle.Description);
+                    var data = LoadedData.Load(common.Selection(result), description);
                     Print(console, path, "TorchSharp", Evaluator.Accuracy(network, data.Test), data.Test.Count);
                 }
             }

@@ -39,14 +39,14 @@ public static class InspectCommand
                 totalMacs += macs;
                 totalBytes += bytes;
                 table.AddRow(
-                    i.ToString(CultureInfo.InvariantCulture), Markup.Escape(layer.Name), layer.Op.ToString(), input.Shape.ToString(), output.Shape.ToString(),
+                    i.ToString(CultureInfo.InvariantCulture), Markup.Escape(layer.Name), layer.Op.ToString(), Markup.Escape(input.Shape.ToString()), Markup.Escape(output.Shape.ToString()),
                     precision, N(parameters), N(macs), N(bytes),
-                    output.Quant is { } q ? $"s={q.Scale.ToString("G6", CultureInfo.InvariantCulture)} zp={q.ZeroPoint}" : "");
+                    output.Quant is { } q ? $"s={q.Scale.ToString("G5", CultureInfo.InvariantCulture)} zp={q.ZeroPoint}" : "");
             }
 
-            table.AddRow("", "[bold]total[/]", "", model.InputShape.ToString(), "", "", N(totalParams), N(totalMacs), N(totalBytes), "");
+            table.AddRow("", "[bold]total[/]", "", Markup.Escape(model.InputShape.ToString()), "", "", N(totalParams), N(totalMacs), N(totalBytes), "");
             console.Write(table);
-            console.MarkupLine($"input {model.InputShape} {model.InputLayout.ToString().ToLowerInvariant()}, pixel * {model.Preprocessing.Scale.ToString("G6", CultureInfo.InvariantCulture)} + {model.Preprocessing.Offset.ToString(CultureInfo.InvariantCulture)}"
+            console.MarkupLine($"input {Markup.Escape(model.InputShape.ToString())} {model.InputLayout.ToString().ToLowerInvariant()}, pixel * {model.Preprocessing.Scale.ToString("G6", CultureInfo.InvariantCulture)} + {model.Preprocessing.Offset.ToString(CultureInfo.InvariantCulture)}"
                 + (model.InputQuant is { } iq ? $", quantized s={iq.Scale.ToString("G6", CultureInfo.InvariantCulture)} zp={iq.ZeroPoint}" : ", float"));
             console.MarkupLine($"labels: {Markup.Escape(string.Join(", ", model.Labels))}");
             foreach (var entry in model.Provenance)

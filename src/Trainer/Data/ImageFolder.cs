@@ -50,6 +50,12 @@ public static class ImageFolder
         try
         {
             var bytes = File.ReadAllBytes(path);
+            if (JpegHeaderCheck.IsJpeg(bytes) && JpegHeaderCheck.Problem(bytes) is { } problem)
+            {
+                error = problem;
+                return null;
+            }
+
             var components = channels switch
             {
                 1 => ColorComponents.Grey,

@@ -71,8 +71,12 @@ public static class FakeQuantizer
     /// <summary>float16 weights: round to the nearest half (ties to even) and widen back.</summary>
     public static Tensor Float16(Tensor weight) => StraightThrough(weight, weight.detach().to(ScalarType.Float16).to(ScalarType.Float32));
 
-    /// <summary>Forward value of <paramref name="quantized"/>, gradient of the identity.</summary>
-    public static Tensor StraightThrough(Tensor x, Tensor quantized) => x + (quantized - x).detach();
+    /// <summary>
+    /// Forward value of <paramref name="quantized"/> exactly, gradient of the identity. Written as
+    /// <c>fq.detach() + (x - x.detach())</c> rather than <c>x + (fq - x).detach()</c>: same gradient, but the latter's
+    /// forward value is rounded twice in float32 and can miss the Runtime's value by an ulp.
+    /// </summary>
+    public static Tensor StraightThrough(Tensor x, Tensor quantized) => quantized.detach() + (x - x.detach());
 
     /// <summary>
     /// TFLite-style asymmetric parameters for an observed range, widened to contain 0 so that 0 (padding, ReLU's

@@ -57,6 +57,15 @@ public sealed record Checkpoint
         return checkpoint;
     }
 
+    /// <summary>The network as it was after the checkpoint's epoch (for evaluation).</summary>
+    public SequentialNetwork LoadNetwork(string folder)
+    {
+        var network = new SequentialNetwork(Bundle.Description.Validated(StatePath(folder)));
+        network.load(Path.Combine(folder, ModelFile));
+        network.Configure(Bundle.Precisions);
+        return network;
+    }
+
     /// <summary>Restores weights, buffers and optimizer state into objects built like the ones saved.</summary>
     public void Restore(string folder, SequentialNetwork network, Adam optimizer)
     {
