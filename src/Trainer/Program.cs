@@ -1,10 +1,18 @@
+using ModelCompiler.Trainer.Cli;
+using Spectre.Console;
+
 namespace ModelCompiler.Trainer;
 
 internal static class Program
 {
-    private static int Main()
+    private static int Main(string[] args)
     {
-        Console.Error.WriteLine("modelc-train: training is not implemented yet (see issue 3).");
-        return 2;
+        // Redirected output (logs, CI) would otherwise be wrapped at 80 columns, which breaks the layer tables.
+        if (Console.IsOutputRedirected)
+        {
+            AnsiConsole.Console.Profile.Width = 160;
+        }
+
+        return TrainerCli.Run(args, AnsiConsole.Console);
     }
 }

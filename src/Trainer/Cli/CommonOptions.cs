@@ -1,0 +1,61 @@
+using System.CommandLine;
+using ModelCompiler.Trainer.Data;
+using ModelCompiler.Trainer.Workflow;
+
+namespace ModelCompiler.Trainer.Cli;
+
+/// <summary>Options several commands share (data, seed, threads, batch size), and reading them back.</summary>
+public sealed class CommonOptions
+{
+    public Option<string> Data { get; } = new("--data")
+    {
+        Description = "Built-in data set: fashion-mnist (the Debian package dataset-fashion-mnist).",
+        DefaultValueFactory = _ => "fashion-mnist",
+    };
+
+    public Option<string?> DataDir { get; } = new("--data-dir")
+    {
+        Description = "Image folder instead of --data: seg_train/ + seg_test/ (Kaggle Intel layout), train/ + test/, or one sub-folder per class (20% held out for test).",
+    };
+
+    public Option<string> FashionDir { get; } = new("--fashion-mnist-dir")
+    {
+        Description = "Where the Fashion-MNIST idx files are.",
+        DefaultValueFactory = _ => FashionMnist.DefaultDirectory,
+    };
+
+    public Option<int?> TrainLimit { get; } = new("--train-limit") { Description = "Use a seeded random subset of this many training images." };
+
+    public Option<int?> TestLimit { get; } = new("--test-limit") { Description = "Use a seeded random subset of this many test images." };
+
+    public Option<double> ValFraction { get; } = new("--val-fraction")
+    {
+        Description = "Hold out this fraction of the training images for validation; 0 validates on the test set, as the seed does.",
+        DefaultValueFactory = _ => 0,
+    };
+
+    public Option<int> Seed { get; } = new("--seed") { Description = "Seed for weights, shuffling, augmentation and subsets: runs are repeatable.", DefaultValueFactory = _ => 1234 };
+
+    public Option<int> BatchSize { get; } = new("--batch-size") { Description = "Mini-batch size.", DefaultValueFactory = _ => 64 };
+
+    public Option<int> Threads { get; } = new("--threads") { Description = "CPU threads for libtorch and the interpreter.", DefaultValueFactory = _ => Math.Min(Environment.ProcessorCount, 2) };
+
+    public void AddDataTo(Command command)
+    {
+        foreach (var option in new Option[] { Data, DataDir, FashionDir, TrainLimit, TestLimit, ValFraction, Seed, Threads })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    public DataSelection Selection(ParseResult result) => new()
+    {
+        Data = result.GetValue(Data)!,
+        DataDirectory = result.GetValue(DataDir),
+        FashionMnistDirectory = result.GetValue(FashionDir)!,
+        TrainLimit = result.GetValue(TrainLimit),
+        TestLimit = result.GetValue(TestLimit),
+        ValidationFraction = result.GetValue(ValFraction),
+        Seed = result.GetValue(Seed),
+    };
+}

@@ -1,0 +1,72 @@
+using System.CommandLine;
+using ModelCompiler.Format;
+using ModelCompiler.Trainer.Training;
+using ModelCompiler.Trainer.Workflow;
+using Spectre.Console;
+
+namespace ModelCompiler.Trainer.Cli;
+
+/// <summary><c>ptq</c>: post-training quantization (full integer, dynamic range, float16), then export and compare.</summary>
+public static class PtqCommand
+{
+    public static Command Create(IAnsiConsole console)
+    {
+        var common = new CommonOptions();
+        var from = new Option<string>("--from") { Description = "Trained float model (from 'train').", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "The .qmodel to write (also <output>.report.json).", DefaultValueFactory = _ => "model.qmodel" };
+        var mode = new Option<string>("--mode")
+        {
+            Description = "full-int8: int8 weights and activations, ranges from a representative data set; dynamic: int8 weights, float activations; float16: half weights.",
+            DefaultValueFactory = _ => "full-int8",
+        };
+        mode.AcceptOnlyFromAmong("full-int8", "dynamic", "float16");
+        var samples = new Option<int>("--calibration-samples") { Description = "Representative training images for full-int8 calibration.", DefaultValueFactory = _ => 1000 };
+        var percentile = new Option<double?>("--percentile") { Description = "Full-int8: clip each activation range to this percentile (e.g. 99.99), averaged over batches, instead of min/max." };
+        var command = new Command("ptq", "Post-training quantization of a trained model, export to .qmodel, and the comparison.");
+        foreach (var option in new Option[] { from, output, mode, samples, percentile })
+        {
+            command.Options.Add(option);
+        }
+
+        common.AddDataTo(command);
+        command.SetAction(result =>
+        {
+            int threads = result.GetValue(common.Threads);
+            Torch.Start(threads);
+            string fromPath = result.GetValue(from)!;
+            var (bundle, network) = ModelBundle.Load(fromPath);
+            using (network)
+            {
+                var data = LoadedData.Load(common.Selection(result), bundle.Description);
+                DataSummary.Print(data, console);
+                string kind = result.GetValue(mode)!;
+                var precision = kind switch
+                {
+                    "dynamic" => Precision.DynamicInt8,
+                    "float16" => Precision.Float16,
+                    _ => Precision.Int8,
+                };
+                var precisions = Enumerable.Repeat(precision, network.Precisions.Length).ToArray();
+                double? p = result.GetValue(percentile);
+                if (p is <= 50 or > 100)
+                {
+                    throw new ArgumentException("--percentile must be in (50, 100]");
+                }
+
+                if (precision == Precision.Int8)
+                {
+                    Calibration.Run(network, precisions, data.Train, result.GetValue(samples), p, result.GetValue(common.Seed));
+                }
+                else
+                {
+                    network.Configure(precisions);
+                }
+
+                ExportComparison.Run(network, bundle, fromPath, data, "ptq-" + kind, bundle.History, result.GetValue(output)!, threads, console);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+}

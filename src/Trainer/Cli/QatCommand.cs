@@ -1,0 +1,69 @@
+using System.CommandLine;
+using ModelCompiler.Trainer.Training;
+using ModelCompiler.Trainer.Workflow;
+using Spectre.Console;
+
+namespace ModelCompiler.Trainer.Cli;
+
+/// <summary><c>qat</c>: quantization-aware fine-tuning of a trained model (whole or selected layers), then export and compare.</summary>
+public static class QatCommand
+{
+    public static Command Create(IAnsiConsole console)
+    {
+        var common = new CommonOptions();
+        var from = new Option<string>("--from") { Description = "Trained float model (from 'train').", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "The .qmodel to write (also <output>.report.json, <output>.curves.png, <output>.tsm).", DefaultValueFactory = _ => "model.qmodel" };
+        var epochs = new Option<int>("--epochs") { Description = "QAT fine-tuning epochs.", DefaultValueFactory = _ => 1 };
+        var lr = new Option<double>("--lr") { Description = "Adam learning rate for fine-tuning (lower than training, as in the seed).", DefaultValueFactory = _ => 1e-4 };
+        var layers = new Option<string[]>("--layers") { Description = "Quantize only these conv/dense layers (comma-separated names, e.g. conv1,conv2,dense1); the rest stay float32.", AllowMultipleArgumentsPerToken = true, CustomParser = Split };
+        var types = new Option<string[]>("--layer-types") { Description = "Quantize only layers of these types: conv2d, dense (comma-separated).", AllowMultipleArgumentsPerToken = true, CustomParser = Split };
+        var calibration = new Option<int>("--calibration-samples") { Description = "Images used to initialise the activation observers before fine-tuning.", DefaultValueFactory = _ => 1000 };
+        var resume = new Option<bool>("--resume") { Description = "Continue from the last finished QAT epoch in <output>.checkpoints/." };
+        var command = new Command("qat", "Quantization-aware fine-tuning of a trained model, export to .qmodel, and the float / fake-quant / int8 comparison.");
+        foreach (var option in new Option[] { from, output, epochs, common.BatchSize, lr, layers, types, calibration, resume })
+        {
+            command.Options.Add(option);
+        }
+
+        common.AddDataTo(command);
+        command.SetAction(result =>
+        {
+            int threads = result.GetValue(common.Threads);
+            Torch.Start(threads);
+            string fromPath = result.GetValue(from)!;
+            var (bundle, network) = ModelBundle.Load(fromPath);
+            using (network)
+            {
+                var data = LoadedData.Load(common.Selection(result), bundle.Description);
+                DataSummary.Print(data, console);
+                var precisions = LayerSelection.Precisions(bundle.Description, result.GetValue(layers), result.GetValue(types));
+                int seed = result.GetValue(common.Seed);
+                string path = result.GetValue(output)!;
+                Calibration.Run(network, precisions, data.Train, result.GetValue(calibration), null, seed);
+                var options = new TrainingOptions
+                {
+                    Phase = "qat",
+                    Epochs = result.GetValue(epochs),
+                    BatchSize = result.GetValue(common.BatchSize),
+                    LearningRate = result.GetValue(lr),
+                    Seed = seed,
+                    CheckpointFolder = path + ".checkpoints",
+                    Resume = result.GetValue(resume),
+                };
+                var template = bundle with { Precisions = precisions, Dataset = data.Name };
+                var qatHistory = ConsoleProgress.Show(console, progress => TrainingLoop.Run(network, data.Train, data.Validation, options, template, progress));
+                var history = bundle.History.Concat(qatHistory).ToList();
+                (template with { History = history }).Save(network, path + ".tsm");
+                bool selective = precisions.Any(p => p != Format.Precision.Int8);
+                ExportComparison.Run(network, bundle, fromPath, data, selective ? "qat-selective" : "qat", history, path, threads, console);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>Accepts "a,b" as well as "a b" and repeated options.</summary>
+    internal static string[] Split(System.CommandLine.Parsing.ArgumentResult result) =>
+        result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
+}

@@ -1,0 +1,52 @@
+using System.CommandLine;
+using ModelCompiler.Format;
+using ModelCompiler.Trainer.Data;
+using ModelCompiler.Trainer.Models;
+using ModelCompiler.Trainer.Native;
+using Spectre.Console;
+
+namespace ModelCompiler.Trainer.Cli;
+
+/// <summary>The modelc-train command line. Expected failures (missing data, bad files) print one line, not a stack trace.</summary>
+public static class TrainerCli
+{
+    public static RootCommand Create(IAnsiConsole console) => new(
+        "modelc-train: train image classifiers with TorchSharp, fine-tune them quantization-aware or quantize them after " +
+        "training, and export .qmodel files for the ModelCompiler source generator.\n\n" +
+        "Typical run (the seed's workflow on Fashion-MNIST):\n" +
+        "  modelc-train train --model fashion-cnn --epochs 3 -o fashion.tsm\n" +
+        "  modelc-train qat --from fashion.tsm --epochs 1 --lr 1e-4 -o fashion.qmodel\n" +
+        "  modelc-train inspect fashion.qmodel")
+    {
+        Subcommands =
+        {
+            TrainCommand.Create(console),
+            QatCommand.Create(console),
+            PtqCommand.Create(console),
+            EvaluateCommand.Create(console),
+            InspectCommand.Create(console),
+        },
+    };
+
+    /// <summary>Parses and runs; returns the process exit code (0 ok, 1 a reported error, 2 usage).</summary>
+    public static int Run(string[] args, IAnsiConsole console, TextWriter? output = null, TextWriter? error = null)
+    {
+        var parse = Create(console).Parse(args);
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration
+            {
+                EnableDefaultExceptionHandler = false,
+                Output = output ?? Console.Out,
+                Error = error ?? Console.Error,
+            });
+        }
+        catch (Exception e) when (e is DatasetMissingException or ModelDescriptionException or TorchUnavailableException
+            or FileNotFoundException or DirectoryNotFoundException or QModelFormatException or InvalidDataException
+            or ArgumentException or InvalidOperationException or UnauthorizedAccessException)
+        {
+            console.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,58 @@
+namespace ModelCompiler.Trainer.Models;
+
+/// <summary>The two models the project ships, and lookup of a --model argument (built-in name or JSON file).</summary>
+public static class BuiltInModels
+{
+    /// <summary>Conv 32 3x3 ReLU, MaxPool 2, Conv 64 3x3 ReLU, MaxPool 2, Flatten, Dense 128 ReLU, Dense 10 on 28x28x1.</summary>
+    public static ModelDescription FashionCnn => new ModelDescription
+    {
+        Name = "fashion_cnn",
+        Input = [28, 28, 1],
+        Layers =
+        [
+            new() { Kind = LayerKind.Conv2D, Filters = 32, Kernel = 3, Activation = "relu" },
+            new() { Kind = LayerKind.MaxPool2D, Pool = 2 },
+            new() { Kind = LayerKind.Conv2D, Filters = 64, Kernel = 3, Activation = "relu" },
+            new() { Kind = LayerKind.MaxPool2D, Pool = 2 },
+            new() { Kind = LayerKind.Flatten },
+            new() { Kind = LayerKind.Dense, Units = 128, Activation = "relu" },
+            new() { Kind = LayerKind.Dense, Units = 10 },
+        ],
+    }.Validated("fashion-cnn");
+
+    /// <summary>
+    /// The seed's Keras model: Conv2D(32, (3,3), relu) (Keras default 'valid' padding, stride 1), MaxPooling2D(2),
+    /// Dropout 0.3, Conv 64, MaxPool, Dropout 0.3, Conv 128, MaxPool, Flatten, Dense 256 relu, Dropout 0.4,
+    /// Dense 512 relu, Dense 6 on 100x100x3. The seed's final softmax is exported as a softmax layer.
+    /// </summary>
+    public static ModelDescription IntelCnn => new ModelDescription
+    {
+        Name = "intel_cnn",
+        Input = [100, 100, 3],
+        Layers =
+        [
+            new() { Kind = LayerKind.Conv2D, Filters = 32, Kernel = 3, Activation = "relu" },
+            new() { Kind = LayerKind.MaxPool2D, Pool = 2 },
+            new() { Kind = LayerKind.Dropout, Rate = 0.3 },
+            new() { Kind = LayerKind.Conv2D, Filters = 64, Kernel = 3, Activation = "relu" },
+            new() { Kind = LayerKind.MaxPool2D, Pool = 2 },
+            new() { Kind = LayerKind.Dropout, Rate = 0.3 },
+            new() { Kind = LayerKind.Conv2D, Filters = 128, Kernel = 3, Activation = "relu" },
+            new() { Kind = LayerKind.MaxPool2D, Pool = 2 },
+            new() { Kind = LayerKind.Flatten },
+            new() { Kind = LayerKind.Dense, Units = 256, Activation = "relu" },
+            new() { Kind = LayerKind.Dropout, Rate = 0.4 },
+            new() { Kind = LayerKind.Dense, Units = 512, Activation = "relu" },
+            new() { Kind = LayerKind.Dense, Units = 6 },
+        ],
+    }.Validated("intel-cnn");
+
+    /// <summary>Resolves --model: "fashion-cnn", "intel-cnn" or the path of a JSON description.</summary>
+    public static ModelDescription Resolve(string nameOrPath) => nameOrPath switch
+    {
+        "fashion-cnn" => FashionCnn,
+        "intel-cnn" => IntelCnn,
+        _ when File.Exists(nameOrPath) => ModelDescription.FromJson(File.ReadAllText(nameOrPath), nameOrPath),
+        _ => throw new ModelDescriptionException($"--model '{nameOrPath}' is neither fashion-cnn, intel-cnn nor an existing description file"),
+    };
+}

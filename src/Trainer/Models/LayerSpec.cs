@@ -1,0 +1,60 @@
+using System.Text.Json.Serialization;
+using ModelCompiler.Format;
+
+namespace ModelCompiler.Trainer.Models;
+
+/// <summary>Kinds of layer a model description can list (the Keras Sequential subset the Runtime can run).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<LayerKind>))]
+public enum LayerKind
+{
+    [JsonStringEnumMemberName("conv2d")] Conv2D,
+    [JsonStringEnumMemberName("maxpool2d")] MaxPool2D,
+    [JsonStringEnumMemberName("avgpool2d")] AvgPool2D,
+    [JsonStringEnumMemberName("globalavgpool")] GlobalAvgPool,
+    [JsonStringEnumMemberName("flatten")] Flatten,
+    [JsonStringEnumMemberName("dense")] Dense,
+    [JsonStringEnumMemberName("dropout")] Dropout,
+}
+
+/// <summary>
+/// One layer of a Sequential model description. Unused fields keep their defaults; <see cref="Name"/> is filled in
+/// (conv1, pool1, dense1, ...) when the file leaves it out. Dropout only acts in training and is not exported.
+/// </summary>
+public sealed record LayerSpec
+{
+    [JsonPropertyName("type")] public LayerKind Kind { get; init; }
+    [JsonPropertyName("name")] public string? Name { get; init; }
+    [JsonPropertyName("filters")] public int Filters { get; init; }
+    [JsonPropertyName("units")] public int Units { get; init; }
+    /// <summary>Square kernel (conv) or window (pool) size.</summary>
+    [JsonPropertyName("kernel")] public int Kernel { get; init; } = 3;
+    /// <summary>Pool window; defaults to 2.</summary>
+    [JsonPropertyName("pool")] public int Pool { get; init; } = 2;
+    /// <summary>Stride; 0 means 1 for conv and the window size for pools (Keras defaults).</summary>
+    [JsonPropertyName("stride")] public int Stride { get; init; }
+    [JsonPropertyName("padding")] public string Padding { get; init; } = "valid";
+    [JsonPropertyName("activation")] public string Activation { get; init; } = "none";
+    [JsonPropertyName("rate")] public double Rate { get; init; }
+
+    public bool IsCompute => Kind is LayerKind.Conv2D or LayerKind.Dense;
+
+    public int EffectiveStride => Stride > 0 ? Stride : Kind == LayerKind.Conv2D ? 1 : Pool;
+
+    public Format.Padding PaddingMode => Padding.ToLowerInvariant() switch
+    {
+        "valid" => Format.Padding.Valid,
+        "same" => Format.Padding.Same,
+        _ => throw new ModelDescriptionException($"layer '{Name}': padding '{Padding}' is neither 'valid' nor 'same'"),
+    };
+
+    public Activation ActivationFunction => Activation.ToLowerInvariant() switch
+    {
+        "none" or "linear" or "" => Format.Activation.None,
+        "relu" => Format.Activation.Relu,
+        "relu6" => Format.Activation.Relu6,
+        _ => throw new ModelDescriptionException($"layer '{Name}': activation '{Activation}' is not one of none, relu, relu6"),
+    };
+}
+
+/// <summary>A model description is invalid; the message names the layer.</summary>
+public sealed class ModelDescriptionException(string message) : Exception(message);

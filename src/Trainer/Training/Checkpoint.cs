@@ -1,0 +1,75 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ModelCompiler.Trainer.Models;
+using TorchSharp.Modules;
+
+namespace ModelCompiler.Trainer.Training;
+
+/// <summary>
+/// The last finished epoch of a training phase, in a folder: <c>model-&lt;phase&gt;-e&lt;n&gt;.bin</c> (weights and observer
+/// buffers), <c>optimizer-&lt;phase&gt;-e&lt;n&gt;.bin</c> (Adam's moments) and <c>state.json</c>, written last and atomically,
+/// which names them. A crash at any moment leaves the previous state.json and the files it names intact.
+/// </summary>
+public sealed record Checkpoint
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    [JsonPropertyName("phase")] public required string Phase { get; init; }
+    [JsonPropertyName("completed_epochs")] public required int CompletedEpochs { get; init; }
+    [JsonPropertyName("model_file")] public required string ModelFile { get; init; }
+    [JsonPropertyName("optimizer_file")] public required string OptimizerFile { get; init; }
+    [JsonPropertyName("bundle")] public required ModelBundle Bundle { get; init; }
+
+    public static string StatePath(string folder) => Path.Combine(folder, "state.json");
+
+    public static Checkpoint? TryRead(string folder)
+    {
+        string state = StatePath(folder);
+        return File.Exists(state) ? JsonSerializer.Deserialize<Checkpoint>(File.ReadAllText(state), Json) : null;
+    }
+
+    public static Checkpoint Write(string folder, string phase, int completedEpochs, SequentialNetwork network, Adam optimizer, ModelBundle bundle)
+    {
+        Directory.CreateDirectory(folder);
+        var previous = TryRead(folder);
+        var checkpoint = new Checkpoint
+        {
+            Phase = phase,
+            CompletedEpochs = completedEpochs,
+            ModelFile = $"model-{phase}-e{completedEpochs}.bin",
+            OptimizerFile = $"optimizer-{phase}-e{completedEpochs}.bin",
+            Bundle = bundle,
+        };
+        AtomicFile.Write(Path.Combine(folder, checkpoint.ModelFile), t => network.save(t));
+        AtomicFile.Write(Path.Combine(folder, checkpoint.OptimizerFile), t => optimizer.save_state_dict(t));
+        AtomicFile.WriteText(StatePath(folder), JsonSerializer.Serialize(checkpoint, Json));
+        if (previous is not null)
+        {
+            foreach (string old in new[] { previous.ModelFile, previous.OptimizerFile })
+            {
+                if (old != checkpoint.ModelFile && old != checkpoint.OptimizerFile)
+                {
+                    File.Delete(Path.Combine(folder, old));
+                }
+            }
+        }
+
+        return checkpoint;
+    }
+
+    /// <summary>The network as it was after the checkpoint's epoch (for evaluation).</summary>
+    public SequentialNetwork LoadNetwork(string folder)
+    {
+        var network = new SequentialNetwork(Bundle.Description.Validated(StatePath(folder)));
+        network.load(Path.Combine(folder, ModelFile));
+        network.Configure(Bundle.Precisions);
+        return network;
+    }
+
+    /// <summary>Restores weights, buffers and optimizer state into objects built like the ones saved.</summary>
+    public void Restore(string folder, SequentialNetwork network, Adam optimizer)
+    {
+        network.load(Path.Combine(folder, ModelFile));
+        optimizer.load_state_dict(Path.Combine(folder, OptimizerFile));
+    }
+}

@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using ModelCompiler.Trainer.Data;
+using ModelCompiler.Trainer.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ModelCompiler.Trainer.Training;
+
+/// <summary>
+/// Adam over shuffled mini-batches with per-epoch validation and checkpoints. Everything random is derived from
+/// (seed, epoch, image), so a run resumed from the checkpoint of epoch n continues exactly as the uninterrupted run.
+/// </summary>
+public static class TrainingLoop
+{
+    /// <summary>Trains <paramref name="network"/> in place and returns the finished epochs of this phase (resumed ones included).</summary>
+    public static List<EpochRecord> Run(
+        SequentialNetwork network, ImageDataset train, ImageDataset validation, TrainingOptions options,
+        ModelBundle bundleTemplate, ITrainingProgress progress, CancellationToken cancel = default)
+    {
+        using var optimizer = optim.Adam(network.parameters(), options.LearningRate);
+        var history = new List<EpochRecord>();
+        int firstEpoch = 0;
+        if (options.Resume && options.CheckpointFolder is { } folder && Checkpoint.TryRead(folder) is { } checkpoint)
+        {
+            if (checkpoint.Phase != options.Phase)
+            {
+                throw new InvalidOperationException($"the checkpoint in {folder} is of phase '{checkpoint.Phase}', not '{options.Phase}'");
+            }
+
+            checkpoint.Restore(folder, network, optimizer);
+            firstEpoch = checkpoint.CompletedEpochs;
+            history.AddRange(checkpoint.Bundle.History.Where(h => h.Phase == options.Phase));
+            progress.Message($"resumed {options.Phase} training from {folder} after epoch {firstEpoch}");
+        }
+
+        int batches = (train.Count + options.BatchSize - 1) / options.BatchSize;
+        for (int epoch = firstEpoch; epoch < options.Epochs; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            torch.manual_seed(options.Seed * 7919L + epoch);
+            var order = Enumerable.Range(0, train.Count).ToArray();
+            new Random(HashCode.Combine(options.Seed, epoch, 17)).Shuffle(order);
+            progress.EpochStarted(options.Phase, epoch + 1, options.Epochs, batches);
+            network.train();
+            double lossSum = 0;
+            long correct = 0, seen = 0;
+            for (int b = 0; b < batches; b++)
+            {
+                cancel.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();
+                var slice = order.AsSpan(b * options.BatchSize, Math.Min(options.BatchSize, train.Count - b * options.BatchSize));
+                int currentEpoch = epoch;
+                Func<int, byte[]>? augment = options.Augmenter is { } a
+                    ? i => a.Apply(train.Image(i), train.Height, train.Width, train.Channels, new Random(HashCode.Combine(options.Seed, currentEpoch, i)))
+                    : null;
+                var (x, y) = train.Batch(slice, augment);
+                optimizer.zero_grad();
+                var logits = network.forward(x);
+                var loss = nn.functional.cross_entropy(logits, y);
+                loss.backward();
+                optimizer.step();
+                lossSum += loss.item<float>() * slice.Length;
+                correct += logits.argmax(1).eq(y).sum().item<long>();
+                seen += slice.Length;
+                progress.BatchFinished(b + 1, lossSum / seen, (double)correct / seen);
+            }
+
+            double validationAccuracy = Evaluator.Accuracy(network, validation);
+            var record = new EpochRecord(options.Phase, epoch + 1, lossSum / seen, (double)correct / seen, validationAccuracy, clock.Elapsed.TotalSeconds);
+            history.Add(record);
+            progress.EpochFinished(record);
+            if (options.CheckpointFolder is { } target)
+            {
+                var bundle = bundleTemplate with
+                {
+                    Precisions = network.Precisions,
+                    History = [.. bundleTemplate.History.Where(h => h.Phase != options.Phase), .. history],
+                };
+                Checkpoint.Write(target, options.Phase, epoch + 1, network, optimizer, bundle);
+            }
+        }
+
+        return history;
+    }
+}

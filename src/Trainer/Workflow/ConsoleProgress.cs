@@ -1,0 +1,59 @@
+using System.Globalization;
+using ModelCompiler.Trainer.Training;
+using Spectre.Console;
+
+namespace ModelCompiler.Trainer.Workflow;
+
+/// <summary>Spectre.Console progress bars, one per epoch, showing running loss and accuracy, then validation accuracy.</summary>
+public sealed class ConsoleProgress(ProgressContext context, IAnsiConsole console) : ITrainingProgress
+{
+    private ProgressTask? task;
+    private string label = "";
+
+    public void EpochStarted(string phase, int epoch, int epochs, int batches)
+    {
+        label = $"{phase} epoch {epoch}/{epochs}";
+        task = context.AddTask(label, maxValue: batches);
+    }
+
+    public void BatchFinished(int batch, double meanLoss, double accuracy)
+    {
+        if (task is null)
+        {
+            return;
+        }
+
+        task.Value = batch;
+        if (batch % 20 == 0 || batch == (int)task.MaxValue)
+        {
+            task.Description = $"{label} loss {F(meanLoss)} acc {P(accuracy)}";
+        }
+    }
+
+    public void EpochFinished(EpochRecord record)
+    {
+        if (task is not null)
+        {
+            task.Description = $"{label} loss {F(record.Loss)} acc {P(record.TrainAccuracy)} val {P(record.ValidationAccuracy)} ({record.Seconds:F0} s)";
+            task.StopTask();
+            if (!console.Profile.Capabilities.Interactive)
+            {
+                console.MarkupLine(Markup.Escape(task.Description));
+            }
+        }
+    }
+
+    public void Message(string text) => console.MarkupLine(Markup.Escape(text));
+
+    private static string F(double v) => v.ToString("F4", CultureInfo.InvariantCulture);
+
+    private static string P(double v) => (v * 100).ToString("F2", CultureInfo.InvariantCulture) + "%";
+
+    /// <summary>Runs <paramref name="body"/> inside a progress display on <paramref name="console"/>.</summary>
+    public static T Show<T>(IAnsiConsole console, Func<ITrainingProgress, T> body) =>
+        console.Progress()
+            .AutoClear(false)
+            .HideCompleted(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(context => body(new ConsoleProgress(context, console)));
+}

@@ -1,0 +1,119 @@
+using ModelCompiler.IO;
+using System.Diagnostics;
+using System.Globalization;
+using ModelCompiler.Format;
+using ModelCompiler.Trainer.Data;
+using ModelCompiler.Trainer.Export;
+using ModelCompiler.Trainer.Models;
+using ModelCompiler.Trainer.Training;
+using Spectre.Console;
+
+namespace ModelCompiler.Trainer.Workflow;
+
+/// <summary>
+/// Exports a quantized network to a .qmodel (atomically), reads the file back, runs it through the reference
+/// interpreter on the test set and reports the seed's comparison: table on the console, <c>.report.json</c>, curves PNG.
+/// </summary>
+public static class ExportComparison
+{
+    public static ExportReport Run(
+        SequentialNetwork network, ModelBundle floatBundle, string floatModelPath, LoadedData data, string mode,
+        IReadOnlyList<EpochRecord> history, string output, int threads, IAnsiConsole console)
+    {
+        var clock = Stopwatch.StartNew();
+        var fakeQuant = Evaluator.Predict(network, data.Test);
+        double fakeQuantAccuracy = Evaluator.Accuracy(fakeQuant, data.Test.Labels);
+
+        // The float column is the model before quantization, measured on the same test images.
+        var (_, floatNetwork) = ModelBundle.Load(floatModelPath);
+        double floatAccuracy;
+        using (floatNetwork)
+        {
+            floatAccuracy = Evaluator.Accuracy(floatNetwork, data.Test);
+        }
+
+        string now = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        var provenance = new List<ProvenanceEntry>
+        {
+            new("tool", "modelc-train"),
+            new("mode", mode),
+            new("dataset", data.Name),
+            new("date", now),
+            new("test_images", data.Test.Count.ToString(CultureInfo.InvariantCulture)),
+            new("float_accuracy", floatAccuracy.ToString("F4", CultureInfo.InvariantCulture)),
+            new("fake_quant_accuracy", fakeQuantAccuracy.ToString("F4", CultureInfo.InvariantCulture)),
+        };
+        var model = QModelExporter.Export(network, floatBundle.Classes, provenance);
+        string? folder = Path.GetDirectoryName(Path.GetFullPath(output));
+        if (folder is not null)
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        QModelFile.WriteAtomic(output, model);
+        var written = QModelFile.Read(output);
+        var fromFile = InterpreterEvaluation.Predict(written, data.Test, threads);
+        double int8Accuracy = Evaluator.Accuracy(fromFile, data.Test.Labels);
+        int agree = fakeQuant.Zip(fromFile).Count(p => p.First == p.Second);
+
+        long floatBytes = model.Layers.Sum(l => l switch
+        {
+            Conv2DLayer c => 4L * (c.Weights.WeightCount + c.Weights.OutputChannels),
+            DenseLayer d => 4L * (d.Weights.WeightCount + d.Weights.OutputChannels),
+            _ => 0L,
+        });
+        long weightBytes = model.Layers.Sum(l => l switch
+        {
+            Conv2DLayer c => c.Weights.ByteSize,
+            DenseLayer d => d.Weights.ByteSize,
+            _ => 0L,
+        });
+        var report = new ExportReport
+        {
+            Mode = mode,
+            TestImages = data.Test.Count,
+            FloatAccuracy = floatAccuracy,
+            QatAccuracy = fakeQuantAccuracy,
+            Int8Accuracy = int8Accuracy,
+            ArgmaxAgreement = data.Test.Count == 0 ? 0 : (double)agree / data.Test.Count,
+            FloatBytes = floatBytes,
+            QModelBytes = new FileInfo(output).Length,
+            WeightBytes = weightBytes,
+            LayerPrecisions = model.Layers.Select(l => l switch
+            {
+                Conv2DLayer c => (l.Name, TensorChain.PrecisionName(c.Precision)),
+                DenseLayer d => (l.Name, TensorChain.PrecisionName(d.Precision)),
+                _ => (l.Name, ""),
+            }).Where(p => p.Item2.Length > 0).ToDictionary(p => p.Name, p => p.Item2),
+            Seconds = clock.Elapsed.TotalSeconds,
+        };
+        report.Write(output);
+        if (history.Count > 0)
+        {
+            TrainingCurves.Save(history, output + ".curves.png", $"{network.Description.Name}: {mode}");
+        }
+
+        Print(report, output, console);
+        return report;
+    }
+
+    public static void Print(ExportReport report, string output, IAnsiConsole console)
+    {
+        var table = new Table().Title($"[bold]{Markup.Escape(Path.GetFileName(output))}[/] ({Markup.Escape(report.Mode)}, {report.TestImages} test images)")
+            .AddColumns("measure", "value");
+        table.AddRow("float accuracy", Percent(report.FloatAccuracy));
+        table.AddRow("fake-quant accuracy", Percent(report.QatAccuracy));
+        table.AddRow("int8 accuracy of the file (reference interpreter)", Percent(report.Int8Accuracy));
+        table.AddRow("argmax agreement fake-quant vs file", Percent(report.ArgmaxAgreement));
+        table.AddRow("float32 weight bytes", Bytes(report.FloatBytes));
+        table.AddRow(".qmodel file bytes", Bytes(report.QModelBytes));
+        table.AddRow("deployed weight bytes (exported precisions)", Bytes(report.WeightBytes));
+        console.Write(table);
+        console.MarkupLine($"layers: {Markup.Escape(string.Join(", ", report.LayerPrecisions.Select(p => $"{p.Key}={p.Value}")))}");
+        console.MarkupLine($"wrote {Markup.Escape(output)}, {Markup.Escape(ExportReport.PathFor(output))}");
+    }
+
+    private static string Bytes(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string Percent(double value) => (value * 100).ToString("F2", CultureInfo.InvariantCulture) + " %";
+}
