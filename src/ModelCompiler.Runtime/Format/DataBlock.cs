@@ -76,15 +76,15 @@ internal sealed class DataBlock(BlockRole role, ElementType type, int line, Arra
         int LineOfElement(int element) => LineOf((int)((long)element * SizeOf(type) / 3 * 4));
         Array values = type switch
         {
-            ElementType.Int8 => ToInt8(bytes, LineOfElement),
+            ElementType.Int8 => ToInt8(bytes, tokens[0], LineOfElement),
             ElementType.Int32 => ToInt32(bytes),
-            ElementType.Float32 => ToFloat32(bytes, role == BlockRole.WeightScales, LineOfElement),
-            _ => ToFloat16(bytes, LineOfElement),
+            ElementType.Float32 => ToFloat32(bytes, tokens[0], role == BlockRole.WeightScales, LineOfElement),
+            _ => ToFloat16(bytes, tokens[0], LineOfElement),
         };
         return new DataBlock(role, type, header.Number, values);
     }
 
-    private static sbyte[] ToInt8(byte[] bytes, Func<int, int> lineOf)
+    private static sbyte[] ToInt8(byte[] bytes, string what, Func<int, int> lineOf)
     {
         var values = new sbyte[bytes.Length];
         for (int i = 0; i < bytes.Length; i++)
@@ -93,7 +93,7 @@ internal sealed class DataBlock(BlockRole role, ElementType type, int line, Arra
             if (values[i] == sbyte.MinValue)
             {
                 throw new QModelFormatException(
-                    QModelError.WeightOutOfRange, lineOf(i), $"int8 value {i} is -128; weights are symmetric, in [-127, 127]");
+                    QModelError.WeightOutOfRange, lineOf(i), $"{what}[{i}] is -128; int8 weights are symmetric, in [-127, 127]");
             }
         }
 
@@ -111,7 +111,7 @@ internal sealed class DataBlock(BlockRole role, ElementType type, int line, Arra
         return values;
     }
 
-    private static float[] ToFloat32(byte[] bytes, bool areScales, Func<int, int> lineOf)
+    private static float[] ToFloat32(byte[] bytes, string what, bool areScales, Func<int, int> lineOf)
     {
         var values = new float[bytes.Length / 4];
         for (int i = 0; i < values.Length; i++)
@@ -119,13 +119,13 @@ internal sealed class DataBlock(BlockRole role, ElementType type, int line, Arra
             float v = LittleEndian.Int32BitsToSingle(LittleEndian.ReadInt32(bytes, 4 * i));
             if (float.IsNaN(v) || float.IsInfinity(v))
             {
-                throw new QModelFormatException(QModelError.NonFiniteValue, lineOf(i), $"float32 value {i} is {v}; data must be finite");
+                throw new QModelFormatException(QModelError.NonFiniteValue, lineOf(i), $"{what}[{i}] is {v}; data must be finite");
             }
 
             if (areScales && !TensorChain.IsValidScale(v))
             {
                 throw new QModelFormatException(
-                    QModelError.InvalidScale, lineOf(i), $"weight scale {i} is {v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}; scales must be positive, normal floats");
+                    QModelError.InvalidScale, lineOf(i), $"{what}[{i}] is {v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}; scales must be positive, normal floats");
             }
 
             values[i] = v;
@@ -134,7 +134,7 @@ internal sealed class DataBlock(BlockRole role, ElementType type, int line, Arra
         return values;
     }
 
-    private static ushort[] ToFloat16(byte[] bytes, Func<int, int> lineOf)
+    private static ushort[] ToFloat16(byte[] bytes, string what, Func<int, int> lineOf)
     {
         var values = new ushort[bytes.Length / 2];
         for (int i = 0; i < values.Length; i++)
@@ -142,7 +142,7 @@ internal sealed class DataBlock(BlockRole role, ElementType type, int line, Arra
             values[i] = (ushort)(bytes[2 * i] | (bytes[(2 * i) + 1] << 8));
             if ((values[i] & 0x7C00) == 0x7C00)
             {
-                throw new QModelFormatException(QModelError.NonFiniteValue, lineOf(i), $"float16 value {i} (bits 0x{values[i]:X4}) is not finite; data must be finite");
+                throw new QModelFormatException(QModelError.NonFiniteValue, lineOf(i), $"{what}[{i}] (float16 bits 0x{values[i]:X4}) is not finite; data must be finite");
             }
         }
 

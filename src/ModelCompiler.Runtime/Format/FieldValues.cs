@@ -32,10 +32,13 @@ internal static class FieldValues
     public static int Dimension(string token, int line, string what) =>
         Integer(token, line, what, 1, TensorChain.MaxDimension, QModelError.InvalidDimension);
 
-    /// <summary>A float in the number grammar (finite or not: callers decide what they accept).</summary>
+    /// <summary>
+    /// A float in the number grammar, or <c>NaN</c>, <c>Infinity</c>, <c>-Infinity</c> (spelled out so that such a value is
+    /// reported as a bad scale or a non-finite value rather than as a typo; callers decide what they accept).
+    /// </summary>
     public static float Float(string token, int line, string what)
     {
-        if (!IsDecimal(token) || !float.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out float value))
+        if (!(IsDecimal(token) || token is "NaN" or "Infinity" or "-Infinity") || !float.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out float value))
         {
             throw new QModelFormatException(QModelError.InvalidNumber, line, $"{what} '{Shorten(token)}' is not a decimal number");
         }

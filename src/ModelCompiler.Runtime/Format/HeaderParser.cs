@@ -44,7 +44,7 @@ internal static class HeaderParser
 
             string[] tokens = line.Content.StartsWith("provenance ", StringComparison.Ordinal)
                 ? line.TokensThenRest(2, "provenance <key> \"<value>\"", out _)
-                : line.Tokens();
+                : line.Content.StartsWith("name ", StringComparison.Ordinal) ? line.NameTokens() : line.Tokens();
             string key = tokens[0];
             if (key == "layer")
             {
@@ -104,7 +104,7 @@ internal static class HeaderParser
     {
         if (!cursor.TryPeekSignificant(out var line))
         {
-            throw new QModelFormatException(QModelError.UnsupportedVersion, cursor.LastLineNumber, "the file is empty; a .qmodel starts with 'qmodel 1'");
+            throw new QModelFormatException(QModelError.UnsupportedVersion, cursor.LastLineNumber, "no 'qmodel 1' line: the file is empty or holds only comments");
         }
 
         cursor.Advance();

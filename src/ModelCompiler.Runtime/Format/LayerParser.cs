@@ -18,7 +18,7 @@ internal static class LayerParser
     {
         cursor.TryPeek(out var header);
         cursor.Advance();
-        string[] tokens = header.Tokens();
+        string[] tokens = header.NameTokens();
         if (tokens.Length != 3)
         {
             throw header.Syntax("expected 'layer <name> <op>'");

@@ -14,13 +14,13 @@ public enum QModelError
     MissingField = 3,
     /// <summary>A field appears twice.</summary>
     DuplicateField = 4,
-    /// <summary>A number that does not parse, or is outside the range its field allows.</summary>
+    /// <summary>A token that is not a number where the field needs one (e.g. <c>four</c>, <c>1.5</c> for an integer, <c>0x10</c>).</summary>
     InvalidNumber = 5,
     /// <summary>The model name is not a C# identifier.</summary>
     InvalidName = 6,
-    /// <summary>A label is empty, repeated, or the label count does not match.</summary>
+    /// <summary>A label is empty, only whitespace or repeated, or the label lines do not match the declared count (or it is outside [1, 65536]).</summary>
     InvalidLabel = 7,
-    /// <summary>A scale that is zero, negative, NaN or infinite.</summary>
+    /// <summary>A quantization or weight scale that is zero, negative, denormal, NaN or infinite; or a preprocess scale that is zero or not finite.</summary>
     InvalidScale = 8,
     /// <summary>A zero point outside [-128, 127].</summary>
     InvalidZeroPoint = 9,
@@ -36,7 +36,7 @@ public enum QModelError
     ShapeMismatch = 14,
     /// <summary>A data block's element count does not match what the layer's shape requires.</summary>
     WeightCountMismatch = 15,
-    /// <summary>A data block is not valid base64, is truncated, or has trailing bytes.</summary>
+    /// <summary>A data block is not valid (canonical) base64, is truncated, or has more characters than its count needs, or declares more data than the file holds.</summary>
     InvalidBase64 = 16,
     /// <summary>An int8 weight equal to -128 (the scheme is symmetric: [-127, 127]).</summary>
     WeightOutOfRange = 17,
@@ -46,11 +46,11 @@ public enum QModelError
     OutputMismatch = 19,
     /// <summary>Layer names that are empty, not identifiers, or repeated.</summary>
     InvalidLayerName = 20,
-    /// <summary>The file ends inside a layer or data block.</summary>
+    /// <summary>The file ends inside a layer, or a new top-level line appears before the layer's <c>end</c>.</summary>
     UnexpectedEnd = 21,
-    /// <summary>A quoted string with a bad escape or no closing quote.</summary>
+    /// <summary>A quoted string with a bad escape, a raw control character, a lone surrogate, or no closing quote.</summary>
     InvalidString = 22,
-    /// <summary>A non-finite float in a data block or attribute that must be finite.</summary>
+    /// <summary>A non-finite float (float32 or float16) in a data block, or in an attribute that must be finite.</summary>
     NonFiniteValue = 23,
     /// <summary>The model has no layers.</summary>
     EmptyModel = 24,

@@ -28,6 +28,12 @@ internal readonly struct SourceLine(int number, int indent, string content)
     }
 
     /// <summary>
+    /// Splits at runs of spaces without the printable-ASCII check, for lines whose tokens are names: a name with a
+    /// non-ASCII letter is then reported as a bad name rather than as a stray character.
+    /// </summary>
+    public string[] NameTokens() => Content.Split([' '], StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>
     /// The first <paramref name="count"/> space-separated tokens, and the rest of the line (which starts with a
     /// quoted string) as <paramref name="rest"/>; fewer tokens than asked for is a syntax error.
     /// </summary>

@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using ModelCompiler.Arithmetic;
 using ModelCompiler.Format;
+using ModelCompiler.IO;
 
 namespace ModelCompiler.Interpreter;
 
@@ -37,6 +38,10 @@ public sealed class ReferenceInterpreter
 
         OutputTensor = tensors[computed];
     }
+
+    /// <summary>Reads and validates a <c>.qmodel</c> file and prepares it to run: the run-time loader.</summary>
+    /// <exception cref="QModelFormatException">The file is not a valid v1 model (code and line in the exception).</exception>
+    public static ReferenceInterpreter Load(string path) => new(QModelFile.Read(path));
 
     public QModel Model { get; }
 
