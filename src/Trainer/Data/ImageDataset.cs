@@ -81,17 +81,4 @@ public sealed class ImageDataset(byte[] pixels, int[] labels, int height, int wi
 
         return (tensor(x, [n, Channels, Height, Width]), tensor(y));
     }
-
-    /// <summary>Image <paramref name="index"/> as float HWC, the order the exported model takes (<c>InputLayout.Hwc</c>).</summary>
-    public float[] HwcFloats(int index)
-    {
-        var image = Image(index);
-        var result = new float[image.Length];
-        for (int i = 0; i < image.Length; i++)
-        {
-            result[i] = image[i] * PixelScale;
-        }
-
-        return result;
-    }
 }

@@ -39,7 +39,7 @@ public static class TrainingLoop
             var clock = Stopwatch.StartNew();
             torch.manual_seed(options.Seed * 7919L + epoch);
             var order = Enumerable.Range(0, train.Count).ToArray();
-            new Random(HashCode.Combine(options.Seed, epoch, 17)).Shuffle(order);
+            new Random(StreamSeed(options.Seed, epoch, -1)).Shuffle(order);
             progress.EpochStarted(options.Phase, epoch + 1, options.Epochs, batches);
             network.train();
             double lossSum = 0;
@@ -51,7 +51,7 @@ public static class TrainingLoop
                 var slice = order.AsSpan(b * options.BatchSize, Math.Min(options.BatchSize, train.Count - b * options.BatchSize));
                 int currentEpoch = epoch;
                 Func<int, byte[]>? augment = options.Augmenter is { } a
-                    ? i => a.Apply(train.Image(i), train.Height, train.Width, train.Channels, new Random(HashCode.Combine(options.Seed, currentEpoch, i)))
+                    ? i => a.Apply(train.Image(i), train.Height, train.Width, train.Channels, new Random(StreamSeed(options.Seed, currentEpoch, i)))
                     : null;
                 var (x, y) = train.Batch(slice, augment);
                 optimizer.zero_grad();
@@ -81,5 +81,21 @@ public static class TrainingLoop
         }
 
         return history;
+    }
+
+    /// <summary>
+    /// A seed for one random stream of (seed, epoch, image); image -1 is the epoch's shuffle. Deterministic across
+    /// processes (HashCode.Combine is randomised per process and would make runs unrepeatable).
+    /// </summary>
+    public static int StreamSeed(int seed, int epoch, int image)
+    {
+        ulong h = 14695981039346656037UL;
+        foreach (long v in new long[] { seed, epoch, image })
+        {
+            h = (h ^ (ulong)v) * 1099511628211UL;
+            h ^= h >> 29;
+        }
+
+        return (int)(h & 0x7FFFFFFF);
     }
 }
