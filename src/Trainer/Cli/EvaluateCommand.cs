@@ -15,8 +15,12 @@ public static class EvaluateCommand
     {
         var common = new CommonOptions();
         var model = new Argument<string>("model") { Description = "A trained model from 'train'/'qat' (.tsm), a checkpoint folder (<output>.checkpoints), or a .qmodel file." };
+        var latency = new Option<int>("--latency") { Description = "Also time batch-1 TorchSharp inference over this many test images (microseconds per image; use with --threads 1)." };
+        var json = new Option<string?>("--json") { Description = "Also write the figures to this JSON file." };
         var command = new Command("evaluate", "Measure the test accuracy of a trained model, a checkpoint or a .qmodel (through the reference interpreter).");
         command.Arguments.Add(model);
+        command.Options.Add(latency);
+        command.Options.Add(json);
         common.AddDataTo(command);
         command.SetAction(result =>
         {
@@ -28,7 +32,9 @@ public static class EvaluateCommand
                 var shape = qmodel.InputShape;
                 var data = LoadedData.Load(common.Selection(result), shape.Height, shape.Width, shape.Channels, qmodel.Labels.Count, qmodel.Name);
                 var predictions = InterpreterEvaluation.Predict(qmodel, data.Test, threads);
-                Print(console, path, "reference interpreter", Evaluator.Accuracy(predictions, data.Test.Labels), data.Test.Count);
+                double accuracy = Evaluator.Accuracy(predictions, data.Test.Labels);
+                Print(console, path, "reference interpreter", accuracy, data.Test.Count);
+                WriteJson(result.GetValue(json), "reference interpreter", accuracy, data.Test.Count, null);
             }
             else
             {
@@ -39,13 +45,39 @@ public static class EvaluateCommand
                 using (network)
                 {
                     var data = LoadedData.Load(common.Selection(result), description);
-                    Print(console, path, "TorchSharp", Evaluator.Accuracy(network, data.Test), data.Test.Count);
+                    double accuracy = Evaluator.Accuracy(network, data.Test);
+                    Print(console, path, "TorchSharp", accuracy, data.Test.Count);
+                    int timed = result.GetValue(latency);
+                    double? micros = timed > 0 ? LatencyProbe.MicrosecondsPerImage(network, data.Test, timed) : null;
+                    if (micros is { } us)
+                    {
+                        console.MarkupLine($"TorchSharp float, batch 1, {threads} thread(s): [bold]{us.ToString("F1", CultureInfo.InvariantCulture)} us[/] per image");
+                    }
+
+                    WriteJson(result.GetValue(json), "TorchSharp", accuracy, data.Test.Count, micros);
                 }
             }
 
             return 0;
         });
         return command;
+    }
+
+    private static void WriteJson(string? path, string engine, double accuracy, int count, double? microsPerImage)
+    {
+        if (path is null)
+        {
+            return;
+        }
+
+        var figures = new Dictionary<string, object?>
+        {
+            ["engine"] = engine,
+            ["accuracy"] = accuracy,
+            ["test_images"] = count,
+            ["us_per_image"] = microsPerImage,
+        };
+        AtomicFile.WriteText(path, System.Text.Json.JsonSerializer.Serialize(figures, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
     }
 
     private static void Print(IAnsiConsole console, string path, string engine, double accuracy, int count)

@@ -26,6 +26,7 @@ public static class TrainerCli
             EvaluateCommand.Create(console),
             InspectCommand.Create(console),
             StandInCommand.Create(console),
+            ReportCommand.Create(console),
         },
     };
 
