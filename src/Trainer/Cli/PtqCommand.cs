@@ -13,6 +13,7 @@ public static class PtqCommand
     {
         var common = new CommonOptions();
         var from = new Option<string>("--from") { Description = "Trained float model (from 'train').", Required = true };
+        var name = new Option<string?>("--name") { Description = "Name of the exported model: a C# identifier, the class the generator emits (default: from the model description, e.g. FashionCnn)." };
         var output = new Option<string>("--output", "-o") { Description = "The .qmodel to write (also <output>.report.json).", DefaultValueFactory = _ => "model.qmodel" };
         var mode = new Option<string>("--mode")
         {
@@ -23,7 +24,7 @@ public static class PtqCommand
         var samples = new Option<int>("--calibration-samples") { Description = "Representative training images for full-int8 calibration.", DefaultValueFactory = _ => 1000 };
         var percentile = new Option<double?>("--percentile") { Description = "Full-int8: clip each activation range to this percentile (e.g. 99.99), averaged over batches, instead of min/max." };
         var command = new Command("ptq", "Post-training quantization of a trained model, export to .qmodel, and the comparison.");
-        foreach (var option in new Option[] { from, output, mode, samples, percentile })
+        foreach (var option in new Option[] { from, name, output, mode, samples, percentile })
         {
             command.Options.Add(option);
         }
@@ -62,7 +63,7 @@ public static class PtqCommand
                     network.Configure(precisions);
                 }
 
-                ExportComparison.Run(network, bundle, fromPath, data, "ptq-" + kind, bundle.History, result.GetValue(output)!, threads, console);
+                ExportComparison.Run(network, bundle, fromPath, data, "ptq-" + kind, bundle.History, result.GetValue(output)!, threads, console, result.GetValue(name));
             }
 
             return 0;

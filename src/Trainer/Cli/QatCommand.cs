@@ -12,6 +12,7 @@ public static class QatCommand
     {
         var common = new CommonOptions();
         var from = new Option<string>("--from") { Description = "Trained float model (from 'train').", Required = true };
+        var name = new Option<string?>("--name") { Description = "Name of the exported model: a C# identifier, the class the generator emits (default: from the model description, e.g. FashionCnn)." };
         var output = new Option<string>("--output", "-o") { Description = "The .qmodel to write (also <output>.report.json, <output>.curves.png, <output>.tsm).", DefaultValueFactory = _ => "model.qmodel" };
         var epochs = new Option<int>("--epochs") { Description = "QAT fine-tuning epochs.", DefaultValueFactory = _ => 1 };
         var lr = new Option<double>("--lr") { Description = "Adam learning rate for fine-tuning (lower than training, as in the seed).", DefaultValueFactory = _ => 1e-4 };
@@ -20,7 +21,7 @@ public static class QatCommand
         var calibration = new Option<int>("--calibration-samples") { Description = "Images used to initialise the activation observers before fine-tuning.", DefaultValueFactory = _ => 1000 };
         var resume = new Option<bool>("--resume") { Description = "Continue from the last finished QAT epoch in <output>.checkpoints/." };
         var command = new Command("qat", "Quantization-aware fine-tuning of a trained model, export to .qmodel, and the float / fake-quant / int8 comparison.");
-        foreach (var option in new Option[] { from, output, epochs, common.BatchSize, lr, layers, types, calibration, resume })
+        foreach (var option in new Option[] { from, name, output, epochs, common.BatchSize, lr, layers, types, calibration, resume })
         {
             command.Options.Add(option);
         }
@@ -55,7 +56,7 @@ public static class QatCommand
                 var history = bundle.History.Concat(qatHistory).ToList();
                 (template with { History = history }).Save(network, path + ".tsm");
                 bool selective = precisions.Any(p => p != Format.Precision.Int8);
-                ExportComparison.Run(network, bundle, fromPath, data, selective ? "qat-selective" : "qat", history, path, threads, console);
+                ExportComparison.Run(network, bundle, fromPath, data, selective ? "qat-selective" : "qat", history, path, threads, console, result.GetValue(name));
             }
 
             return 0;

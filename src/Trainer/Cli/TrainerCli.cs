@@ -25,6 +25,7 @@ public static class TrainerCli
             PtqCommand.Create(console),
             EvaluateCommand.Create(console),
             InspectCommand.Create(console),
+            StandInCommand.Create(console),
         },
     };
 

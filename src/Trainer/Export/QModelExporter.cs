@@ -15,7 +15,7 @@ namespace ModelCompiler.Trainer.Export;
 /// </summary>
 public static class QModelExporter
 {
-    public static QModel Export(SequentialNetwork network, IReadOnlyList<string> classes, IReadOnlyList<ProvenanceEntry> provenance)
+    public static QModel Export(SequentialNetwork network, IReadOnlyList<string> classes, IReadOnlyList<ProvenanceEntry> provenance, string? modelName = null)
     {
         using var _ = no_grad();
         var description = network.Description;
@@ -79,7 +79,7 @@ public static class QModelExporter
 
         layers.Add(new SoftmaxLayer("softmax"));
         var model = new QModel(
-            Identifier(description.Name),
+            modelName ?? Identifier(description.Name),
             TensorShape.Image(description.InputHeight, description.InputWidth, description.InputChannels),
             InputLayout.Hwc,
             new Preprocessing(1f / 255f, 0f),

@@ -18,7 +18,7 @@ public static class ExportComparison
 {
     public static ExportReport Run(
         SequentialNetwork network, ModelBundle floatBundle, string floatModelPath, LoadedData data, string mode,
-        IReadOnlyList<EpochRecord> history, string output, int threads, IAnsiConsole console)
+        IReadOnlyList<EpochRecord> history, string output, int threads, IAnsiConsole console, string? modelName = null)
     {
         var clock = Stopwatch.StartNew();
         var fakeQuant = Evaluator.Predict(network, data.Test);
@@ -43,7 +43,7 @@ public static class ExportComparison
             new("float_accuracy", floatAccuracy.ToString("F4", CultureInfo.InvariantCulture)),
             new("fake_quant_accuracy", fakeQuantAccuracy.ToString("F4", CultureInfo.InvariantCulture)),
         };
-        var model = QModelExporter.Export(network, floatBundle.Classes, provenance);
+        var model = QModelExporter.Export(network, floatBundle.Classes, provenance, modelName);
         string? folder = Path.GetDirectoryName(Path.GetFullPath(output));
         if (folder is not null)
         {

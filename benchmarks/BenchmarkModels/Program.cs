@@ -1,0 +1,47 @@
+using ModelCompiler.Format;
+using ModelCompiler.IO;
+
+namespace ModelCompiler.Benchmarks.Models;
+
+/// <summary>
+/// <c>benchmark-models OUTPUT_DIR</c>: writes fashion.qmodel and intel.qmodel (random weights, the sample models'
+/// architectures and class names). A file that already holds the same model is left alone, so that the
+/// benchmark, which compiles these files in, is not rebuilt for nothing.
+/// </summary>
+internal static class Program
+{
+    private static int Main(string[] args)
+    {
+        if (args.Length != 1)
+        {
+            Console.Error.WriteLine("usage: benchmark-models OUTPUT_DIR");
+            return 2;
+        }
+
+        try
+        {
+            Directory.CreateDirectory(args[0]);
+            // The class names the samples use, so the benchmark's code is the same for these and the trained files.
+            Write(Path.Combine(args[0], "fashion.qmodel"), SyntheticClassifier.FashionCnn("FashionClassifier", seed: 1));
+            Write(Path.Combine(args[0], "intel.qmodel"), SyntheticClassifier.IntelCnn("IntelClassifier", seed: 2));
+            return 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or QModelFormatException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static void Write(string path, QModel model)
+    {
+        if (File.Exists(path) && File.ReadAllText(path) == QModelWriter.Write(model))
+        {
+            Console.WriteLine($"{path}: up to date");
+            return;
+        }
+
+        QModelFile.WriteAtomic(path, model);
+        Console.WriteLine($"{path}: written ({model.Layers.Count} layers, random weights)");
+    }
+}

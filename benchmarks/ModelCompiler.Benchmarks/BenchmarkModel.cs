@@ -1,0 +1,88 @@
+using System.Reflection;
+using ModelCompiler.Benchmarks.Engines;
+using ModelCompiler.Format;
+using ModelCompiler.IO;
+using ModelCompiler.Onnx;
+
+namespace ModelCompiler.Benchmarks;
+
+/// <summary>
+/// A model under test: the .qmodel file compiled into this program (see the csproj) and its generated class.
+/// The only file that names the generated classes.
+/// </summary>
+public sealed class BenchmarkModel
+{
+    public static readonly BenchmarkModel Fashion = new(
+        "fashion-cnn", "fashion.qmodel", "FashionModel", FashionClassifier.InputLength, FashionClassifier.ArenaBytes,
+        () => new GeneratedEngine(FashionClassifier.Predict, FashionClassifier.PredictProbabilities, FashionClassifier.InputLength, FashionClassifier.ClassCount));
+
+    public static readonly BenchmarkModel Intel = new(
+        "intel-cnn", "intel.qmodel", "IntelModel", IntelClassifier.InputLength, IntelClassifier.ArenaBytes,
+        () => new GeneratedEngine(IntelClassifier.Predict, IntelClassifier.PredictProbabilities, IntelClassifier.InputLength, IntelClassifier.ClassCount));
+
+    public static readonly IReadOnlyList<BenchmarkModel> All = [Fashion, Intel];
+
+    private readonly Func<IInferenceEngine> generated;
+    private QModel? model;
+
+    private BenchmarkModel(string key, string fileName, string metadataKey, int inputLength, int arenaBytes, Func<IInferenceEngine> generated)
+    {
+        Key = key;
+        FileName = fileName;
+        InputLength = inputLength;
+        ArenaBytes = arenaBytes;
+        this.generated = generated;
+        SourcePath = typeof(BenchmarkModel).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == metadataKey)?.Value ?? fileName;
+    }
+
+    /// <summary>fashion-cnn or intel-cnn.</summary>
+    public string Key { get; }
+
+    public string FileName { get; }
+
+    /// <summary>The file the build compiled in (a trained sample model, or a random-weight stand-in).</summary>
+    public string SourcePath { get; }
+
+    public int InputLength { get; }
+
+    /// <summary>The generated class's scratch arena per thread.</summary>
+    public int ArenaBytes { get; }
+
+    /// <summary>The copy next to the program, the same file the generator compiled.</summary>
+    public QModel Model => model ??= QModelFile.Read(Path.Combine(AppContext.BaseDirectory, "Models", FileName));
+
+    /// <summary>Drops the parsed model, so that a memory measurement does not count it.</summary>
+    public void ReleaseModel() => model = null;
+
+    /// <summary>True for the trainer's output; the stand-ins carry an "origin synthetic..." provenance entry.</summary>
+    public bool IsSynthetic => Model.Provenance.Any(p => p.Key == "origin" && p.Value.StartsWith("synthetic", StringComparison.Ordinal));
+
+    public static BenchmarkModel Find(string key) =>
+        All.FirstOrDefault(m => m.Key == key) ?? throw new ArgumentException($"unknown model '{key}'; expected {string.Join(" or ", All.Select(m => m.Key))}");
+
+    public IInferenceEngine CreateEngine(EngineKind kind) => kind switch
+    {
+        EngineKind.Generated => generated(),
+        EngineKind.Interpreter => new InterpreterEngine(Model),
+        EngineKind.OrtFloat => new OnnxRuntimeEngine(Model, OnnxExportKind.Float),
+        EngineKind.OrtInt8 => new OnnxRuntimeEngine(Model, OnnxExportKind.QuantizedQdq),
+        _ => new TorchEngine(Model),
+    };
+
+    /// <summary>
+    /// A deterministic input: random pixels / 255, the trainer's preprocessing. Built without reading the model
+    /// file, so that the generated engine's memory figure holds no parsed model; the values change no engine's work.
+    /// </summary>
+    public float[] Input(int seed)
+    {
+        var random = new Random(seed);
+        var input = new float[InputLength];
+        for (int i = 0; i < input.Length; i++)
+        {
+            input[i] = random.Next(256) / 255f;
+        }
+
+        return input;
+    }
+}

@@ -1,0 +1,87 @@
+using System.CommandLine;
+using ModelCompiler.Benchmarks.Engines;
+
+namespace ModelCompiler.Benchmarks;
+
+/// <summary>
+/// The side-by-side benchmark (run by benchmarks/run.sh): checks the engines agree and that ONNX Runtime's int8
+/// graph is fully fused, times every engine on both models with BenchmarkDotNet, measures each engine's peak working
+/// set in a fresh process, then prints a table per model and writes bench.json and bench-models.json.
+/// </summary>
+internal static class Program
+{
+    private static int Main(string[] args)
+    {
+        var artifacts = new Option<string>("--artifacts") { Description = "Folder for bench.json, bench-models.json and BenchmarkDotNet's files", DefaultValueFactory = _ => "artifacts" };
+        var skipMemory = new Option<bool>("--skip-memory") { Description = "Do not measure working sets (saves about a minute)" };
+        var root = new RootCommand("Generated code vs reference interpreter vs ONNX Runtime vs TorchSharp, batch 1, one thread") { artifacts, skipMemory };
+        root.SetAction(result => Run(result.GetValue(artifacts)!, result.GetValue(skipMemory)));
+
+        var model = new Option<string>("--model") { Required = true };
+        var engine = new Option<string>("--engine") { Required = true, Description = "an engine id, or 'none' for the bare program" };
+        var peak = new Command(PeakMemory.Command, "Internal: print the peak working set after loading one engine") { model, engine };
+        peak.Hidden = true;
+        peak.SetAction(result =>
+        {
+            string id = result.GetValue(engine)!;
+            PeakMemory.Measure(BenchmarkModel.Find(result.GetValue(model)!), id == "none" ? null : EngineNames.Parse(id));
+            return 0;
+        });
+        root.Subcommands.Add(peak);
+        return root.Parse(args).Invoke();
+    }
+
+    private static int Run(string artifacts, bool skipMemory)
+    {
+        Console.WriteLine($"{Environment.ProcessorCount} cores; load average {LoadAverage()} (other work on the machine makes these numbers noisy: compare engines side by side only)");
+        var facts = new List<ModelFacts>();
+        foreach (var model in BenchmarkModel.All)
+        {
+            var fusion = OnnxFusionCheck.Run(model);
+            // The interpreter takes a good part of a second per intel-cnn input.
+            var (agreement, floatPeers) = AgreementCheck.Run(model, model == BenchmarkModel.Intel ? 4 : 16);
+            var bare = skipMemory ? null : PeakMemory.InChild(model, null);
+            var fact = new ModelFacts(model, fusion, agreement, floatPeers, bare);
+            facts.Add(fact);
+            Console.WriteLine(BenchmarkReport.Agreement(fact));
+            if (agreement.FirstOrDefault(a => a.Engine == EngineKind.Generated) is { } generated && generated.SameClass != generated.Inputs)
+            {
+                Console.Error.WriteLine($"error: the generated code disagrees with the reference interpreter on {model.Key}; not timing a wrong answer");
+                return 1;
+            }
+        }
+
+        Console.WriteLine($"BenchmarkDotNet (in-process; its log and tables go to {artifacts} and {Path.Combine(artifacts, "results")}):");
+        var results = SideBySideRun.Run(artifacts);
+
+        var memory = new Dictionary<(BenchmarkModel, EngineKind), MemoryFigures?>();
+        if (!skipMemory)
+        {
+            foreach (var model in BenchmarkModel.All)
+            {
+                foreach (var kind in Enum.GetValues<EngineKind>())
+                {
+                    memory[(model, kind)] = PeakMemory.InChild(model, kind);
+                }
+            }
+        }
+
+        var rows = ReportRow.From(results, memory);
+        Console.Write(BenchmarkReport.Tables(rows, facts));
+        BenchmarkReport.WriteJson(artifacts, rows, facts);
+        Console.WriteLine($"wrote {Path.Combine(artifacts, "bench.json")} and {Path.Combine(artifacts, "bench-models.json")}");
+        return results.Count == BenchmarkModel.All.Count * Enum.GetValues<EngineKind>().Length ? 0 : 1;
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using System.Text;
+
+namespace ModelCompiler.Generator.Emitting;
+
+/// <summary>
+/// The one way the emitter writes code: lines at the current indentation, blocks that open and close braces.
+/// Keeps the generated file consistently formatted without string concatenation scattered over the emitter.
+/// </summary>
+public sealed class SourceWriter
+{
+    private const string IndentUnit = "    ";
+    private readonly StringBuilder builder = new();
+    private int indentation;
+
+    public int Indentation => indentation;
+
+    public void WriteLine()
+    {
+        builder.Append('\n');
+    }
+
+    public void WriteLine(string line)
+    {
+        if (line.Length > 0)
+        {
+            for (int i = 0; i < indentation; i++)
+            {
+                builder.Append(IndentUnit);
+            }
+
+            builder.Append(line);
+        }
+
+        builder.Append('\n');
+    }
+
+    /// <summary>Writes each line of <paramref name="text"/> (split on \n) at the current indentation plus its own.</summary>
+    public void WriteLines(string text)
+    {
+        foreach (var line in text.Replace("\r\n", "\n").TrimEnd('\n').Split('\n'))
+        {
+            WriteLine(line);
+        }
+    }
+
+    /// <summary>Appends text without a newline or indentation (for long data rows built piecewise).</summary>
+    public void WriteRaw(string text) => builder.Append(text);
+
+    /// <summary>Writes <paramref name="header"/>, an opening brace, and indents until the returned scope is disposed.</summary>
+    public Block OpenBlock(string header)
+    {
+        WriteLine(header);
+        WriteLine("{");
+        indentation++;
+        return new Block(this);
+    }
+
+    public void Indent() => indentation++;
+
+    public void Unindent() => indentation--;
+
+    public override string ToString() => builder.ToString();
+
+    /// <summary>Closes the brace opened by <see cref="OpenBlock"/>.</summary>
+    public readonly struct Block(SourceWriter writer) : IDisposable
+    {
+        public void Dispose()
+        {
+            writer.indentation--;
+            writer.WriteLine("}");
+        }
+    }
+}

@@ -1,0 +1,142 @@
+using ModelCompiler.Format;
+using ModelCompiler.Generator.Pipeline;
+
+namespace ModelCompiler.Generator.Planning;
+
+/// <summary>
+/// Everything the emitter needs, with every constant already folded (weights packed in kernel order, zero-point
+/// corrections in the bias, requantization multipliers, buffer offsets). Plain equatable data: no Roslyn symbols,
+/// so an unchanged model compares equal and the emitter step is skipped.
+/// </summary>
+public sealed record ModelPlan(
+    string Namespace,
+    string ClassName,
+    string SourceFileName,
+    int InputHeight,
+    int InputWidth,
+    int InputChannels,
+    InputLayout InputLayout,
+    Preprocessing Preprocessing,
+    QuantParams? InputQuant,
+    ImmutableEquatableArray<int> PixelTable,
+    ImmutableEquatableArray<string> Labels,
+    ImmutableEquatableArray<string> Provenance,
+    BufferSlice Input,
+    ImmutableEquatableArray<StepPlan> Steps,
+    BufferSlice Output,
+    QuantParams? OutputQuant,
+    bool EndsWithSoftmax,
+    int ArenaBytes)
+{
+    public int InputLength => InputHeight * InputWidth * InputChannels;
+
+    public int ClassCount => Labels.Count;
+
+    public bool OutputIsInt8 => Output.IsInt8;
+}
+
+/// <summary>A tensor's place in the per-thread arena: byte offset, element count, element type (int8 or float32).</summary>
+public readonly record struct BufferSlice(int Offset, int Length, bool IsInt8)
+{
+    public int ByteLength => IsInt8 ? Length : 4 * Length;
+}
+
+/// <summary>One emitted kernel call. <see cref="Summary"/> is the comment that names its shapes and constants.</summary>
+public abstract record StepPlan(string MethodName, string Summary, BufferSlice Input, BufferSlice Output);
+
+/// <summary>Window geometry of a convolution or pool over an (H, W, C) input.</summary>
+public readonly record struct WindowGeometry(
+    int InputHeight, int InputWidth, int Channels, int OutputHeight, int OutputWidth,
+    int KernelHeight, int KernelWidth, int StrideHeight, int StrideWidth, int PadTop, int PadLeft);
+
+/// <summary>
+/// Int8 Conv2D on NHWC int8, optionally fused with the MaxPool2D after it (the pool takes the maximum of the int32
+/// accumulators, which is exact because requantization and the activation clamp never decrease).
+/// Weights packed <c>[Cout/16][K/2][16 lanes][2]</c> over the patch index <c>k = (ky*Kw + kx)*Cin + ci</c>.
+/// </summary>
+public sealed record Int8ConvStep(
+    string MethodName, string Summary, BufferSlice Input, BufferSlice Output,
+    WindowGeometry Conv,
+    WindowGeometry? Pool,
+    int OutputChannels,
+    int PaddedOutputChannels,
+    int PatchLength,
+    int PaddedPatchLength,
+    int InputZeroPoint,
+    ImmutableEquatableArray<byte> Weights,
+    ImmutableEquatableArray<int> Bias,
+    ImmutableEquatableArray<int> Multipliers,
+    ImmutableEquatableArray<int> Shifts,
+    int OutputZeroPoint,
+    int Min,
+    int Max,
+    int PatchOffset,
+    int AccumulatorOffset,
+    int MaximumOffset) : StepPlan(MethodName, Summary, Input, Output);
+
+/// <summary>Int8 Dense; weights <c>[units][inputs padded to 64]</c>, columns in the arena's (HWC) order.</summary>
+public sealed record Int8DenseStep(
+    string MethodName, string Summary, BufferSlice Input, BufferSlice Output,
+    int Inputs,
+    int PaddedInputs,
+    int Units,
+    ImmutableEquatableArray<byte> Weights,
+    ImmutableEquatableArray<int> Bias,
+    ImmutableEquatableArray<int> Multipliers,
+    ImmutableEquatableArray<int> Shifts,
+    int OutputZeroPoint,
+    int Min,
+    int Max,
+    int WideInputOffset) : StepPlan(MethodName, Summary, Input, Output);
+
+/// <summary>
+/// Weights of a float-domain layer in kernel order, at their stored precision: float32 bits, float16 bits, or int8
+/// values with one float32 scale per (padded) output channel. <see cref="PerOutput"/> is the weights per output.
+/// </summary>
+public sealed record StoredWeights(Precision Precision, int Count, int PerOutput, ImmutableEquatableArray<byte> Bytes, ImmutableEquatableArray<float> ChannelScales);
+
+/// <summary>Float-domain Conv2D (float32, dynamic int8 or float16), weights <c>[Cout/16][Kh][Kw][Cin][16]</c>.</summary>
+public sealed record FloatConvStep(
+    string MethodName, string Summary, BufferSlice Input, BufferSlice Output,
+    WindowGeometry Conv,
+    int OutputChannels,
+    int PaddedOutputChannels,
+    StoredWeights Weights,
+    ImmutableEquatableArray<float> Bias,
+    Activation Activation) : StepPlan(MethodName, Summary, Input, Output);
+
+/// <summary>Float-domain Dense, weights <c>[units/16][inputs][16]</c>, columns in the arena's (HWC) order.</summary>
+public sealed record FloatDenseStep(
+    string MethodName, string Summary, BufferSlice Input, BufferSlice Output,
+    int Inputs,
+    int Units,
+    int PaddedUnits,
+    StoredWeights Weights,
+    ImmutableEquatableArray<float> Bias,
+    Activation Activation) : StepPlan(MethodName, Summary, Input, Output);
+
+/// <summary>MaxPool2D or AveragePool2D on int8 or float, not fused into a convolution.</summary>
+public sealed record PoolStep(
+    string MethodName, string Summary, BufferSlice Input, BufferSlice Output,
+    WindowGeometry Window,
+    bool IsMax) : StepPlan(MethodName, Summary, Input, Output);
+
+/// <summary>Mean over H and W per channel.</summary>
+public sealed record GlobalAveragePoolStep(
+    string MethodName, string Summary, BufferSlice Input, BufferSlice Output,
+    int Height, int Width, int Channels) : StepPlan(MethodName, Summary, Input, Output);
+
+/// <summary>HWC to CHW element order (a Flatten that could not be folded into the next Dense).</summary>
+public sealed record ChwFlattenStep(
+    string MethodName, string Summary, BufferSlice Input, BufferSlice Output,
+    int Height, int Width, int Channels) : StepPlan(MethodName, Summary, Input, Output);
+
+/// <summary>Float32 to int8 (Quantize layer).</summary>
+public sealed record QuantizeStep(
+    string MethodName, string Summary, BufferSlice Input, BufferSlice Output, QuantParams Quant)
+    : StepPlan(MethodName, Summary, Input, Output);
+
+/// <summary>Int8 to float32 (Dequantize layer).</summary>
+public sealed record DequantizeStep(
+    string MethodName, string Summary, BufferSlice Input, BufferSlice Output, QuantParams Quant)
+    : StepPlan(MethodName, Summary, Input, Output);

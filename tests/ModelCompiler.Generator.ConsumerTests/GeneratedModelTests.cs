@@ -1,0 +1,46 @@
+using ModelCompiler.Format;
+using ModelCompiler.Interpreter;
+
+namespace Consumer.Tests;
+
+/// <summary>The generated classes exist after a real `dotnet build` and agree with the reference interpreter.</summary>
+public sealed class GeneratedModelTests
+{
+    private static readonly string ModelPath = Path.Combine(AppContext.BaseDirectory, "Models", "fashion-cnn.qmodel");
+
+    [Fact]
+    public void GeneratedClassIsInTheRootNamespaceAndMatchesTheInterpreter()
+    {
+        Assert.Equal(28, FashionCnn.InputHeight);
+        Assert.Equal(784, FashionCnn.InputLength);
+        Assert.Equal(10, FashionCnn.ClassCount);
+        var interpreter = new ReferenceInterpreter(QModelReader.Read(File.ReadAllText(ModelPath)));
+        var random = new Random(1);
+        var pixels = new byte[FashionCnn.InputLength];
+        var logits = new float[FashionCnn.ClassCount];
+        for (int i = 0; i < 100; i++)
+        {
+            random.NextBytes(pixels);
+            var expected = interpreter.Run(pixels);
+            Assert.Equal(expected.ArgMax, FashionCnn.Predict(pixels));
+            Assert.Equal(expected.Label, FashionCnn.PredictLabel(pixels));
+            FashionCnn.PredictLogits(pixels, logits);
+            Assert.Equal(expected.Scores, logits);
+        }
+    }
+
+    [Fact]
+    public void NamespaceMetadataPlacesTheSecondModel()
+    {
+        Assert.Equal("Consumer.Tests.Small", typeof(Small.TinyStripes).Namespace);
+        var interpreter = new ReferenceInterpreter(QModelReader.Read(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Models", "tiny-stripes.qmodel"))));
+        Assert.Equal(["dark", "light", "striped \"zebra\""], Small.TinyStripes.Labels);
+        var random = new Random(2);
+        var pixels = new byte[Small.TinyStripes.InputLength];
+        for (int i = 0; i < 100; i++)
+        {
+            random.NextBytes(pixels);
+            Assert.Equal(interpreter.Run(pixels).Label, Small.TinyStripes.PredictLabel(pixels));
+        }
+    }
+}

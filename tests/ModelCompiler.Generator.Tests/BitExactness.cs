@@ -1,0 +1,110 @@
+extern alias runtime;
+
+using ModelCompiler.Format;
+
+namespace ModelCompiler.Generator.Tests;
+
+/// <summary>Runs a compiled model and the reference interpreter on the same inputs and demands identical outputs.</summary>
+public static class BitExactness
+{
+    public static readonly int[] VectorWidths = [512, 256, 128, 0];
+
+    /// <summary>
+    /// <paramref name="count"/> float inputs and as many raw-pixel inputs; every vector width; compares the pre-softmax
+    /// output bit for bit (NaN matches NaN), the int8 output when there is one, and the predicted class.
+    /// </summary>
+    public static void Check(QModel model, CompiledModel compiled, int count, int seed)
+    {
+        var interpreter = Interpreter(model);
+        var random = new Random(seed);
+        int length = model.InputShape.Length;
+        int classes = model.Labels.Count;
+        var logits = new float[classes];
+        var quantized = new sbyte[classes];
+        int checkedOutputs = 0;
+        var distinctOutputs = new HashSet<string>();
+        for (int n = 0; n < count; n++)
+        {
+            var x = RandomInput(random, length, allowSpecial: model.InputQuant is null || n % 50 == 7);
+            var pixels = new byte[length];
+            random.NextBytes(pixels);
+            var expected = interpreter.Run(x);
+            var expectedPixels = interpreter.Run(pixels);
+            distinctOutputs.Add(string.Join(",", expected.Scores));
+            foreach (int bits in VectorWidths)
+            {
+                // Every kernel path runs on both inputs; the entry points that only differ after the kernels (argmax,
+                // dequantized vs raw output) are checked on the widest path, which keeps the slow scalar runs few.
+                compiled.SetVectorBits(bits);
+                string where = $"model {model.Name}, input {n}, vector bits {bits}";
+                if (bits == VectorWidths[0] || expected.Int8Output is null)
+                {
+                    compiled.Logits(x, logits);
+                    AssertSame(expected.Scores, logits, where);
+                    compiled.LogitsPixels(pixels, logits);
+                    AssertSame(expectedPixels.Scores, logits, where + " (pixels)");
+                }
+
+                if (expected.Int8Output is { } int8)
+                {
+                    compiled.QuantizedLogits!(x, quantized);
+                    Assert.True(int8.AsSpan().SequenceEqual(quantized), $"{where}: int8 output differs");
+                    compiled.QuantizedLogitsPixels!(pixels, quantized);
+                    Assert.True(expectedPixels.Int8Output!.AsSpan().SequenceEqual(quantized), $"{where}: int8 output differs (pixels)");
+                }
+
+                if (bits == VectorWidths[0])
+                {
+                    int predicted = compiled.Predict(x);
+                    Assert.True(expected.ArgMax == predicted, $"{where}: class {predicted} instead of {expected.ArgMax}");
+                    Assert.Equal(expectedPixels.ArgMax, compiled.PredictPixels(pixels));
+                }
+
+                checkedOutputs++;
+            }
+        }
+
+        compiled.SetVectorBits(512);
+        Assert.Equal(count * VectorWidths.Length, checkedOutputs);
+
+        // A model whose output never changes would make the comparison meaningless.
+        Assert.True(distinctOutputs.Count > 1, $"model {model.Name}: the output is the same for every input");
+    }
+
+    /// <summary>The Runtime's reference interpreter on the model as the Runtime reads it back from the text format.</summary>
+    public static runtime::ModelCompiler.Interpreter.ReferenceInterpreter Interpreter(QModel model) =>
+        new(runtime::ModelCompiler.Format.QModelReader.Read(QModelWriter.Write(model)));
+
+    public static float[] RandomInput(Random random, int length, bool allowSpecial)
+    {
+        var x = new float[length];
+        int style = random.Next(4);
+        for (int i = 0; i < length; i++)
+        {
+            x[i] = style switch
+            {
+                0 => (float)random.NextDouble(),
+                1 => (float)(random.NextDouble() * 3 - 1),
+                2 => random.Next(256) / 255f,
+                _ => (float)(random.NextDouble() * 0.2 + 0.4),
+            };
+        }
+
+        if (allowSpecial)
+        {
+            float[] special = [float.NaN, float.PositiveInfinity, float.NegativeInfinity, -0f, 1e30f, -1e30f, float.Epsilon];
+            x[random.Next(length)] = special[random.Next(special.Length)];
+        }
+
+        return x;
+    }
+
+    private static void AssertSame(float[] expected, float[] actual, string where)
+    {
+        for (int i = 0; i < expected.Length; i++)
+        {
+            bool same = float.IsNaN(expected[i]) ? float.IsNaN(actual[i]) : BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(actual[i]);
+            Assert.True(same, $"{where}: output {i} is {actual[i]:R} instead of {expected[i]:R}");
+        }
+    }
+}

@@ -1,0 +1,140 @@
+using System.Reflection;
+using System.Runtime.Loader;
+using Basic.Reference.Assemblies;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using ModelCompiler.Format;
+using ModelCompiler.Generator.Pipeline;
+using ModelCompiler.Generator.Planning;
+
+namespace ModelCompiler.Generator.Tests;
+
+/// <summary>
+/// Generated source compiled with Roslyn (against the .NET 10 reference assemblies, warnings reported) together with
+/// a small harness exposing array-based entry points, loaded into a collectible AssemblyLoadContext.
+/// </summary>
+public sealed class CompiledModel : IDisposable
+{
+    private readonly AssemblyLoadContext context;
+    private readonly Type harness;
+
+    private CompiledModel(AssemblyLoadContext context, Type harness, ModelPlan plan, string source)
+    {
+        this.context = context;
+        this.harness = harness;
+        Plan = plan;
+        Source = source;
+        Predict = Method<Func<float[], int>>("Predict");
+        PredictPixels = Method<Func<byte[], int>>("PredictPixels");
+        Logits = Method<Action<float[], float[]>>("Logits");
+        LogitsPixels = Method<Action<byte[], float[]>>("LogitsPixels");
+        Probabilities = Method<Action<float[], float[]>>("Probabilities");
+        Label = Method<Func<float[], string>>("Label");
+        SetVectorBits = Method<Action<int>>("SetVectorBits");
+        AllocatedBytes = Method<Func<float[], byte[], int, long>>("AllocatedBytes");
+        Labels = Method<Func<IReadOnlyList<string>>>("Labels");
+        if (plan.OutputIsInt8)
+        {
+            QuantizedLogits = Method<Action<float[], sbyte[]>>("QuantizedLogits");
+            QuantizedLogitsPixels = Method<Action<byte[], sbyte[]>>("QuantizedLogitsPixels");
+        }
+    }
+
+    public ModelPlan Plan { get; }
+
+    public string Source { get; }
+
+    public Func<float[], int> Predict { get; }
+
+    public Func<byte[], int> PredictPixels { get; }
+
+    public Action<float[], float[]> Logits { get; }
+
+    public Action<byte[], float[]> LogitsPixels { get; }
+
+    public Action<float[], float[]> Probabilities { get; }
+
+    public Func<float[], string> Label { get; }
+
+    public Action<float[], sbyte[]>? QuantizedLogits { get; }
+
+    public Action<byte[], sbyte[]>? QuantizedLogitsPixels { get; }
+
+    /// <summary>Sets the generated class's VectorBits (512, 256, 128, 0 = scalar).</summary>
+    public Action<int> SetVectorBits { get; }
+
+    /// <summary>Bytes allocated on this thread by N calls of each Predict overload after one warm-up call.</summary>
+    public Func<float[], byte[], int, long> AllocatedBytes { get; }
+
+    public Func<IReadOnlyList<string>> Labels { get; }
+
+    /// <summary>Plans, emits and compiles <paramref name="model"/>; fails the test on any generator or compiler diagnostic.</summary>
+    public static CompiledModel Build(QModel model, string @namespace = "Test.Models")
+    {
+        var planned = ModelCompilation.Plan(model, model.Name + ".qmodel", @namespace, null);
+        Assert.True(planned.Diagnostics.Count == 0, string.Join("\n", planned.Diagnostics.Select(d => d.Id + " " + d.Message)));
+        var generated = ModelCompilation.Emit(planned, CancellationToken.None);
+        Assert.True(generated.Diagnostics.Count == 0, string.Join("\n", generated.Diagnostics.Select(d => d.Id + " " + d.Message)));
+        return FromSource(generated.Source!, planned.Plan!);
+    }
+
+    public static CompiledModel FromSource(string source, ModelPlan plan)
+    {
+        string type = (plan.Namespace.Length > 0 ? "global::" + plan.Namespace + "." : "global::") + plan.ClassName;
+        string quantized = plan.OutputIsInt8
+            ? $$"""
+                public static void QuantizedLogits(float[] x, sbyte[] y) => {{type}}.PredictQuantizedLogits(x, y);
+                public static void QuantizedLogitsPixels(byte[] p, sbyte[] y) => {{type}}.PredictQuantizedLogits(new global::System.ReadOnlySpan<byte>(p), y);
+            """
+            : string.Empty;
+        string harnessSource = $$"""
+            namespace TestHarness;
+            public static class Harness
+            {
+                public static int Predict(float[] x) => {{type}}.Predict(x);
+                public static int PredictPixels(byte[] p) => {{type}}.Predict(new global::System.ReadOnlySpan<byte>(p));
+                public static void Logits(float[] x, float[] y) => {{type}}.PredictLogits(x, y);
+                public static void LogitsPixels(byte[] p, float[] y) => {{type}}.PredictLogits(new global::System.ReadOnlySpan<byte>(p), y);
+                public static void Probabilities(float[] x, float[] y) => {{type}}.PredictProbabilities(x, y);
+                public static string Label(float[] x) => {{type}}.PredictLabel(x);
+                public static void SetVectorBits(int bits) => {{type}}.VectorBits = bits;
+                public static global::System.Collections.Generic.IReadOnlyList<string> Labels() => {{type}}.Labels;
+                {{quantized}}
+                public static long AllocatedBytes(float[] x, byte[] p, int calls)
+                {
+                    int sink = {{type}}.Predict(x) + {{type}}.Predict(new global::System.ReadOnlySpan<byte>(p));
+                    long before = global::System.GC.GetAllocatedBytesForCurrentThread();
+                    for (int i = 0; i < calls; i++)
+                    {
+                        sink += {{type}}.Predict(x);
+                        sink += {{type}}.Predict(new global::System.ReadOnlySpan<byte>(p));
+                    }
+
+                    long allocated = global::System.GC.GetAllocatedBytesForCurrentThread() - before;
+                    return sink < 0 ? -1 : allocated;
+                }
+            }
+            """;
+        var parse = new CSharpParseOptions(LanguageVersion.Latest);
+        var compilation = CSharpCompilation.Create(
+            "Generated_" + plan.ClassName + "_" + Guid.NewGuid().ToString("N"),
+            [CSharpSyntaxTree.ParseText(source, parse, "Generated.g.cs"), CSharpSyntaxTree.ParseText(harnessSource, parse, "Harness.cs")],
+            Net100.References.All,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release, nullableContextOptions: NullableContextOptions.Enable,
+                // Consumers may build with CheckForOverflowUnderflow: the generated code must not depend on the default.
+                checkOverflow: true));
+        using var stream = new MemoryStream();
+        var result = compilation.Emit(stream);
+        var problems = result.Diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
+        Assert.True(result.Success && problems.Count == 0, "generated code does not compile cleanly:\n" + string.Join("\n", problems.Take(20)));
+        stream.Position = 0;
+        var context = new AssemblyLoadContext(compilation.AssemblyName, isCollectible: true);
+        var assembly = context.LoadFromStream(stream);
+        return new CompiledModel(context, assembly.GetType("TestHarness.Harness", throwOnError: true)!, plan, source);
+    }
+
+    private T Method<T>(string name) where T : Delegate =>
+        harness.GetMethod(name, BindingFlags.Public | BindingFlags.Static)!.CreateDelegate<T>();
+
+    public void Dispose() => context.Unload();
+}

@@ -1,0 +1,107 @@
+using ModelCompiler.Format;
+
+namespace ModelCompiler.Generator.Tests;
+
+/// <summary>What a caller of the generated class relies on: no allocation, thread safety, clear errors, labels as written.</summary>
+public sealed class RuntimeBehaviourTests
+{
+    [Fact]
+    public void PredictAllocatesNothingAfterTheFirstCall()
+    {
+        var model = new TestModels(51).FashionCnn();
+        using var compiled = CompiledModel.Build(model);
+        var x = BitExactness.RandomInput(new Random(1), model.InputShape.Length, allowSpecial: false);
+        var pixels = new byte[model.InputShape.Length];
+        new Random(2).NextBytes(pixels);
+        foreach (int bits in BitExactness.VectorWidths)
+        {
+            compiled.SetVectorBits(bits);
+            Assert.Equal(0, compiled.AllocatedBytes(x, pixels, 200));
+        }
+    }
+
+    [Fact]
+    public void EightThreadsAtOnceGiveTheSingleThreadAnswers()
+    {
+        var model = new TestModels(52).FashionCnn();
+        using var compiled = CompiledModel.Build(model);
+        var random = new Random(3);
+        var inputs = Enumerable.Range(0, 64).Select(_ => BitExactness.RandomInput(random, model.InputShape.Length, allowSpecial: false)).ToArray();
+        var expected = inputs.Select(x =>
+        {
+            var logits = new float[model.Labels.Count];
+            compiled.Logits(x, logits);
+            return logits;
+        }).ToArray();
+
+        using var start = new Barrier(8);
+        var failures = new int[8];
+        var threads = Enumerable.Range(0, 8).Select(t => new Thread(() =>
+        {
+            var logits = new float[model.Labels.Count];
+            start.SignalAndWait();
+            for (int round = 0; round < 20; round++)
+            {
+                for (int i = 0; i < inputs.Length; i++)
+                {
+                    int n = (i + t * 7) % inputs.Length;
+                    compiled.Logits(inputs[n], logits);
+                    if (!logits.AsSpan().SequenceEqual(expected[n]))
+                    {
+                        failures[t]++;
+                    }
+                }
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        Assert.All(failures, f => Assert.Equal(0, f));
+    }
+
+    [Fact]
+    public void WrongInputLengthSaysTheExpectedLength()
+    {
+        var model = new TestModels(53).FashionCnn();
+        using var compiled = CompiledModel.Build(model);
+        var error = Assert.Throws<ArgumentException>(() => compiled.Predict(new float[783]));
+        Assert.Contains("784", error.Message);
+        Assert.Contains("783", error.Message);
+        Assert.Equal("input", error.ParamName);
+        var pixelError = Assert.Throws<ArgumentException>(() => compiled.PredictPixels(new byte[785]));
+        Assert.Contains("784", pixelError.Message);
+        Assert.Throws<ArgumentException>(() => compiled.Logits(new float[784], new float[9]));
+    }
+
+    [Fact]
+    public void HostileLabelsCompileAndComeBackUnchanged()
+    {
+        string[] labels =
+        [
+            "\"; System.IO.File.Delete(\"x\"); //",
+            "*/ } class Evil { /*",
+            "</summary><script>",
+            "back\\slash \\u0022 {0} {{",
+            "\u00e9t\u00e9 \u2713 \U0001F600",
+        ];
+        var b = new TestModels.ModelBuilder(new Random(9), TensorShape.Image(5, 5, 1));
+        b.Conv(3, 3, 1, Padding.Valid, Activation.Relu).Flatten(FlattenOrder.Hwc).Dense(labels.Length, Activation.None);
+        var model = new QModel("Hostile", TensorShape.Image(5, 5, 1), InputLayout.Hwc, new Preprocessing(1f / 255f, 0f), b.InputQuant, labels, [], b.Layers);
+
+        // Through the text format and the generator, as a build does.
+        string text = QModelWriter.Write(model);
+        var (_, diagnostics, result) = GeneratorHarness.Run(GeneratorHarness.Compilation(), new GeneratorHarness.ModelFile("/m/hostile.qmodel", text));
+        Assert.Empty(diagnostics);
+        string source = Assert.Single(Assert.Single(result.Results).GeneratedSources).SourceText.ToString();
+        var plan = Pipeline.ModelCompilation.Plan(QModelReader.Read(text), "/m/hostile.qmodel", "Consumer.App", null).Plan!;
+        using var compiled = CompiledModel.FromSource(source, plan);
+
+        Assert.Equal(labels, compiled.Labels());
+        var interpreter = BitExactness.Interpreter(model);
+        var random = new Random(4);
+        for (int i = 0; i < 50; i++)
+        {
+            var x = BitExactness.RandomInput(random, 25, allowSpecial: false);
+            Assert.Equal(interpreter.Run(x).Label, compiled.Label(x));
+        }
+    }
+}
