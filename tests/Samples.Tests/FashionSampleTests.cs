@@ -1,0 +1,57 @@
+using ModelCompiler.Interpreter;
+using ModelCompiler.Samples.Fashion;
+
+namespace ModelCompiler.Samples.Tests;
+
+/// <summary>The committed fashion.qmodel, compiled into the Fashion sample, on the real Fashion-MNIST test set.</summary>
+public sealed class FashionSampleTests
+{
+    private static readonly string ModelPath = RepositoryPaths.Of("samples", "FashionClassifier", "fashion.qmodel");
+
+    [Fact]
+    public void CompiledModelReachesNinetyPercentAndAgreesWithTheInterpreterOnEveryImage()
+    {
+        var test = FashionTestImages.Instance;
+        var interpreter = ReferenceInterpreter.Load(ModelPath);
+        var compiled = new int[test.Count];
+        var reference = new int[test.Count];
+        Parallel.For(0, test.Count, i =>
+        {
+            compiled[i] = FashionClassifier.Predict(test.Image(i));
+            reference[i] = interpreter.Run(test.Image(i)).ArgMax;
+        });
+
+        int correct = Enumerable.Range(0, test.Count).Count(i => compiled[i] == test.Labels[i]);
+        Assert.True(correct >= 9_000, $"compiled int8 accuracy {correct / 100.0:F2} % is below 90 %");
+        Assert.Equal(reference, compiled);
+    }
+
+    [Fact]
+    public void NativeAotBinaryPredictsLikeTheJitBuildAndTheInterpreter()
+    {
+        string output = Path.Combine(Path.GetTempPath(), $"fashion-aot-{Guid.NewGuid():N}");
+        try
+        {
+            ProcessRunner.Run(
+                "dotnet", $"publish samples/FashionClassifier/FashionClassifier.csproj -c Release -r linux-x64 -nologo -v quiet -o \"{output}\"",
+                RepositoryPaths.Root, TimeSpan.FromMinutes(10));
+            string printed = ProcessRunner.Run(Path.Combine(output, "fashion-classifier"), "--range 0 100", RepositoryPaths.Root, TimeSpan.FromMinutes(2));
+            int[] aot = printed.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => int.Parse(line.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+
+            var test = FashionTestImages.Instance;
+            var interpreter = ReferenceInterpreter.Load(ModelPath);
+            int[] jit = Enumerable.Range(0, 100).Select(i => FashionClassifier.Predict(test.Image(i))).ToArray();
+            int[] reference = Enumerable.Range(0, 100).Select(i => interpreter.Run(test.Image(i)).ArgMax).ToArray();
+            Assert.Equal(100, aot.Length);
+            Assert.Equal(jit, aot);
+            Assert.Equal(reference, aot);
+        }
+        finally
+        {
+            if (Directory.Exists(output))
+            {
+                Directory.Delete(output, recursive: true);
+            }
+        }
+    }
+}
