@@ -42,7 +42,7 @@ public static class ReportCommand
                 ["float_bytes"] = Number(export, "float_bytes"),
                 ["qmodel_bytes"] = Number(export, "qmodel_bytes"),
                 ["weight_bytes"] = Number(export, "weight_bytes"),
-                ["binary_bytes"] = new FileInfo(result.GetValue(binary)!).Length,
+                ["binary_bytes"] = (double)new FileInfo(result.GetValue(binary)!).Length,
                 ["torchsharp_float_us_per_image"] = Number(latency, "us_per_image"),
                 ["compiled_int8_us_per_image"] = Number(aot, "us_per_image"),
                 ["publish_seconds"] = result.GetValue(publishSeconds),
