@@ -4,6 +4,7 @@ using ModelCompiler.Samples.Fashion;
 namespace ModelCompiler.Samples.Tests;
 
 /// <summary>The committed fashion.qmodel, compiled into the Fashion sample, on the real Fashion-MNIST test set.</summary>
+[Collection(DotnetBuildsCollection.Name)]
 public sealed class FashionSampleTests
 {
     private static readonly string ModelPath = RepositoryPaths.Of("samples", "FashionClassifier", "fashion.qmodel");

@@ -5,7 +5,7 @@ namespace ModelCompiler.Samples.Tests;
 /// <summary>Runs a command to completion and returns its output; a non-zero exit fails with everything it printed.</summary>
 internal static class ProcessRunner
 {
-    public static string Run(string fileName, string arguments, string workingDirectory, TimeSpan timeout)
+    public static string Run(string fileName, string arguments, string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(fileName, arguments)
         {
@@ -15,6 +15,11 @@ internal static class ProcessRunner
         };
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {fileName}");
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
