@@ -27,6 +27,7 @@ public static class TrainerCli
             InspectCommand.Create(console),
             StandInCommand.Create(console),
             ReportCommand.Create(console),
+            ExportOnnxCommand.Create(console),
         },
     };
 

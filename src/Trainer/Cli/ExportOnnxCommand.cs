@@ -1,0 +1,42 @@
+using System.CommandLine;
+using Google.Protobuf;
+using ModelCompiler.IO;
+using ModelCompiler.Onnx;
+using ModelCompiler.Trainer.Training;
+using Spectre.Console;
+
+namespace ModelCompiler.Trainer.Cli;
+
+/// <summary>
+/// <c>export-onnx</c>: the same model for ONNX Runtime, as a float graph and as an int8 QDQ graph carrying the
+/// <c>.qmodel</c>'s scales and zero points (ORT fuses it into QLinearConv/QGemm).
+/// </summary>
+public static class ExportOnnxCommand
+{
+    public static Command Create(IAnsiConsole console)
+    {
+        var model = new Argument<string>("qmodel") { Description = "The .qmodel to export." };
+        var output = new Option<string?>("--output", "-o") { Description = "Path stem: writes <stem>.float.onnx and <stem>.int8.onnx (default: next to the .qmodel)." };
+        var command = new Command(
+            "export-onnx",
+            "Write a .qmodel as ONNX (opset 13): float32, and int8 QDQ with the file's quantization. Input 'input' is float32 NCHW [1, C, H, W], preprocessed (pixel / 255); output 'output'.")
+        {
+            model, output,
+        };
+        command.SetAction(result =>
+        {
+            string path = result.GetValue(model)!;
+            var qmodel = QModelFile.Read(path);
+            string stem = result.GetValue(output) ?? Path.ChangeExtension(path, null);
+            foreach (var (kind, suffix) in new[] { (OnnxExportKind.Float, ".float.onnx"), (OnnxExportKind.QuantizedQdq, ".int8.onnx") })
+            {
+                byte[] bytes = OnnxExporter.Export(qmodel, kind).ToByteArray();
+                AtomicFile.WriteBytes(stem + suffix, bytes);
+                console.MarkupLine($"wrote [bold]{Markup.Escape(stem + suffix)}[/] ({bytes.Length:N0} bytes, {kind})");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+}
