@@ -30,6 +30,29 @@ public sealed class GeneratedModelTests
     }
 
     [Fact]
+    public void BatchOverAllCoresEqualsPredictPerImage()
+    {
+        const int Images = 37;
+        var pixels = new byte[Images * FashionCnn.InputLength];
+        new Random(3).NextBytes(pixels);
+        var predictions = new int[Images];
+        var logits = new float[Images * FashionCnn.ClassCount];
+        var row = new float[FashionCnn.ClassCount];
+        foreach (int threads in new[] { -1, 1, 2 })
+        {
+            FashionCnn.PredictBatch(pixels, predictions, threads);
+            FashionCnn.PredictBatchLogits(pixels, logits, maxDegreeOfParallelism: threads);
+            for (int i = 0; i < Images; i++)
+            {
+                var image = pixels.AsSpan(i * FashionCnn.InputLength, FashionCnn.InputLength);
+                Assert.Equal(FashionCnn.Predict(image), predictions[i]);
+                FashionCnn.PredictLogits(image, row);
+                Assert.Equal(row, logits.AsSpan(i * FashionCnn.ClassCount, FashionCnn.ClassCount).ToArray());
+            }
+        }
+    }
+
+    [Fact]
     public void NamespaceMetadataPlacesTheSecondModel()
     {
         Assert.Equal("Consumer.Tests.Small", typeof(Small.TinyStripes).Namespace);

@@ -33,6 +33,11 @@ public sealed class CompiledModel : IDisposable
         SetVectorBits = Method<Action<int>>("SetVectorBits");
         AllocatedBytes = Method<Func<float[], byte[], int, long>>("AllocatedBytes");
         Labels = Method<Func<IReadOnlyList<string>>>("Labels");
+        PredictBatch = Method<Action<float[], int[], int>>("PredictBatch");
+        PredictBatchPixels = Method<Action<byte[], int[], int>>("PredictBatchPixels");
+        BatchLogits = Method<Action<float[], float[], int>>("BatchLogits");
+        BatchLogitsPixels = Method<Action<byte[], float[], int>>("BatchLogitsPixels");
+        BatchAllocatedBytes = Method<Func<float[], byte[], int[], int, int, bool, long>>("BatchAllocatedBytes");
         if (plan.OutputIsInt8)
         {
             QuantizedLogits = Method<Action<float[], sbyte[]>>("QuantizedLogits");
@@ -68,6 +73,24 @@ public sealed class CompiledModel : IDisposable
 
     public Func<IReadOnlyList<string>> Labels { get; }
 
+    /// <summary>PredictBatch(float inputs, predictions, maxDegreeOfParallelism).</summary>
+    public Action<float[], int[], int> PredictBatch { get; }
+
+    /// <summary>PredictBatch(byte pixels, predictions, maxDegreeOfParallelism).</summary>
+    public Action<byte[], int[], int> PredictBatchPixels { get; }
+
+    /// <summary>PredictBatchLogits(float inputs, logits, maxDegreeOfParallelism).</summary>
+    public Action<float[], float[], int> BatchLogits { get; }
+
+    /// <summary>PredictBatchLogits(byte pixels, logits, maxDegreeOfParallelism).</summary>
+    public Action<byte[], float[], int> BatchLogitsPixels { get; }
+
+    /// <summary>
+    /// Bytes allocated by all threads of the process (GC.GetTotalAllocatedBytes, precise) or by the calling thread only
+    /// over N calls of both PredictBatch overloads with the given cap, after two warm-up calls.
+    /// </summary>
+    public Func<float[], byte[], int[], int, int, bool, long> BatchAllocatedBytes { get; }
+
     /// <summary>Plans, emits and compiles <paramref name="model"/>; fails the test on any generator or compiler diagnostic.</summary>
     public static CompiledModel Build(QModel model, string @namespace = "Test.Models")
     {
@@ -100,6 +123,24 @@ public sealed class CompiledModel : IDisposable
                 public static void SetVectorBits(int bits) => {{type}}.VectorBits = bits;
                 public static global::System.Collections.Generic.IReadOnlyList<string> Labels() => {{type}}.Labels;
                 {{quantized}}
+                public static void PredictBatch(float[] x, int[] y, int threads) => {{type}}.PredictBatch(x, y, threads);
+                public static void PredictBatchPixels(byte[] p, int[] y, int threads) => {{type}}.PredictBatch(p, y, threads);
+                public static void BatchLogits(float[] x, float[] y, int threads) => {{type}}.PredictBatchLogits(x, y, threads);
+                public static void BatchLogitsPixels(byte[] p, float[] y, int threads) => {{type}}.PredictBatchLogits(p, y, threads);
+                public static long BatchAllocatedBytes(float[] x, byte[] p, int[] y, int threads, int calls, bool allThreads)
+                {
+                    {{type}}.PredictBatch(x, y, threads);
+                    {{type}}.PredictBatch(p, y, threads);
+                    long before = allThreads ? global::System.GC.GetTotalAllocatedBytes(precise: true) : global::System.GC.GetAllocatedBytesForCurrentThread();
+                    for (int i = 0; i < calls; i++)
+                    {
+                        {{type}}.PredictBatch(x, y, threads);
+                        {{type}}.PredictBatch(p, y, threads);
+                    }
+
+                    return (allThreads ? global::System.GC.GetTotalAllocatedBytes(precise: true) : global::System.GC.GetAllocatedBytesForCurrentThread()) - before;
+                }
+
                 public static long AllocatedBytes(float[] x, byte[] p, int calls)
                 {
                     int sink = {{type}}.Predict(x) + {{type}}.Predict(new global::System.ReadOnlySpan<byte>(p));

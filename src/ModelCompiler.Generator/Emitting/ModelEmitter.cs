@@ -57,7 +57,7 @@ public static class ModelEmitter
         w.WriteLine($"/// The image classifier '{Xml(plan.ClassName)}', compiled at build time from <c>{Xml(plan.SourceFileName)}</c>: every shape, constant and");
         w.WriteLine("/// weight is in this file, nothing is read at run time. Input: " + $"{plan.InputHeight}x{plan.InputWidth}x{plan.InputChannels} values at index {Xml(layout)}.");
         w.WriteLine($"/// Scratch memory: one {plan.ArenaBytes}-byte arena per thread, planned from the layers' buffer lifetimes and allocated on a");
-        w.WriteLine("/// thread's first call; afterwards calls allocate nothing. All methods are thread-safe.");
+        w.WriteLine("/// thread's first call; afterwards calls allocate nothing. All methods are thread-safe; PredictBatch spreads a batch over cores.");
         w.WriteLine("/// </summary>");
         w.WriteLine($"[global::System.CodeDom.Compiler.GeneratedCode({String(GeneratorName)}, {String(GeneratorVersion)})]");
         using (w.OpenBlock($"public static partial class {plan.ClassName}"))
@@ -149,6 +149,8 @@ public static class ModelEmitter
 
                     w.WriteLine();
                 }
+
+                BatchEmitter.WriteApi(w, plan, type);
             }
         }
 
@@ -279,6 +281,7 @@ public static class ModelEmitter
 
         WriteLoads(w, plan);
         WriteOutputs(w, plan);
+        BatchEmitter.WriteKernels(w, plan);
     }
 
     private static void WriteLoads(SourceWriter w, ModelPlan plan)
