@@ -13,11 +13,11 @@ namespace ModelCompiler.Benchmarks;
 public sealed class BenchmarkModel
 {
     public static readonly BenchmarkModel Fashion = new(
-        "fashion-cnn", "fashion.qmodel", "FashionModel", FashionClassifier.InputLength, FashionClassifier.ArenaBytes,
+        "fashion-cnn", "fashion.qmodel", "FashionModel", FashionClassifier.InputLength, FashionClassifier.ArenaBytes, FashionClassifier.PredictBatch,
         () => new GeneratedEngine(FashionClassifier.Predict, FashionClassifier.PredictProbabilities, FashionClassifier.InputLength, FashionClassifier.ClassCount));
 
     public static readonly BenchmarkModel Intel = new(
-        "intel-cnn", "intel.qmodel", "IntelModel", IntelClassifier.InputLength, IntelClassifier.ArenaBytes,
+        "intel-cnn", "intel.qmodel", "IntelModel", IntelClassifier.InputLength, IntelClassifier.ArenaBytes, IntelClassifier.PredictBatch,
         () => new GeneratedEngine(IntelClassifier.Predict, IntelClassifier.PredictProbabilities, IntelClassifier.InputLength, IntelClassifier.ClassCount));
 
     public static readonly IReadOnlyList<BenchmarkModel> All = [Fashion, Intel];
@@ -25,8 +25,9 @@ public sealed class BenchmarkModel
     private readonly Func<IInferenceEngine> generated;
     private QModel? model;
 
-    private BenchmarkModel(string key, string fileName, string metadataKey, int inputLength, int arenaBytes, Func<IInferenceEngine> generated)
+    private BenchmarkModel(string key, string fileName, string metadataKey, int inputLength, int arenaBytes, GeneratedBatchPredict predictBatch, Func<IInferenceEngine> generated)
     {
+        PredictBatch = predictBatch;
         Key = key;
         FileName = fileName;
         InputLength = inputLength;
@@ -48,6 +49,9 @@ public sealed class BenchmarkModel
 
     /// <summary>The generated class's scratch arena per thread.</summary>
     public int ArenaBytes { get; }
+
+    /// <summary>The generated class's batch prediction over all cores (float input overload).</summary>
+    public GeneratedBatchPredict PredictBatch { get; }
 
     /// <summary>The copy next to the program, the same file the generator compiled.</summary>
     public QModel Model => model ??= QModelFile.Read(Path.Combine(AppContext.BaseDirectory, "Models", FileName));
@@ -74,10 +78,13 @@ public sealed class BenchmarkModel
     /// A deterministic input: random pixels / 255, the trainer's preprocessing. Built without reading the model
     /// file, so that the generated engine's memory figure holds no parsed model; the values change no engine's work.
     /// </summary>
-    public float[] Input(int seed)
+    public float[] Input(int seed) => Inputs(seed, 1);
+
+    /// <summary><paramref name="count"/> such inputs one after another, as <see cref="PredictBatch"/> takes them.</summary>
+    public float[] Inputs(int seed, int count)
     {
         var random = new Random(seed);
-        var input = new float[InputLength];
+        var input = new float[InputLength * count];
         for (int i = 0; i < input.Length; i++)
         {
             input[i] = random.Next(256) / 255f;

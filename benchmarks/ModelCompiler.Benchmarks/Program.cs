@@ -6,7 +6,8 @@ namespace ModelCompiler.Benchmarks;
 /// <summary>
 /// The side-by-side benchmark (run by benchmarks/run.sh): checks the engines agree and that ONNX Runtime's int8
 /// graph is fully fused, times every engine on both models with BenchmarkDotNet, measures each engine's peak working
-/// set in a fresh process, then prints a table per model and writes bench.json and bench-models.json.
+/// set in a fresh process, times the generated PredictBatch at 1 and 2 threads, then prints a table per model, the
+/// batch table and the memory summary, and writes bench.json and bench-models.json.
 /// </summary>
 internal static class Program
 {
@@ -14,8 +15,27 @@ internal static class Program
     {
         var artifacts = new Option<string>("--artifacts") { Description = "Folder for bench.json, bench-models.json and BenchmarkDotNet's files", DefaultValueFactory = _ => "artifacts" };
         var skipMemory = new Option<bool>("--skip-memory") { Description = "Do not measure working sets (saves about a minute)" };
-        var root = new RootCommand("Generated code vs reference interpreter vs ONNX Runtime vs TorchSharp, batch 1, one thread") { artifacts, skipMemory };
-        root.SetAction(result => Run(result.GetValue(artifacts)!, result.GetValue(skipMemory)));
+        var batchOnly = new Option<bool>("--batch-only") { Description = "Only time the generated PredictBatch at 1 and 2 threads and print its table (no files written)" };
+        var aotBinaries = new Option<string[]>("--aot-binary")
+        {
+            Description = "model=path of a sample's Native AOT binary, for the memory summary (repeatable; run.sh passes both)",
+            DefaultValueFactory = _ => [],
+        };
+        var root = new RootCommand("Generated code vs reference interpreter vs ONNX Runtime vs TorchSharp, batch 1, one thread; generated PredictBatch at 1 and 2 threads")
+        {
+            artifacts, skipMemory, batchOnly, aotBinaries,
+        };
+        root.SetAction(result =>
+        {
+            if (result.GetValue(batchOnly))
+            {
+                Console.Write(BenchmarkReport.Batches(SideBySideRun.RunBatches(result.GetValue(artifacts)!)));
+                return 0;
+            }
+
+            var aot = result.GetValue(aotBinaries)!.Select(AotBinary.Parse).ToDictionary(a => a.Model, a => a.Binary);
+            return Run(result.GetValue(artifacts)!, result.GetValue(skipMemory), aot);
+        });
 
         var model = new Option<string>("--model") { Required = true };
         var engine = new Option<string>("--engine") { Required = true, Description = "an engine id, or 'none' for the bare program" };
@@ -31,9 +51,9 @@ internal static class Program
         return root.Parse(args).Invoke();
     }
 
-    private static int Run(string artifacts, bool skipMemory)
+    private static int Run(string artifacts, bool skipMemory, IReadOnlyDictionary<BenchmarkModel, AotBinary> aot)
     {
-        Console.WriteLine($"{Environment.ProcessorCount} cores; load average {LoadAverage()} (other work on the machine makes these numbers noisy: compare engines side by side only)");
+        Console.WriteLine($"{Environment.ProcessorCount} cores; load average {LoadAverage.Now()} (other work on the machine makes these numbers noisy: compare engines side by side only)");
         var facts = new List<ModelFacts>();
         foreach (var model in BenchmarkModel.All)
         {
@@ -53,6 +73,7 @@ internal static class Program
 
         Console.WriteLine($"BenchmarkDotNet (in-process; its log and tables go to {artifacts} and {Path.Combine(artifacts, "results")}):");
         var results = SideBySideRun.Run(artifacts);
+        var batches = SideBySideRun.RunBatches(artifacts);
 
         var memory = new Dictionary<(BenchmarkModel, EngineKind), MemoryFigures?>();
         if (!skipMemory)
@@ -68,20 +89,11 @@ internal static class Program
 
         var rows = ReportRow.From(results, memory);
         Console.Write(BenchmarkReport.Tables(rows, facts));
-        BenchmarkReport.WriteJson(artifacts, rows, facts);
+        Console.Write(BenchmarkReport.Batches(batches));
+        Console.Write(BenchmarkReport.Memory(rows, aot));
+        BenchmarkReport.WriteJson(artifacts, rows, batches, aot, facts);
         Console.WriteLine($"wrote {Path.Combine(artifacts, "bench.json")} and {Path.Combine(artifacts, "bench-models.json")}");
-        return results.Count == BenchmarkModel.All.Count * Enum.GetValues<EngineKind>().Length ? 0 : 1;
-    }
-
-    private static string LoadAverage()
-    {
-        try
-        {
-            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-        }
-        catch (IOException)
-        {
-            return "unknown";
-        }
+        bool complete = results.Count == BenchmarkModel.All.Count * Enum.GetValues<EngineKind>().Length && batches.Count == BenchmarkModel.All.Count * 2;
+        return complete ? 0 : 1;
     }
 }
