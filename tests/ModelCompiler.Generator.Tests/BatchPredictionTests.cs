@@ -8,7 +8,7 @@ namespace ModelCompiler.Generator.Tests;
 /// </summary>
 public sealed class BatchPredictionTests
 {
-    /// <summary>1 image; odd sizes; more images than threads and blocks (33 = 2 workers x 4 blocks of 5, uneven).</summary>
+    /// <summary>1 image; odd sizes; more images than threads and blocks (33 at 2 threads: 16 blocks of 2 and a last block of 1).</summary>
     private static readonly int[] BatchSizes = [1, 2, 7, 33];
 
     /// <summary>Inline, two threads, one per core, and more threads than this machine's 2 cores.</summary>
