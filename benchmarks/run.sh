@@ -5,7 +5,7 @@
 # prints a table per model, the batch table and a memory summary (arena, working sets, AOT binary sizes), and writes
 # artifacts/bench.json; then compares the Fashion sample's --evaluate speed, AOT binary against JIT build
 # (artifacts/aot.json). Uses the trained sample models when they exist, else random-weight stand-ins of the same
-# architectures. About 5 minutes on 2 cores.
+# architectures. About 3 minutes on 2 cores.
 #
 #   bash benchmarks/run.sh               everything
 #   bash benchmarks/run.sh --batch-only  only PredictBatch at 1 and 2 threads (about a minute; no files written)
