@@ -7,10 +7,12 @@ public sealed class BatchAllocationTests
     /// <summary>
     /// Steady-state batches allocate a bounded amount per call (the batch state and the helper tasks) and nothing per
     /// image: 1 KB per call fails as soon as each of 256 images allocates even the smallest object (24 bytes). Counted
-    /// over all threads, so it runs in a collection that no other test runs beside; the smallest of three rounds is
-    /// kept, which leaves out the one-off arena of a pool thread that meets this model for the first time. (The test
-    /// host's own threads allocate ~100 bytes a second meanwhile, part of the margin.) A cap of 1 runs inline and
-    /// must allocate exactly nothing on the calling thread.
+    /// over all threads, so it runs in a collection that no other test runs beside. Steady state comes only once every
+    /// pool thread that picks up a helper task has its own arena for this model (after the parallel tests the pool
+    /// holds many threads, each allocating ArenaBytes on its first batch), so rounds of 10 calls repeat, up to 10,
+    /// until one stays under the bound: a per-image allocation exceeds it in every round. (The test host's own
+    /// threads allocate ~100 bytes a second meanwhile, part of the margin.) A cap of 1 runs inline and must allocate
+    /// exactly nothing on the calling thread.
     /// </summary>
     [Fact]
     public void SteadyStateBatchesAllocateNothingPerImage()
@@ -19,6 +21,8 @@ public sealed class BatchAllocationTests
         using var compiled = CompiledModel.Build(model);
         int length = model.InputShape.Length;
         const int Calls = 5;
+        const int Rounds = 10;
+        const double BoundPerCall = 1024;
         foreach (int count in new[] { 8, 256 })
         {
             var random = new Random(count);
@@ -33,9 +37,13 @@ public sealed class BatchAllocationTests
             var predictions = new int[count];
             foreach (int cap in new[] { 1, 2, -1, 3 })
             {
-                long smallest = Enumerable.Range(0, 3).Min(_ => compiled.BatchAllocatedBytes(inputs, pixels, predictions, cap, Calls, true));
-                double perCall = smallest / (2.0 * Calls);
-                Assert.True(perCall <= 1024, $"{count} images, cap {cap}: {perCall:F0} bytes per batch call, all threads");
+                double perCall = double.MaxValue;
+                for (int round = 0; round < Rounds && perCall > BoundPerCall; round++)
+                {
+                    perCall = Math.Min(perCall, compiled.BatchAllocatedBytes(inputs, pixels, predictions, cap, Calls, true) / (2.0 * Calls));
+                }
+
+                Assert.True(perCall <= BoundPerCall, $"{count} images, cap {cap}: at least {perCall:F0} bytes per batch call over {Rounds} rounds, all threads");
             }
 
             // Capped at one thread, the batch runs inline: the calling thread allocates nothing at all.
