@@ -46,8 +46,16 @@ public sealed class BatchAllocationTests
                 Assert.True(perCall <= BoundPerCall, $"{count} images, cap {cap}: at least {perCall:F0} bytes per batch call over {Rounds} rounds, all threads");
             }
 
-            // Capped at one thread, the batch runs inline: the calling thread allocates nothing at all.
-            Assert.Equal(0, compiled.BatchAllocatedBytes(inputs, pixels, predictions, 1, Calls, false));
+            // Capped at one thread, the batch runs inline: the calling thread allocates nothing at all. Also in rounds: a
+            // one-off runtime allocation on the thread was seen once in RuntimeBehaviourTests (7,784 bytes within 400
+            // single-image calls, cause not pinned down); a per-image allocation shows in every round.
+            long inline = long.MaxValue;
+            for (int round = 0; round < Rounds && inline > 0; round++)
+            {
+                inline = Math.Min(inline, compiled.BatchAllocatedBytes(inputs, pixels, predictions, 1, Calls, false));
+            }
+
+            Assert.Equal(0, inline);
         }
     }
 }
