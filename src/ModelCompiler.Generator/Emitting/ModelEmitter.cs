@@ -190,6 +190,12 @@ public static class ModelEmitter
                 w.WriteLines(KernelLibrary.Int8Conv);
             }
 
+            if (plan.Steps.Any(s => s is Int8BlockedConvStep))
+            {
+                w.WriteLine();
+                w.WriteLines(KernelLibrary.BlockedConv);
+            }
+
             if (plan.Steps.Any(s => s is Int8DenseStep))
             {
                 w.WriteLine();

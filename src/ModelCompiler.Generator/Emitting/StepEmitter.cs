@@ -14,6 +14,7 @@ public static class StepEmitter
             switch (step)
             {
                 case Int8ConvStep conv: WriteInt8Conv(w, conv); break;
+                case Int8BlockedConvStep conv: BlockedConvEmitter.WriteBody(w, conv); break;
                 case Int8DenseStep dense: WriteInt8Dense(w, dense); break;
                 case FloatConvStep conv: WriteFloatConv(w, conv); break;
                 case FloatDenseStep dense: WriteFloatDense(w, dense); break;
@@ -28,6 +29,10 @@ public static class StepEmitter
 
         w.WriteLine();
         WriteData(w, step);
+        if (step is Int8BlockedConvStep blocked)
+        {
+            BlockedConvEmitter.WriteKernels(w, blocked);
+        }
     }
 
     private static string Element(BufferSlice slice) => slice.IsInt8 ? "sbyte" : "float";
@@ -282,6 +287,9 @@ public static class StepEmitter
                 w.WriteLine();
                 WriteInt32Data(w, s.MethodName + "_Shifts", s.Shifts, "Requantizer.MultiplierFor(s_in, s_w[c], s_out).Shift per output channel.");
                 w.WriteLine();
+                break;
+            case Int8BlockedConvStep s:
+                BlockedConvEmitter.WriteData(w, s);
                 break;
             case Int8DenseStep s:
                 WriteUInt64Data(w, s.MethodName + "_Weights", s.Weights.AsArray(), $"{s.Weights.Count} int8 weights [units][inputs padded to {s.PaddedInputs}], columns in arena (hwc) order.");
