@@ -28,33 +28,6 @@ public static partial class KernelLibrary
             }
         }
 
-        /// <summary>target[i] = (byte)(source[i] + 128).</summary>
-        private static void FlipSign(ref sbyte source, ref byte target, int count)
-        {
-            ref byte s = ref Unsafe.As<sbyte, byte>(ref source);
-            int i = 0;
-            if (Vector512.IsHardwareAccelerated)
-            {
-                for (; i + 64 <= count; i += 64)
-                {
-                    (Vector512.LoadUnsafe(ref s, (nuint)i) ^ Vector512.Create((byte)0x80)).StoreUnsafe(ref target, (nuint)i);
-                }
-            }
-
-            if (Vector128.IsHardwareAccelerated)
-            {
-                for (; i + 16 <= count; i += 16)
-                {
-                    (Vector128.LoadUnsafe(ref s, (nuint)i) ^ Vector128.Create((byte)0x80)).StoreUnsafe(ref target, (nuint)i);
-                }
-            }
-
-            for (; i < count; i++)
-            {
-                Unsafe.Add(ref target, i) = (byte)(Unsafe.Add(ref s, i) ^ 0x80);
-            }
-        }
-
         /// <summary>
         /// Requantizer.Requantize of 16 accumulators, exactly: 64-bit products of the even and the odd lanes
         /// (vpmuldq), + 2^(shift-1), arithmetic shift by the channel's shift, clamp to [min - zp, max - zp] in 64 bits,

@@ -113,7 +113,12 @@ public sealed record Int8BlockedConvStep(
     public int BlockBytes => Conv.KernelHeight * Groups * 64;
 }
 
-/// <summary>Int8 Dense; weights <c>[units][inputs padded to 64]</c>, columns in the arena's (HWC) order.</summary>
+/// <summary>
+/// Int8 Dense; weights <c>[units][inputs padded to 64]</c>, columns in the arena's (HWC) order. With
+/// <see cref="UnsignedInput"/> (7-bit weights) the input is copied as uint8 (q + 128) and multiplied u8 x s8 like the
+/// blocked convolution, four units at a time, and the bias holds <c>bias - (zp_in + 128) * sum(w)</c>; otherwise it is
+/// widened to int16.
+/// </summary>
 public sealed record Int8DenseStep(
     string MethodName, string Summary, BufferSlice Input, BufferSlice Output,
     int Inputs,
@@ -126,7 +131,8 @@ public sealed record Int8DenseStep(
     int OutputZeroPoint,
     int Min,
     int Max,
-    int WideInputOffset) : StepPlan(MethodName, Summary, Input, Output);
+    int WideInputOffset,
+    bool UnsignedInput) : StepPlan(MethodName, Summary, Input, Output);
 
 /// <summary>
 /// Weights of a float-domain layer in kernel order, at their stored precision: float32 bits, float16 bits, or int8

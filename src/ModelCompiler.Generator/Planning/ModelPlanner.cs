@@ -167,15 +167,17 @@ public static class ModelPlanner
                         var outQuant = outT.Quant!.Value;
                         var (min, max) = Quantizer.ActivationRange(dense.Activation, outQuant);
                         var (mults, shifts) = Multipliers(inQuant, w8.Scales, outQuant);
-                        scratch.Add(arena.Request(2 * paddedInputs, stepIndex, stepIndex));
+                        bool unsigned = BlockedConvLowering.Applies(w8);
+                        scratch.Add(arena.Request((unsigned ? 1 : 2) * paddedInputs, stepIndex, stepIndex));
                         string summary = $"int8 Dense '{Safe(dense.Name)}' (line {dense.Line}): {inT.Shape} -> {outT.Shape}, "
                             + $"{dense.Activation.ToString().ToLowerInvariant()} activation (clamp [{min}, {max}]), zero points in {inQuant.ZeroPoint} / out {outQuant.ZeroPoint}, "
-                            + $"inputs padded to {paddedInputs}.{flattenNote}";
+                            + $"inputs padded to {paddedInputs}"
+                            + (unsigned ? "; 7-bit weights: uint8 input (q + 128) x int8 weights, four units at a time." : "; input widened to int16.") + flattenNote;
                         step = new Int8DenseStep(
                             method, summary, default, default, inputs, paddedInputs, dense.Units,
                             WeightPacking.PackInt8Dense(w8.Values, dense.Units, inputs, paddedInputs, columnOf).ToEquatableArray(),
-                            WeightPacking.FoldZeroPoint(w8.Bias, w8.Values, inputs, inQuant.ZeroPoint, dense.Units).ToEquatableArray(),
-                            mults, shifts, outQuant.ZeroPoint, min, max, 0);
+                            WeightPacking.FoldZeroPoint(w8.Bias, w8.Values, inputs, inQuant.ZeroPoint + (unsigned ? 128 : 0), dense.Units).ToEquatableArray(),
+                            mults, shifts, outQuant.ZeroPoint, min, max, 0, unsigned);
                     }
                     else
                     {
