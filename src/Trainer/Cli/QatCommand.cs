@@ -49,7 +49,7 @@ public static class QatCommand
                     Epochs = result.GetValue(epochs),
                     BatchSize = result.GetValue(common.BatchSize),
                     LearningRate = result.GetValue(lr),
-                AdamEpsilon = result.GetValue(common.AdamEpsilon),
+                    AdamEpsilon = result.GetValue(common.AdamEpsilon),
                     Seed = seed,
                     CheckpointFolder = path + ".checkpoints",
                     Resume = result.GetValue(resume),
