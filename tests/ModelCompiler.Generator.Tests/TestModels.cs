@@ -285,7 +285,7 @@ public sealed class TestModels(int seed)
                     // Accumulator spread ~ sqrt(K) * 40 * 45; map about two spreads onto the int8 range.
                     double spread = Math.Sqrt(perOutput) * 40 * 45 * inScale * scales.Average();
                     var outQuant = new QuantParams((float)(spread / 50 * (0.5 + random.NextDouble())), random.Next(-100, 60));
-                    return (new Int8Weights(values, scales, bias), outQuant);
+                    return (new Int8Weights(values, scales, bias, WeightLimit <= 63 ? Int8Weights.ReducedBits : Int8Weights.FullBits), outQuant);
                 }
 
                 case Precision.DynamicInt8:
