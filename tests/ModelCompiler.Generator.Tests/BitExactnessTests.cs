@@ -18,6 +18,16 @@ public sealed class BitExactnessTests
         BitExactness.Check(model, compiled, Inputs, seed);
     }
 
+    /// <summary>The same random shapes with 7-bit weights: every convolution takes the register-blocked kernel.</summary>
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void RandomSevenBitModelsMatchTheInterpreter(int seed)
+    {
+        var model = new TestModels(100 + seed) { SevenBitWeights = true }.RandomInt8();
+        using var compiled = CompiledModel.Build(model);
+        BitExactness.Check(model, compiled, Inputs, seed);
+    }
+
     [Theory]
     [InlineData(InputLayout.Hwc, false, 21)]
     [InlineData(InputLayout.Chw, false, 22)]
@@ -52,6 +62,22 @@ public sealed class BitExactnessTests
         var model = new TestModels(41).FashionCnn();
         using var compiled = CompiledModel.Build(model);
         BitExactness.Check(model, compiled, Inputs, 41);
+    }
+
+    [Fact]
+    public void SevenBitFashionCnnShapeMatchesTheInterpreter()
+    {
+        var model = new TestModels(43) { SevenBitWeights = true }.FashionCnn();
+        using var compiled = CompiledModel.Build(model);
+        BitExactness.Check(model, compiled, Inputs, 43);
+    }
+
+    [Fact]
+    public void SevenBitIntelCnnShapeMatchesTheInterpreter()
+    {
+        var model = new TestModels(44) { SevenBitWeights = true }.IntelCnn();
+        using var compiled = CompiledModel.Build(model);
+        BitExactness.Check(model, compiled, IntelInputs, 44);
     }
 
     [Fact]

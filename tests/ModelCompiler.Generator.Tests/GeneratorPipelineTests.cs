@@ -19,18 +19,34 @@ public sealed class GeneratorPipelineTests
             ["zero", "one", "two"], [new ProvenanceEntry("purpose", "baseline test")], b.Layers);
     }
 
-    [Fact]
-    public void GeneratedSourceMatchesTheBaseline()
+    /// <summary>
+    /// 7-bit weights: a same-padded conv fused with its pool and a strided valid conv that is not, both on the
+    /// register-blocked kernel, then an int8 dense.
+    /// </summary>
+    public static QModel SmallSevenBitModel()
     {
-        string text = QModelWriter.Write(SmallModel());
+        var b = new TestModels.ModelBuilder(new Random(8), TensorShape.Image(9, 9, 3)) { WeightLimit = 63 };
+        b.Conv(16, 3, 1, Padding.Same, Activation.Relu).MaxPool(2, 2, Padding.Valid).Conv(20, 2, 1, Padding.Valid, Activation.Relu6)
+            .Flatten(FlattenOrder.Hwc).Dense(4, Activation.None);
+        return new QModel("SmallSevenBitModel", TensorShape.Image(9, 9, 3), InputLayout.Hwc, new Preprocessing(1f / 255f, 0f), b.InputQuant,
+            ["a", "b", "c", "d"], [new ProvenanceEntry("purpose", "baseline test")], b.Layers);
+    }
+
+    [Theory]
+    [InlineData(nameof(SmallModel))]
+    [InlineData(nameof(SmallSevenBitModel))]
+    public void GeneratedSourceMatchesTheBaseline(string name)
+    {
+        var model = name == nameof(SmallModel) ? SmallModel() : SmallSevenBitModel();
+        string text = QModelWriter.Write(model);
         var (output, diagnostics, result) = GeneratorHarness.Run(GeneratorHarness.Compilation(), new GeneratorHarness.ModelFile("/models/small.qmodel", text));
         Assert.Empty(diagnostics);
         var generated = Assert.Single(Assert.Single(result.Results).GeneratedSources);
-        Assert.Equal("Consumer.App.SmallModel.g.cs", generated.HintName);
+        Assert.Equal($"Consumer.App.{name}.g.cs", generated.HintName);
         Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
 
         string actual = generated.SourceText.ToString();
-        string path = Path.Combine(BaselineDirectory(), "SmallModel.g.cs.txt");
+        string path = Path.Combine(BaselineDirectory(), $"{name}.g.cs.txt");
         if (Environment.GetEnvironmentVariable(BaselineEnvironmentVariable) == "1")
         {
             File.WriteAllText(path, actual);

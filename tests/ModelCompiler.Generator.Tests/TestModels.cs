@@ -12,6 +12,12 @@ public sealed class TestModels(int seed)
     private readonly Random random = new(seed);
     private int counter;
 
+    /// <summary>
+    /// Int8 weights in [-63, 63] (a tenth at the limits) instead of [-127, 127]: the format's 7-bit weights, which the
+    /// generator runs on its register-blocked u8 x s8 convolution.
+    /// </summary>
+    public bool SevenBitWeights { get; init; }
+
     public static readonly string[] SixLabels = ["buildings", "forest", "glacier", "mountain", "sea", "street"];
 
     /// <summary>The seed's Keras model: 100x100x3, conv 32/64/128 3x3 ReLU each followed by 2x2 max pool, dense 256, 512, 6.</summary>
@@ -143,7 +149,7 @@ public sealed class TestModels(int seed)
 
     private QModel Build(string name, TensorShape input, InputLayout layout, string[] labels, Action<ModelBuilder> layers)
     {
-        var builder = new ModelBuilder(random, input);
+        var builder = new ModelBuilder(random, input) { WeightLimit = SevenBitWeights ? 63 : 127 };
         layers(builder);
         var inputQuant = builder.IsFloatInput ? (QuantParams?)null : builder.InputQuant;
         return new QModel(name, input, layout, new Preprocessing(1f / 255f, 0f), inputQuant, labels, [new ProvenanceEntry("test", "random")], builder.Layers);
@@ -166,6 +172,9 @@ public sealed class TestModels(int seed)
         }
 
         public List<Layer> Layers { get; } = new();
+
+        /// <summary>The largest int8 weight magnitude (127, or 63 for 7-bit weights).</summary>
+        public int WeightLimit { get; init; } = 127;
 
         public TensorShape Shape { get; private set; }
 
@@ -267,7 +276,7 @@ public sealed class TestModels(int seed)
                     for (int i = 0; i < count; i++)
                     {
                         // Mostly small weights, a few at the limits.
-                        values[i] = (sbyte)(random.Next(10) == 0 ? (random.Next(2) == 0 ? -127 : 127) : random.Next(-60, 61));
+                        values[i] = (sbyte)(random.Next(10) == 0 ? (random.Next(2) == 0 ? -WeightLimit : WeightLimit) : random.Next(-60, 61));
                     }
 
                     var scales = Enumerable.Range(0, outputs).Select(_ => (float)(0.002 + random.NextDouble() * 0.02)).ToArray();
@@ -276,7 +285,7 @@ public sealed class TestModels(int seed)
                     // Accumulator spread ~ sqrt(K) * 40 * 45; map about two spreads onto the int8 range.
                     double spread = Math.Sqrt(perOutput) * 40 * 45 * inScale * scales.Average();
                     var outQuant = new QuantParams((float)(spread / 50 * (0.5 + random.NextDouble())), random.Next(-100, 60));
-                    return (new Int8Weights(values, scales, bias), outQuant);
+                    return (new Int8Weights(values, scales, bias, WeightLimit <= 63 ? Int8Weights.ReducedBits : Int8Weights.FullBits), outQuant);
                 }
 
                 case Precision.DynamicInt8:

@@ -26,6 +26,7 @@ public sealed class FormatRoundTripTests
         var paddings = new HashSet<(LayerOp, Padding)>();
         var activations = new HashSet<Activation>();
         var orders = new HashSet<FlattenOrder>();
+        var weightBits = new HashSet<(LayerOp, int)>();
         var pcg = new PCG(7, 12345);
         for (int i = 0; i < 2000; i++)
         {
@@ -37,11 +38,13 @@ public sealed class FormatRoundTripTests
                 {
                     case Conv2DLayer c:
                         precisions.Add((c.Op, c.Precision));
+                        AddWeightBits(c.Op, c.Weights);
                         paddings.Add((c.Op, c.Padding));
                         activations.Add(c.Activation);
                         break;
                     case DenseLayer d:
                         precisions.Add((d.Op, d.Precision));
+                        AddWeightBits(d.Op, d.Weights);
                         activations.Add(d.Activation);
                         break;
                     case Pool2DLayer p:
@@ -59,6 +62,44 @@ public sealed class FormatRoundTripTests
         Assert.Equal(3 * Enum.GetValues<Padding>().Length, paddings.Count);
         Assert.Equal(Enum.GetValues<Activation>().Length, activations.Count);
         Assert.Equal(Enum.GetValues<FlattenOrder>().Length, orders.Count);
+        Assert.Equal(4, weightBits.Count); // conv2d and dense, each with 8-bit and 7-bit int8 weights
+
+        void AddWeightBits(LayerOp op, WeightData weights)
+        {
+            if (weights is Int8Weights w)
+            {
+                weightBits.Add((op, w.WeightBits));
+            }
+        }
+    }
+
+    [Fact]
+    public void WeightBitsSevenIsWrittenReadAndChecked()
+    {
+        string eightBit = MalformedModelTests.BaseText.Replace("\r\n", "\n") + "\n";
+        string sevenBit = eightBit.Replace(
+            "  output_quant scale=0.05 zero_point=-128\n", "  output_quant scale=0.05 zero_point=-128\n  weight_bits 7\n");
+        Assert.NotEqual(eightBit, sevenBit);
+
+        var model = QModelReader.Read(sevenBit);
+        var conv = (Int8Weights)((Conv2DLayer)model.Layers[0]).Weights;
+        var dense = (Int8Weights)((DenseLayer)model.Layers[3]).Weights;
+        Assert.Equal((7, 8), (conv.WeightBits, dense.WeightBits));
+        Assert.Equal(sevenBit, QModelWriter.Write(model));
+
+        // 8 is the default: stated or not, it reads the same and is written without the field.
+        string explicitEight = eightBit.Replace("  output_quant scale=0.05 zero_point=-128\n", "  output_quant scale=0.05 zero_point=-128\n  weight_bits 8\n");
+        Assert.Equal(eightBit, QModelWriter.Write(QModelReader.Read(explicitEight)));
+
+        // A model built in memory is held to the same rule as a file.
+        var outOfRange = new Int8Weights(conv.Values.Select((v, i) => i == 5 ? (sbyte)64 : v).ToArray(), conv.Scales, conv.Bias, 7);
+        var layers = model.Layers.ToList();
+        var c = (Conv2DLayer)layers[0];
+        layers[0] = new Conv2DLayer(c.Name, c.Filters, c.KernelHeight, c.KernelWidth, c.StrideHeight, c.StrideWidth, c.Padding, c.Activation, outOfRange, c.OutputQuant);
+        var bad = new QModel(model.Name, model.InputShape, model.InputLayout, model.Preprocessing, model.InputQuant, model.Labels, model.Provenance, layers);
+        var error = Assert.Throws<QModelFormatException>(() => TensorChain.Infer(bad));
+        Assert.Equal(QModelError.WeightOutsideDeclaredBits, error.Code);
+        Assert.Contains("weights[5] is 64", error.Message);
     }
 
     [Fact]

@@ -66,7 +66,8 @@ public static class ModelDifference
     private static string? WeightDifference(string at, WeightData a, WeightData b) => (a, b) switch
     {
         (Int8Weights x, Int8Weights y) =>
-            Sequence(at + " weights", x.Values, y.Values, Element) ?? Sequence(at + " scales", x.Scales, y.Scales, FloatElement)
+            Compare(at + " weight bits", x.WeightBits, y.WeightBits)
+            ?? Sequence(at + " weights", x.Values, y.Values, Element) ?? Sequence(at + " scales", x.Scales, y.Scales, FloatElement)
             ?? Sequence(at + " bias", x.Bias, y.Bias, Element),
         (DynamicInt8Weights x, DynamicInt8Weights y) =>
             Sequence(at + " weights", x.Values, y.Values, Element) ?? Sequence(at + " scales", x.Scales, y.Scales, FloatElement)

@@ -20,7 +20,7 @@ public sealed class MutationTests(ITestOutputHelper output)
 
     private static readonly string[] NumberReplacements =
     [
-        "0", "-1", "1", "-0", "127", "128", "-128", "-129", "255", "16384", "16385", "65536", "67108864", "67108865",
+        "0", "-1", "1", "-0", "7", "63", "64", "-64", "127", "128", "-128", "-129", "255", "16384", "16385", "65536", "67108864", "67108865",
         "2147483647", "2147483648", "-2147483648", "4294967296", "99999999999999999999999999", "1e39", "-1e39",
         "1e-46", "NaN", "Infinity", "-Infinity", "0.5", "1.", ".5", "1e", "0x10", "1,5",
     ];
@@ -28,7 +28,7 @@ public sealed class MutationTests(ITestOutputHelper output)
     private static readonly string[] Words =
     [
         "int8", "int32", "float32", "float16", "dynamic_int8", "valid", "same", "none", "relu", "relu6", "hwc", "chw",
-        "conv2d", "dense", "maxpool2d", "avgpool2d", "global_avgpool", "flatten", "softmax", "quantize", "dequantize",
+        "weight_bits", "7", "conv2d", "dense", "maxpool2d", "avgpool2d", "global_avgpool", "flatten", "softmax", "quantize", "dequantize",
         "weights", "weight_scales", "bias", "end", "layer", "labels", "name", "input", "class", "",
     ];
 

@@ -108,14 +108,17 @@ internal sealed class RandomModelBuilder(PCG pcg)
         int count = outputs * perOutput;
         return precision switch
         {
-            Precision.Int8 => new Int8Weights(Int8s(count), Scales(outputs), Int32s(outputs)),
+            Precision.Int8 => Chance(3)
+                ? new Int8Weights(Int8s(count, Int8Weights.MaxMagnitude(7)), Scales(outputs), Int32s(outputs), Int8Weights.ReducedBits)
+                : new Int8Weights(Int8s(count), Scales(outputs), Int32s(outputs)),
             Precision.DynamicInt8 => new DynamicInt8Weights(Int8s(count), Scales(outputs), Floats(outputs)),
             Precision.Float32 => new Float32Weights(Floats(count), Floats(outputs)),
             _ => new Float16Weights(Halves(count), Floats(outputs)),
         };
     }
 
-    private sbyte[] Int8s(int count) => Enumerable.Range(0, count).Select(_ => (sbyte)Int(-127, 127)).ToArray();
+    /// <summary>Symmetric int8 weights; 7-bit layers sometimes hit their bound exactly (±63).</summary>
+    private sbyte[] Int8s(int count, int limit = 127) => Enumerable.Range(0, count).Select(_ => (sbyte)(Chance(8) ? Pick(-limit, limit) : Int(-limit, limit))).ToArray();
 
     /// <summary>Small biases usually, sometimes near ±2^30 (still safe for the accumulator with these tiny layers).</summary>
     private int[] Int32s(int count) => Enumerable.Range(0, count)

@@ -5,7 +5,7 @@ namespace ModelCompiler.Runtime.Tests;
 
 /// <summary>
 /// CsCheck generator of small VALID models (they pass <see cref="TensorChain.Infer"/>) that, over many samples,
-/// cover every op, precision, padding, activation, flatten order, input layout, with and without input
+/// cover every op, precision (int8 with 8-bit and with 7-bit weights), padding, activation, flatten order, input layout, with and without input
 /// quantization, and awkward values: float bit patterns from subnormals to huge, -0, labels with quotes,
 /// backslashes, control characters and non-BMP characters. Size grows with layers and weights, so CsCheck shrinks
 /// towards small models.

@@ -1,5 +1,6 @@
 using ModelCompiler.IO;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using ModelCompiler.Format;
 using ModelCompiler.Trainer.Export;
 
@@ -38,6 +39,54 @@ public sealed class QuantizationAwareTrainingTests(TrainedFashionModel trained)
         Assert.All(model.Layers.OfType<Conv2DLayer>(), c => Assert.Equal(Precision.Int8, c.Precision));
         Assert.All(model.Layers.OfType<DenseLayer>(), d => Assert.Equal(Precision.Int8, d.Precision));
         Assert.Equal(10, model.Labels.Count);
+    }
+
+    [Fact]
+    public void Qat_with_seven_bit_weights_writes_weight_bits_7_and_weights_within_63()
+    {
+        string output = trained.Folder.File("qat7.qmodel");
+        string printed = CliRunner.Run0("qat", "--from", trained.ModelPath, "--train-limit=1000", "--test-limit=500", "--epochs", "1",
+            "--weight-bits", "7", "-o", output);
+
+        var model = QModelFile.Read(output);
+        var int8 = model.Layers.Select(l => l switch
+        {
+            Conv2DLayer c => c.Weights,
+            DenseLayer d => d.Weights,
+            _ => null,
+        }).OfType<Int8Weights>().ToList();
+        Assert.Equal(4, int8.Count);
+        Assert.All(int8, w =>
+        {
+            Assert.Equal(7, w.WeightBits);
+            Assert.InRange(w.Values.Min(v => (int)v), -63, 0);
+            Assert.InRange(w.Values.Max(v => (int)v), 0, 63);
+        });
+        Assert.Contains(int8, w => w.Values.Any(v => Math.Abs(v) == 63)); // the range is used, not just respected
+        Assert.Equal(4, Regex.Count(File.ReadAllText(output), "^  weight_bits 7$", RegexOptions.Multiline));
+        Assert.Contains("(7-bit weights)", printed);
+
+        using var report = JsonDocument.Parse(File.ReadAllText(output + ".report.json"));
+        var root = report.RootElement;
+        Assert.True(root.GetProperty("argmax_agreement").GetDouble() >= 0.98, printed);
+        Assert.Equal(7, root.GetProperty("weight_bits").GetProperty("conv1").GetInt32());
+
+        // The QAT model remembers its weight width: reloaded, it simulates 7-bit weights again (same accuracy).
+        string reloaded = CliRunner.Run0("evaluate", output + ".tsm", "--test-limit=500");
+        Assert.Contains((root.GetProperty("qat_accuracy").GetDouble() * 100).ToString("F2", System.Globalization.CultureInfo.InvariantCulture) + " %", reloaded);
+    }
+
+    [Fact]
+    public void Ptq_full_int8_takes_weight_bits_and_the_other_modes_refuse_it()
+    {
+        string output = trained.Folder.File("ptq7.qmodel");
+        CliRunner.Run0("ptq", "--from", trained.ModelPath, "--mode", "full-int8", "--weight-bits", "7", "--calibration-samples", "200", "--test-limit=200", "-o", output);
+        Assert.All(QModelFile.Read(output).Layers.OfType<Conv2DLayer>(), c => Assert.Equal(7, ((Int8Weights)c.Weights).WeightBits));
+
+        var (code, printed) = CliRunner.Run("ptq", "--from", trained.ModelPath, "--mode", "dynamic", "--weight-bits", "7", "-o", trained.Folder.File("dyn7.qmodel"));
+        Assert.Equal(1, code);
+        Assert.Contains("--weight-bits applies to --mode full-int8 only", printed);
+        Assert.NotEqual(0, CliRunner.Run("qat", "--from", trained.ModelPath, "--weight-bits", "6").ExitCode);
     }
 
     [Fact]

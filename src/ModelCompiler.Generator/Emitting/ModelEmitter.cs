@@ -192,6 +192,12 @@ public static class ModelEmitter
                 w.WriteLines(KernelLibrary.Int8Conv);
             }
 
+            if (plan.Steps.Any(s => s is Int8BlockedConvStep))
+            {
+                w.WriteLine();
+                w.WriteLines(KernelLibrary.BlockedConv);
+            }
+
             if (plan.Steps.Any(s => s is Int8DenseStep))
             {
                 w.WriteLine();
@@ -267,7 +273,7 @@ public static class ModelEmitter
             {
                 w.WriteLine($"CheckInput({name}.Length, nameof({name}));");
                 w.WriteLine("ref byte arena = ref Arena();");
-                w.WriteLine($"Load(ref MemoryMarshal.GetReference({name}), ref arena);");
+                w.WriteLine($"Load(ref MemoryMarshal.GetReference({name}), ref arena, vectorBits);");
                 foreach (var step in plan.Steps)
                 {
                     w.WriteLine($"{step.MethodName}(ref arena, vectorBits);");
@@ -297,16 +303,23 @@ public static class ModelEmitter
                 : plan.InputQuant is { } iq ? $"Float input quantized with scale {Literals.Float(iq.Scale)}, zero point {iq.ZeroPoint}." : "Float input copied.";
             w.WriteLine($"/// <summary>{Xml(summary)} Stored hwc at arena offset {plan.Input.Offset}.</summary>");
             w.WriteLine("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
-            using (w.OpenBlock($"private static void Load(ref {source} source, ref byte arena)"))
+            using (w.OpenBlock($"private static void Load(ref {source} source, ref byte arena, int vectorBits)"))
             {
                 w.WriteLine($"ref {target} x = ref At<{target}>(ref arena, {Int(plan.Input.Offset)});");
-                if (plan.InputLayout == InputLayout.Hwc)
+                bool linear = plan.InputLayout == InputLayout.Hwc || plan.InputChannels == 1;
+                if (source == "float" && plan.InputQuant is { } quant && linear)
+                {
+                    w.WriteLine($"QuantizeRun(ref source, ref x, {Int(plan.InputLength)}, {Literals.Float(quant.Scale)}, {Int(quant.ZeroPoint)}, vectorBits);");
+                }
+                else if (linear)
                 {
                     using (w.OpenBlock($"for (int i = 0; i < {Int(plan.InputLength)}; i++)"))
                     {
                         w.WriteLine($"{source} value = Unsafe.Add(ref source, i);");
                         w.WriteLine($"Unsafe.Add(ref x, i) = {convert};");
                     }
+
+                    w.WriteLine("_ = vectorBits;");
                 }
                 else
                 {
@@ -317,6 +330,8 @@ public static class ModelEmitter
                         w.WriteLine($"{source} value = Unsafe.Add(ref source, (c * {Int(plan.InputHeight)} + h) * {Int(plan.InputWidth)} + iw);");
                         w.WriteLine($"Unsafe.Add(ref x, (h * {Int(plan.InputWidth)} + iw) * {Int(plan.InputChannels)} + c) = {convert};");
                     }
+
+                    w.WriteLine("_ = vectorBits;");
                 }
             }
 

@@ -14,6 +14,7 @@ public static class StepEmitter
             switch (step)
             {
                 case Int8ConvStep conv: WriteInt8Conv(w, conv); break;
+                case Int8BlockedConvStep conv: BlockedConvEmitter.WriteBody(w, conv); break;
                 case Int8DenseStep dense: WriteInt8Dense(w, dense); break;
                 case FloatConvStep conv: WriteFloatConv(w, conv); break;
                 case FloatDenseStep dense: WriteFloatDense(w, dense); break;
@@ -28,6 +29,10 @@ public static class StepEmitter
 
         w.WriteLine();
         WriteData(w, step);
+        if (step is Int8BlockedConvStep blocked)
+        {
+            BlockedConvEmitter.WriteKernels(w, blocked);
+        }
     }
 
     private static string Element(BufferSlice slice) => slice.IsInt8 ? "sbyte" : "float";
@@ -146,11 +151,24 @@ public static class StepEmitter
     private static void WriteInt8Dense(SourceWriter w, Int8DenseStep s)
     {
         Buffers(w, s);
-        w.WriteLine($"ref short wide = ref At<short>(ref arena, {Int(s.WideInputOffset)}); // the input as int16, padded to {Int(s.PaddedInputs)}");
         w.WriteLine($"ref sbyte weights = ref Unsafe.As<ulong, sbyte>(ref MemoryMarshal.GetReference({s.MethodName}_Weights));");
         w.WriteLine($"ref int bias = ref MemoryMarshal.GetReference({s.MethodName}_Bias);");
         w.WriteLine($"ref int multipliers = ref MemoryMarshal.GetReference({s.MethodName}_Multipliers);");
         w.WriteLine($"ref int shifts = ref MemoryMarshal.GetReference({s.MethodName}_Shifts);");
+        if (s.UnsignedInput)
+        {
+            w.WriteLine($"ref byte unsignedInput = ref At<byte>(ref arena, {Int(s.WideInputOffset)}); // the input as uint8 (q + 128), zero-padded to {Int(s.PaddedInputs)}");
+            w.WriteLine($"FlipSign(ref input, ref unsignedInput, {Int(s.Inputs)});");
+            if (s.PaddedInputs > s.Inputs)
+            {
+                w.WriteLine($"Unsafe.InitBlockUnaligned(ref Unsafe.Add(ref unsignedInput, {Int(s.Inputs)}), 0, {Int(s.PaddedInputs - s.Inputs)});");
+            }
+
+            w.WriteLine($"DenseUnsigned(ref unsignedInput, ref weights, ref bias, ref multipliers, ref shifts, ref output, {Int(s.Units)}, {Int(s.PaddedInputs)}, {Int(s.OutputZeroPoint)}, {Int(s.Min)}, {Int(s.Max)}, vectorBits);");
+            return;
+        }
+
+        w.WriteLine($"ref short wide = ref At<short>(ref arena, {Int(s.WideInputOffset)}); // the input as int16, padded to {Int(s.PaddedInputs)}");
         w.WriteLine($"Widen(ref input, ref wide, {Int(s.Inputs)}, {Int(s.PaddedInputs)});");
         using (w.OpenBlock($"for (int u = 0; u < {Int(s.Units)}; u++)"))
         {
@@ -250,12 +268,7 @@ public static class StepEmitter
     private static void WriteQuantize(SourceWriter w, QuantizeStep s)
     {
         Buffers(w, s);
-        using (w.OpenBlock($"for (int i = 0; i < {Int(s.Input.Length)}; i++)"))
-        {
-            w.WriteLine($"Unsafe.Add(ref output, i) = Quantize(Unsafe.Add(ref input, i), {Float(s.Quant.Scale)}, {Int(s.Quant.ZeroPoint)});");
-        }
-
-        w.WriteLine("_ = vectorBits;");
+        w.WriteLine($"QuantizeRun(ref input, ref output, {Int(s.Input.Length)}, {Float(s.Quant.Scale)}, {Int(s.Quant.ZeroPoint)}, vectorBits);");
     }
 
     private static void WriteDequantize(SourceWriter w, DequantizeStep s)
@@ -282,6 +295,9 @@ public static class StepEmitter
                 w.WriteLine();
                 WriteInt32Data(w, s.MethodName + "_Shifts", s.Shifts, "Requantizer.MultiplierFor(s_in, s_w[c], s_out).Shift per output channel.");
                 w.WriteLine();
+                break;
+            case Int8BlockedConvStep s:
+                BlockedConvEmitter.WriteData(w, s);
                 break;
             case Int8DenseStep s:
                 WriteUInt64Data(w, s.MethodName + "_Weights", s.Weights.AsArray(), $"{s.Weights.Count} int8 weights [units][inputs padded to {s.PaddedInputs}], columns in arena (hwc) order.");

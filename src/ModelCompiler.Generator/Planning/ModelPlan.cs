@@ -74,7 +74,51 @@ public sealed record Int8ConvStep(
     int AccumulatorOffset,
     int MaximumOffset) : StepPlan(MethodName, Summary, Input, Output);
 
-/// <summary>Int8 Dense; weights <c>[units][inputs padded to 64]</c>, columns in the arena's (HWC) order.</summary>
+/// <summary>
+/// Int8 Conv2D by the register-blocked kernel, for layers whose weights all lie in [-64, 63] (7-bit weights, the
+/// format's <c>weight_bits 7</c>): activations become uint8 (q + 128) in a padded copy of the input, so that
+/// <c>MultiplyAddAdjacent(u8, s8)</c> can never saturate (2 * 255 * 64 &lt; 32767). Each step computes
+/// <see cref="Pixels"/> output pixels (one pool window when <see cref="Pool"/> is fused) times <see cref="Vectors"/>
+/// blocks of 16 output channels. Weights packed <c>[Cout/16][Kh][G][16 lanes][4]</c> over the contiguous NHWC run
+/// r = kx*Cin + ci of one kernel row (G = ceil(Kw*Cin/4); the 0..3 cells past the run read neighbouring bytes against
+/// zero weights). Bias holds <c>bias - (zp_in + 128) * sum(w)</c>, so padded cells (holding zp_in + 128) add nothing.
+/// </summary>
+public sealed record Int8BlockedConvStep(
+    string MethodName, string Summary, BufferSlice Input, BufferSlice Output,
+    WindowGeometry Conv,
+    WindowGeometry? Pool,
+    int OutputChannels,
+    int PaddedOutputChannels,
+    int PaddedHeight,
+    int PaddedWidth,
+    int Groups,
+    int Pixels,
+    int Vectors,
+    int InputZeroPoint,
+    ImmutableEquatableArray<byte> Weights,
+    ImmutableEquatableArray<int> Bias,
+    ImmutableEquatableArray<int> Multipliers,
+    ImmutableEquatableArray<int> Shifts,
+    ImmutableEquatableArray<byte> Requantization,
+    int OutputZeroPoint,
+    int Min,
+    int Max,
+    int UnsignedInputOffset,
+    int AccumulatorOffset) : StepPlan(MethodName, Summary, Input, Output)
+{
+    /// <summary>Bytes of the padded uint8 input plus the over-read slack of the last group.</summary>
+    public int UnsignedInputBytes => PaddedHeight * PaddedWidth * Conv.Channels + 4;
+
+    /// <summary>Bytes of one 16-channel block of packed weights.</summary>
+    public int BlockBytes => Conv.KernelHeight * Groups * 64;
+}
+
+/// <summary>
+/// Int8 Dense; weights <c>[units][inputs padded to 64]</c>, columns in the arena's (HWC) order. With
+/// <see cref="UnsignedInput"/> (7-bit weights) the input is copied as uint8 (q + 128) and multiplied u8 x s8 like the
+/// blocked convolution, four units at a time, and the bias holds <c>bias - (zp_in + 128) * sum(w)</c>; otherwise it is
+/// widened to int16.
+/// </summary>
 public sealed record Int8DenseStep(
     string MethodName, string Summary, BufferSlice Input, BufferSlice Output,
     int Inputs,
@@ -87,7 +131,8 @@ public sealed record Int8DenseStep(
     int OutputZeroPoint,
     int Min,
     int Max,
-    int WideInputOffset) : StepPlan(MethodName, Summary, Input, Output);
+    int WideInputOffset,
+    bool UnsignedInput) : StepPlan(MethodName, Summary, Input, Output);
 
 /// <summary>
 /// Weights of a float-domain layer in kernel order, at their stored precision: float32 bits, float16 bits, or int8

@@ -39,6 +39,57 @@ public static class ModelPlanner
 
             switch (layer)
             {
+                case Conv2DLayer conv when conv.Weights is Int8Weights w8 && BlockedConvLowering.Applies(w8):
+                {
+                    var convGeometry = Geometry(inT.Shape, outT.Shape, conv.KernelHeight, conv.KernelWidth, conv.StrideHeight, conv.StrideWidth, conv.Padding);
+                    WindowGeometry? poolGeometry = null;
+                    Pool2DLayer? pool = null;
+                    if (i + 1 < layers.Count && layers[i + 1] is Pool2DLayer p)
+                    {
+                        var pooled = tensors[i + 2];
+                        var g = Geometry(outT.Shape, pooled.Shape, p.PoolHeight, p.PoolWidth, p.StrideHeight, p.StrideWidth, p.Padding);
+                        if (BlockedConvLowering.CanFuse(p, g))
+                        {
+                            pool = p;
+                            poolGeometry = g;
+                            producedInfo = pooled;
+                        }
+                    }
+
+                    int cin = inT.Shape.Channels, cout = conv.Filters;
+                    int paddedCout = WeightPacking.RoundUp(cout, WeightPacking.Lanes);
+                    int groups = BlockedConvLowering.GroupsFor(conv.KernelWidth, cin);
+                    int pixels = pool is null ? Math.Min(BlockedConvLowering.UnfusedPixels, convGeometry.OutputWidth) : pool.PoolHeight * pool.PoolWidth;
+                    int vectors = BlockedConvLowering.VectorsFor(paddedCout / WeightPacking.Lanes, pixels);
+                    var (paddedHeight, paddedWidth) = BlockedConvLowering.PaddedSize(convGeometry);
+                    var inQuant = inT.Quant!.Value;
+                    var outQuant = outT.Quant!.Value;
+                    var (min, max) = Quantizer.ActivationRange(conv.Activation, outQuant);
+                    var (mults, shifts) = Multipliers(inQuant, w8.Scales, outQuant);
+                    scratch.Add(arena.Request((paddedHeight * paddedWidth * cin) + 4, stepIndex, stepIndex));
+                    scratch.Add(arena.Request(4 * WeightPacking.Lanes, stepIndex, stepIndex));
+                    int k = conv.KernelHeight * conv.KernelWidth * cin;
+                    string summary = $"int8 Conv2D '{Safe(conv.Name)}' (line {conv.Line}): {inT.Shape} -> {outT.Shape}, kernel {conv.KernelHeight}x{conv.KernelWidth}, "
+                        + $"stride {conv.StrideHeight}x{conv.StrideWidth}, {conv.Padding.ToString().ToLowerInvariant()} padding (top {convGeometry.PadTop}, left {convGeometry.PadLeft}), "
+                        + $"{conv.Activation.ToString().ToLowerInvariant()} activation (clamp [{min}, {max}]), zero points in {inQuant.ZeroPoint} / out {outQuant.ZeroPoint}, "
+                        + $"{cout} filters (padded {paddedCout}); 7-bit weights: register-blocked u8 x s8 kernel on a {paddedHeight}x{paddedWidth}x{cin} uint8 copy of the input, "
+                        + $"{pixels} pixels x {vectors * WeightPacking.Lanes} channels per step, {groups} groups of 4 bytes per kernel row"
+                        + (pool is null ? "." : $"; fused with MaxPool2D '{Safe(pool.Name)}' (line {pool.Line}) {pool.PoolHeight}x{pool.PoolWidth} stride {pool.StrideHeight}x{pool.StrideWidth} -> {producedInfo.Shape}: one pool window per step, the max is taken over int32 accumulators, the pre-pool tensor is never stored.");
+                    step = new Int8BlockedConvStep(
+                        method, summary, default, default, convGeometry, poolGeometry, cout, paddedCout, paddedHeight, paddedWidth, groups, pixels, vectors, inQuant.ZeroPoint,
+                        BlockedConvLowering.PackWeights(w8.Values, cout, cin, conv.KernelHeight, conv.KernelWidth, paddedCout, groups).ToEquatableArray(),
+                        WeightPacking.FoldZeroPoint(w8.Bias, w8.Values, k, inQuant.ZeroPoint + 128, paddedCout).ToEquatableArray(),
+                        BlockedConvLowering.PadMultipliers(mults, paddedCout).ToEquatableArray(), shifts,
+                        BlockedConvLowering.RequantizationConstants(shifts, paddedCout).ToEquatableArray(),
+                        outQuant.ZeroPoint, min, max, 0, 0);
+                    if (pool is not null)
+                    {
+                        i++;
+                    }
+
+                    break;
+                }
+
                 case Conv2DLayer conv when conv.Weights is Int8Weights w8:
                 {
                     Pool2DLayer? pool = i + 1 < layers.Count && layers[i + 1] is Pool2DLayer p && p.IsMax
@@ -116,15 +167,17 @@ public static class ModelPlanner
                         var outQuant = outT.Quant!.Value;
                         var (min, max) = Quantizer.ActivationRange(dense.Activation, outQuant);
                         var (mults, shifts) = Multipliers(inQuant, w8.Scales, outQuant);
-                        scratch.Add(arena.Request(2 * paddedInputs, stepIndex, stepIndex));
+                        bool unsigned = BlockedConvLowering.Applies(w8);
+                        scratch.Add(arena.Request((unsigned ? 1 : 2) * paddedInputs, stepIndex, stepIndex));
                         string summary = $"int8 Dense '{Safe(dense.Name)}' (line {dense.Line}): {inT.Shape} -> {outT.Shape}, "
                             + $"{dense.Activation.ToString().ToLowerInvariant()} activation (clamp [{min}, {max}]), zero points in {inQuant.ZeroPoint} / out {outQuant.ZeroPoint}, "
-                            + $"inputs padded to {paddedInputs}.{flattenNote}";
+                            + $"inputs padded to {paddedInputs}"
+                            + (unsigned ? "; 7-bit weights: uint8 input (q + 128) x int8 weights, four units at a time." : "; input widened to int16.") + flattenNote;
                         step = new Int8DenseStep(
                             method, summary, default, default, inputs, paddedInputs, dense.Units,
                             WeightPacking.PackInt8Dense(w8.Values, dense.Units, inputs, paddedInputs, columnOf).ToEquatableArray(),
-                            WeightPacking.FoldZeroPoint(w8.Bias, w8.Values, inputs, inQuant.ZeroPoint, dense.Units).ToEquatableArray(),
-                            mults, shifts, outQuant.ZeroPoint, min, max, 0);
+                            WeightPacking.FoldZeroPoint(w8.Bias, w8.Values, inputs, inQuant.ZeroPoint + (unsigned ? 128 : 0), dense.Units).ToEquatableArray(),
+                            mults, shifts, outQuant.ZeroPoint, min, max, 0, unsigned);
                     }
                     else
                     {
@@ -225,6 +278,7 @@ public static class ModelPlanner
             {
                 Int8ConvStep c => c with { PatchOffset = offsets[scratchIds[0]], AccumulatorOffset = offsets[scratchIds[1]], MaximumOffset = offsets[scratchIds[2]] },
                 Int8DenseStep d => d with { WideInputOffset = offsets[scratchIds[0]] },
+                Int8BlockedConvStep b => b with { UnsignedInputOffset = offsets[scratchIds[0]], AccumulatorOffset = offsets[scratchIds[1]] },
                 _ => placed,
             };
             finalSteps.Add(placed);

@@ -75,6 +75,27 @@ internal sealed class LayerFields(
         return null;
     }
 
+    /// <summary>
+    /// <c>weight_bits 7|8</c>, only on int8 layers (8 when absent). The weights are checked against it with the rest of
+    /// the chain (<see cref="TensorChain"/>), so a model built in memory is held to the same rule.
+    /// </summary>
+    public int WeightBitsFor(Precision precision)
+    {
+        if (!Has("weight_bits"))
+        {
+            return Int8Weights.FullBits;
+        }
+
+        if (precision != Format.Precision.Int8)
+        {
+            throw Get("weight_bits").Line.Syntax(
+                $"weight_bits is only for int8 layers; layer '{Name}' is {Vocabulary.WordOf(Vocabulary.Precisions, precision)}");
+        }
+
+        return FieldValues.Integer(
+            Single("weight_bits"), LineOf("weight_bits"), "weight_bits", Int8Weights.ReducedBits, Int8Weights.FullBits, QModelError.InvalidAttribute);
+    }
+
     private (string[] Tokens, SourceLine Line) Get(string key)
     {
         if (!attributes.TryGetValue(key, out var entry))

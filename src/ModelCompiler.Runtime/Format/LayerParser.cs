@@ -6,8 +6,8 @@ namespace ModelCompiler.Format;
 /// </summary>
 internal static class LayerParser
 {
-    private static readonly string[] ConvAttributes = ["precision", "filters", "kernel", "stride", "padding", "activation", "output_quant"];
-    private static readonly string[] DenseAttributes = ["precision", "units", "activation", "output_quant"];
+    private static readonly string[] ConvAttributes = ["precision", "filters", "kernel", "stride", "padding", "activation", "output_quant", "weight_bits"];
+    private static readonly string[] DenseAttributes = ["precision", "units", "activation", "output_quant", "weight_bits"];
     private static readonly string[] PoolAttributes = ["pool", "stride", "padding"];
     private static readonly string[] FlattenAttributes = ["order"];
     private static readonly string[] QuantizeAttributes = ["output_quant"];
@@ -134,7 +134,8 @@ internal static class LayerParser
         var padding = f.Padding();
         var activation = f.Activation();
         var outputQuant = f.OutputQuantFor(precision);
-        var weights = WeightBlocks.Assemble(f, precision, filters);
+        int weightBits = f.WeightBitsFor(precision);
+        var weights = WeightBlocks.Assemble(f, precision, filters, weightBits);
         return new Conv2DLayer(f.Name, filters, kh, kw, sh, sw, padding, activation, weights, outputQuant) { Line = f.Header.Number };
     }
 
@@ -144,7 +145,8 @@ internal static class LayerParser
         int units = f.Dimension("units");
         var activation = f.Activation();
         var outputQuant = f.OutputQuantFor(precision);
-        var weights = WeightBlocks.Assemble(f, precision, units);
+        int weightBits = f.WeightBitsFor(precision);
+        var weights = WeightBlocks.Assemble(f, precision, units, weightBits);
         return new DenseLayer(f.Name, units, activation, weights, outputQuant) { Line = f.Header.Number };
     }
 

@@ -61,4 +61,9 @@ public enum QModelError
     /// the precision does not have.
     /// </summary>
     BlockTypeMismatch = 25,
+    /// <summary>
+    /// An int8 weight outside the range its layer's <c>weight_bits</c> declares ([-63, 63] for <c>weight_bits 7</c>), or a
+    /// model built in memory whose int8 weights declare a width other than 7 or 8.
+    /// </summary>
+    WeightOutsideDeclaredBits = 26,
 }

@@ -93,6 +93,7 @@ public static class QModelWriter
                 Attribute(w, "padding", Vocabulary.WordOf(Vocabulary.Paddings, conv.Padding));
                 Attribute(w, "activation", Vocabulary.WordOf(Vocabulary.Activations, conv.Activation));
                 WriteOutputQuant(w, conv.OutputQuant);
+                WriteWeightBits(w, conv.Weights);
                 WriteBlocks(w, conv.Weights);
                 break;
             case DenseLayer dense:
@@ -100,6 +101,7 @@ public static class QModelWriter
                 Attribute(w, "units", Int(dense.Units));
                 Attribute(w, "activation", Vocabulary.WordOf(Vocabulary.Activations, dense.Activation));
                 WriteOutputQuant(w, dense.OutputQuant);
+                WriteWeightBits(w, dense.Weights);
                 WriteBlocks(w, dense.Weights);
                 break;
             case Pool2DLayer pool:
@@ -123,6 +125,15 @@ public static class QModelWriter
         if (quant is { } q)
         {
             Attribute(w, "output_quant", Quant(q));
+        }
+    }
+
+    /// <summary>Only a narrower range is written, so files of 8-bit models are what they were before the field existed.</summary>
+    private static void WriteWeightBits(StringBuilder w, WeightData weights)
+    {
+        if (weights is Int8Weights { WeightBits: not Int8Weights.FullBits } d)
+        {
+            Attribute(w, "weight_bits", Int(d.WeightBits));
         }
     }
 

@@ -75,6 +75,7 @@ public static class TensorChain
                 var outKind = CheckPrecision(input, conv.Weights.Precision, conv.OutputQuant, layer);
                 if (conv.Weights is Int8Weights w8)
                 {
+                    CheckWeightBits(w8, layer);
                     CheckAccumulator(w8, perFilter, layer);
                 }
 
@@ -93,6 +94,7 @@ public static class TensorChain
                 var outKind = CheckPrecision(input, dense.Weights.Precision, dense.OutputQuant, layer);
                 if (dense.Weights is Int8Weights w8)
                 {
+                    CheckWeightBits(w8, layer);
                     CheckAccumulator(w8, input.Shape.Channels, layer);
                 }
 
@@ -244,6 +246,37 @@ public static class TensorChain
                 {
                     throw new QModelFormatException(QModelError.InvalidScale, layer.Line, $"layer '{layer.Name}': weight scale {i} is {scales[i]}; scales must be finite and positive");
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// <c>weight_bits 7</c> is a promise the generator relies on (u8 x s8 pairs summed in int16 stay exact only while
+    /// |w| &lt;= 64), so every weight is checked, not just trusted.
+    /// </summary>
+    private static void CheckWeightBits(Int8Weights weights, Layer layer)
+    {
+        int bits = weights.WeightBits;
+        if (bits != Int8Weights.FullBits && bits != Int8Weights.ReducedBits)
+        {
+            throw new QModelFormatException(
+                QModelError.WeightOutsideDeclaredBits, layer.Line, $"layer '{layer.Name}' declares {bits}-bit weights; int8 layers have 8 or 7");
+        }
+
+        if (bits == Int8Weights.FullBits)
+        {
+            return; // -128, the one value outside [-127, 127], is refused by the reader at its data line (WeightOutOfRange)
+        }
+
+        int limit = Int8Weights.MaxMagnitude(bits);
+        sbyte[] values = weights.Values;
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (values[i] > limit || values[i] < -limit)
+            {
+                throw new QModelFormatException(
+                    QModelError.WeightOutsideDeclaredBits, layer.Line,
+                    $"layer '{layer.Name}' declares weight_bits {bits} but weights[{i}] is {values[i]}, outside [-{limit}, {limit}]");
             }
         }
     }

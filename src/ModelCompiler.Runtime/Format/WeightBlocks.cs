@@ -15,7 +15,7 @@ internal static class WeightBlocks
         _ => [(BlockRole.Weights, ElementType.Float16), (BlockRole.Bias, ElementType.Float32)],
     };
 
-    public static WeightData Assemble(LayerFields fields, Precision precision, int outputs)
+    public static WeightData Assemble(LayerFields fields, Precision precision, int outputs, int weightBits)
     {
         var required = Required(precision);
         string precisionWord = Vocabulary.WordOf(Vocabulary.Precisions, precision);
@@ -56,7 +56,7 @@ internal static class WeightBlocks
         var blocks = fields.Blocks;
         return precision switch
         {
-            Precision.Int8 => new Int8Weights((sbyte[])blocks[BlockRole.Weights].Values, (float[])blocks[BlockRole.WeightScales].Values, (int[])blocks[BlockRole.Bias].Values),
+            Precision.Int8 => new Int8Weights((sbyte[])blocks[BlockRole.Weights].Values, (float[])blocks[BlockRole.WeightScales].Values, (int[])blocks[BlockRole.Bias].Values, weightBits),
             Precision.DynamicInt8 => new DynamicInt8Weights((sbyte[])blocks[BlockRole.Weights].Values, (float[])blocks[BlockRole.WeightScales].Values, (float[])blocks[BlockRole.Bias].Values),
             Precision.Float32 => new Float32Weights((float[])blocks[BlockRole.Weights].Values, (float[])blocks[BlockRole.Bias].Values),
             _ => new Float16Weights((ushort[])blocks[BlockRole.Weights].Values, (float[])blocks[BlockRole.Bias].Values),

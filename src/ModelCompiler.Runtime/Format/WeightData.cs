@@ -24,12 +24,28 @@ public abstract class WeightData
     public abstract long ByteSize { get; }
 }
 
-/// <summary>TFLite int8: weights int8 symmetric per output channel in [-127, 127]; bias int32 at scale s_in * s_w[c].</summary>
-public sealed class Int8Weights(sbyte[] values, float[] scales, int[] bias) : WeightData
+/// <summary>
+/// TFLite int8: weights int8 symmetric per output channel in [-127, 127]; bias int32 at scale s_in * s_w[c].
+/// With <see cref="WeightBits"/> 7 every weight is in [-63, 63], which lets a u8 x s8 kernel sum two products in
+/// int16 without saturating (see docs/qmodel-format.md, <c>weight_bits</c>).
+/// </summary>
+public sealed class Int8Weights(sbyte[] values, float[] scales, int[] bias, int weightBits = Int8Weights.FullBits) : WeightData
 {
+    /// <summary>The default: symmetric 8-bit weights, [-127, 127].</summary>
+    public const int FullBits = 8;
+
+    /// <summary>Symmetric 7-bit weights, [-63, 63].</summary>
+    public const int ReducedBits = 7;
+
     public sbyte[] Values { get; } = values;
     public float[] Scales { get; } = scales;
     public int[] Bias { get; } = bias;
+
+    /// <summary>8 or 7: the weights lie in [-(2^(bits-1) - 1), 2^(bits-1) - 1]. The file states 7 as <c>weight_bits 7</c>.</summary>
+    public int WeightBits { get; } = weightBits;
+
+    /// <summary>Largest |weight| that <paramref name="bits"/> allows: 127 for 8, 63 for 7.</summary>
+    public static int MaxMagnitude(int bits) => (1 << (bits - 1)) - 1;
     public override Precision Precision => Precision.Int8;
     public override int WeightCount => Values.Length;
     public override int OutputChannels => Bias.Length;

@@ -38,6 +38,31 @@ public sealed class CommonOptions
 
     public Option<int> BatchSize { get; } = new("--batch-size") { Description = "Mini-batch size.", DefaultValueFactory = _ => 64 };
 
+    public Option<double> AdamEpsilon { get; } = new("--adam-epsilon")
+    {
+        Description = "Adam's epsilon as Keras defines it (added to sqrt(v) before bias correction); Keras's default 1e-7, as in the seed.",
+        DefaultValueFactory = _ => Training.KerasAdam.DefaultEpsilon,
+    };
+
+    /// <summary>
+    /// Weight width of int8 layers when --weight-bits is not given: 7, because it lets the generated kernels use
+    /// u8 x s8 MultiplyAddAdjacent exactly and cost nothing measurable on Fashion-MNIST (docs/trainer.md).
+    /// </summary>
+    public const int DefaultWeightBits = 7;
+
+    /// <summary>For qat and ptq full-int8; null when not given on the command line.</summary>
+    public Option<int?> WeightBits { get; } = CreateWeightBits();
+
+    private static Option<int?> CreateWeightBits()
+    {
+        var option = new Option<int?>("--weight-bits")
+        {
+            Description = $"Width of int8 layers' weights: 7 ([-63, 63], written as 'weight_bits 7', which lets the generated kernels use the fast u8 x s8 instruction exactly) or 8 ([-127, 127]). Default {DefaultWeightBits}.",
+        };
+        option.AcceptOnlyFromAmong("7", "8");
+        return option;
+    }
+
     public Option<int> Threads { get; } = new("--threads") { Description = "CPU threads for libtorch and the interpreter.", DefaultValueFactory = _ => Math.Min(Environment.ProcessorCount, 2) };
 
     public void AddDataTo(Command command)

@@ -24,7 +24,7 @@ public static class PtqCommand
         var samples = new Option<int>("--calibration-samples") { Description = "Representative training images for full-int8 calibration.", DefaultValueFactory = _ => 1000 };
         var percentile = new Option<double?>("--percentile") { Description = "Full-int8: clip each activation range to this percentile (e.g. 99.99), averaged over batches, instead of min/max." };
         var command = new Command("ptq", "Post-training quantization of a trained model, export to .qmodel, and the comparison.");
-        foreach (var option in new Option[] { from, name, output, mode, samples, percentile })
+        foreach (var option in new Option[] { from, name, output, mode, common.WeightBits, samples, percentile })
         {
             command.Options.Add(option);
         }
@@ -33,6 +33,14 @@ public static class PtqCommand
         command.SetAction(result =>
         {
             int threads = result.GetValue(common.Threads);
+            string kind = result.GetValue(mode)!;
+            int? weightBits = result.GetValue(common.WeightBits);
+            if (weightBits is not null && kind != "full-int8")
+            {
+                // Dynamic-range layers dequantize their weights and compute in float: no int8 kernel to keep exact.
+                throw new ArgumentException($"--weight-bits applies to --mode full-int8 only, not {kind}");
+            }
+
             Torch.Start(threads);
             string fromPath = result.GetValue(from)!;
             var (bundle, network) = ModelBundle.Load(fromPath);
@@ -40,7 +48,6 @@ public static class PtqCommand
             {
                 var data = LoadedData.Load(common.Selection(result), bundle.Description);
                 DataSummary.Print(data, console);
-                string kind = result.GetValue(mode)!;
                 var precision = kind switch
                 {
                     "dynamic" => Precision.DynamicInt8,
@@ -56,6 +63,7 @@ public static class PtqCommand
 
                 if (precision == Precision.Int8)
                 {
+                    network.WeightBits = weightBits ?? CommonOptions.DefaultWeightBits;
                     Calibration.Run(network, precisions, data.Train, result.GetValue(samples), p, result.GetValue(common.Seed));
                 }
                 else

@@ -21,7 +21,7 @@ public static class QatCommand
         var calibration = new Option<int>("--calibration-samples") { Description = "Images used to initialise the activation observers before fine-tuning.", DefaultValueFactory = _ => 1000 };
         var resume = new Option<bool>("--resume") { Description = "Continue from the last finished QAT epoch in <output>.checkpoints/." };
         var command = new Command("qat", "Quantization-aware fine-tuning of a trained model, export to .qmodel, and the float / fake-quant / int8 comparison.");
-        foreach (var option in new Option[] { from, name, output, epochs, common.BatchSize, lr, layers, types, calibration, resume })
+        foreach (var option in new Option[] { from, name, output, epochs, common.BatchSize, lr, common.AdamEpsilon, common.WeightBits, layers, types, calibration, resume })
         {
             command.Options.Add(option);
         }
@@ -40,6 +40,8 @@ public static class QatCommand
                 var precisions = LayerSelection.Precisions(bundle.Description, result.GetValue(layers), result.GetValue(types));
                 int seed = result.GetValue(common.Seed);
                 string path = result.GetValue(output)!;
+                int weightBits = result.GetValue(common.WeightBits) ?? CommonOptions.DefaultWeightBits;
+                network.WeightBits = weightBits;
                 Calibration.Run(network, precisions, data.Train, result.GetValue(calibration), null, seed);
                 var options = new TrainingOptions
                 {
@@ -47,11 +49,12 @@ public static class QatCommand
                     Epochs = result.GetValue(epochs),
                     BatchSize = result.GetValue(common.BatchSize),
                     LearningRate = result.GetValue(lr),
+                    AdamEpsilon = result.GetValue(common.AdamEpsilon),
                     Seed = seed,
                     CheckpointFolder = path + ".checkpoints",
                     Resume = result.GetValue(resume),
                 };
-                var template = bundle with { Precisions = precisions, Dataset = data.Name };
+                var template = bundle with { Precisions = precisions, Dataset = data.Name, WeightBits = weightBits };
                 var qatHistory = ConsoleProgress.Show(console, progress => TrainingLoop.Run(network, data.Train, data.Validation, options, template, progress));
                 var history = bundle.History.Concat(qatHistory).ToList();
                 (template with { History = history }).Save(network, path + ".tsm");

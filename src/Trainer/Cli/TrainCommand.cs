@@ -25,7 +25,7 @@ public static class TrainCommand
         var augment = new Option<bool>("--augment") { Description = "The seed's augmentation: zoom 0.3, rotation 25 degrees, shear 0.1." };
         var hflip = new Option<bool>("--hflip") { Description = "With --augment, also flip images horizontally at random." };
         var command = new Command("train", "Train a float model (the seed's model.fit).");
-        foreach (var option in new Option[] { model, epochs, common.BatchSize, lr, output, resume, augment, hflip })
+        foreach (var option in new Option[] { model, epochs, common.BatchSize, lr, common.AdamEpsilon, output, resume, augment, hflip })
         {
             command.Options.Add(option);
         }
@@ -46,6 +46,7 @@ public static class TrainCommand
                 Epochs = result.GetValue(epochs),
                 BatchSize = result.GetValue(common.BatchSize),
                 LearningRate = result.GetValue(lr),
+                AdamEpsilon = result.GetValue(common.AdamEpsilon),
                 Seed = seed,
                 Augmenter = result.GetValue(augment) ? new Augmenter(horizontalFlip: result.GetValue(hflip)) : null,
                 CheckpointFolder = path + ".checkpoints",

@@ -25,6 +25,8 @@ public sealed record ExportReport
     /// <summary>Bytes of the deployed constants at their exported precisions (int8 weights, scales, int32 bias).</summary>
     [JsonPropertyName("weight_bytes")] public required long WeightBytes { get; init; }
     [JsonPropertyName("layer_precisions")] public required Dictionary<string, string> LayerPrecisions { get; init; }
+    /// <summary>Weight width of each int8 layer (8, or 7 for <c>weight_bits 7</c>).</summary>
+    [JsonPropertyName("weight_bits")] public Dictionary<string, int>? WeightBits { get; init; }
     [JsonPropertyName("seconds")] public double Seconds { get; init; }
 
     public static string PathFor(string output) => output + ".report.json";

@@ -52,7 +52,7 @@ public static class QModelExporter
                         _ => throw new InvalidOperationException("unexpected module"),
                     };
                     QuantParams? outputQuant = precision == Precision.Int8 ? network.OutputObserver(k).Params : null;
-                    var weights = Weights(precision, weight, bias, current);
+                    var weights = Weights(precision, weight, bias, current, network.WeightBits);
                     layers.Add(layer.Kind == LayerKind.Conv2D
                         ? new Conv2DLayer(name, layer.Filters, layer.Kernel, layer.Kernel, layer.EffectiveStride, layer.EffectiveStride,
                             layer.PaddingMode, layer.ActivationFunction, weights, outputQuant)
@@ -91,20 +91,20 @@ public static class QModelExporter
         return model;
     }
 
-    private static WeightData Weights(Precision precision, Tensor weight, Tensor bias, QuantParams? input)
+    private static WeightData Weights(Precision precision, Tensor weight, Tensor bias, QuantParams? input, int weightBits)
     {
         float[] floatBias = bias.detach().data<float>().ToArray();
         switch (precision)
         {
             case Precision.Int8:
             {
-                var (q, scale) = FakeQuantizer.QuantizeWeights(weight);
+                var (q, scale) = FakeQuantizer.QuantizeWeights(weight, weightBits);
                 var (qb, _) = FakeQuantizer.QuantizeBias(bias, input!.Value.Scale, scale);
                 using (q)
                 using (scale)
                 using (qb)
                 {
-                    return new Int8Weights(ToSBytes(q), scale.data<float>().ToArray(), qb.data<double>().Select(v => (int)v).ToArray());
+                    return new Int8Weights(ToSBytes(q), scale.data<float>().ToArray(), qb.data<double>().Select(v => (int)v).ToArray(), weightBits);
                 }
             }
 

@@ -69,6 +69,21 @@ public sealed class SequentialNetwork : nn.Module<Tensor, Tensor>
     /// <summary>Precision of each conv/dense layer in order; all Float32 means plain float training.</summary>
     public Precision[] Precisions { get; private set; }
 
+    /// <summary>
+    /// Width of the weights of int8 layers, 8 or 7 (<c>weight_bits 7</c>: [-63, 63], so the generator's u8 x s8 kernel
+    /// cannot saturate). The fake quantizer and the exporter both use it, so the file holds what training simulated.
+    /// Dynamic-range layers keep 8 bits: they compute in float, where the restriction buys nothing.
+    /// </summary>
+    public int WeightBits
+    {
+        get => weightBits;
+        set => weightBits = value is Int8Weights.FullBits or Int8Weights.ReducedBits
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "int8 weights have 8 or 7 bits");
+    }
+
+    private int weightBits = Int8Weights.FullBits;
+
     /// <summary>True while observers record ranges instead of quantizing (post-training calibration).</summary>
     public bool Calibrating { get; private set; }
 
@@ -174,8 +189,8 @@ public sealed class SequentialNetwork : nn.Module<Tensor, Tensor>
                     current = boundaries[k].Params;
                 }
 
-                var (_, scale) = FakeQuantizer.QuantizeWeights(weight);
-                w = FakeQuantizer.Weights(weight);
+                var (_, scale) = FakeQuantizer.QuantizeWeights(weight, WeightBits);
+                w = FakeQuantizer.Weights(weight, WeightBits);
                 b = FakeQuantizer.Bias(bias, current.Value.Scale, scale);
                 break;
             case Precision.DynamicInt8:

@@ -20,28 +20,35 @@ public static class FakeQuantizer
     }
 
     /// <summary>
-    /// Per-output-channel symmetric int8 weights: scale[c] = max|w[c]| / 127 (1 for an all-zero channel),
-    /// q = clamp(round(w / scale), -127, 127). Returns q (as float) and the scales, shaped [out].
+    /// Per-output-channel symmetric weights of <paramref name="bits"/> bits (8, or 7 for <c>weight_bits 7</c>): with
+    /// qmax = 2^(bits-1) - 1 (127 or 63), scale[c] = max|w[c]| / qmax (1 for an all-zero channel),
+    /// q = clamp(round(w / scale), -qmax, qmax). Returns q (as float) and the scales, shaped [out].
     /// </summary>
-    public static (Tensor Q, Tensor Scale) QuantizeWeights(Tensor weight)
+    public static (Tensor Q, Tensor Scale) QuantizeWeights(Tensor weight, int bits = Int8Weights.FullBits)
     {
+        if (bits != Int8Weights.FullBits && bits != Int8Weights.ReducedBits)
+        {
+            throw new ArgumentOutOfRangeException(nameof(bits), bits, "weights are quantized to 8 or 7 bits");
+        }
+
+        int qmax = Int8Weights.MaxMagnitude(bits);
         using var scope = NewDisposeScope();
         var w = weight.detach();
         var flat = w.reshape(w.shape[0], -1);
-        var scale = flat.abs().amax([1L]).div(127f);
+        var scale = flat.abs().amax([1L]).div((float)qmax);
         scale = where(scale > 0, scale, ones_like(scale));
         var shape = new long[w.dim()];
         Array.Fill(shape, 1L);
         shape[0] = w.shape[0];
-        var q = (w / scale.reshape(shape)).round().clamp(-127, 127);
+        var q = (w / scale.reshape(shape)).round().clamp(-qmax, qmax);
         return (q.MoveToOuterDisposeScope(), scale.MoveToOuterDisposeScope());
     }
 
     /// <summary>The weight tensor as the int8 kernels see it: q * scale[c], with a straight-through gradient.</summary>
-    public static Tensor Weights(Tensor weight)
+    public static Tensor Weights(Tensor weight, int bits = Int8Weights.FullBits)
     {
         using var scope = NewDisposeScope();
-        var (q, scale) = QuantizeWeights(weight);
+        var (q, scale) = QuantizeWeights(weight, bits);
         var shape = new long[weight.dim()];
         Array.Fill(shape, 1L);
         shape[0] = weight.shape[0];

@@ -19,6 +19,8 @@ public sealed record ModelBundle
     [JsonPropertyName("precisions")] public required Precision[] Precisions { get; init; }
     [JsonPropertyName("dataset")] public required string Dataset { get; init; }
     [JsonPropertyName("history")] public required List<EpochRecord> History { get; init; }
+    /// <summary>Width of the int8 layers' weights (8, or 7 after <c>--weight-bits 7</c>); absent in older files, meaning 8.</summary>
+    [JsonPropertyName("weight_bits")] public int WeightBits { get; init; } = Int8Weights.FullBits;
     /// <summary>Test-set accuracy of the float model, once measured (the export table's first column).</summary>
     [JsonPropertyName("float_accuracy")] public double? FloatAccuracy { get; init; }
 
@@ -50,6 +52,7 @@ public sealed record ModelBundle
         var network = new SequentialNetwork(description);
         network.load(path);
         network.Configure(bundle.Precisions);
+        network.WeightBits = bundle.WeightBits;
         return (bundle with { Description = description }, network);
     }
 }

@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace ModelCompiler.Trainer.Training;
 
 /// <summary>
-/// Adam over shuffled mini-batches with per-epoch validation and checkpoints. Everything random is derived from
+/// Adam (as Keras computes it, <see cref="KerasAdam"/>) over shuffled mini-batches with per-epoch validation and checkpoints. Everything random is derived from
 /// (seed, epoch, image), so a run resumed from the checkpoint of epoch n continues exactly as the uninterrupted run.
 /// </summary>
 public static class TrainingLoop
@@ -17,7 +17,8 @@ public static class TrainingLoop
         SequentialNetwork network, ImageDataset train, ImageDataset validation, TrainingOptions options,
         ModelBundle bundleTemplate, ITrainingProgress progress, CancellationToken cancel = default)
     {
-        using var optimizer = optim.Adam(network.parameters(), options.LearningRate);
+        using var adam = new KerasAdam(network.parameters(), options.LearningRate, options.AdamEpsilon);
+        var optimizer = adam.Optimizer;
         var history = new List<EpochRecord>();
         int firstEpoch = 0;
         if (options.Resume && options.CheckpointFolder is { } folder && Checkpoint.TryRead(folder) is { } checkpoint)
@@ -54,11 +55,11 @@ public static class TrainingLoop
                     ? i => a.Apply(train.Image(i), train.Height, train.Width, train.Channels, new Random(StreamSeed(options.Seed, currentEpoch, i)))
                     : null;
                 var (x, y) = train.Batch(slice, augment);
-                optimizer.zero_grad();
+                adam.ZeroGrad();
                 var logits = network.forward(x);
                 var loss = nn.functional.cross_entropy(logits, y);
                 loss.backward();
-                optimizer.step();
+                adam.Step(((long)epoch * batches) + b + 1);
                 lossSum += loss.item<float>() * slice.Length;
                 correct += logits.argmax(1).eq(y).sum().item<long>();
                 seen += slice.Length;

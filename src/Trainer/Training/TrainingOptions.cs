@@ -9,6 +9,8 @@ public sealed record TrainingOptions
     public int Epochs { get; init; } = 3;
     public int BatchSize { get; init; } = 64;
     public double LearningRate { get; init; } = 1e-3;
+    /// <summary>Keras's Adam epsilon ("epsilon hat", added to sqrt(v) before bias correction; see <see cref="KerasAdam"/>).</summary>
+    public double AdamEpsilon { get; init; } = KerasAdam.DefaultEpsilon;
     public int Seed { get; init; } = 1234;
     public Augmenter? Augmenter { get; init; }
     /// <summary>Folder for per-epoch checkpoints; null writes none.</summary>

@@ -85,6 +85,12 @@ public static class ExportComparison
                 DenseLayer d => (l.Name, TensorChain.PrecisionName(d.Precision)),
                 _ => (l.Name, ""),
             }).Where(p => p.Item2.Length > 0).ToDictionary(p => p.Name, p => p.Item2),
+            WeightBits = model.Layers.Select(l => l switch
+            {
+                Conv2DLayer { Weights: Int8Weights w } => (l.Name, w.WeightBits),
+                DenseLayer { Weights: Int8Weights w } => (l.Name, w.WeightBits),
+                _ => (l.Name, 0),
+            }).Where(p => p.Item2 > 0).ToDictionary(p => p.Name, p => p.Item2),
             Seconds = clock.Elapsed.TotalSeconds,
         };
         report.Write(output);
@@ -109,7 +115,7 @@ public static class ExportComparison
         table.AddRow(".qmodel file bytes", Bytes(report.QModelBytes));
         table.AddRow("deployed weight bytes (exported precisions)", Bytes(report.WeightBytes));
         console.Write(table);
-        console.MarkupLine($"layers: {Markup.Escape(string.Join(", ", report.LayerPrecisions.Select(p => $"{p.Key}={p.Value}")))}");
+        console.MarkupLine($"layers: {Markup.Escape(string.Join(", ", report.LayerPrecisions.Select(p => $"{p.Key}={p.Value}" + (report.WeightBits?.GetValueOrDefault(p.Key) is Int8Weights.ReducedBits ? " (7-bit weights)" : ""))))}");
         console.MarkupLine($"wrote {Markup.Escape(output)}, {Markup.Escape(ExportReport.PathFor(output))}");
     }
 

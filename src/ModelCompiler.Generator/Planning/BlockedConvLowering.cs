@@ -1,0 +1,132 @@
+using ModelCompiler.Format;
+
+namespace ModelCompiler.Generator.Planning;
+
+/// <summary>
+/// Decides whether an int8 Conv2D (and the MaxPool2D after it) can run on the register-blocked kernel, and lays out
+/// what that kernel needs: the padded uint8 input, the packed weights, the folded bias and the 64-bit requantization
+/// constants.
+/// </summary>
+public static class BlockedConvLowering
+{
+    /// <summary>The largest weight magnitude for which <c>MultiplyAddAdjacent(u8, s8)</c> cannot saturate.</summary>
+    public const int MinWeight = -64, MaxWeight = 63;
+
+    /// <summary>Output pixels per step when no pool is fused; more would leave too few registers for the accumulators.</summary>
+    public const int UnfusedPixels = 4;
+
+    /// <summary>Accumulator registers a step may use (AVX-512 has 32 vector registers; weights and broadcasts need the rest).</summary>
+    public const int MaxAccumulators = 24;
+
+    /// <summary>Whether every weight fits the kernel's exact operand range.</summary>
+    public static bool Applies(Int8Weights weights)
+    {
+        foreach (var v in weights.Values)
+        {
+            if (v < MinWeight || v > MaxWeight)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>A max pool is fused when its windows tile the conv output without padding and hold few enough pixels.</summary>
+    public static bool CanFuse(Pool2DLayer pool, WindowGeometry poolGeometry) =>
+        pool.IsMax
+        && pool.StrideHeight == pool.PoolHeight && pool.StrideWidth == pool.PoolWidth
+        && poolGeometry.PadTop == 0 && poolGeometry.PadLeft == 0
+        && (poolGeometry.OutputHeight - 1) * pool.StrideHeight + pool.PoolHeight <= poolGeometry.InputHeight
+        && (poolGeometry.OutputWidth - 1) * pool.StrideWidth + pool.PoolWidth <= poolGeometry.InputWidth
+        && pool.PoolHeight * pool.PoolWidth <= 8;
+
+    /// <summary>16-channel vectors per step: the most (up to 4) that divide the channel blocks and fit the registers.</summary>
+    public static int VectorsFor(int channelBlocks, int pixels)
+    {
+        foreach (int v in new[] { 4, 2, 1 })
+        {
+            if (channelBlocks % v == 0 && v * pixels <= MaxAccumulators)
+            {
+                return v;
+            }
+        }
+
+        return 1;
+    }
+
+    /// <summary>Rows and columns of the padded input: every window of every output pixel lies inside it.</summary>
+    public static (int Height, int Width) PaddedSize(WindowGeometry c) => (
+        Math.Max(c.PadTop + c.InputHeight, (c.OutputHeight - 1) * c.StrideHeight + c.KernelHeight),
+        Math.Max(c.PadLeft + c.InputWidth, (c.OutputWidth - 1) * c.StrideWidth + c.KernelWidth));
+
+    /// <summary>Kernel-row groups of 4 bytes: ceil(Kw * Cin / 4).</summary>
+    public static int GroupsFor(int kernelWidth, int channels) => (kernelWidth * channels + 3) / 4;
+
+    /// <summary><c>[Cout/16][Kh][G][16][4]</c> over r = kx*Cin + ci; cells past the run and padded channels are 0.</summary>
+    public static byte[] PackWeights(sbyte[] oihw, int cout, int cin, int kh, int kw, int paddedCout, int groups)
+    {
+        int run = kw * cin;
+        var packed = new byte[paddedCout * kh * groups * 4];
+        for (int co = 0; co < cout; co++)
+        {
+            int block = co / WeightPacking.Lanes, lane = co % WeightPacking.Lanes;
+            for (int ky = 0; ky < kh; ky++)
+            {
+                for (int r = 0; r < run; r++)
+                {
+                    int kx = r / cin, ci = r % cin;
+                    int index = ((((block * kh) + ky) * groups + (r / 4)) * WeightPacking.Lanes + lane) * 4 + (r % 4);
+                    packed[index] = (byte)oihw[((co * cin + ci) * kh + ky) * kw + kx];
+                }
+            }
+        }
+
+        return packed;
+    }
+
+    /// <summary>
+    /// Per block of 16 channels, 32 little-endian int64: the shifts of the even channels, of the odd channels, then the
+    /// rounding terms 2^(shift-1) of each (the AVX-512 requantization multiplies even and odd lanes separately).
+    /// Padded channels get shift 1 and multiplier 0, which requantizes to the zero point.
+    /// </summary>
+    public static byte[] RequantizationConstants(IReadOnlyList<int> shifts, int paddedCout)
+    {
+        var bytes = new byte[paddedCout / WeightPacking.Lanes * 32 * 8];
+        for (int block = 0; block < paddedCout / WeightPacking.Lanes; block++)
+        {
+            for (int i = 0; i < 8; i++)
+            {
+                for (int odd = 0; odd < 2; odd++)
+                {
+                    int c = block * WeightPacking.Lanes + 2 * i + odd;
+                    int shift = c < shifts.Count ? shifts[c] : 1;
+                    Write(bytes, (block * 32) + (odd * 8) + i, shift);
+                    Write(bytes, (block * 32) + 16 + (odd * 8) + i, 1L << (shift - 1));
+                }
+            }
+        }
+
+        return bytes;
+    }
+
+    private static void Write(byte[] bytes, int index, long value)
+    {
+        for (int b = 0; b < 8; b++)
+        {
+            bytes[index * 8 + b] = (byte)(value >> (8 * b));
+        }
+    }
+
+    /// <summary>The multipliers padded with 0 to a whole number of 16-channel blocks.</summary>
+    public static int[] PadMultipliers(IReadOnlyList<int> multipliers, int paddedCout)
+    {
+        var padded = new int[paddedCout];
+        for (int c = 0; c < multipliers.Count; c++)
+        {
+            padded[c] = multipliers[c];
+        }
+
+        return padded;
+    }
+}

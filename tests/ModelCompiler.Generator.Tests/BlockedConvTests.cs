@@ -1,0 +1,121 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using ModelCompiler.Format;
+using ModelCompiler.Generator.Planning;
+
+namespace ModelCompiler.Generator.Tests;
+
+/// <summary>
+/// The register-blocked convolution's exactness argument: MultiplyAddAdjacent(u8, s8) sums two u8 x s8 products with
+/// int16 saturation, so it is exact only while |u0*w0 + u1*w1| &lt;= 32767. With u in [0, 255] and w in [-64, 63] the
+/// extremes are 2 * 255 * -64 = -32640 and 2 * 255 * 63 = 32130, so it can never saturate; one step past the range
+/// (w = -65 with u = 255) it does.
+/// </summary>
+public sealed class BlockedConvTests
+{
+    [Fact]
+    public void PairSumsOfTheOperandRangeFitInt16()
+    {
+        long lowest = long.MaxValue, highest = long.MinValue;
+        for (int u = 0; u <= 255; u++)
+        {
+            for (int w = BlockedConvLowering.MinWeight; w <= BlockedConvLowering.MaxWeight; w++)
+            {
+                // A pair sum is extreme when both products are: the extremes of one product, doubled.
+                lowest = Math.Min(lowest, 2L * u * w);
+                highest = Math.Max(highest, 2L * u * w);
+            }
+        }
+
+        Assert.Equal(-32640, lowest);
+        Assert.Equal(32130, highest);
+        Assert.InRange(lowest, short.MinValue, short.MaxValue);
+        Assert.InRange(highest, short.MinValue, short.MaxValue);
+        Assert.True(2L * 255 * 65 > short.MaxValue && 2L * 255 * -65 < short.MinValue, "the range is the widest symmetric-ish one that fits");
+    }
+
+    /// <summary>
+    /// The instruction itself (AVX2 and AVX-512BW, whichever the machine has; every x86-64-v3 machine has AVX2) on every
+    /// (u0, w0) of the range against the extreme and random partners: equal to exact integer arithmetic. One pair past
+    /// the range shows that the comparison does catch saturation.
+    /// </summary>
+    [Fact]
+    public void MultiplyAddAdjacentIsExactOnTheOperandRange()
+    {
+        if (X86Base.IsSupported)
+        {
+            Assert.True(Avx2.IsSupported, "x86 machines without AVX2 run the scalar kernel; this test expects AVX2");
+        }
+
+        var random = new Random(1);
+        var u = new byte[32];
+        var w = new sbyte[32];
+        int pairs = 0, checkedPairs = 0;
+        int[] partnerU = [255, 255, 0, 0];
+        int[] partnerW = [BlockedConvLowering.MinWeight, BlockedConvLowering.MaxWeight, 0, 0];
+        for (int u0 = 0; u0 <= 255; u0++)
+        {
+            for (int w0 = BlockedConvLowering.MinWeight; w0 <= BlockedConvLowering.MaxWeight; w0++)
+            {
+                for (int p = 0; p < partnerU.Length; p++)
+                {
+                    u[2 * pairs] = (byte)u0;
+                    w[2 * pairs] = (sbyte)w0;
+                    u[2 * pairs + 1] = (byte)(p < 2 ? partnerU[p] : random.Next(256));
+                    w[2 * pairs + 1] = (sbyte)(p < 2 ? partnerW[p] : random.Next(BlockedConvLowering.MinWeight, BlockedConvLowering.MaxWeight + 1));
+                    if (++pairs == 16)
+                    {
+                        checkedPairs += CheckPairs(u, w);
+                        pairs = 0;
+                    }
+                }
+            }
+        }
+
+        Assert.Equal(Avx2.IsSupported ? 256 * 128 * 4 : 0, checkedPairs);
+
+        // Past the range the instruction saturates, and CheckPairs notices.
+        Array.Fill(u, (byte)255);
+        Array.Fill(w, (sbyte)-65);
+        Assert.ThrowsAny<Exception>(() => CheckPairs(u, w));
+    }
+
+    /// <summary>MultiplyAddAdjacent on 16 pairs against exact arithmetic; the number of pairs compared.</summary>
+    private static int CheckPairs(byte[] u, sbyte[] w)
+    {
+        int compared = 0;
+        if (Avx2.IsSupported)
+        {
+            var sums = Avx2.MultiplyAddAdjacent(Vector256.Create(u), Vector256.Create(w));
+            for (int i = 0; i < 16; i++)
+            {
+                Assert.Equal(u[2 * i] * w[2 * i] + u[2 * i + 1] * w[2 * i + 1], sums.GetElement(i));
+                compared++;
+            }
+        }
+
+        if (Avx512BW.IsSupported)
+        {
+            var sums = Avx512BW.MultiplyAddAdjacent(Vector512.Create(Vector256.Create(u), Vector256.Create(u)), Vector512.Create(Vector256.Create(w), Vector256.Create(w)));
+            for (int i = 0; i < 32; i++)
+            {
+                Assert.Equal(u[2 * (i % 16)] * w[2 * (i % 16)] + u[2 * (i % 16) + 1] * w[2 * (i % 16) + 1], sums.GetElement(i));
+            }
+        }
+
+        return compared;
+    }
+
+    [Fact]
+    public void SevenBitWeightsTakeTheBlockedKernelAndEightBitOnesDoNot()
+    {
+        var seven = ModelPlanner.Plan(new TestModels(5) { SevenBitWeights = true }.FashionCnn(), "N", "f.g.cs");
+        Assert.Equal(2, seven.Steps.OfType<Int8BlockedConvStep>().Count());
+        Assert.Empty(seven.Steps.OfType<Int8ConvStep>());
+        Assert.All(seven.Steps.OfType<Int8BlockedConvStep>(), s => Assert.NotNull(s.Pool));
+
+        var eight = ModelPlanner.Plan(new TestModels(5).FashionCnn(), "N", "f.g.cs");
+        Assert.Empty(eight.Steps.OfType<Int8BlockedConvStep>());
+        Assert.Equal(2, eight.Steps.OfType<Int8ConvStep>().Count());
+    }
+}
