@@ -29,6 +29,30 @@ public sealed class GeneratedModelTests
         }
     }
 
+    /// <summary>The trained sample (7-bit weights) in a consumer built with checked arithmetic and XML docs.</summary>
+    [Fact]
+    public void SevenBitSampleMatchesTheInterpreterOnFloatAndPixelInputs()
+    {
+        var interpreter = ReferenceInterpreter.Load(Path.Combine(AppContext.BaseDirectory, "Models", "fashion-sample.qmodel"));
+        var random = new Random(2);
+        var pixels = new byte[SevenBit.FashionClassifier.InputLength];
+        var floats = new float[SevenBit.FashionClassifier.InputLength];
+        var logits = new float[SevenBit.FashionClassifier.ClassCount];
+        for (int i = 0; i < 100; i++)
+        {
+            random.NextBytes(pixels);
+            for (int j = 0; j < floats.Length; j++)
+            {
+                floats[j] = (float)(random.NextDouble() * 1.2 - 0.1);
+            }
+
+            SevenBit.FashionClassifier.PredictLogits(pixels, logits);
+            Assert.Equal(interpreter.Run(pixels).Scores, logits);
+            SevenBit.FashionClassifier.PredictLogits(floats, logits);
+            Assert.Equal(interpreter.Run(floats).Scores, logits);
+        }
+    }
+
     [Fact]
     public void BatchOverAllCoresEqualsPredictPerImage()
     {

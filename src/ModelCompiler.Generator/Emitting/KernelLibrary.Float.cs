@@ -26,7 +26,7 @@ public static partial class KernelLibrary
 
         /// <summary>
         /// lanes = start + Σ x[xStep*i] * w[i][16 lanes] over <paramref name="count"/> inputs in order; when
-        /// <paramref name="accumulate"/> is 1 the start is <paramref name="start"/>, else the current lanes.
+        /// <paramref name="fromStart"/> is 1 the start is <paramref name="start"/>, else the current lanes.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void FloatBlock(ref float x, ref float w, ref float start, ref float lanes, int fromStart, int count, int vectorBits)
