@@ -77,8 +77,11 @@ internal static class Program
 
     private static void Evaluate(TestSet test, string? jsonPath)
     {
-        // One warm-up pass so the timing reflects steady state (first-call arena allocation, tiering).
-        for (int i = 0; i < Math.Min(100, test.Count); i++)
+        // Warm up for half a second so the timing reflects steady state: the first call allocates the arena, and the
+        // JIT promotes the hot methods to optimised code only after a call count and a ~100 ms delay (Native AOT code
+        // is optimised from the start, so a shorter warm-up would compare tier-0 JIT code with AOT code).
+        var warmUp = Stopwatch.StartNew();
+        for (int i = 0; warmUp.ElapsedMilliseconds < 500; i = (i + 1) % test.Count)
         {
             FashionClassifier.Predict(test.Image(i));
         }
