@@ -29,7 +29,7 @@ if [ "${1:-}" = "--batch-only" ]; then
     "$benchmark" --batch-only --artifacts "$artifacts"
     exit 0
 fi
-rm -f "$artifacts/bench.json" "$artifacts/bench-models.json" "$artifacts/aot.json"
+rm -f "$artifacts/bench.json" "$artifacts/bench-models.json" "$artifacts/aot.json" "$artifacts/onnx-accuracy.json"
 
 # Publishes a sample with Native AOT (PublishAot and the instruction set are set in its csproj) from a clean sample
 # folder (its bin and obj removed; the Runtime and the generator are already built), and sets publish_s and bytes.

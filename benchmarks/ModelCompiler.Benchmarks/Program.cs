@@ -58,6 +58,11 @@ internal static class Program
         foreach (var model in BenchmarkModel.All)
         {
             var fusion = OnnxFusionCheck.Run(model);
+            if (OnnxAccuracyCheck.Run(model, artifacts) is { } accuracy)
+            {
+                Console.WriteLine(accuracy);
+            }
+
             // The interpreter takes a good part of a second per intel-cnn input.
             var (agreement, floatPeers) = AgreementCheck.Run(model, model == BenchmarkModel.Intel ? 4 : 16);
             var bare = skipMemory ? null : PeakMemory.InChild(model, null);
