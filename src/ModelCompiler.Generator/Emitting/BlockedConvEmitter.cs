@@ -28,12 +28,7 @@ public static class BlockedConvEmitter
     {
         WriteUInt64Data(w, s.MethodName + "_Weights", s.Weights.AsArray(), $"{s.Weights.Count} int8 weights in [-64, 63] packed [Cout/16][Kh][{s.Groups}][16][4] over r = kx*Cin + ci.");
         w.WriteLine();
-        WriteInt32Data(w, s.MethodName + "_Bias", s.Bias, "bias - (zp_in + 128) * sum(w) per output channel (padded channels 0).");
-        w.WriteLine();
-        WriteInt32Data(w, s.MethodName + "_Multipliers", s.Multipliers, "Requantizer.MultiplierFor(s_in, s_w[c], s_out).Multiplier per output channel (padded channels 0).");
-        w.WriteLine();
-        WriteInt32Data(w, s.MethodName + "_Shifts", s.Shifts, "Requantizer.MultiplierFor(s_in, s_w[c], s_out).Shift per output channel.");
-        w.WriteLine();
+        StepEmitter.WriteRequantizationData(w, s.MethodName, s.Bias, s.Multipliers, s.Shifts, "bias - (zp_in + 128) * sum(w) per output channel (padded channels 0).", "c", "output channel");
         WriteUInt64Data(w, s.MethodName + "_Requantization", s.Requantization.AsArray(), "Per 16 channels, int64: shifts of the even channels, of the odd channels, then 2^(shift-1) of each.");
         w.WriteLine();
     }

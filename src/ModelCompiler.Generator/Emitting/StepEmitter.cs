@@ -282,6 +282,17 @@ public static class StepEmitter
         w.WriteLine("_ = vectorBits;");
     }
 
+    /// <summary>The folded bias, requantization multipliers and shifts of an int8 layer.</summary>
+    internal static void WriteRequantizationData(SourceWriter w, string method, IReadOnlyList<int> bias, IReadOnlyList<int> multipliers, IReadOnlyList<int> shifts, string biasComment, string index, string per)
+    {
+        WriteInt32Data(w, method + "_Bias", bias, biasComment);
+        w.WriteLine();
+        WriteInt32Data(w, method + "_Multipliers", multipliers, $"Requantizer.MultiplierFor(s_in, s_w[{index}], s_out).Multiplier per {per}.");
+        w.WriteLine();
+        WriteInt32Data(w, method + "_Shifts", shifts, $"Requantizer.MultiplierFor(s_in, s_w[{index}], s_out).Shift per {per}.");
+        w.WriteLine();
+    }
+
     private static void WriteData(SourceWriter w, StepPlan step)
     {
         switch (step)
@@ -289,12 +300,7 @@ public static class StepEmitter
             case Int8ConvStep s:
                 WriteUInt64Data(w, s.MethodName + "_Weights", s.Weights.AsArray(), $"{s.Weights.Count} int8 weights packed [Cout/16][K/2][16][2], K = {s.PatchLength} padded to {s.PaddedPatchLength}.");
                 w.WriteLine();
-                WriteInt32Data(w, s.MethodName + "_Bias", s.Bias, "bias - zp_in * sum(w) per output channel (padded channels 0).");
-                w.WriteLine();
-                WriteInt32Data(w, s.MethodName + "_Multipliers", s.Multipliers, "Requantizer.MultiplierFor(s_in, s_w[c], s_out).Multiplier per output channel.");
-                w.WriteLine();
-                WriteInt32Data(w, s.MethodName + "_Shifts", s.Shifts, "Requantizer.MultiplierFor(s_in, s_w[c], s_out).Shift per output channel.");
-                w.WriteLine();
+                WriteRequantizationData(w, s.MethodName, s.Bias, s.Multipliers, s.Shifts, "bias - zp_in * sum(w) per output channel (padded channels 0).", "c", "output channel");
                 break;
             case Int8BlockedConvStep s:
                 BlockedConvEmitter.WriteData(w, s);
@@ -302,12 +308,7 @@ public static class StepEmitter
             case Int8DenseStep s:
                 WriteUInt64Data(w, s.MethodName + "_Weights", s.Weights.AsArray(), $"{s.Weights.Count} int8 weights [units][inputs padded to {s.PaddedInputs}], columns in arena (hwc) order.");
                 w.WriteLine();
-                WriteInt32Data(w, s.MethodName + "_Bias", s.Bias, "bias - zp_in * sum(w) per unit.");
-                w.WriteLine();
-                WriteInt32Data(w, s.MethodName + "_Multipliers", s.Multipliers, "Requantizer.MultiplierFor(s_in, s_w[u], s_out).Multiplier per unit.");
-                w.WriteLine();
-                WriteInt32Data(w, s.MethodName + "_Shifts", s.Shifts, "Requantizer.MultiplierFor(s_in, s_w[u], s_out).Shift per unit.");
-                w.WriteLine();
+                WriteRequantizationData(w, s.MethodName, s.Bias, s.Multipliers, s.Shifts, s.UnsignedInput ? "bias - (zp_in + 128) * sum(w) per unit." : "bias - zp_in * sum(w) per unit.", "u", "unit");
                 break;
             case FloatConvStep s:
                 WriteStoredWeights(w, s.MethodName, s.Weights, "[Cout/16][Kh][Kw][Cin][16]");
