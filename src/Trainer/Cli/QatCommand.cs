@@ -20,8 +20,9 @@ public static class QatCommand
         var types = new Option<string[]>("--layer-types") { Description = "Quantize only layers of these types: conv2d, dense (comma-separated).", AllowMultipleArgumentsPerToken = true, CustomParser = Split };
         var calibration = new Option<int>("--calibration-samples") { Description = "Images used to initialise the activation observers before fine-tuning.", DefaultValueFactory = _ => 1000 };
         var resume = new Option<bool>("--resume") { Description = "Continue from the last finished QAT epoch in <output>.checkpoints/." };
+        var keepBest = TrainCommand.KeepBestOption();
         var command = new Command("qat", "Quantization-aware fine-tuning of a trained model, export to .qmodel, and the float / fake-quant / int8 comparison.");
-        foreach (var option in new Option[] { from, name, output, epochs, common.BatchSize, lr, common.AdamEpsilon, common.WeightBits, layers, types, calibration, resume })
+        foreach (var option in new Option[] { from, name, output, epochs, common.BatchSize, lr, common.AdamEpsilon, common.WeightBits, layers, types, calibration, resume, keepBest })
         {
             command.Options.Add(option);
         }
@@ -53,13 +54,17 @@ public static class QatCommand
                     Seed = seed,
                     CheckpointFolder = path + ".checkpoints",
                     Resume = result.GetValue(resume),
+                    KeepBest = result.GetValue(keepBest),
                 };
                 var template = bundle with { Precisions = precisions, Dataset = data.Name, WeightBits = weightBits };
                 var qatHistory = ConsoleProgress.Show(console, progress => TrainingLoop.Run(network, data.Train, data.Validation, options, template, progress));
                 var history = bundle.History.Concat(qatHistory).ToList();
-                (template with { History = history }).Save(network, path + ".tsm");
+                string selection = string.Join(", ", bundle.Description.Layers.Where(l => l.IsCompute).Zip(precisions, (l, p) => $"{l.Name}={Format.TensorChain.PrecisionName(p)}"));
+                string recipe = options.Describe(qatHistory, $"{weightBits}-bit weights, {result.GetValue(calibration)} calibration images, layers {selection}");
+                var tuned = template with { History = history, DataSplit = data.Split, Training = [.. bundle.Training ?? [], recipe] };
+                tuned.Save(network, path + ".tsm");
                 bool selective = precisions.Any(p => p != Format.Precision.Int8);
-                ExportComparison.Run(network, bundle, fromPath, data, selective ? "qat-selective" : "qat", history, path, threads, console, result.GetValue(name));
+                ExportComparison.Run(network, tuned, fromPath, data, selective ? "qat-selective" : "qat", history, path, threads, console, result.GetValue(name));
             }
 
             return 0;

@@ -24,8 +24,9 @@ public static class TrainCommand
         var resume = new Option<bool>("--resume") { Description = "Continue from the last finished epoch in <output>.checkpoints/." };
         var augment = new Option<bool>("--augment") { Description = "The seed's augmentation: zoom 0.3, rotation 25 degrees, shear 0.1." };
         var hflip = new Option<bool>("--hflip") { Description = "With --augment, also flip images horizontally at random." };
+        var keepBest = KeepBestOption();
         var command = new Command("train", "Train a float model (the seed's model.fit).");
-        foreach (var option in new Option[] { model, epochs, common.BatchSize, lr, common.AdamEpsilon, output, resume, augment, hflip })
+        foreach (var option in new Option[] { model, epochs, common.BatchSize, lr, common.AdamEpsilon, output, resume, augment, hflip, keepBest })
         {
             command.Options.Add(option);
         }
@@ -51,6 +52,7 @@ public static class TrainCommand
                 Augmenter = result.GetValue(augment) ? new Augmenter(horizontalFlip: result.GetValue(hflip)) : null,
                 CheckpointFolder = path + ".checkpoints",
                 Resume = result.GetValue(resume),
+                KeepBest = result.GetValue(keepBest),
             };
             var report = Train(description, data, options, path, console);
             console.MarkupLine($"test accuracy {report.FloatAccuracy!.Value.ToString("P2", CultureInfo.InvariantCulture)} on {data.Test.Count} images; wrote {Markup.Escape(path)}");
@@ -58,6 +60,12 @@ public static class TrainCommand
         });
         return command;
     }
+
+    /// <summary>--keep-best, for train and qat.</summary>
+    public static Option<bool> KeepBestOption() => new("--keep-best")
+    {
+        Description = "End with the weights of the epoch with the best validation accuracy (kept in the checkpoint folder), not the last epoch's. Use with --val-fraction, so the choice is not made on the test set.",
+    };
 
     /// <summary>Trains and saves the float model; returns the saved bundle (with its test accuracy).</summary>
     public static ModelBundle Train(ModelDescription description, LoadedData data, TrainingOptions options, string path, IAnsiConsole console)
@@ -70,10 +78,11 @@ public static class TrainCommand
             Classes = [.. data.Train.Classes],
             Precisions = Enumerable.Repeat(Precision.Float32, network.Precisions.Length).ToArray(),
             Dataset = data.Name,
+            DataSplit = data.Split,
             History = [],
         };
         var history = ConsoleProgress.Show(console, progress => TrainingLoop.Run(network, data.Train, data.Validation, options, template, progress));
-        var bundle = template with { History = history, FloatAccuracy = Evaluator.Accuracy(network, data.Test) };
+        var bundle = template with { History = history, FloatAccuracy = Evaluator.Accuracy(network, data.Test), Training = [options.Describe(history)] };
         bundle.Save(network, path);
         TrainingCurves.Save(history, path + ".curves.png", $"{description.Name}: float training");
         return bundle;

@@ -7,7 +7,11 @@ namespace ModelCompiler.Trainer.Data;
 public readonly record struct SkippedImage(string Path, string Reason);
 
 /// <summary>What <see cref="ImageFolder.Load"/> read: training and test sets and the files it skipped.</summary>
-public sealed record ImageFolderData(ImageDataset Train, ImageDataset Test, IReadOnlyList<SkippedImage> Skipped, string TestSource);
+public sealed record ImageFolderData(ImageDataset Train, ImageDataset Test, IReadOnlyList<SkippedImage> Skipped, string TestSource)
+{
+    /// <summary>How many of the splits read came from the <see cref="DecodedImageCache"/> rather than the decoder.</summary>
+    public int SplitsFromCache { get; init; }
+}
 
 /// <summary>
 /// Reads a folder of labelled images, one sub-folder per class, like Keras' <c>flow_from_directory</c>. Layouts:
@@ -18,9 +22,16 @@ public sealed record ImageFolderData(ImageDataset Train, ImageDataset Test, IRea
 /// </summary>
 public static class ImageFolder
 {
+    /// <summary>
+    /// Names what <see cref="Decode"/> computes; part of the <see cref="DecodedImageCache"/> key. Change it whenever
+    /// decoding or resizing changes its output, so cached pixels of the old code are not used.
+    /// </summary>
+    public const string DecoderVersion = "StbImageSharp 2.30.16 + JpegHeaderCheck + BilinearResizer";
+
     private static readonly HashSet<string> Extensions = [".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tga"];
 
-    public static ImageFolderData Load(string root, int height, int width, int channels, int seed, double testFraction = 0.2)
+    /// <summary>Reads <paramref name="root"/>; with <paramref name="cache"/>, decoded splits are read from and stored in it.</summary>
+    public static ImageFolderData Load(string root, int height, int width, int channels, int seed, double testFraction = 0.2, DecodedImageCache? cache = null)
     {
         if (!Directory.Exists(root))
         {
@@ -33,14 +44,14 @@ public static class ImageFolder
         if (trainDir is not null && testDir is not null)
         {
             var classes = ClassFolders(trainDir);
-            var train = Read(trainDir, classes, height, width, channels, skipped);
-            var test = Read(testDir, classes, height, width, channels, skipped);
-            return new ImageFolderData(train, test, skipped, testDir);
+            var (train, trainCached) = Read(trainDir, classes, height, width, channels, skipped, cache);
+            var (test, testCached) = Read(testDir, classes, height, width, channels, skipped, cache);
+            return new ImageFolderData(train, test, skipped, testDir) { SplitsFromCache = (trainCached ? 1 : 0) + (testCached ? 1 : 0) };
         }
 
-        var all = Read(root, ClassFolders(root), height, width, channels, skipped);
+        var (all, cached) = Read(root, ClassFolders(root), height, width, channels, skipped, cache);
         var (rest, held) = all.Split(testFraction, seed);
-        return new ImageFolderData(rest, held, skipped, $"{testFraction:P0} of {root} (seed {seed})");
+        return new ImageFolderData(rest, held, skipped, $"{testFraction:P0} of {root} (seed {seed})") { SplitsFromCache = cached ? 1 : 0 };
     }
 
     /// <summary>Decodes one file to HWC bytes of the requested size, or returns the reason it cannot.</summary>
@@ -103,7 +114,8 @@ public static class ImageFolder
         return classes;
     }
 
-    private static ImageDataset Read(string directory, string[] classes, int height, int width, int channels, List<SkippedImage> skipped)
+    private static (ImageDataset Data, bool FromCache) Read(
+        string directory, string[] classes, int height, int width, int channels, List<SkippedImage> skipped, DecodedImageCache? cache)
     {
         var files = new List<(string Path, int Label)>();
         for (int c = 0; c < classes.Length; c++)
@@ -120,29 +132,46 @@ public static class ImageFolder
                 .Select(f => (f, c)));
         }
 
-        var decoded = new byte[files.Count][];
-        var errors = new string?[files.Count];
-        Parallel.For(0, files.Count, i => decoded[i] = Decode(files[i].Path, height, width, channels, out errors[i])!);
         int size = height * width * channels;
-        var pixels = new List<byte>(files.Count * size);
-        var labels = new List<int>(files.Count);
-        for (int i = 0; i < files.Count; i++)
+        string? key = cache is null ? null : DecodedImageCache.Key(directory, classes, files, height, width, channels, DecoderVersion);
+        bool fromCache = false;
+        byte[]?[] decoded;
+        string?[] errors;
+        if (key is not null && cache!.TryRead(key, files.Count, size) is { } hit)
         {
-            if (decoded[i] is null)
+            (decoded, errors, fromCache) = (hit.Pixels, hit.Errors, true);
+        }
+        else
+        {
+            var (d, e) = (new byte[]?[files.Count], new string?[files.Count]);
+            Parallel.For(0, files.Count, i => d[i] = Decode(files[i].Path, height, width, channels, out e[i]));
+            (decoded, errors) = (d, e);
+            if (key is not null)
+            {
+                cache!.TryWrite(key, decoded, errors, size);
+            }
+        }
+
+        int readable = decoded.Count(d => d is not null);
+        var pixels = new byte[(long)readable * size];
+        var labels = new int[readable];
+        for (int i = 0, n = 0; i < files.Count; i++)
+        {
+            if (decoded[i] is not { } image)
             {
                 skipped.Add(new SkippedImage(files[i].Path, errors[i] ?? "unreadable"));
                 continue;
             }
 
-            pixels.AddRange(decoded[i]);
-            labels.Add(files[i].Label);
+            image.CopyTo(pixels.AsSpan(n * size));
+            labels[n++] = files[i].Label;
         }
 
-        if (labels.Count == 0)
+        if (readable == 0)
         {
             throw new DatasetMissingException($"{directory} holds no readable images");
         }
 
-        return new ImageDataset([.. pixels], [.. labels], height, width, channels, classes);
+        return (new ImageDataset(pixels, labels, height, width, channels, classes), fromCache);
     }
 }

@@ -23,6 +23,10 @@ public sealed record ModelBundle
     [JsonPropertyName("weight_bits")] public int WeightBits { get; init; } = Int8Weights.FullBits;
     /// <summary>Test-set accuracy of the float model, once measured (the export table's first column).</summary>
     [JsonPropertyName("float_accuracy")] public double? FloatAccuracy { get; init; }
+    /// <summary>How the images were divided (counts, validation source); absent in older files.</summary>
+    [JsonPropertyName("data_split")] public string? DataSplit { get; init; }
+    /// <summary>The recipe of each training phase that made these weights, one line each (<see cref="TrainingOptions.Describe"/>).</summary>
+    [JsonPropertyName("training")] public List<string>? Training { get; init; }
 
     public static string SidecarPath(string path) => path + ".json";
 

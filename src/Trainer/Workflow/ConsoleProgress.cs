@@ -34,7 +34,8 @@ public sealed class ConsoleProgress(ProgressContext context, IAnsiConsole consol
     {
         if (task is not null)
         {
-            task.Description = $"{label} loss {F(record.Loss)} acc {P(record.TrainAccuracy)} val {P(record.ValidationAccuracy)} ({record.Seconds:F0} s)";
+            task.Description = $"{label} loss {F(record.Loss)} acc {P(record.TrainAccuracy)} val {P(record.ValidationAccuracy)} " +
+                $"({record.Seconds:F0} s, {record.ImagesPerSecond:F1} img/s: batches {record.BatchSeconds:F1} s, steps {record.StepSeconds:F1} s, validation {record.ValidationSeconds:F1} s)";
             task.StopTask();
             if (!console.Profile.Capabilities.Interactive)
             {
