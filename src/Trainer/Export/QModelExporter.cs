@@ -58,6 +58,14 @@ public static class QModelExporter
                             layer.PaddingMode, layer.ActivationFunction, weights, outputQuant)
                         : new DenseLayer(name, layer.Units, layer.ActivationFunction, weights, outputQuant));
                     current = outputQuant;
+                    if (network.QuantizesOutputForPool(k))
+                    {
+                        // A float layer feeding an int8 max pool: its observed output range becomes a quantize layer.
+                        current = network.OutputObserver(k).Params;
+                        layers.Add(new QuantizeLayer(name + "_quantize", current.Value));
+                        int8 = true;
+                    }
+
                     break;
                 }
 

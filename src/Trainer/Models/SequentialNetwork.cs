@@ -13,7 +13,10 @@ namespace ModelCompiler.Trainer.Models;
 /// graph the Runtime computes for given per-layer precisions: int8 layers see fake-quantized inputs, weights
 /// (per-channel) and bias (int32 at s_in * s_w), then ReLU, then their output observer, so pooling and flattening act
 /// on the quantized values exactly as the int8 kernels do. Float regions stay float; where an int8 layer follows a
-/// float tensor a boundary observer plays the exported quantize layer.
+/// float tensor a boundary observer plays the exported quantize layer. A max pool can run in int8 between float layers
+/// (<see cref="SelectQuantizedPools"/>, what TFMOT's <c>quantize_annotate_layer(MaxPooling2D)</c> does): the float
+/// layer before it gets its output observer (TFMOT's output-only quantization of a layer feeding an annotated one),
+/// and the pool then acts on quantized values, exported as quantize, int8 max pool, dequantize.
 /// </summary>
 public sealed class SequentialNetwork : nn.Module<Tensor, Tensor>
 {
@@ -24,6 +27,8 @@ public sealed class SequentialNetwork : nn.Module<Tensor, Tensor>
     private readonly ModuleList<ActivationObserver> outputs = new();
     private readonly ModuleList<ActivationObserver> boundaries = new();
     private readonly int[] computeIndex;
+    private bool[] poolInputQuantized;
+    private string[] quantizedPools = [];
 
     public SequentialNetwork(ModelDescription description) : base(description.Name)
     {
@@ -61,6 +66,7 @@ public sealed class SequentialNetwork : nn.Module<Tensor, Tensor>
         }
 
         Precisions = Enumerable.Repeat(Precision.Float32, k).ToArray();
+        poolInputQuantized = new bool[k];
         RegisterComponents();
     }
 
@@ -100,6 +106,45 @@ public sealed class SequentialNetwork : nn.Module<Tensor, Tensor>
 
     public bool FirstComputeIsInt8 => Precisions.Length > 0 && Precisions[0] == Precision.Int8;
 
+    /// <summary>Max pools that run in int8 although the layer before them is float (see the class remarks).</summary>
+    public IReadOnlyList<string> QuantizedPools => quantizedPools;
+
+    /// <summary>
+    /// Chooses the max pools (by name) that run in int8 when the layer feeding them stays float; takes effect with the
+    /// next <see cref="Configure"/>. A pool must follow a conv2d or dense layer directly (dropout in between is fine).
+    /// </summary>
+    public void SelectQuantizedPools(IReadOnlyCollection<string> names)
+    {
+        var inputs = new bool[compute.Count];
+        foreach (string name in names)
+        {
+            int i = Array.FindIndex(Description.Layers, l => l.Name == name && l.Kind == LayerKind.MaxPool2D);
+            if (i < 0)
+            {
+                throw new ModelDescriptionException($"no maxpool2d layer is named '{name}'");
+            }
+
+            int producer = i - 1;
+            while (producer >= 0 && Description.Layers[producer].Kind == LayerKind.Dropout)
+            {
+                producer--;
+            }
+
+            if (producer < 0 || computeIndex[producer] < 0)
+            {
+                throw new ModelDescriptionException($"max pool '{name}' can run in int8 only right after a conv2d or dense layer");
+            }
+
+            inputs[computeIndex[producer]] = true;
+        }
+
+        poolInputQuantized = inputs;
+        quantizedPools = [.. names];
+    }
+
+    /// <summary>True when float layer <paramref name="k"/> quantizes its output for an int8 max pool after it.</summary>
+    public bool QuantizesOutputForPool(int k) => poolInputQuantized[k] && Precisions[k] != Precision.Int8;
+
     /// <summary>Sets the per-layer precisions and switches observers of int8 layers on (others off).</summary>
     public void Configure(Precision[] precisions, bool calibrating = false, double? percentile = null)
     {
@@ -114,7 +159,7 @@ public sealed class SequentialNetwork : nn.Module<Tensor, Tensor>
         for (int k = 0; k < compute.Count; k++)
         {
             bool int8 = precisions[k] == Precision.Int8;
-            outputs[k].Mode = int8 ? mode : ObserverMode.Off;
+            outputs[k].Mode = int8 || QuantizesOutputForPool(k) ? mode : ObserverMode.Off;
             outputs[k].Percentile = percentile;
             boundaries[k].Mode = int8 && NeedsBoundary(k) ? mode : ObserverMode.Off;
             boundaries[k].Percentile = percentile;
@@ -122,12 +167,12 @@ public sealed class SequentialNetwork : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>True when conv/dense layer <paramref name="k"/> is int8 and receives a float tensor (a quantize layer goes before it).</summary>
-    public bool NeedsBoundary(int k) => Precisions[k] == Precision.Int8 && k > 0 && Precisions[k - 1] != Precision.Int8;
+    public bool NeedsBoundary(int k) => Precisions[k] == Precision.Int8 && k > 0 && Precisions[k - 1] != Precision.Int8 && !QuantizesOutputForPool(k - 1);
 
     public override Tensor forward(Tensor input)
     {
         var x = input;
-        bool quantizing = !Calibrating && Precisions.Any(p => p != Precision.Float32);
+        bool quantizing = !Calibrating && (Precisions.Any(p => p != Precision.Float32) || poolInputQuantized.Any(q => q));
         QuantParams? current = null;
         if (quantizing && FirstComputeIsInt8)
         {
@@ -211,7 +256,7 @@ public sealed class SequentialNetwork : nn.Module<Tensor, Tensor>
             _ => y,
         };
 
-        if (Calibrating && Precisions[k] == Precision.Int8)
+        if (Calibrating && (Precisions[k] == Precision.Int8 || QuantizesOutputForPool(k)))
         {
             if (NeedsBoundary(k))
             {
@@ -221,7 +266,7 @@ public sealed class SequentialNetwork : nn.Module<Tensor, Tensor>
             return outputs[k].forward(y);
         }
 
-        if (precision == Precision.Int8)
+        if (precision == Precision.Int8 || (quantizing && QuantizesOutputForPool(k)))
         {
             y = outputs[k].forward(y);
             current = outputs[k].Params;

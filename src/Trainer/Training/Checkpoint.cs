@@ -88,8 +88,7 @@ public sealed record Checkpoint
     {
         var network = new SequentialNetwork(Bundle.Description.Validated(StatePath(folder)));
         network.load(Path.Combine(folder, ModelFile));
-        network.Configure(Bundle.Precisions);
-        network.WeightBits = Bundle.WeightBits;
+        Bundle.ConfigureNetwork(network);
         return network;
     }
 

@@ -17,6 +17,8 @@ public sealed record ModelBundle
     [JsonPropertyName("description")] public required ModelDescription Description { get; init; }
     [JsonPropertyName("classes")] public required string[] Classes { get; init; }
     [JsonPropertyName("precisions")] public required Precision[] Precisions { get; init; }
+    /// <summary>Max pools that run in int8 after a float layer (<see cref="SequentialNetwork.SelectQuantizedPools"/>); absent means none.</summary>
+    [JsonPropertyName("quantized_pools")] public string[]? QuantizedPools { get; init; }
     [JsonPropertyName("dataset")] public required string Dataset { get; init; }
     [JsonPropertyName("history")] public required List<EpochRecord> History { get; init; }
     /// <summary>Width of the int8 layers' weights (8, or 7 after <c>--weight-bits 7</c>); absent in older files, meaning 8.</summary>
@@ -29,6 +31,14 @@ public sealed record ModelBundle
     [JsonPropertyName("training")] public List<string>? Training { get; init; }
 
     public static string SidecarPath(string path) => path + ".json";
+
+    /// <summary>Applies the saved precisions, int8 pools and weight width to a network built from <see cref="Description"/>.</summary>
+    public void ConfigureNetwork(SequentialNetwork network)
+    {
+        network.SelectQuantizedPools(QuantizedPools ?? []);
+        network.Configure(Precisions);
+        network.WeightBits = WeightBits;
+    }
 
     public void Save(SequentialNetwork network, string path)
     {
@@ -55,8 +65,7 @@ public sealed record ModelBundle
         var description = bundle.Description.Validated(sidecar);
         var network = new SequentialNetwork(description);
         network.load(path);
-        network.Configure(bundle.Precisions);
-        network.WeightBits = bundle.WeightBits;
+        bundle.ConfigureNetwork(network);
         return (bundle with { Description = description }, network);
     }
 }

@@ -89,6 +89,7 @@ public static class TrainingLoop
                 var bundle = bundleTemplate with
                 {
                     Precisions = network.Precisions,
+                    QuantizedPools = network.QuantizedPools.Count > 0 ? [.. network.QuantizedPools] : null,
                     History = [.. bundleTemplate.History.Where(h => h.Phase != options.Phase), .. history],
                 };
                 Checkpoint.Write(target, options.Phase, epoch + 1, network, optimizer, bundle, EpochRecord.BestEpoch(history, options.Phase));

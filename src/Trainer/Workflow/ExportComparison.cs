@@ -97,12 +97,7 @@ public static class ExportComparison
             FloatBytes = floatBytes,
             QModelBytes = new FileInfo(output).Length,
             WeightBytes = weightBytes,
-            LayerPrecisions = model.Layers.Select(l => l switch
-            {
-                Conv2DLayer c => (l.Name, TensorChain.PrecisionName(c.Precision)),
-                DenseLayer d => (l.Name, TensorChain.PrecisionName(d.Precision)),
-                _ => (l.Name, ""),
-            }).Where(p => p.Item2.Length > 0).ToDictionary(p => p.Name, p => p.Item2),
+            LayerPrecisions = LayerPrecisions(model),
             WeightBits = model.Layers.Select(l => l switch
             {
                 Conv2DLayer { Weights: Int8Weights w } => (l.Name, w.WeightBits),
@@ -119,6 +114,19 @@ public static class ExportComparison
 
         Print(report, output, console);
         return report;
+    }
+
+    /// <summary>Precision of each conv/dense layer, and of each max pool (int8 when its input tensor is int8).</summary>
+    private static Dictionary<string, string> LayerPrecisions(QModel model)
+    {
+        var tensors = TensorChain.Infer(model);
+        return model.Layers.Select((l, i) => l switch
+        {
+            Conv2DLayer c => (l.Name, TensorChain.PrecisionName(c.Precision)),
+            DenseLayer d => (l.Name, TensorChain.PrecisionName(d.Precision)),
+            Pool2DLayer { IsMax: true } => (l.Name, tensors[i].Kind == ElementKind.Int8 ? "int8" : "float32"),
+            _ => (l.Name, ""),
+        }).Where(p => p.Item2.Length > 0).ToDictionary(p => p.Name, p => p.Item2);
     }
 
     public static void Print(ExportReport report, string output, IAnsiConsole console)
