@@ -1,68 +1,110 @@
-using ModelCompiler.Imaging;
-using StbImageSharp;
+using System.CommandLine;
+using System.Globalization;
 
 namespace ModelCompiler.Samples.Intel;
 
 /// <summary>
-/// The seed's last step: classify scene photos (files, or a folder such as Kaggle's seg_pred) with the int8
-/// model compiled in from intel.qmodel. The generated <see cref="IntelClassifier"/> does all the work.
+/// The seed's scene classifier as a user runs it: label photos (the seed's last step, on Kaggle's seg_pred), or
+/// measure the model on a labelled folder (seg_test). The int8 model is compiled in from intel.qmodel by the
+/// generator, in the IntelClassifier.Model library: no interpreter and no model file at run time.
 /// </summary>
 internal static class Program
 {
-    private static readonly string[] ImageExtensions = [".jpg", ".jpeg", ".png"];
-
     private static int Main(string[] args)
     {
-        if (args.Length == 0 || args[0] is "-h" or "--help")
+        var photos = new Argument<string[]>("photos") { Description = "Photos, or folders of photos, to label (e.g. Kaggle's seg_pred)", Arity = ArgumentArity.ZeroOrMore };
+        var evaluate = new Option<string?>("--evaluate") { Description = "A folder with one sub-folder per class (e.g. seg_test): print accuracy, the confusion matrix and microseconds per photo" };
+        var json = new Option<string?>("--json") { Description = "With --evaluate: also write the figures to this JSON file" };
+        var sheet = new Option<string?>("--contact-sheet") { Description = "Also draw the photos with their predicted labels into this PNG" };
+        var sheetSize = new Option<int>("--sheet-size") { Description = "At most this many photos on the contact sheet (evenly spread)", DefaultValueFactory = _ => 48 };
+        var verify = new Option<string?>("--verify-interpreter")
         {
-            Console.WriteLine("usage: intel-classifier <image or folder>...");
-            Console.WriteLine($"Classifies {IntelClassifier.InputHeight}x{IntelClassifier.InputWidth} RGB scenes as: {string.Join(", ", IntelClassifier.Labels)}.");
-            return args.Length == 0 ? 2 : 0;
-        }
-
-        int failures = 0;
-        var pixels = new byte[IntelClassifier.InputLength];
-        foreach (string path in args.SelectMany(Expand))
+            Description = "The .qmodel compiled into this program: also run it through the reference interpreter and fail unless the compiled logits equal the interpreter's, bit for bit, on every photo",
+        };
+        var root = new RootCommand(
+            $"Classify {IntelClassifier.InputHeight}x{IntelClassifier.InputWidth} scene photos as {string.Join(", ", IntelClassifier.Labels)} with the int8 model compiled from intel.qmodel")
+        {
+            photos, evaluate, json, sheet, sheetSize, verify,
+        };
+        root.SetAction(result =>
         {
             try
             {
-                Decode(path, pixels);
-                Console.WriteLine($"{path}: {IntelClassifier.PredictLabel(pixels)}");
+                string? labelled = result.GetValue(evaluate);
+                string[] unlabelled = result.GetValue(photos) ?? [];
+                if ((labelled is null) == (unlabelled.Length == 0))
+                {
+                    Console.Error.WriteLine("give photos or folders to label, or --evaluate <folder with class sub-folders> (see --help)");
+                    return 2;
+                }
+
+                var decoded = labelled is not null
+                    ? DecodedPhotos.Load(LabelledFolder.Read(labelled, IntelClassifier.Labels))
+                    : DecodedPhotos.Load([.. unlabelled.SelectMany(PhotoFile.Expand).Select(p => new LabelledPhoto(p, -1))]);
+                foreach (string failure in decoded.Failures)
+                {
+                    Console.Error.WriteLine($"skipped {failure}");
+                }
+
+                if (decoded.Count == 0)
+                {
+                    Console.Error.WriteLine("no readable photos");
+                    return 1;
+                }
+
+                int[] predictions = labelled is not null ? Evaluation.Run(labelled, decoded, Console.Out, result.GetValue(json)) : Label(decoded);
+                if (result.GetValue(sheet) is { } sheetPath)
+                {
+                    var tiles = ContactSheet.Spread(decoded.Count, result.GetValue(sheetSize))
+                        .Select(i => new SheetTile(
+                            decoded.Image(i).ToArray(),
+                            IntelClassifier.Labels[predictions[i]],
+                            decoded.Photos[i].Label >= 0 ? IntelClassifier.Labels[decoded.Photos[i].Label] : null))
+                        .ToList();
+                    ContactSheet.Write(sheetPath, tiles, $"intel-classifier: {labelled ?? string.Join(" ", unlabelled)} ({tiles.Count} of {decoded.Count} photos)");
+                    Console.WriteLine($"wrote {sheetPath}");
+                }
+
+                if (result.GetValue(verify) is { } qmodel)
+                {
+                    var differing = InterpreterCheck.Run(qmodel, decoded);
+                    foreach (string path in differing)
+                    {
+                        Console.Error.WriteLine($"compiled code and reference interpreter differ on {path}");
+                    }
+
+                    Console.WriteLine(differing.Count == 0
+                        ? $"compiled code = reference interpreter ({qmodel}) on all {decoded.Count} photos, logits bit for bit"
+                        : $"compiled code differs from the reference interpreter on {differing.Count} of {decoded.Count} photos");
+                    if (differing.Count > 0)
+                    {
+                        return 1;
+                    }
+                }
+
+                return decoded.Failures.Count == 0 ? 0 : 1;
             }
-            catch (InvalidDataException e)
+            catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException or ModelCompiler.Format.QModelFormatException)
             {
-                Console.Error.WriteLine($"skipped {e.Message}");
-                failures++;
+                Console.Error.WriteLine($"error: {e.Message}");
+                return 1;
             }
-        }
-
-        return failures == 0 ? 0 : 1;
+        });
+        return root.Parse(args).Invoke();
     }
 
-    private static IEnumerable<string> Expand(string path)
+    /// <summary>The seed's last step: one line per photo with its label and the model's probability for it.</summary>
+    private static int[] Label(DecodedPhotos decoded)
     {
-        if (!Directory.Exists(path))
+        var predictions = new int[decoded.Count];
+        Span<float> probabilities = stackalloc float[IntelClassifier.ClassCount];
+        for (int i = 0; i < decoded.Count; i++)
         {
-            return [path];
+            int best = predictions[i] = IntelClassifier.Predict(decoded.Image(i));
+            IntelClassifier.PredictProbabilities(decoded.Image(i), probabilities);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{decoded.Photos[i].Path}: {IntelClassifier.Labels[best]} ({probabilities[best]:P1})"));
         }
 
-        return Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
-            .Where(f => ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
-            .Order(StringComparer.Ordinal);
-    }
-
-    private static void Decode(string path, Span<byte> destination)
-    {
-        ImageResult image;
-        try
-        {
-            image = ImageResult.FromMemory(File.ReadAllBytes(path), ColorComponents.RedGreenBlue);
-        }
-        catch (Exception e)
-        {
-            throw new InvalidDataException($"{path}: not a readable PNG or JPEG image ({e.Message})", e);
-        }
-
-        BilinearResizer.Resize(image.Data, image.Height, image.Width, 3, destination, IntelClassifier.InputHeight, IntelClassifier.InputWidth);
+        return predictions;
     }
 }

@@ -75,7 +75,7 @@ public static class PtqCommand
                     ? $"ptq: {kind}, {result.GetValue(samples)} calibration images (seed {result.GetValue(common.Seed)}), {(p is { } pc ? $"{pc} percentile" : "min/max")} ranges, {network.WeightBits}-bit weights"
                     : $"ptq: {kind}";
                 var quantized = bundle with { Training = [.. bundle.Training ?? [], recipe] };
-                ExportComparison.Run(network, quantized, fromPath, data, "ptq-" + kind, bundle.History, result.GetValue(output)!, threads, console, result.GetValue(name));
+                ExportComparison.Run(network, quantized, fromPath, data, "ptq-" + kind, bundle.History, result.GetValue(output)!, threads, console, result.GetValue(name), CommandLineText.Of(result));
             }
 
             return 0;

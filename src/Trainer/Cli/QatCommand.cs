@@ -76,7 +76,7 @@ public static class QatCommand
                 var tuned = template with { History = history, DataSplit = data.Split, Training = [.. bundle.Training ?? [], recipe] };
                 tuned.Save(network, path + ".tsm");
                 bool selective = precisions.Any(p => p != Format.Precision.Int8) || selection.QuantizedPools.Length > 0;
-                ExportComparison.Run(network, tuned, fromPath, data, selective ? "qat-selective" : "qat", history, path, threads, console, result.GetValue(name));
+                ExportComparison.Run(network, tuned, fromPath, data, selective ? "qat-selective" : "qat", history, path, threads, console, result.GetValue(name), CommandLineText.Of(result));
             }
 
             return 0;

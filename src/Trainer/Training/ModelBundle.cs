@@ -52,6 +52,18 @@ public sealed record ModelBundle
         AtomicFile.WriteText(SidecarPath(path), JsonSerializer.Serialize(this, Json));
     }
 
+    /// <summary>The sidecar alone (description, history, ...), without building the network or loading libtorch.</summary>
+    public static ModelBundle ReadMetadata(string path)
+    {
+        string sidecar = SidecarPath(path);
+        if (!File.Exists(sidecar))
+        {
+            throw new FileNotFoundException($"{sidecar} does not exist; {path} is not a model written by 'train' or 'qat'");
+        }
+
+        return JsonSerializer.Deserialize<ModelBundle>(File.ReadAllText(sidecar), Json) ?? throw new InvalidDataException($"{sidecar} is empty");
+    }
+
     public static (ModelBundle Bundle, SequentialNetwork Network) Load(string path)
     {
         string sidecar = SidecarPath(path);
@@ -60,8 +72,7 @@ public sealed record ModelBundle
             throw new FileNotFoundException($"{path} is not a trained model (it needs {Path.GetFileName(path)} and {Path.GetFileName(sidecar)}); run 'modelc-train train' first");
         }
 
-        var bundle = JsonSerializer.Deserialize<ModelBundle>(File.ReadAllText(sidecar), Json)
-            ?? throw new InvalidDataException($"{sidecar} is empty");
+        var bundle = ReadMetadata(path);
         var description = bundle.Description.Validated(sidecar);
         var network = new SequentialNetwork(description);
         network.load(path);

@@ -20,7 +20,7 @@ public static class ExportComparison
 {
     public static ExportReport Run(
         SequentialNetwork network, ModelBundle bundle, string floatModelPath, LoadedData data, string mode,
-        IReadOnlyList<EpochRecord> history, string output, int threads, IAnsiConsole console, string? modelName = null)
+        IReadOnlyList<EpochRecord> history, string output, int threads, IAnsiConsole console, string? modelName = null, string? command = null)
     {
         var clock = Stopwatch.StartNew();
         var fakeQuant = Evaluator.Predict(network, data.Test);
@@ -105,6 +105,7 @@ public static class ExportComparison
                 _ => (l.Name, 0),
             }).Where(p => p.Item2 > 0).ToDictionary(p => p.Name, p => p.Item2),
             Seconds = clock.Elapsed.TotalSeconds,
+            Command = command,
         };
         report.Write(output);
         if (history.Count > 0)

@@ -1,0 +1,37 @@
+namespace ModelCompiler.Samples.Intel;
+
+/// <summary>A photo and the index of its class among the model's labels.</summary>
+internal readonly record struct LabelledPhoto(string Path, int Label);
+
+/// <summary>
+/// A folder with one sub-folder per class, named as the model's labels (Kaggle's seg_test/buildings/*.jpg, ...).
+/// Sub-folders that are not a label are an error naming them, rather than silently counted wrong.
+/// </summary>
+internal static class LabelledFolder
+{
+    public static List<LabelledPhoto> Read(string folder, IReadOnlyList<string> labels)
+    {
+        if (!Directory.Exists(folder))
+        {
+            throw new DirectoryNotFoundException($"{folder} is not a folder");
+        }
+
+        var subFolders = Directory.GetDirectories(folder).Order(StringComparer.Ordinal).ToArray();
+        var unknown = subFolders.Select(Path.GetFileName).Where(name => !labels.Contains(name!)).ToArray();
+        if (subFolders.Length == 0 || unknown.Length > 0)
+        {
+            throw new InvalidDataException(
+                $"{folder} must hold one sub-folder per class named {string.Join(", ", labels)}" +
+                (unknown.Length > 0 ? $"; not a class: {string.Join(", ", unknown)}" : "; it has none"));
+        }
+
+        var photos = new List<LabelledPhoto>();
+        foreach (string sub in subFolders)
+        {
+            int label = labels.ToList().IndexOf(Path.GetFileName(sub));
+            photos.AddRange(PhotoFile.Expand(sub).Select(path => new LabelledPhoto(path, label)));
+        }
+
+        return photos.Count > 0 ? photos : throw new InvalidDataException($"{folder} holds no PNG or JPEG photos");
+    }
+}
