@@ -15,6 +15,7 @@ internal static class Program
         var photos = new Argument<string[]>("photos") { Description = "Photos, or folders of photos, to label (e.g. Kaggle's seg_pred)", Arity = ArgumentArity.ZeroOrMore };
         var evaluate = new Option<string?>("--evaluate") { Description = "A folder with one sub-folder per class (e.g. seg_test): print accuracy, the confusion matrix and microseconds per photo" };
         var json = new Option<string?>("--json") { Description = "With --evaluate: also write the figures to this JSON file" };
+        var minAccuracy = new Option<double?>("--min-accuracy") { Description = "With --evaluate: exit with 1 when the accuracy is below this fraction (e.g. 0.8), for scripts" };
         var sheet = new Option<string?>("--contact-sheet") { Description = "Also draw the photos with their predicted labels into this PNG" };
         var sheetSize = new Option<int>("--sheet-size") { Description = "At most this many photos on the contact sheet (evenly spread)", DefaultValueFactory = _ => 48 };
         var verify = new Option<string?>("--verify-interpreter")
@@ -24,7 +25,7 @@ internal static class Program
         var root = new RootCommand(
             $"Classify {IntelClassifier.InputHeight}x{IntelClassifier.InputWidth} scene photos as {string.Join(", ", IntelClassifier.Labels)} with the int8 model compiled from intel.qmodel")
         {
-            photos, evaluate, json, sheet, sheetSize, verify,
+            photos, evaluate, json, minAccuracy, sheet, sheetSize, verify,
         };
         root.SetAction(result =>
         {
@@ -78,6 +79,16 @@ internal static class Program
                         : $"compiled code differs from the reference interpreter on {differing.Count} of {decoded.Count} photos");
                     if (differing.Count > 0)
                     {
+                        return 1;
+                    }
+                }
+
+                if (result.GetValue(minAccuracy) is { } floor && labelled is not null)
+                {
+                    int correct = Enumerable.Range(0, decoded.Count).Count(i => predictions[i] == decoded.Photos[i].Label);
+                    if (correct < floor * decoded.Count)
+                    {
+                        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"accuracy {(double)correct / decoded.Count:P2} is below --min-accuracy {floor:P2}"));
                         return 1;
                     }
                 }

@@ -6,6 +6,7 @@ using TorchSharp;
 
 namespace ModelCompiler.Trainer.Tests;
 
+[Trait("Category", "Slow")]
 public sealed class KeepBestTests
 {
     [Fact]
