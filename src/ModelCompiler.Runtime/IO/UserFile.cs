@@ -36,7 +36,7 @@ public static class UserFile
             long declared = stream.CanSeek ? stream.Length : 0;
             if (declared > maxBytes)
             {
-                throw TooLarge(path, maxBytes, what, $"is {Bytes(declared)}");
+                throw new UserFileException(path, UserFileProblem.TooLarge, $"is {Bytes(declared)}, over the limit of {Bytes(maxBytes)} for {what}");
             }
 
             // A regular file is read into one array of its size. Devices, pipes and /proc files report 0 (or less
@@ -53,7 +53,8 @@ public static class UserFile
 
                 if (total >= maxBytes)
                 {
-                    throw TooLarge(path, maxBytes, what, declared == 0 ? "reports no size but holds more (a device or a pipe?)" : $"holds more than {Bytes(maxBytes)}");
+                    throw new UserFileException(path, UserFileProblem.TooLarge, $"holds more than the limit of {Bytes(maxBytes)} for {what}"
+                        + (declared == 0 ? " (it reports no size: a device or a pipe?)" : ""));
                 }
 
                 Array.Resize(ref buffer, (int)Math.Min(Math.Max(4096L, buffer.Length * 2L), maxBytes));
@@ -142,9 +143,6 @@ public static class UserFile
 
     /// <summary>A byte count for messages: "3,221,225,472 bytes".</summary>
     public static string Bytes(long count) => count.ToString("N0", CultureInfo.InvariantCulture) + (count == 1 ? " byte" : " bytes");
-
-    private static UserFileException TooLarge(string path, long maxBytes, string what, string found) =>
-        new(path, UserFileProblem.TooLarge, $"{found}, over the limit of {Bytes(maxBytes)} for {what}");
 
     /// <summary>One reason for a .NET IO exception, without the path .NET puts in its own messages (ours comes first).</summary>
     private static UserFileException Explain(string path, Exception e, string action) => e switch

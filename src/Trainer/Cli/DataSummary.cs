@@ -8,11 +8,11 @@ public static class DataSummary
 {
     public static void Print(LoadedData data, IAnsiConsole console)
     {
-        console.MarkupLine($"data: {Markup.Escape(data.Name)}");
+        console.MarkupLine($"data: {ConsoleText.Show(data.Name)}");
         console.MarkupLine($"      {data.Train.Count} training, {data.Validation.Count} validation, {data.Test.Count} test images, {data.Train.Classes.Count} classes, {data.Skipped.Count} skipped");
         foreach (var skipped in data.Skipped)
         {
-            console.MarkupLine($"[yellow]skipped[/] {Markup.Escape(skipped.Path)}: {Markup.Escape(skipped.Reason)}");
+            ConsoleText.Line(console, $"skipped {skipped.Path}: {skipped.Reason}");
         }
     }
 }

@@ -13,14 +13,16 @@ public static class InspectCommand
     public static Command Create(IAnsiConsole console)
     {
         var path = new Argument<string>("qmodel") { Description = "The .qmodel file to describe." };
+        var maxBytes = ModelFileOption.Create();
         var command = new Command("inspect", "Show a .qmodel's layers: op, shapes, precision, parameters, MACs, bytes.");
         command.Arguments.Add(path);
+        command.Options.Add(maxBytes);
         command.SetAction(result =>
         {
             string file = result.GetValue(path)!;
-            var model = QModelFile.Read(file);
+            var model = ModelFileOption.Read(file, result.GetValue(maxBytes));
             var tensors = TensorChain.Infer(model);
-            var table = new Table().Title($"[bold]{Markup.Escape(model.Name)}[/] ({Markup.Escape(file)})")
+            var table = new Table().Title($"[bold]{ConsoleText.Show(model.Name)}[/] ({ConsoleText.Show(file)})")
                 .AddColumns("#", "layer", "op", "input", "output", "precision", "params", "MACs", "bytes", "output quant");
             long totalParams = 0, totalMacs = 0, totalBytes = 0;
             for (int i = 0; i < model.Layers.Count; i++)
@@ -39,7 +41,7 @@ public static class InspectCommand
                 totalMacs += macs;
                 totalBytes += bytes;
                 table.AddRow(
-                    i.ToString(CultureInfo.InvariantCulture), Markup.Escape(layer.Name), layer.Op.ToString(), Markup.Escape(input.Shape.ToString()), Markup.Escape(output.Shape.ToString()),
+                    i.ToString(CultureInfo.InvariantCulture), ConsoleText.Show(layer.Name), layer.Op.ToString(), Markup.Escape(input.Shape.ToString()), Markup.Escape(output.Shape.ToString()),
                     precision, N(parameters), N(macs), N(bytes),
                     output.Quant is { } q ? $"s={q.Scale.ToString("G5", CultureInfo.InvariantCulture)} zp={q.ZeroPoint}" : "");
             }
@@ -48,10 +50,10 @@ public static class InspectCommand
             console.Write(table);
             console.MarkupLine($"input {Markup.Escape(model.InputShape.ToString())} {model.InputLayout.ToString().ToLowerInvariant()}, pixel * {model.Preprocessing.Scale.ToString("G6", CultureInfo.InvariantCulture)} + {model.Preprocessing.Offset.ToString(CultureInfo.InvariantCulture)}"
                 + (model.InputQuant is { } iq ? $", quantized s={iq.Scale.ToString("G6", CultureInfo.InvariantCulture)} zp={iq.ZeroPoint}" : ", float"));
-            console.MarkupLine($"labels: {Markup.Escape(string.Join(", ", model.Labels))}");
+            console.MarkupLine($"labels: {ConsoleText.Show(string.Join(", ", model.Labels))}");
             foreach (var entry in model.Provenance)
             {
-                console.MarkupLine($"{Markup.Escape(entry.Key)}: {Markup.Escape(entry.Value)}");
+                console.MarkupLine($"{ConsoleText.Show(entry.Key)}: {ConsoleText.Show(entry.Value)}");
             }
 
             console.MarkupLine($"file size {N(new FileInfo(file).Length)} bytes");
