@@ -112,7 +112,8 @@ public static class ImageFolderWalk
     /// </summary>
     internal static string? RealPath(string path)
     {
-        string full = Path.GetFullPath(path);
+        // Not Path.GetFullPath: it removes "x/.." before x is known to be a link.
+        string full = Path.IsPathRooted(path) ? path : Path.Join(Directory.GetCurrentDirectory(), path);
         string root = Path.GetPathRoot(full) ?? "/";
         var pending = new Stack<string>(Components(full[root.Length..]).Reverse());
         string current = root;
