@@ -33,7 +33,7 @@ public sealed class ImageFuzzTests(ITestOutputHelper output)
     private static readonly TimeSpan CaseBound = TimeSpan.FromSeconds(10);
 
     [Fact]
-    public Task FastSweep() => Sweep(seed: 2026, cases: Environment.GetEnvironmentVariable("IMAGE_FUZZ_CASES") is { } n ? int.Parse(n, System.Globalization.CultureInfo.InvariantCulture) : 5000);
+    public Task FastSweep() => Sweep(seed: 2026, cases: Environment.GetEnvironmentVariable("IMAGE_FUZZ_CASES") is { } n ? int.Parse(n, System.Globalization.CultureInfo.InvariantCulture) : 3000);
 
     [Fact]
     [Trait("Category", "Slow")]

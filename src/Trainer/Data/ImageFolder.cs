@@ -1,81 +1,76 @@
 using ModelCompiler.Imaging;
-using StbImageSharp;
 
 namespace ModelCompiler.Trainer.Data;
 
-/// <summary>An image that could not be used, and why.</summary>
-public readonly record struct SkippedImage(string Path, string Reason);
+/// <summary>An image that could not be used, and why (<see cref="Problem"/> null when the reason is not an image problem).</summary>
+public readonly record struct SkippedImage(string Path, string Reason, ImageProblem? Problem = null);
 
-/// <summary>What <see cref="ImageFolder.Load"/> read: training and test sets and the files it skipped.</summary>
-public sealed record ImageFolderData(ImageDataset Train, ImageDataset Test, IReadOnlyList<SkippedImage> Skipped, string TestSource);
+/// <summary>An image that was used although it is truncated (<see cref="ImageReadOptions.AllowTruncated"/>), and the warning.</summary>
+public readonly record struct ImageWarning(string Path, string Warning);
+
+/// <summary>What <see cref="ImageFolder.Load"/> read: training and test sets, the files it skipped and the ones it used with a warning.</summary>
+public sealed record ImageFolderData(ImageDataset Train, ImageDataset Test, IReadOnlyList<SkippedImage> Skipped, string TestSource, IReadOnlyList<ImageWarning> Warnings);
 
 /// <summary>
 /// Reads a folder of labelled images, one sub-folder per class, like Keras' <c>flow_from_directory</c>. Layouts:
 /// <c>seg_train/</c> + <c>seg_test/</c> (Kaggle Intel, also the doubled <c>seg_train/seg_train/</c>), <c>train/</c> +
-/// <c>test/</c>, or class folders directly (then a seeded 20% becomes the test set). JPEG and PNG (and what else
-/// stb_image decodes) are decoded, converted to the model's channel count, resized bilinearly to its input.
-/// Unreadable files are reported and skipped, never fatal.
+/// <c>test/</c>, or class folders directly (then a seeded 20% becomes the test set). JPEG, PNG, BMP and GIF files are
+/// opened by <see cref="ImageFile"/> (limits checked from the header, truncation detected), converted to the model's
+/// channel count and resized bilinearly to its input. Unusable files are reported and skipped, never fatal; truncated
+/// ones too, unless <see cref="ImageReadOptions.AllowTruncated"/>, then they are used and listed with a warning.
 /// </summary>
 public static class ImageFolder
 {
-    private static readonly HashSet<string> Extensions = [".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tga"];
-
-    public static ImageFolderData Load(string root, int height, int width, int channels, int seed, double testFraction = 0.2)
+    public static ImageFolderData Load(string root, int height, int width, int channels, int seed, double testFraction = 0.2, ImageReadOptions? images = null)
     {
+        images ??= ImageReadOptions.Default;
         if (!Directory.Exists(root))
         {
             throw new DatasetMissingException($"image folder {root} does not exist");
         }
 
         var skipped = new List<SkippedImage>();
+        var warnings = new List<ImageWarning>();
         string? trainDir = Find(root, "seg_train") ?? Find(root, "train");
         string? testDir = Find(root, "seg_test") ?? Find(root, "test");
         if (trainDir is not null && testDir is not null)
         {
             var classes = ClassFolders(trainDir);
-            var train = Read(trainDir, classes, height, width, channels, skipped);
-            var test = Read(testDir, classes, height, width, channels, skipped);
-            return new ImageFolderData(train, test, skipped, testDir);
+            var train = Read(trainDir, classes, height, width, channels, images, skipped, warnings);
+            var test = Read(testDir, classes, height, width, channels, images, skipped, warnings);
+            return new ImageFolderData(train, test, skipped, testDir, warnings);
         }
 
-        var all = Read(root, ClassFolders(root), height, width, channels, skipped);
+        var all = Read(root, ClassFolders(root), height, width, channels, images, skipped, warnings);
         var (rest, held) = all.Split(testFraction, seed);
-        return new ImageFolderData(rest, held, skipped, $"{testFraction:P0} of {root} (seed {seed})");
+        return new ImageFolderData(rest, held, skipped, $"{testFraction:P0} of {root} (seed {seed})", warnings);
     }
 
     /// <summary>Decodes one file to HWC bytes of the requested size, or returns the reason it cannot.</summary>
-    public static byte[]? Decode(string path, int height, int width, int channels, out string? error)
+    public static byte[]? Decode(string path, int height, int width, int channels, out string? error) =>
+        Decode(path, height, width, channels, ImageReadOptions.Default, out error, out _);
+
+    /// <summary>
+    /// Decodes one file to HWC bytes of the requested size (<see cref="ImageFile.ReadResized"/>), or returns null and
+    /// the reason it cannot be used; <paramref name="warning"/> is set for a truncated file used as allowed.
+    /// </summary>
+    public static byte[]? Decode(string path, int height, int width, int channels, ImageReadOptions images, out string? error, out string? warning)
     {
-        error = null;
+        var opened = Open(path, height, width, channels, images);
+        (error, warning) = (opened.Error, opened.Warning);
+        return opened.Pixels;
+    }
+
+    private static Opened Open(string path, int height, int width, int channels, ImageReadOptions images)
+    {
         try
         {
-            var bytes = File.ReadAllBytes(path);
-            if (JpegHeaderCheck.IsJpeg(bytes) && JpegHeaderCheck.Problem(bytes) is { } problem)
-            {
-                error = problem;
-                return null;
-            }
-
-            var components = channels switch
-            {
-                1 => ColorComponents.Grey,
-                3 => ColorComponents.RedGreenBlue,
-                4 => ColorComponents.RedGreenBlueAlpha,
-                _ => throw new NotSupportedException($"{channels} channels"),
-            };
-            var image = ImageResult.FromMemory(bytes, components);
-            if (image.Width < 1 || image.Height < 1 || image.Data.Length != image.Width * image.Height * channels)
-            {
-                error = "decoder returned no pixels";
-                return null;
-            }
-
-            return BilinearResizer.Resize(image.Data, image.Height, image.Width, channels, height, width);
+            var image = ImageFile.ReadResized(path, height, width, channels, images);
+            return new Opened(image.Pixels, null, image.Warning, null);
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (ImageFileException e)
         {
-            error = e.Message;
-            return null;
+            return new Opened(null, e.Reason, null, e.Problem);
         }
     }
 
@@ -103,7 +98,8 @@ public static class ImageFolder
         return classes;
     }
 
-    private static ImageDataset Read(string directory, string[] classes, int height, int width, int channels, List<SkippedImage> skipped)
+    private static ImageDataset Read(
+        string directory, string[] classes, int height, int width, int channels, ImageReadOptions images, List<SkippedImage> skipped, List<ImageWarning> warnings)
     {
         var files = new List<(string Path, int Label)>();
         for (int c = 0; c < classes.Length; c++)
@@ -115,26 +111,30 @@ public static class ImageFolder
             }
 
             files.AddRange(Directory.GetFiles(folder)
-                .Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+                .Where(ImageFormats.HasImageExtension)
                 .Order(StringComparer.Ordinal)
                 .Select(f => (f, c)));
         }
 
-        var decoded = new byte[files.Count][];
-        var errors = new string?[files.Count];
-        Parallel.For(0, files.Count, i => decoded[i] = Decode(files[i].Path, height, width, channels, out errors[i])!);
+        var opened = new Opened[files.Count];
+        Parallel.For(0, files.Count, i => opened[i] = Open(files[i].Path, height, width, channels, images));
         int size = height * width * channels;
         var pixels = new List<byte>(files.Count * size);
         var labels = new List<int>(files.Count);
         for (int i = 0; i < files.Count; i++)
         {
-            if (decoded[i] is null)
+            if (opened[i].Pixels is not { } decoded)
             {
-                skipped.Add(new SkippedImage(files[i].Path, errors[i] ?? "unreadable"));
+                skipped.Add(new SkippedImage(files[i].Path, opened[i].Error ?? "unreadable", opened[i].Problem));
                 continue;
             }
 
-            pixels.AddRange(decoded[i]);
+            if (opened[i].Warning is { } warning)
+            {
+                warnings.Add(new ImageWarning(files[i].Path, warning));
+            }
+
+            pixels.AddRange(decoded);
             labels.Add(files[i].Label);
         }
 
@@ -145,4 +145,6 @@ public static class ImageFolder
 
         return new ImageDataset([.. pixels], [.. labels], height, width, channels, classes);
     }
+
+    private readonly record struct Opened(byte[]? Pixels, string? Error, string? Warning, ImageProblem? Problem);
 }

@@ -1,3 +1,4 @@
+using ModelCompiler.Imaging;
 using ModelCompiler.Trainer.Data;
 using ModelCompiler.Trainer.Models;
 
@@ -14,10 +15,12 @@ public sealed record DataSelection
     /// <summary>Fraction of the training images held out for validation; 0 validates on the test set, as the seed does.</summary>
     public double ValidationFraction { get; init; }
     public int Seed { get; init; } = 1234;
+    /// <summary>Limits and the truncated-image choice for --data-dir images (docs/limits.md).</summary>
+    public ImageReadOptions Images { get; init; } = ImageReadOptions.Default;
 }
 
-/// <summary>Loaded data: training, validation and test sets, with a name for provenance and the skipped files.</summary>
-public sealed record LoadedData(ImageDataset Train, ImageDataset Validation, ImageDataset Test, string Name, IReadOnlyList<SkippedImage> Skipped)
+/// <summary>Loaded data: training, validation and test sets, with a name for provenance, the skipped files and the truncated ones used.</summary>
+public sealed record LoadedData(ImageDataset Train, ImageDataset Validation, ImageDataset Test, string Name, IReadOnlyList<SkippedImage> Skipped, IReadOnlyList<ImageWarning> Warnings)
 {
     public static LoadedData Load(DataSelection selection, ModelDescription model) =>
         Load(selection, model.InputHeight, model.InputWidth, model.InputChannels, model.Outputs, model.Name);
@@ -28,11 +31,13 @@ public sealed record LoadedData(ImageDataset Train, ImageDataset Validation, Ima
         ImageDataset train, test;
         string name;
         var skipped = new List<SkippedImage>();
+        var warnings = new List<ImageWarning>();
         if (selection.DataDirectory is { } directory)
         {
-            var folder = ImageFolder.Load(directory, height, width, channels, selection.Seed);
+            var folder = ImageFolder.Load(directory, height, width, channels, selection.Seed, images: selection.Images);
             (train, test) = (folder.Train, folder.Test);
             skipped.AddRange(folder.Skipped);
+            warnings.AddRange(folder.Warnings);
             name = $"image folder {Path.GetFullPath(directory)} (test: {folder.TestSource})";
         }
         else if (selection.Data == "fashion-mnist")
@@ -72,6 +77,6 @@ public sealed record LoadedData(ImageDataset Train, ImageDataset Validation, Ima
             (train, validation) = train.Split(selection.ValidationFraction, selection.Seed + 2);
         }
 
-        return new LoadedData(train, validation, test, name, skipped);
+        return new LoadedData(train, validation, test, name, skipped, warnings);
     }
 }
