@@ -1,5 +1,5 @@
+using ModelCompiler.Format;
 using ModelCompiler.Imaging;
-using StbImageSharp;
 
 namespace ModelCompiler.Samples.Intel;
 
@@ -9,27 +9,44 @@ namespace ModelCompiler.Samples.Intel;
 /// </summary>
 internal static class Program
 {
-    private static readonly string[] ImageExtensions = [".jpg", ".jpeg", ".png"];
-
     private static int Main(string[] args)
     {
         if (args.Length == 0 || args[0] is "-h" or "--help")
         {
-            Console.WriteLine("usage: intel-classifier <image or folder>...");
+            Console.WriteLine("usage: intel-classifier [--max-image-pixels N] [--max-image-bytes N] [--allow-truncated] <image or folder>...");
             Console.WriteLine($"Classifies {IntelClassifier.InputHeight}x{IntelClassifier.InputWidth} RGB scenes as: {string.Join(", ", IntelClassifier.Labels)}.");
             return args.Length == 0 ? 2 : 0;
         }
 
-        int failures = 0;
+        if (!TryParse(args, out var limits, out var paths))
+        {
+            return 2;
+        }
+
+        // Folders are walked once each (links back up the tree are skipped and reported); every file is opened with
+        // the limits, so each failure is one line naming the file, never a hang or a stack trace.
+        var list = ImageFolderWalk.Expand(paths);
+        int failures = list.Skipped.Count;
+        foreach (var skipped in list.Skipped)
+        {
+            Console.Error.WriteLine($"skipped {TerminalText.Escape(skipped.Path)}: {TerminalText.Escape(skipped.Reason)}");
+        }
+
         var pixels = new byte[IntelClassifier.InputLength];
-        foreach (string path in args.SelectMany(Expand))
+        foreach (string path in list.Files)
         {
             try
             {
-                Decode(path, pixels);
-                Console.WriteLine($"{path}: {IntelClassifier.PredictLabel(pixels)}");
+                var image = ImageFile.Read(path, 3, limits);
+                image.ResizeTo(pixels, IntelClassifier.InputHeight, IntelClassifier.InputWidth);
+                if (image.Warning is { } warning)
+                {
+                    Console.Error.WriteLine($"warning: {TerminalText.Escape(path)}: {warning}");
+                }
+
+                Console.WriteLine($"{TerminalText.Escape(path)}: {TerminalText.Escape(IntelClassifier.PredictLabel(pixels))}");
             }
-            catch (InvalidDataException e)
+            catch (ImageFileException e)
             {
                 Console.Error.WriteLine($"skipped {e.Message}");
                 failures++;
@@ -39,30 +56,34 @@ internal static class Program
         return failures == 0 ? 0 : 1;
     }
 
-    private static IEnumerable<string> Expand(string path)
+    /// <summary>The limit options (docs/limits.md), then the paths.</summary>
+    private static bool TryParse(string[] args, out ImageReadOptions limits, out List<string> paths)
     {
-        if (!Directory.Exists(path))
+        limits = ImageReadOptions.Default;
+        paths = [];
+        for (int i = 0; i < args.Length; i++)
         {
-            return [path];
+            if (args[i] == "--allow-truncated")
+            {
+                limits = limits with { AllowTruncated = true };
+            }
+            else if (args[i] is "--max-image-pixels" or "--max-image-bytes")
+            {
+                if (i + 1 >= args.Length || !long.TryParse(args[i + 1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long value) || value < 1)
+                {
+                    Console.Error.WriteLine($"error: {args[i]} needs a positive whole number");
+                    return false;
+                }
+
+                limits = args[i] == "--max-image-pixels" ? limits with { MaxPixels = value } : limits with { MaxFileBytes = value };
+                i++;
+            }
+            else
+            {
+                paths.Add(args[i]);
+            }
         }
 
-        return Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
-            .Where(f => ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
-            .Order(StringComparer.Ordinal);
-    }
-
-    private static void Decode(string path, Span<byte> destination)
-    {
-        ImageResult image;
-        try
-        {
-            image = ImageResult.FromMemory(File.ReadAllBytes(path), ColorComponents.RedGreenBlue);
-        }
-        catch (Exception e)
-        {
-            throw new InvalidDataException($"{path}: not a readable PNG or JPEG image ({e.Message})", e);
-        }
-
-        BilinearResizer.Resize(image.Data, image.Height, image.Width, 3, destination, IntelClassifier.InputHeight, IntelClassifier.InputWidth);
+        return true;
     }
 }
