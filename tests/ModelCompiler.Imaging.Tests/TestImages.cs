@@ -110,8 +110,11 @@ internal static class TestImages
         return png.ToArray();
     }
 
-    /// <summary>A PNG whose header says <paramref name="width"/> x <paramref name="height"/> RGB and whose data inflates to <paramref name="inflated"/> zero bytes.</summary>
-    public static byte[] PngWithData(int width, int height, long inflated)
+    /// <summary>
+    /// A PNG whose header says <paramref name="width"/> x <paramref name="height"/> 8-bit RGB (or grey, colour type 0)
+    /// and whose data inflates to <paramref name="inflated"/> zero bytes.
+    /// </summary>
+    public static byte[] PngWithData(int width, int height, long inflated, int colourType = 2)
     {
         var png = new MemoryStream();
         png.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
@@ -119,7 +122,7 @@ internal static class TestImages
         BinaryPrimitives.WriteInt32BigEndian(ihdr, width);
         BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), height);
         ihdr[8] = 8;
-        ihdr[9] = 2;
+        ihdr[9] = (byte)colourType;
         Chunk(png, "IHDR", ihdr);
         var compressed = new MemoryStream();
         using (var zlib = new ZLibStream(compressed, CompressionLevel.SmallestSize, leaveOpen: true))
