@@ -152,6 +152,20 @@ public sealed class UserFileTests : IDisposable
         Assert.Contains("offset 1", error.Message);
     }
 
+    [Fact]
+    public void CheckReadableRefusesDevicesEmptyFilesAndFolders()
+    {
+        string file = Path.Combine(folder, "weights.bin");
+        File.WriteAllBytes(file, new byte[123]);
+        Assert.Equal(123, UserFile.CheckReadable(file, "weights"));
+        File.WriteAllBytes(Path.Combine(folder, "empty.bin"), []);
+        Assert.Equal("is empty, not weights", Assert.Throws<UserFileException>(() => UserFile.CheckReadable(Path.Combine(folder, "empty.bin"), "weights")).Reason);
+        Assert.Equal(
+            "reports no size but holds data (a device or a pipe?), not weights",
+            Assert.Throws<UserFileException>(() => UserFile.CheckReadable(Link("zero.bin", "/dev/zero"), "weights")).Reason);
+        Assert.Equal(UserFileProblem.IsFolder, Assert.Throws<UserFileException>(() => UserFile.CheckReadable(folder, "weights")).Problem);
+    }
+
     private string Link(string name, string target)
     {
         string path = Path.Combine(folder, name);

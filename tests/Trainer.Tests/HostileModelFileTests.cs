@@ -1,4 +1,7 @@
+using System.Text.Json;
 using ModelCompiler.IO;
+using ModelCompiler.Trainer.Models;
+using ModelCompiler.Trainer.Training;
 
 namespace ModelCompiler.Trainer.Tests;
 
@@ -100,6 +103,28 @@ public sealed class HostileModelFileTests
         string line = ErrorLine(CliRunner.Run("inspect", deep));
         Assert.True(line.Length > 400, line);
         Assert.EndsWith("model.qmodel: cannot be read: a folder on its path does not exist", line);
+    }
+
+    [Fact]
+    public void Trained_models_and_descriptions_that_are_devices_or_bad_json_are_one_line_each()
+    {
+        using var folder = new TestFolder();
+        File.CreateSymbolicLink(folder.File("zero.json"), "/dev/zero");
+        Assert.Equal(
+            $"error: {folder.File("zero.json")}: holds more than the limit of 16,777,216 bytes for a model description (it reports no size: a device or a pipe?)",
+            ErrorLine(CliRunner.Run("train", "--model", folder.File("zero.json"), "-o", folder.File("m.tsm"))));
+
+        // A sidecar that is not JSON of a bundle, and weights that are a device behind a good sidecar.
+        File.WriteAllText(folder.File("bad.tsm"), "weights");
+        File.WriteAllText(folder.File("bad.tsm.json"), "{\"description\": 5");
+        Assert.StartsWith($"error: {folder.File("bad.tsm.json")}: not a model sidecar (", ErrorLine(CliRunner.Run("evaluate", folder.File("bad.tsm"))));
+
+        File.CreateSymbolicLink(folder.File("zero.tsm"), "/dev/zero");
+        var bundle = new ModelBundle { Description = BuiltInModels.FashionCnn, Classes = [.. Enumerable.Range(0, 10).Select(i => $"c{i}")], Precisions = [], Dataset = "test", History = [] };
+        File.WriteAllText(folder.File("zero.tsm.json"), JsonSerializer.Serialize(bundle));
+        Assert.Equal(
+            $"error: {folder.File("zero.tsm")}: reports no size but holds data (a device or a pipe?), not a TorchSharp weights file",
+            ErrorLine(CliRunner.Run("evaluate", folder.File("zero.tsm"))));
     }
 
     /// <summary>The single line a failed command printed: exit code 1, nothing else, no stack trace.</summary>

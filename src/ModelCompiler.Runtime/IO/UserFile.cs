@@ -70,6 +70,34 @@ public static class UserFile
         }
     }
 
+    /// <summary>
+    /// Checks that <paramref name="path"/> is a file that another library can read by path (TorchSharp weights): it
+    /// exists, is not a folder or a link loop, and states its size, which must not be 0. A device such as
+    /// <c>/dev/zero</c> states 0, so it is refused here rather than read without end.
+    /// </summary>
+    /// <returns>The file's size in bytes.</returns>
+    /// <exception cref="UserFileException">Missing, a folder, a link loop, unreadable, empty or a device.</exception>
+    public static long CheckReadable(string path, string what)
+    {
+        if (Directory.Exists(path))
+        {
+            throw new UserFileException(path, UserFileProblem.IsFolder, "is a folder, not a file");
+        }
+
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
+            long length = stream.CanSeek ? stream.Length : 0;
+            return length > 0 ? length : throw new UserFileException(path, UserFileProblem.TooLarge, stream.ReadByte() < 0
+                ? $"is empty, not {what}"
+                : $"reports no size but holds data (a device or a pipe?), not {what}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not UserFileException)
+        {
+            throw Explain(path, e, "cannot be read");
+        }
+    }
+
     /// <summary>The file as UTF-8 text (a leading byte-order mark is kept as U+FEFF), at most <paramref name="maxBytes"/> bytes.</summary>
     /// <exception cref="UserFileException">As <see cref="ReadAllBytes"/>, or the bytes are not UTF-8.</exception>
     public static string ReadAllText(string path, long maxBytes, string what)

@@ -67,7 +67,7 @@ public static class ReportCommand
     {
         try
         {
-            return JsonNode.Parse(File.ReadAllText(path)) ?? throw new InvalidDataException($"{path} is empty");
+            return JsonNode.Parse(JsonFile.ReadText(path, "a JSON report")) ?? throw new InvalidDataException($"{path} is empty");
         }
         catch (JsonException e)
         {

@@ -25,7 +25,19 @@ public sealed record Checkpoint
     public static Checkpoint? TryRead(string folder)
     {
         string state = StatePath(folder);
-        return File.Exists(state) ? JsonSerializer.Deserialize<Checkpoint>(File.ReadAllText(state), Json) : null;
+        if (!File.Exists(state))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<Checkpoint>(JsonFile.ReadText(state, "a checkpoint state"), Json);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{state}: not a checkpoint state ({e.Message})", e);
+        }
     }
 
     public static Checkpoint Write(string folder, string phase, int completedEpochs, SequentialNetwork network, Adam optimizer, ModelBundle bundle)

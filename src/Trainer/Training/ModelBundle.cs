@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ModelCompiler.Format;
+using ModelCompiler.IO;
 using ModelCompiler.Trainer.Models;
 
 namespace ModelCompiler.Trainer.Training;
@@ -46,8 +47,18 @@ public sealed record ModelBundle
             throw new FileNotFoundException($"{path} is not a trained model (it needs {Path.GetFileName(path)} and {Path.GetFileName(sidecar)}); run 'modelc-train train' first");
         }
 
-        var bundle = JsonSerializer.Deserialize<ModelBundle>(File.ReadAllText(sidecar), Json)
-            ?? throw new InvalidDataException($"{sidecar} is empty");
+        ModelBundle? read;
+        try
+        {
+            read = JsonSerializer.Deserialize<ModelBundle>(JsonFile.ReadText(sidecar, "a model sidecar"), Json);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{sidecar}: not a model sidecar ({e.Message})", e);
+        }
+
+        var bundle = read ?? throw new InvalidDataException($"{sidecar} is empty");
+        UserFile.CheckReadable(path, "a TorchSharp weights file");
         var description = bundle.Description.Validated(sidecar);
         var network = new SequentialNetwork(description);
         network.load(path);
