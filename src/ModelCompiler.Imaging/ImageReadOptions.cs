@@ -10,8 +10,8 @@ public sealed record ImageReadOptions
     public const long DefaultMaxFileBytes = 128L << 20;
 
     /// <summary>
-    /// 2^25 = 33,554,432 pixels (8192 x 4096, or a 6,700 x 5,000 photo). Decoding one image at this size takes up to
-    /// about 16 bytes a pixel at the peak (512 MiB; decoder buffers, the 8-bit result and its managed copy).
+    /// 2^25 = 33,554,432 pixels (8192 x 4096, or a 6,700 x 5,000 photo). Decoding one 8-bit image of this size to RGB
+    /// peaked at 240-330 MB of resident memory (docs/limits.md); 16-bit PNGs need more.
     /// </summary>
     public const long DefaultMaxPixels = 1L << 25;
 

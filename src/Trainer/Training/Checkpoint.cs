@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ModelCompiler.IO;
 using ModelCompiler.Trainer.Models;
 using TorchSharp.Modules;
 
@@ -73,7 +74,7 @@ public sealed record Checkpoint
     public SequentialNetwork LoadNetwork(string folder)
     {
         var network = new SequentialNetwork(Bundle.Description.Validated(StatePath(folder)));
-        network.load(Path.Combine(folder, ModelFile));
+        network.load(Checked(folder, ModelFile));
         network.Configure(Bundle.Precisions);
         network.WeightBits = Bundle.WeightBits;
         return network;
@@ -82,7 +83,15 @@ public sealed record Checkpoint
     /// <summary>Restores weights, buffers and optimizer state into objects built like the ones saved.</summary>
     public void Restore(string folder, SequentialNetwork network, Adam optimizer)
     {
-        network.load(Path.Combine(folder, ModelFile));
-        optimizer.load_state_dict(Path.Combine(folder, OptimizerFile));
+        network.load(Checked(folder, ModelFile));
+        optimizer.load_state_dict(Checked(folder, OptimizerFile));
+    }
+
+    /// <summary>A file named by state.json, checked before TorchSharp reads it (a device or an empty file is an error naming it).</summary>
+    private static string Checked(string folder, string file)
+    {
+        string path = Path.Combine(folder, file);
+        UserFile.CheckReadable(path, "a TorchSharp checkpoint file");
+        return path;
     }
 }
