@@ -1,4 +1,4 @@
-using ModelCompiler.Format;
+using ModelCompiler.IO;
 
 namespace ModelCompiler.Imaging;
 
@@ -23,27 +23,13 @@ public enum ImageProblem
 
 /// <summary>
 /// The one exception <see cref="ImageFile"/> throws: an image could not be used. The message is one line,
-/// <c>path: reason</c>, with control characters escaped (<see cref="TerminalText"/>).
+/// <c>path: reason</c>, with control characters escaped (<see cref="NamedFileException"/>).
 /// </summary>
-public sealed class ImageFileException : IOException
+public sealed class ImageFileException(string path, ImageProblem problem, string reason, Exception? innerException = null)
+    : NamedFileException(path, reason, innerException)
 {
-    /// <summary>An image at <paramref name="path"/> that cannot be used, because of <paramref name="problem"/>: <paramref name="reason"/>.</summary>
-    public ImageFileException(string path, ImageProblem problem, string reason, Exception? innerException = null)
-        : base($"{TerminalText.Escape(path)}: {TerminalText.Escape(reason)}", innerException)
-    {
-        FilePath = path;
-        Problem = problem;
-        Reason = reason;
-    }
-
-    /// <summary>The path as given (not escaped).</summary>
-    public string FilePath { get; }
-
     /// <summary>The kind of failure, for callers that count or hint (e.g. which limit to raise).</summary>
-    public ImageProblem Problem { get; }
-
-    /// <summary>The message without the path.</summary>
-    public string Reason { get; }
+    public ImageProblem Problem { get; } = problem;
 }
 
 /// <summary>What the header checks throw before the path is known; <see cref="ImageFile"/> turns it into <see cref="ImageFileException"/>.</summary>

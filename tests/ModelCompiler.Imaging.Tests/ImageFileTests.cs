@@ -237,23 +237,7 @@ public sealed class ImageFileTests : IDisposable
             raw.Write(rgb, y * width * 3, width * 3);
         }
 
-        var compressed = new MemoryStream();
-        using (var zlib = new System.IO.Compression.ZLibStream(compressed, System.IO.Compression.CompressionLevel.NoCompression, leaveOpen: true))
-        {
-            zlib.Write(raw.ToArray());
-        }
-
-        var png = new MemoryStream();
-        png.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
-        var ihdr = new byte[13];
-        BinaryPrimitives.WriteInt32BigEndian(ihdr, width);
-        BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), height);
-        ihdr[8] = 8;
-        ihdr[9] = 2;
-        TestImages.Chunk(png, "IHDR", ihdr);
-        TestImages.Chunk(png, "IDAT", compressed.ToArray());
-        TestImages.Chunk(png, "IEND", []);
-        return png.ToArray();
+        return TestImages.PngWithImageData(width, height, 2, TestImages.Zlib(raw.ToArray(), System.IO.Compression.CompressionLevel.NoCompression));
     }
 
     private static byte[] RleBmp()

@@ -116,14 +116,6 @@ internal static class TestImages
     /// </summary>
     public static byte[] PngWithData(int width, int height, long inflated, int colourType = 2)
     {
-        var png = new MemoryStream();
-        png.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
-        var ihdr = new byte[13];
-        BinaryPrimitives.WriteInt32BigEndian(ihdr, width);
-        BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), height);
-        ihdr[8] = 8;
-        ihdr[9] = (byte)colourType;
-        Chunk(png, "IHDR", ihdr);
         var compressed = new MemoryStream();
         using (var zlib = new ZLibStream(compressed, CompressionLevel.SmallestSize, leaveOpen: true))
         {
@@ -134,7 +126,21 @@ internal static class TestImages
             }
         }
 
-        Chunk(png, "IDAT", compressed.ToArray());
+        return PngWithImageData(width, height, colourType, compressed.ToArray());
+    }
+
+    /// <summary>An 8-bit PNG of colour type 0 or 2 around <paramref name="idat"/>, the zlib stream of its scanlines.</summary>
+    public static byte[] PngWithImageData(int width, int height, int colourType, byte[] idat)
+    {
+        var png = new MemoryStream();
+        png.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
+        var ihdr = new byte[13];
+        BinaryPrimitives.WriteInt32BigEndian(ihdr, width);
+        BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), height);
+        ihdr[8] = 8;
+        ihdr[9] = (byte)colourType;
+        Chunk(png, "IHDR", ihdr);
+        Chunk(png, "IDAT", idat);
         Chunk(png, "IEND", []);
         return png.ToArray();
     }
@@ -197,10 +203,10 @@ internal static class TestImages
         return gif.ToArray();
     }
 
-    public static byte[] Zlib(byte[] raw)
+    public static byte[] Zlib(byte[] raw, CompressionLevel level = CompressionLevel.Optimal)
     {
         var compressed = new MemoryStream();
-        using (var zlib = new ZLibStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
+        using (var zlib = new ZLibStream(compressed, level, leaveOpen: true))
         {
             zlib.Write(raw);
         }

@@ -1,7 +1,6 @@
-using System.Buffers.Binary;
 using System.CommandLine;
-using System.IO.Compression;
 using ModelCompiler.Imaging;
+using ModelCompiler.Imaging.Tests;
 using ModelCompiler.Trainer.Cli;
 using ModelCompiler.Trainer.Data;
 using ModelCompiler.Trainer.Workflow;
@@ -105,44 +104,9 @@ public sealed class HostileImageFolderTests
         string good = Path.Combine(root, "blue", "0.png");
         string cutPng = Path.Combine(root, "blue", "cut.png");
         File.WriteAllBytes(cutPng, File.ReadAllBytes(good)[..^12]); // no IEND
-        File.WriteAllBytes(Path.Combine(root, "blue", "huge.png"), Png(18000, 18000, 18001 * 8));
-        File.WriteAllBytes(Path.Combine(root, "blue", "bomb.png"), Png(24, 24, 64L << 20));
+        File.WriteAllBytes(Path.Combine(root, "blue", "huge.png"), TestImages.PngWithData(18000, 18000, 18001 * 8, colourType: 0));
+        File.WriteAllBytes(Path.Combine(root, "blue", "bomb.png"), TestImages.PngWithData(24, 24, 64L << 20, colourType: 0));
         File.WriteAllText(Path.Combine(root, "blue", "text.png"), "not a PNG");
         return (cutJpeg, cutPng);
-    }
-
-    /// <summary>An 8-bit grey PNG header of the given size whose data inflates to <paramref name="inflated"/> zero bytes.</summary>
-    private static byte[] Png(int width, int height, long inflated)
-    {
-        var png = new MemoryStream();
-        png.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
-        var ihdr = new byte[13];
-        BinaryPrimitives.WriteInt32BigEndian(ihdr, width);
-        BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), height);
-        ihdr[8] = 8;
-        Chunk(png, "IHDR", ihdr);
-        var compressed = new MemoryStream();
-        using (var zlib = new ZLibStream(compressed, CompressionLevel.SmallestSize, leaveOpen: true))
-        {
-            var zeros = new byte[1 << 20];
-            for (long left = inflated; left > 0; left -= zeros.Length)
-            {
-                zlib.Write(zeros, 0, (int)Math.Min(zeros.Length, left));
-            }
-        }
-
-        Chunk(png, "IDAT", compressed.ToArray());
-        Chunk(png, "IEND", []);
-        return png.ToArray();
-    }
-
-    private static void Chunk(Stream png, string type, byte[] content)
-    {
-        var length = new byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(length, content.Length);
-        png.Write(length);
-        png.Write(System.Text.Encoding.ASCII.GetBytes(type));
-        png.Write(content);
-        png.Write(new byte[4]);
     }
 }

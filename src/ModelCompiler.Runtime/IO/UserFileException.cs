@@ -1,5 +1,3 @@
-using ModelCompiler.Format;
-
 namespace ModelCompiler.IO;
 
 /// <summary>Why a file a user named could not be read or written.</summary>
@@ -19,25 +17,10 @@ public enum UserFileProblem
     Unreadable,
 }
 
-/// <summary>
-/// A file a user named could not be read or written. The message is one line, <c>path: reason</c>, with the path's
-/// control characters escaped (<see cref="TerminalText"/>), so a command line can print it as it is.
-/// </summary>
-public sealed class UserFileException : IOException
+/// <summary>A file a user named could not be read or written; <see cref="Problem"/> says why.</summary>
+public sealed class UserFileException(string path, UserFileProblem problem, string reason, Exception? innerException = null)
+    : NamedFileException(path, reason, innerException)
 {
-    public UserFileException(string path, UserFileProblem problem, string reason, Exception? innerException = null)
-        : base($"{TerminalText.Escape(path)}: {TerminalText.Escape(reason)}", innerException)
-    {
-        FilePath = path;
-        Problem = problem;
-        Reason = reason;
-    }
-
-    /// <summary>The path as the caller gave it (not escaped).</summary>
-    public string FilePath { get; }
-
-    public UserFileProblem Problem { get; }
-
-    /// <summary>The message without the path.</summary>
-    public string Reason { get; }
+    /// <summary>The kind of failure, for callers that hint (e.g. which limit to raise).</summary>
+    public UserFileProblem Problem { get; } = problem;
 }
