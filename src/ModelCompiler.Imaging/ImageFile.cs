@@ -17,6 +17,12 @@ public static class ImageFile
     /// <summary>Bytes the decoder may read past the end of a truncated file, per pixel (plus a constant), before it is stopped.</summary>
     private const long PastEndBytesPerPixel = 8, PastEndSlack = 64 * 1024;
 
+    /// <summary>
+    /// Most pixels decodable whatever <see cref="ImageReadOptions.MaxPixels"/> says: a 16-bit RGBA PNG's inflated rows
+    /// (8 bytes a pixel) and the decoded result must each fit one .NET array.
+    /// </summary>
+    public const long DecoderMaxPixels = int.MaxValue / 8;
+
     /// <summary>Opens the image at <paramref name="path"/> as <paramref name="channels"/> channels (1 grey, 3 RGB, 4 RGBA).</summary>
     /// <exception cref="ImageFileException">Any reason the file cannot be used; nothing else escapes.</exception>
     public static DecodedImage Read(string path, int channels, ImageReadOptions? options = null)
@@ -64,10 +70,11 @@ public static class ImageFile
                 _ => GifStructure.Read(data),
             };
             string formatName = ImageFormats.Name(format);
-            if (header.Pixels > options.MaxPixels)
+            if (header.Pixels > Math.Min(options.MaxPixels, DecoderMaxPixels))
             {
-                throw new InvalidImageException(ImageProblem.TooManyPixels,
-                    $"{formatName} of {header.Width} x {header.Height} = {N(header.Pixels)} pixels, over the limit of {N(options.MaxPixels)} pixels");
+                throw new InvalidImageException(ImageProblem.TooManyPixels, $"{formatName} of {header.Width} x {header.Height} = {N(header.Pixels)} pixels, " + (header.Pixels > options.MaxPixels
+                    ? $"over the limit of {N(options.MaxPixels)} pixels"
+                    : $"more than the decoder can hold ({N(DecoderMaxPixels)})"));
             }
 
             if (header.Truncation is { } cut && !options.AllowTruncated)

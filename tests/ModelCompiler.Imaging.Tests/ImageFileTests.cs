@@ -70,6 +70,10 @@ public sealed class ImageFileTests : IDisposable
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20);
         Assert.Equal(ImageProblem.TooManyPixels, error.Problem);
         Assert.Equal("huge.png: PNG of 18000 x 18000 = 324,000,000 pixels, over the limit of 33,554,432 pixels", error.Message);
+
+        // Raising the limit without bound still stops where the decoded bytes could not fit an array.
+        var unbounded = Assert.Throws<ImageFileException>(() => ImageFile.Decode(png, "huge.png", 3, new ImageReadOptions { MaxPixels = long.MaxValue }));
+        Assert.Equal("huge.png: PNG of 18000 x 18000 = 324,000,000 pixels, more than the decoder can hold (268,435,455)", unbounded.Message);
     }
 
     [Fact]

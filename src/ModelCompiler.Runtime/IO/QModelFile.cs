@@ -8,7 +8,7 @@ public static class QModelFile
 {
     /// <summary>
     /// Largest file <see cref="Read(string)"/> accepts: 256 MiB, about 190 million int8 or 48 million float32 weights
-    /// in base64, far more than a model the generator compiles. Reading holds the bytes and the text (twice the size).
+    /// in base64, far more than a model the generator compiles. Reading holds the bytes and the UTF-16 text: three times the size.
     /// </summary>
     public const long DefaultMaxBytes = 256L << 20;
 

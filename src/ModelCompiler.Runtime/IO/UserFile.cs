@@ -5,9 +5,10 @@ namespace ModelCompiler.IO;
 
 /// <summary>
 /// Reads and writes files a user named (models, images, descriptions) with a size limit and one kind of error:
-/// every failure is a <see cref="UserFileException"/> whose message names the file and the reason. Reading never
-/// holds more than the limit plus one buffer, whatever the file is (a 3 GB file is refused from its size, a device
-/// such as <c>/dev/zero</c> after the limit); writing goes through a temporary file and a rename.
+/// every failure is a <see cref="UserFileException"/> whose message names the file and the reason. Reading holds at
+/// most one and a half times the limit, whatever the file is (a 3 GB file is refused from its size; a device such as
+/// <c>/dev/zero</c>, which states no size, after its growing buffer reaches the limit); writing goes through a
+/// temporary file and a rename.
 /// </summary>
 public static class UserFile
 {
@@ -88,7 +89,7 @@ public static class UserFile
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
             long length = stream.CanSeek ? stream.Length : 0;
-            return length > 0 ? length : throw new UserFileException(path, UserFileProblem.TooLarge, stream.ReadByte() < 0
+            return length > 0 ? length : throw new UserFileException(path, UserFileProblem.Unreadable, stream.ReadByte() < 0
                 ? $"is empty, not {what}"
                 : $"reports no size but holds data (a device or a pipe?), not {what}");
         }
