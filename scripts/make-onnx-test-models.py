@@ -126,6 +126,13 @@ def describe(path):
     graph = model.graph
     counts = collections.Counter(node.op_type for node in graph.node)
     initializers = {t.name: t for t in graph.initializer}
+    # Constants reach Q/DQ nodes through Constant and Identity nodes too: resolve them to their tensors.
+    constants = dict(initializers)
+    for node in graph.node:
+        if node.op_type == "Constant":
+            constants[node.output[0]] = next(a.t for a in node.attribute if a.name == "value")
+        elif node.op_type == "Identity" and node.input[0] in constants:
+            constants[node.output[0]] = constants[node.input[0]]
 
     def dims(value_info):
         return [d.dim_value if d.HasField("dim_value") else d.dim_param for d in value_info.type.tensor_type.shape.dim]
@@ -135,8 +142,8 @@ def describe(path):
         if node.op_type not in ("QuantizeLinear", "DequantizeLinear"):
             continue
         axis = next((a.i for a in node.attribute if a.name == "axis"), None)
-        scale = initializers.get(node.input[1])
-        zero = initializers.get(node.input[2]) if len(node.input) > 2 else None
+        scale = constants.get(node.input[1])
+        zero = constants.get(node.input[2]) if len(node.input) > 2 else None
         entry = {"node": node.name, "op": node.op_type, "input": node.input[0], "axis": axis,
                  "scale_count": int(numpy_helper.to_array(scale).size) if scale is not None else None}
         if zero is not None:
@@ -154,7 +161,7 @@ def describe(path):
         "nodes": len(graph.node),
         "inputs": [{"name": i.name, "shape": dims(i)} for i in graph.input if i.name not in initializers],
         "outputs": [{"name": o.name, "shape": dims(o)} for o in graph.output],
-        "initializers": len(graph.initializer),
+        "initializers": {t.name: {"dims": list(t.dims), "data_type": t.data_type} for t in graph.initializer},
         "quantize_nodes": quant,
     }
 
