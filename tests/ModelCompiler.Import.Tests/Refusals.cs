@@ -6,8 +6,8 @@ internal static class Refusals
     public static IReadOnlyList<ImportProblem> Of(string path) =>
         Assert.Throws<ModelImportException>(() => ModelImporter.Read(path)).Problems;
 
-    public static IReadOnlyList<ImportProblem> Of(byte[] data, string name = "test model") =>
-        Assert.Throws<ModelImportException>(() => ModelImporter.Read(data, name)).Problems;
+    public static IReadOnlyList<ImportProblem> Of(byte[] data, string name = "test model.tflite") =>
+        Assert.Throws<ModelImportException>(() => ModelImporter.Read(data, name, tfliteByName: name.EndsWith(".tflite", StringComparison.Ordinal))).Problems;
 
     /// <summary>Asserts exactly one problem, at <paramref name="location"/> (a prefix) with <paramref name="attribute"/>, whose message contains <paramref name="text"/>.</summary>
     public static void AssertSingle(IReadOnlyList<ImportProblem> problems, string location, string? attribute, string text)

@@ -3,7 +3,7 @@ namespace ModelCompiler.Import;
 /// <summary>An operator of a <see cref="SourceModel"/>, with its options decoded from the file.</summary>
 public sealed class SourceOperator
 {
-    /// <summary>Position in execution order (TFLite: the operator index; ONNX: the node index, folded nodes not counted).</summary>
+    /// <summary>Position in execution order (TFLite: the operator index; ONNX: the node's position among the nodes that were not folded into constants).</summary>
     public required int Index { get; init; }
 
     /// <summary>

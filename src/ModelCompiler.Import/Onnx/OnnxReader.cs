@@ -188,12 +188,14 @@ public static class OnnxReader
         private bool ReadNode(NodeProto node, int position)
         {
             string type = node.Domain is "" or "ai.onnx" ? node.OpType : $"{node.Domain}:{node.OpType}";
-            string location = $"node {position} ({type} '{node.Name}')";
             if (type == "Constant" && node.Output.Count == 1)
             {
-                FoldConstant(node, location);
+                FoldConstant(node, $"node {position} (Constant '{node.Name}')");
                 return true;
             }
+
+            // Named as SourceOperator.Describe() will name it, so reader and validator problems read alike.
+            string location = node.Name.Length == 0 ? $"operator {_operators.Count} ({type})" : $"operator {_operators.Count} ({type} '{node.Name}')";
 
             var inputs = new List<int>();
             foreach (string name in node.Input)

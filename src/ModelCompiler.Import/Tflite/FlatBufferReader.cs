@@ -215,7 +215,14 @@ internal readonly struct FlatTable
             return null;
         }
 
-        // Names are informational: invalid UTF-8 becomes U+FFFD rather than an error.
+        // The schema's strings end with a NUL after their length (as FlatBuffers' own verifier checks). Names are
+        // informational: invalid UTF-8 becomes U+FFFD rather than an error.
+        _reader.Need(v.Start + (long)v.Count, 1, $"{Path}.{name}", "string terminator");
+        if (_reader.Data[v.Start + v.Count] != 0)
+        {
+            throw new FlatBufferFormatException($"{Path}.{name}", $"the string at byte {v.Start} is not NUL-terminated");
+        }
+
         return Encoding.UTF8.GetString(_reader.Bytes(v.Start, v.Count, $"{Path}.{name}"));
     }
 

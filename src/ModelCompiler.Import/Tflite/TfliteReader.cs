@@ -253,7 +253,11 @@ public static class TfliteReader
             // shape_signature holds -1 where a dimension is dynamic (shape then holds 1). A dynamic batch (dimension
             // 0) is read as the file's shape; any other dynamic dimension is a problem, reported at the graph inputs
             // that have one, or else at the first tensor that has one (the rest follow from it).
-            var vector = graph.Vector(SubGraphField.Tensors, "tensors", 4)!.Value;
+            if (graph.Vector(SubGraphField.Tensors, "tensors", 4) is not { } vector)
+            {
+                return;
+            }
+
             var dynamicTensors = new List<(int Index, int[] Signature)>();
             bool dynamicBatch = false;
             for (int i = 0; i < tensors.Count; i++)

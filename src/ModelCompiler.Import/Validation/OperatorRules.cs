@@ -88,14 +88,16 @@ internal sealed class OperatorRules(SourceModel model, ImportProblems problems)
         }
         else if (op.Type == "Conv" && c.Groups != 1)
         {
-            bool depthwise = filter is { Count: 4 } && filter[1] == 1 && inputChannels == c.Groups;
+            // One input channel per group, as many groups as input channels (when the input's shape is unknown,
+            // another problem upstream says why; judge by the filter alone then).
+            bool depthwise = filter is { Count: 4 } && filter[1] == 1 && (inputChannels == 0 || inputChannels == c.Groups);
             if (!depthwise)
             {
                 problems.Add(op, "group", $"group {c.Groups}: grouped convolutions are not supported (only 1, or one group per input channel)");
             }
             else if (c.DepthMultiplier != 1)
             {
-                problems.Add(op, "group", $"depthwise with {filter![0]} output channels for {inputChannels} inputs: depth multiplier {c.DepthMultiplier}, only 1 is supported");
+                problems.Add(op, "group", $"depthwise with {filter![0]} output channels for {c.Groups} inputs: depth multiplier {c.DepthMultiplier}, only 1 is supported");
             }
         }
 
