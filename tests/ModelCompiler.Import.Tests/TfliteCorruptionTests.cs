@@ -89,7 +89,7 @@ public sealed class TfliteCorruptionTests
         byte[] original = File.ReadAllBytes(TestModels.Crafted("valid"));
         var random = new Random(13);
         int refused = 0;
-        for (int trial = 0; trial < 3000; trial++)
+        for (int trial = 0; trial < 2000; trial++)
         {
             byte[] data = (byte[])original.Clone();
             for (int changes = random.Next(1, 4); changes > 0; changes--)
@@ -108,7 +108,7 @@ public sealed class TfliteCorruptionTests
             }
         }
 
-        Assert.InRange(refused, 300, 3000); // most changes land in weights and stay valid; many do not
+        Assert.InRange(refused, 200, 2000); // many changes land in weights and stay valid; many do not
     }
 
     [Fact]
