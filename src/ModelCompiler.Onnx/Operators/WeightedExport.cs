@@ -1,4 +1,5 @@
 using ModelCompiler.Format;
+using ModelCompiler.Interpreter;
 using static ModelCompiler.Onnx.OnnxGraphBuilder;
 
 namespace ModelCompiler.Onnx;
@@ -29,7 +30,7 @@ internal abstract class WeightedExport<TLayer> : LayerExport<TLayer>
             return (w, b);
         }
 
-        var (weights, bias) = layer.Weights.Dequantize(context.InputTensor.Quant);
+        var (weights, bias) = FloatWeights.Of(layer.Weights, context.InputTensor.Quant);
         return (graph.Floats(name + "_w", weights, weightDims), graph.Floats(name + "_b", bias, outputs));
     }
 

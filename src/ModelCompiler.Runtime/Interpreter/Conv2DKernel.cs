@@ -41,7 +41,7 @@ internal sealed class Conv2DKernel : UnaryKernel
         }
         else
         {
-            (_floatValues, _floatBias) = layer.Weights.Dequantize(null);
+            (_floatValues, _floatBias) = FloatWeights.Of(layer.Weights, null);
         }
     }
 

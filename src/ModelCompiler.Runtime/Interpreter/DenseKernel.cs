@@ -33,7 +33,7 @@ internal sealed class DenseKernel : UnaryKernel
         }
         else
         {
-            (_floatValues, _floatBias) = layer.Weights.Dequantize(null);
+            (_floatValues, _floatBias) = FloatWeights.Of(layer.Weights, null);
         }
     }
 

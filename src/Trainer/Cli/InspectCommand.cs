@@ -1,7 +1,7 @@
-using ModelCompiler.IO;
 using System.CommandLine;
 using System.Globalization;
 using ModelCompiler.Format;
+using ModelCompiler.IO;
 using ModelCompiler.Trainer.Export;
 using Spectre.Console;
 

@@ -1,11 +1,12 @@
 using ModelCompiler.Format;
+using ModelCompiler.Interpreter;
 using static TorchSharp.torch;
 
 namespace ModelCompiler.Trainer.Models;
 
 /// <summary>
 /// A <c>.qmodel</c> as a float <see cref="SequentialNetwork"/>: the description its layers were exported from, with
-/// the weights dequantized (<see cref="WeightData.Dequantize"/>, as the float ONNX export holds them), so TorchSharp
+/// the weights dequantized (<see cref="FloatWeights"/>, as the float ONNX export holds them), so TorchSharp
 /// computes the function the file's constants stand for. Reads what the trainer writes: square windows, (c, h, w)
 /// flatten, a dense layer last, quantize/dequantize boundaries and a final softmax (which the trainer adds itself).
 /// </summary>
@@ -30,7 +31,7 @@ public static class QModelImport
                 ?? throw new NotSupportedException($"layer '{layer.Name}' ({layer.Op}) has no trainer equivalent"));
             if (layer is IWeightedLayer weighted)
             {
-                constants.Add(weighted.Weights.Dequantize(tensors[i].Quant));
+                constants.Add(FloatWeights.Of(weighted.Weights, tensors[i].Quant));
             }
         }
 

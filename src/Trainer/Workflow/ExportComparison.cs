@@ -1,7 +1,7 @@
-using ModelCompiler.IO;
 using System.Diagnostics;
 using System.Globalization;
 using ModelCompiler.Format;
+using ModelCompiler.IO;
 using ModelCompiler.Trainer.Data;
 using ModelCompiler.Trainer.Export;
 using ModelCompiler.Trainer.Models;

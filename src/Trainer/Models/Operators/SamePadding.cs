@@ -1,8 +1,8 @@
 using ModelCompiler.Format;
 using TorchSharp;
-using Padding = ModelCompiler.Format.Padding;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
+using Padding = ModelCompiler.Format.Padding;
 
 namespace ModelCompiler.Trainer.Models;
 
