@@ -1,5 +1,3 @@
-using ModelCompiler.Arithmetic;
-
 namespace ModelCompiler.Format;
 
 /// <summary>
@@ -24,25 +22,6 @@ public abstract class WeightData
 
     /// <summary>Bytes the weights and bias occupy in memory at this precision (what a deployed model carries).</summary>
     public abstract long ByteSize { get; }
-
-    /// <summary>
-    /// The float32 weights and bias these constants stand for, as a float engine computes with them: int8 values times
-    /// their channel's scale (float32 product), float16 widened exactly, float32 as stored (the same arrays). Int8 biases
-    /// are at scale <c>s_in * s_w[c]</c>, so they need the layer's <paramref name="input"/> quantization.
-    /// </summary>
-    public abstract (float[] Weights, float[] Bias) Dequantize(QuantParams? input);
-
-    private protected static float[] Scaled(sbyte[] values, float[] scales)
-    {
-        int perChannel = values.Length / scales.Length;
-        var result = new float[values.Length];
-        for (int i = 0; i < result.Length; i++)
-        {
-            result[i] = values[i] * scales[i / perChannel];
-        }
-
-        return result;
-    }
 }
 
 /// <summary>
@@ -71,18 +50,6 @@ public sealed class Int8Weights(sbyte[] values, float[] scales, int[] bias, int 
     public override int WeightCount => Values.Length;
     public override int OutputChannels => Bias.Length;
     public override long ByteSize => Values.Length + 4L * Scales.Length + 4L * Bias.Length;
-
-    public override (float[] Weights, float[] Bias) Dequantize(QuantParams? input)
-    {
-        float inputScale = input?.Scale ?? throw new ArgumentException("int8 weights need the input quantization", nameof(input));
-        var bias = new float[Bias.Length];
-        for (int c = 0; c < bias.Length; c++)
-        {
-            bias[c] = Bias[c] * (inputScale * Scales[c]);
-        }
-
-        return (Scaled(Values, Scales), bias);
-    }
 }
 
 /// <summary>Dynamic range: int8 symmetric per-channel weights dequantized to float; float activations and bias.</summary>
@@ -95,8 +62,6 @@ public sealed class DynamicInt8Weights(sbyte[] values, float[] scales, float[] b
     public override int WeightCount => Values.Length;
     public override int OutputChannels => Bias.Length;
     public override long ByteSize => Values.Length + 4L * Scales.Length + 4L * Bias.Length;
-
-    public override (float[] Weights, float[] Bias) Dequantize(QuantParams? input) => (Scaled(Values, Scales), Bias);
 }
 
 /// <summary>Unquantized float32 weights and bias.</summary>
@@ -108,8 +73,6 @@ public sealed class Float32Weights(float[] values, float[] bias) : WeightData
     public override int WeightCount => Values.Length;
     public override int OutputChannels => Bias.Length;
     public override long ByteSize => 4L * Values.Length + 4L * Bias.Length;
-
-    public override (float[] Weights, float[] Bias) Dequantize(QuantParams? input) => (Values, Bias);
 }
 
 /// <summary>IEEE 754 binary16 weights (raw bits) widened to float32 at run time; float32 bias.</summary>
@@ -121,15 +84,4 @@ public sealed class Float16Weights(ushort[] values, float[] bias) : WeightData
     public override int WeightCount => Values.Length;
     public override int OutputChannels => Bias.Length;
     public override long ByteSize => 2L * Values.Length + 4L * Bias.Length;
-
-    public override (float[] Weights, float[] Bias) Dequantize(QuantParams? input)
-    {
-        var weights = new float[Values.Length];
-        for (int i = 0; i < weights.Length; i++)
-        {
-            weights[i] = HalfConversion.ToSingle(Values[i]);
-        }
-
-        return (weights, Bias);
-    }
 }
