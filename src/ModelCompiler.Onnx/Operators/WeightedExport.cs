@@ -9,7 +9,7 @@ namespace ModelCompiler.Onnx;
 /// QDQ graph, float32 values otherwise) and the fused activation followed by the output's Q/DQ pair.
 /// </summary>
 internal abstract class WeightedExport<TLayer> : LayerExport<TLayer>
-    where TLayer : Layer, IWeightedLayer
+    where TLayer : WeightedLayer
 {
     /// <summary>Weight and bias initializers (or their DequantizeLinear nodes), weights shaped <paramref name="weightDims"/>.</summary>
     protected static (string Weights, string Bias) Constants(LayerExportContext context, TLayer layer, long[] weightDims)

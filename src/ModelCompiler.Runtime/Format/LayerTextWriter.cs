@@ -30,7 +30,7 @@ internal sealed class LayerTextWriter(StringBuilder text)
     /// <c>output_quant</c>, <c>weight_bits</c> and the data blocks: how every weighted layer ends. Only a narrower
     /// weight range is written, so files of 8-bit models are what they were before the field existed.
     /// </summary>
-    public void Constants(IWeightedLayer layer)
+    public void Constants(WeightedLayer layer)
     {
         OutputQuant(layer.OutputQuant);
         if (layer.Weights is Int8Weights { WeightBits: not Int8Weights.FullBits } narrow)
@@ -93,16 +93,7 @@ internal sealed class LayerTextWriter(StringBuilder text)
         return bytes;
     }
 
-    private static byte[] Bytes(float[] values)
-    {
-        var bytes = new byte[4 * values.Length];
-        for (int i = 0; i < values.Length; i++)
-        {
-            LittleEndian.WriteInt32(bytes, 4 * i, LittleEndian.SingleToInt32Bits(values[i]));
-        }
-
-        return bytes;
-    }
+    private static byte[] Bytes(float[] values) => Bytes(Array.ConvertAll(values, LittleEndian.SingleToInt32Bits));
 
     private static byte[] Bytes(ushort[] values)
     {

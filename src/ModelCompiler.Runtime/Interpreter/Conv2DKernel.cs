@@ -8,7 +8,7 @@ namespace ModelCompiler.Interpreter;
 /// exactly "the cell holds the input zero point" (its term (zp - zp) * w is 0); for float it is "the cell holds 0"
 /// up to the sign of a zero accumulator (see docs/arithmetic.md).
 /// </summary>
-internal sealed class Conv2DKernel : UnaryKernel
+internal sealed class Conv2DKernel : WeightedKernel
 {
     private readonly Conv2DLayer _layer;
     private readonly TensorShape _inShape;
@@ -16,41 +16,21 @@ internal sealed class Conv2DKernel : UnaryKernel
     private readonly int _padTop;
     private readonly int _padLeft;
 
-    // Int8 layers.
-    private readonly Int8Weights? _int8Weights;
-    private readonly int _inputZeroPoint;
-    private readonly Int8OutputStage? _outputStage;
-
-    // Float-domain layers (float32, dynamic int8, float16).
-    private readonly float[]? _floatValues;
-    private readonly float[]? _floatBias;
-
     public Conv2DKernel(Conv2DLayer layer, TensorInfo input, TensorInfo output)
+        : base(layer, input, output)
     {
         _layer = layer;
         _inShape = input.Shape;
         _outShape = output.Shape;
         _padTop = TensorChain.PaddingBefore(_inShape.Height, layer.KernelHeight, layer.StrideHeight, layer.Padding);
         _padLeft = TensorChain.PaddingBefore(_inShape.Width, layer.KernelWidth, layer.StrideWidth, layer.Padding);
-        if (layer.Weights is Int8Weights w)
-        {
-            _int8Weights = w;
-            var inQuant = input.Quant!.Value;
-            _inputZeroPoint = inQuant.ZeroPoint;
-            _outputStage = new Int8OutputStage(inQuant, w.Scales, output.Quant!.Value, layer.Activation);
-        }
-        else
-        {
-            (_floatValues, _floatBias) = FloatWeights.Of(layer.Weights, null);
-        }
     }
 
-    public override TensorValue Run(TensorValue input) =>
-        _int8Weights is not null ? RunInt8(input.Int8Values) : RunFloat(input.FloatValues);
-
-    private TensorValue RunInt8(sbyte[] x)
+    protected override TensorValue RunInt8(sbyte[] x)
     {
-        var w = _int8Weights!;
+        var w = Int8Weights!;
+        var stage = OutputStage!;
+        int zp = InputZeroPoint;
         int inH = _inShape.Height, inW = _inShape.Width, inC = _inShape.Channels;
         int kh = _layer.KernelHeight, kw = _layer.KernelWidth;
         int outH = _outShape.Height, outW = _outShape.Width, outC = _outShape.Channels;
@@ -80,14 +60,14 @@ internal sealed class Conv2DKernel : UnaryKernel
 
                             for (int ci = 0; ci < inC; ci++)
                             {
-                                int xv = x[((iy * inW) + ix) * inC + ci] - _inputZeroPoint;
+                                int xv = x[((iy * inW) + ix) * inC + ci] - zp;
                                 int wv = w.Values[((co * inC + ci) * kh + ky) * kw + kx];
                                 acc += xv * wv;
                             }
                         }
                     }
 
-                    y[((oy * outW) + ox) * outC + co] = _outputStage!.Requantize(acc, co);
+                    y[((oy * outW) + ox) * outC + co] = stage.Requantize(acc, co);
                 }
             }
         }
@@ -95,9 +75,9 @@ internal sealed class Conv2DKernel : UnaryKernel
         return TensorValue.OfInt8(_outShape, y);
     }
 
-    private TensorValue RunFloat(float[] x)
+    protected override TensorValue RunFloat(float[] x)
     {
-        float[] weights = _floatValues!, bias = _floatBias!;
+        float[] weights = FloatValues!, bias = FloatBias!;
         int inH = _inShape.Height, inW = _inShape.Width, inC = _inShape.Channels;
         int kh = _layer.KernelHeight, kw = _layer.KernelWidth;
         int outH = _outShape.Height, outW = _outShape.Width, outC = _outShape.Channels;

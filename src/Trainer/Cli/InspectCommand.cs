@@ -28,7 +28,7 @@ public static class InspectCommand
                 var layer = model.Layers[i];
                 var (input, output) = (tensors[i], tensors[i + 1]);
                 // Every output position of a weighted layer uses each of its weights once (a dense output has one position).
-                var (precision, parameters, macs, bytes) = layer is IWeightedLayer w
+                var (precision, parameters, macs, bytes) = layer is WeightedLayer w
                     ? (TensorChain.PrecisionName(w.Precision), (long)w.Weights.WeightCount + w.Weights.OutputChannels,
                         (long)output.Shape.Height * output.Shape.Width * w.Weights.WeightCount, w.Weights.ByteSize)
                     : (output.Kind == ElementKind.Int8 ? "int8" : "float32", 0L, 0L, 0L);

@@ -29,7 +29,7 @@ public static class QModelImport
 
             specs.Add(TrainingCatalog.All.Select(op => op.Import(layer)).FirstOrDefault(spec => spec is not null)
                 ?? throw new NotSupportedException($"layer '{layer.Name}' ({layer.Op}) has no trainer equivalent"));
-            if (layer is IWeightedLayer weighted)
+            if (layer is WeightedLayer weighted)
             {
                 constants.Add(FloatWeights.Of(weighted.Weights, tensors[i].Quant));
             }

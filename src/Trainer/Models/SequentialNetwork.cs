@@ -23,7 +23,7 @@ public sealed class SequentialNetwork : nn.Module<Tensor, Tensor>
     private readonly ModuleList<ActivationObserver> _outputs = new();
     private readonly ModuleList<ActivationObserver> _boundaries = new();
     private readonly NetworkLayer[] _layers;
-    private readonly WeightedLayer[] _weighted;
+    private readonly WeightedNetworkLayer[] _weighted;
     private int _weightBits = Int8Weights.FullBits;
 
     public SequentialNetwork(ModelDescription description) : base(description.Name)
@@ -31,12 +31,12 @@ public sealed class SequentialNetwork : nn.Module<Tensor, Tensor>
         Description = description;
         var shapes = ShapeWalk.Shapes(description);
         _layers = new NetworkLayer[description.Layers.Length];
-        var weighted = new List<WeightedLayer>();
+        var weighted = new List<WeightedNetworkLayer>();
         for (int i = 0; i < _layers.Length; i++)
         {
             var spec = description.Layers[i];
             _layers[i] = TrainingCatalog.Of(spec.Kind).Build(spec, shapes[i]);
-            if (_layers[i] is WeightedLayer layer)
+            if (_layers[i] is WeightedNetworkLayer layer)
             {
                 layer.Index = weighted.Count;
                 weighted.Add(layer);
@@ -73,8 +73,6 @@ public sealed class SequentialNetwork : nn.Module<Tensor, Tensor>
 
     /// <summary>True while observers record ranges instead of quantizing (post-training calibration).</summary>
     public bool Calibrating { get; private set; }
-
-    public nn.Module<Tensor, Tensor> ComputeModule(int k) => _weighted[k].Module;
 
     public ActivationObserver OutputObserver(int k) => _weighted[k].Output;
 

@@ -56,7 +56,7 @@ public static class ExportComparison
         double int8Accuracy = Evaluator.Accuracy(fromFile, data.Test.Labels);
         int agree = fakeQuant.Zip(fromFile).Count(p => p.First == p.Second);
 
-        var weighted = model.Layers.OfType<IWeightedLayer>().ToList();
+        var weighted = model.Layers.OfType<WeightedLayer>().ToList();
         long floatBytes = weighted.Sum(l => 4L * (l.Weights.WeightCount + l.Weights.OutputChannels));
         long weightBytes = weighted.Sum(l => l.Weights.ByteSize);
         var report = new ExportReport

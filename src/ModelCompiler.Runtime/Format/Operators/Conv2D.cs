@@ -6,7 +6,8 @@ namespace ModelCompiler.Format;
 /// </summary>
 public sealed class Conv2DLayer(
     string name, int filters, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth,
-    Padding padding, Activation activation, WeightData weights, QuantParams? outputQuant) : Layer(name), IWeightedLayer
+    Padding padding, Activation activation, WeightData weights, QuantParams? outputQuant)
+    : WeightedLayer(name, activation, weights, outputQuant)
 {
     public int Filters { get; } = filters;
     public int KernelHeight { get; } = kernelHeight;
@@ -14,11 +15,6 @@ public sealed class Conv2DLayer(
     public int StrideHeight { get; } = strideHeight;
     public int StrideWidth { get; } = strideWidth;
     public Padding Padding { get; } = padding;
-    public Activation Activation { get; } = activation;
-    public WeightData Weights { get; } = weights;
-    /// <summary>Required when <see cref="Precision"/> is Int8, absent otherwise.</summary>
-    public QuantParams? OutputQuant { get; } = outputQuant;
-    public Precision Precision => Weights.Precision;
     public override LayerOp Op => LayerOp.Conv2D;
 }
 
@@ -57,12 +53,7 @@ internal sealed class Conv2DOperator() : UnaryOperator<Conv2DLayer>(
     {
         LayerChecks.RequireImage(input, conv);
         LayerChecks.Positive(conv.Filters, conv, "filters");
-        LayerChecks.Positive(conv.KernelHeight, conv, "kernel height");
-        LayerChecks.Positive(conv.KernelWidth, conv, "kernel width");
-        LayerChecks.Positive(conv.StrideHeight, conv, "stride height");
-        LayerChecks.Positive(conv.StrideWidth, conv, "stride width");
-        int oh = LayerChecks.WindowOutput(input.Shape.Height, conv.KernelHeight, conv.StrideHeight, conv.Padding, conv, "height");
-        int ow = LayerChecks.WindowOutput(input.Shape.Width, conv.KernelWidth, conv.StrideWidth, conv.Padding, conv, "width");
+        var (oh, ow) = LayerChecks.Window(input, conv, "kernel", conv.KernelHeight, conv.KernelWidth, conv.StrideHeight, conv.StrideWidth, conv.Padding);
         long perFilter = (long)input.Shape.Channels * conv.KernelHeight * conv.KernelWidth;
         var outKind = LayerChecks.Weighted(input, conv, conv.Filters, perFilter);
         return new TensorInfo(LayerChecks.Image(oh, ow, conv.Filters, conv), outKind, conv.OutputQuant);

@@ -2,14 +2,9 @@ namespace ModelCompiler.Format;
 
 /// <summary>Fully connected layer over a rank-1 tensor with a fused activation.</summary>
 public sealed class DenseLayer(string name, int units, Activation activation, WeightData weights, QuantParams? outputQuant)
-    : Layer(name), IWeightedLayer
+    : WeightedLayer(name, activation, weights, outputQuant)
 {
     public int Units { get; } = units;
-    public Activation Activation { get; } = activation;
-    public WeightData Weights { get; } = weights;
-    /// <summary>Required when <see cref="Precision"/> is Int8, absent otherwise.</summary>
-    public QuantParams? OutputQuant { get; } = outputQuant;
-    public Precision Precision => Weights.Precision;
     public override LayerOp Op => LayerOp.Dense;
 }
 

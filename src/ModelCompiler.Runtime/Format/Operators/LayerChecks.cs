@@ -22,8 +22,23 @@ internal static class LayerChecks
         }
     }
 
-    /// <summary>Output length along one axis of a window (kernel or pool) that slides over the input.</summary>
-    public static int WindowOutput(int input, int kernel, int stride, Padding padding, Layer layer, string axis)
+    /// <summary>
+    /// The output height and width of a window (<paramref name="window"/> is "kernel" or "pool") sliding over an image:
+    /// window and stride sizes in range, and a window that fits its input with valid padding.
+    /// </summary>
+    public static (int Height, int Width) Window(
+        TensorInfo input, Layer layer, string window, int windowHeight, int windowWidth, int strideHeight, int strideWidth, Padding padding)
+    {
+        Positive(windowHeight, layer, window + " height");
+        Positive(windowWidth, layer, window + " width");
+        Positive(strideHeight, layer, "stride height");
+        Positive(strideWidth, layer, "stride width");
+        return (
+            WindowOutput(input.Shape.Height, windowHeight, strideHeight, padding, layer, "height"),
+            WindowOutput(input.Shape.Width, windowWidth, strideWidth, padding, layer, "width"));
+    }
+
+    private static int WindowOutput(int input, int kernel, int stride, Padding padding, Layer layer, string axis)
     {
         if (padding == Padding.Valid && kernel > input)
         {
@@ -75,8 +90,7 @@ internal static class LayerChecks
     /// <paramref name="perOutput"/> weights each, the precision's rule for the input and output element types, and
     /// for int8 the declared weight width and an accumulator that cannot overflow. Returns the output element type.
     /// </summary>
-    public static ElementKind Weighted<TLayer>(TensorInfo input, TLayer layer, int outputs, long perOutput)
-        where TLayer : Layer, IWeightedLayer
+    public static ElementKind Weighted(TensorInfo input, WeightedLayer layer, int outputs, long perOutput)
     {
         CheckWeights(layer.Weights, outputs, perOutput, layer);
         var outKind = CheckPrecision(input, layer.Weights.Precision, layer.OutputQuant, layer);

@@ -45,12 +45,7 @@ internal sealed class Pool2DOperator : UnaryOperator<Pool2DLayer>
     protected override TensorInfo Infer(Pool2DLayer pool, TensorInfo input)
     {
         LayerChecks.RequireImage(input, pool);
-        LayerChecks.Positive(pool.PoolHeight, pool, "pool height");
-        LayerChecks.Positive(pool.PoolWidth, pool, "pool width");
-        LayerChecks.Positive(pool.StrideHeight, pool, "stride height");
-        LayerChecks.Positive(pool.StrideWidth, pool, "stride width");
-        int oh = LayerChecks.WindowOutput(input.Shape.Height, pool.PoolHeight, pool.StrideHeight, pool.Padding, pool, "height");
-        int ow = LayerChecks.WindowOutput(input.Shape.Width, pool.PoolWidth, pool.StrideWidth, pool.Padding, pool, "width");
+        var (oh, ow) = LayerChecks.Window(input, pool, "pool", pool.PoolHeight, pool.PoolWidth, pool.StrideHeight, pool.StrideWidth, pool.Padding);
         return input with { Shape = LayerChecks.Image(oh, ow, input.Shape.Channels, pool) };
     }
 }

@@ -46,7 +46,7 @@ internal sealed class Conv2DTraining : TrainingOperator
         }
         : null;
 
-    private sealed class Conv(LayerSpec spec, Conv2d conv) : WeightedLayer(spec, conv, conv.weight!, conv.bias!)
+    private sealed class Conv(LayerSpec spec, Conv2d conv) : WeightedNetworkLayer(spec, conv, conv.weight!, conv.bias!)
     {
         private readonly Conv2d _conv = conv;
         private readonly Padding _padding = spec.PaddingMode;

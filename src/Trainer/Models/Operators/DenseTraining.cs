@@ -32,7 +32,7 @@ internal sealed class DenseTraining : TrainingOperator
         ? new LayerSpec { Kind = LayerKind.Dense, Name = dense.Name, Units = dense.Units, Activation = LayerSpec.ActivationName(dense.Activation) }
         : null;
 
-    private sealed class Dense(LayerSpec spec, Linear linear) : WeightedLayer(spec, linear, linear.weight!, linear.bias!)
+    private sealed class Dense(LayerSpec spec, Linear linear) : WeightedNetworkLayer(spec, linear, linear.weight!, linear.bias!)
     {
         private readonly Linear _linear = linear;
 

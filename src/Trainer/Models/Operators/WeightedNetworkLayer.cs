@@ -15,12 +15,12 @@ namespace ModelCompiler.Trainer.Models;
 /// The export computes every constant with the same <see cref="FakeQuantizer"/> functions, so the file holds exactly
 /// the integers the simulation rounded to. What differs between kinds is the module, its operation and its record.
 /// </summary>
-internal abstract class WeightedLayer : UnaryNetworkLayer
+internal abstract class WeightedNetworkLayer : UnaryNetworkLayer
 {
     private readonly Activation _activation;
 
     /// <summary>Initialises <paramref name="weight"/> and <paramref name="bias"/> like Keras, then creates the observers.</summary>
-    protected WeightedLayer(LayerSpec spec, nn.Module<Tensor, Tensor> module, Tensor weight, Tensor bias)
+    protected WeightedNetworkLayer(LayerSpec spec, nn.Module<Tensor, Tensor> module, Tensor weight, Tensor bias)
         : base(spec)
     {
         Module = module;
