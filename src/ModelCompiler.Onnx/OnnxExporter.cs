@@ -7,7 +7,7 @@ namespace ModelCompiler.Onnx;
 /// <summary>
 /// Writes a <c>.qmodel</c> as an ONNX model (opset 13). The graph takes the input as float32 NCHW <c>[1, C, H, W]</c>
 /// named <c>input</c>, already preprocessed (pixel * scale + offset), and returns <c>output</c>: the probabilities
-/// when the model ends in softmax, else the logits. Each layer is written by its operator's export (<see cref="LayerExports"/>).
+/// when the model ends in softmax, else the logits. Each layer is written by its operator's export (<see cref="ExportCatalog"/>).
 /// </summary>
 public static class OnnxExporter
 {
@@ -31,7 +31,7 @@ public static class OnnxExporter
         {
             var layer = model.Layers[i];
             var context = new LayerExportContext(graph, qdq, [current], [tensors[i]], tensors[i + 1]);
-            current = LayerExports.Of(layer).Export(context, layer);
+            current = ExportCatalog.Of(layer).Export(context, layer);
         }
 
         string output = graph.Node("Identity", "output", [current]);

@@ -19,7 +19,7 @@ internal sealed record LayerExportContext(
         Qdq && Output.Quant is { } q ? Graph.QuantizeDequantize(value, q, name) : value;
 }
 
-/// <summary>The ONNX nodes and initializers of one operator's layers; one instance per layer type in <see cref="LayerExports"/>.</summary>
+/// <summary>The ONNX nodes and initializers of one operator's layers; one instance per layer type in <see cref="ExportCatalog"/>.</summary>
 internal abstract class LayerExport
 {
     /// <summary>Adds the layer's nodes and returns the name of the value holding its output.</summary>

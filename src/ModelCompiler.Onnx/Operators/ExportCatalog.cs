@@ -3,7 +3,7 @@ using ModelCompiler.Format;
 namespace ModelCompiler.Onnx;
 
 /// <summary>Which export writes each layer type, one line per type; adding an operator is its export file and a line here.</summary>
-internal static class LayerExports
+internal static class ExportCatalog
 {
     private static readonly Dictionary<Type, LayerExport> ByLayerType = new()
     {
