@@ -8,8 +8,6 @@ namespace ModelCompiler.Samples.Tests;
 /// package, drop fashion.qmodel in as an AdditionalFiles item, build and run it. Its predictions must be the
 /// reference interpreter's.
 /// </summary>
-// Packs the package, then creates, restores and builds a console app with it.
-[Trait("Category", "Slow")]
 [Collection(DotnetBuildsCollection.Name)]
 public sealed class PackageEndToEndTests
 {

@@ -7,8 +7,6 @@ using ModelCompiler.Trainer.Models;
 
 namespace ModelCompiler.Trainer.Tests;
 
-// Trains intel-cnn on generated JPEGs and exports it.
-[Trait("Category", "Slow")]
 public sealed class IntelCnnEndToEndTests
 {
     [Fact]

@@ -6,8 +6,6 @@ using ModelCompiler.Trainer.Export;
 
 namespace ModelCompiler.Trainer.Tests;
 
-// Every test needs the trained fashion-cnn fixture (3 epochs) and fine-tunes or calibrates it again.
-[Trait("Category", "Slow")]
 [Collection("fashion")]
 public sealed class QuantizationAwareTrainingTests(TrainedFashionModel trained)
 {

@@ -3,8 +3,6 @@ using System.Text.Json;
 
 namespace ModelCompiler.Trainer.Tests;
 
-// Trains twice, in two processes.
-[Trait("Category", "Slow")]
 public sealed class RepeatabilityTests
 {
     /// <summary>Separate processes, because per-process randomisation (e.g. HashCode) is invisible inside one.</summary>

@@ -6,8 +6,6 @@ using TorchSharp;
 
 namespace ModelCompiler.Trainer.Tests;
 
-// Trains three times.
-[Trait("Category", "Slow")]
 public sealed class ResumeTests
 {
     private sealed class InterruptingProgress(int epoch, int batch, CancellationTokenSource cancel) : ITrainingProgress
