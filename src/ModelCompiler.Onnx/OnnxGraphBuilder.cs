@@ -14,17 +14,6 @@ internal sealed class OnnxGraphBuilder
 
     public GraphProto Graph => _graph;
 
-    private string UniqueName(string stem)
-    {
-        string name = stem;
-        for (int i = 1; !_names.Add(name); i++)
-        {
-            name = $"{stem}_{i}";
-        }
-
-        return name;
-    }
-
     public string Node(string opType, string outputStem, IEnumerable<string> inputs, params AttributeProto[] attributes)
     {
         string output = UniqueName(outputStem);
@@ -79,6 +68,17 @@ internal sealed class OnnxGraphBuilder
             TensorChain.PaddingBefore(input.Width, kernelWidth, strideWidth, padding),
             TensorChain.PaddingAfter(input.Height, kernelHeight, strideHeight, padding),
             TensorChain.PaddingAfter(input.Width, kernelWidth, strideWidth, padding));
+
+    private string UniqueName(string stem)
+    {
+        string name = stem;
+        for (int i = 1; !_names.Add(name); i++)
+        {
+            name = $"{stem}_{i}";
+        }
+
+        return name;
+    }
 
     private string Initializer(string stem, TensorProto.Types.DataType type, long[] dims, byte[] data)
     {
