@@ -13,10 +13,6 @@ internal sealed class DequantizeOperator() : UnaryOperator<DequantizeLayer>(Laye
 
     public override Layer Read(LayerFields f) => new DequantizeLayer(f.Name) { Line = f.Header.Number };
 
-    protected override void Write(LayerTextWriter w, DequantizeLayer layer)
-    {
-    }
-
     protected override TensorInfo Infer(DequantizeLayer layer, TensorInfo input)
     {
         if (input.Kind != ElementKind.Int8)

@@ -13,10 +13,6 @@ internal sealed class GlobalAveragePoolOperator() : UnaryOperator<GlobalAverageP
 
     public override Layer Read(LayerFields f) => new GlobalAveragePoolLayer(f.Name) { Line = f.Header.Number };
 
-    protected override void Write(LayerTextWriter w, GlobalAveragePoolLayer layer)
-    {
-    }
-
     protected override TensorInfo Infer(GlobalAveragePoolLayer layer, TensorInfo input)
     {
         LayerChecks.RequireImage(input, layer);

@@ -67,7 +67,10 @@ internal abstract class LayerOperator<TLayer>(LayerOp op, string word, string[] 
         ? Infer(typed, inputs)
         : throw OperatorCatalog.Unsupported(layer);
 
-    protected abstract void Write(LayerTextWriter writer, TLayer layer);
+    /// <summary>Writes the layer's attributes and blocks; an op without any writes nothing.</summary>
+    protected virtual void Write(LayerTextWriter writer, TLayer layer)
+    {
+    }
 
     protected abstract TensorInfo Infer(TLayer layer, IReadOnlyList<TensorInfo> inputs);
 }

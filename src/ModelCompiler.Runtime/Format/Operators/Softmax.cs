@@ -15,10 +15,6 @@ internal sealed class SoftmaxOperator() : UnaryOperator<SoftmaxLayer>(LayerOp.So
 
     public override Layer Read(LayerFields f) => new SoftmaxLayer(f.Name) { Line = f.Header.Number };
 
-    protected override void Write(LayerTextWriter w, SoftmaxLayer layer)
-    {
-    }
-
     protected override TensorInfo Infer(SoftmaxLayer layer, TensorInfo input)
     {
         if (!input.Shape.IsVector)
