@@ -107,7 +107,7 @@ public sealed class OnnxExportTests
 
     private static Float32Weights Float(WeightData weights, QuantParams? input)
     {
-        var (w, b) = OnnxExporter.FloatConstants(weights, input);
+        var (w, b) = ModelCompiler.Interpreter.FloatWeights.Of(weights, input);
         return new Float32Weights(w, b);
     }
 

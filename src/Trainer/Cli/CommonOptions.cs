@@ -91,6 +91,18 @@ public sealed class CommonOptions
 
     public Option<int> Threads { get; } = new("--threads") { Description = "CPU threads for libtorch and the interpreter.", DefaultValueFactory = _ => Math.Min(Environment.ProcessorCount, 2) };
 
+    /// <summary><c>--output</c> (<c>-o</c>): what it names differs by command, so each gives its description.</summary>
+    public static Option<T> Output<T>(string description, T? defaultValue = default, bool required = false)
+    {
+        var option = new Option<T>("--output", "-o") { Description = description, Required = required };
+        if (defaultValue is not null)
+        {
+            option.DefaultValueFactory = _ => defaultValue;
+        }
+
+        return option;
+    }
+
     public void AddDataTo(Command command)
     {
         foreach (var option in new Option[] { Data, DataDir, FashionDir, TrainLimit, TestLimit, ValFraction, Seed, Threads, MaxImagePixels, MaxImageBytes, TruncatedImages })

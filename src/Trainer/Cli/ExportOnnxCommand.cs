@@ -16,7 +16,7 @@ public static class ExportOnnxCommand
     public static Command Create(IAnsiConsole console)
     {
         var model = new Argument<string>("qmodel") { Description = "The .qmodel to export." };
-        var output = new Option<string?>("--output", "-o") { Description = "Path stem: writes <stem>.float.onnx and <stem>.int8.onnx (default: next to the .qmodel)." };
+        var output = CommonOptions.Output<string?>("Path stem: writes <stem>.float.onnx and <stem>.int8.onnx (default: next to the .qmodel).");
         var maxBytes = ModelFileOption.Create();
         var command = new Command(
             "export-onnx",

@@ -1,7 +1,7 @@
-using ModelCompiler.IO;
 using System.CommandLine;
 using System.Globalization;
 using ModelCompiler.Format;
+using ModelCompiler.IO;
 using ModelCompiler.Trainer.Export;
 using Spectre.Console;
 
@@ -29,14 +29,11 @@ public static class InspectCommand
             {
                 var layer = model.Layers[i];
                 var (input, output) = (tensors[i], tensors[i + 1]);
-                var (precision, parameters, macs, bytes) = layer switch
-                {
-                    Conv2DLayer c => (TensorChain.PrecisionName(c.Precision), (long)c.Weights.WeightCount + c.Weights.OutputChannels,
-                        (long)output.Shape.Length * input.Shape.Channels * c.KernelHeight * c.KernelWidth, c.Weights.ByteSize),
-                    DenseLayer d => (TensorChain.PrecisionName(d.Precision), (long)d.Weights.WeightCount + d.Weights.OutputChannels,
-                        (long)d.Weights.WeightCount, d.Weights.ByteSize),
-                    _ => (output.Kind == ElementKind.Int8 ? "int8" : "float32", 0L, 0L, 0L),
-                };
+                // Every output position of a weighted layer uses each of its weights once (a dense output has one position).
+                var (precision, parameters, macs, bytes) = layer is WeightedLayer w
+                    ? (TensorChain.PrecisionName(w.Precision), (long)w.Weights.WeightCount + w.Weights.OutputChannels,
+                        (long)output.Shape.Height * output.Shape.Width * w.Weights.WeightCount, w.Weights.ByteSize)
+                    : (output.Kind == ElementKind.Int8 ? "int8" : "float32", 0L, 0L, 0L);
                 totalParams += parameters;
                 totalMacs += macs;
                 totalBytes += bytes;

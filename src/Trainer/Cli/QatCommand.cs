@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ModelCompiler.Trainer.Models;
 using ModelCompiler.Trainer.Training;
 using ModelCompiler.Trainer.Workflow;
 using Spectre.Console;
@@ -11,17 +12,12 @@ public static class QatCommand
     public static Command Create(IAnsiConsole console)
     {
         var common = new CommonOptions();
-        var from = new Option<string>("--from") { Description = "Trained float model (from 'train').", Required = true };
-        var name = new Option<string?>("--name") { Description = "Name of the exported model: a C# identifier, the class the generator emits (default: from the model description, e.g. FashionCnn)." };
-        var output = new Option<string>("--output", "-o") { Description = "The .qmodel to write (also <output>.report.json, <output>.curves.png, <output>.tsm).", DefaultValueFactory = _ => "model.qmodel" };
-        var epochs = new Option<int>("--epochs") { Description = "QAT fine-tuning epochs.", DefaultValueFactory = _ => 1 };
-        var lr = new Option<double>("--lr") { Description = "Adam learning rate for fine-tuning (lower than training, as in the seed).", DefaultValueFactory = _ => 1e-4 };
+        var export = new ExportOptions();
+        var fit = new EpochOptions(defaultEpochs: 1, defaultLearningRate: 1e-4); // fine-tuning: lower than training, as in the seed
         var layers = new Option<string[]>("--layers") { Description = "Quantize only these conv/dense layers (comma-separated names, e.g. conv1,conv2,dense1); the rest stay float32.", AllowMultipleArgumentsPerToken = true, CustomParser = Split };
-        var types = new Option<string[]>("--layer-types") { Description = "Quantize only layers of these types: conv2d, dense (comma-separated).", AllowMultipleArgumentsPerToken = true, CustomParser = Split };
-        var calibration = new Option<int>("--calibration-samples") { Description = "Images used to initialise the activation observers before fine-tuning.", DefaultValueFactory = _ => 1000 };
-        var resume = new Option<bool>("--resume") { Description = "Continue from the last finished QAT epoch in <output>.checkpoints/." };
+        var types = new Option<string[]>("--layer-types") { Description = $"Quantize only layers of these types: {string.Join(", ", TrainingCatalog.WeightedTypeNames)} (comma-separated).", AllowMultipleArgumentsPerToken = true, CustomParser = Split };
         var command = new Command("qat", "Quantization-aware fine-tuning of a trained model, export to .qmodel, and the float / fake-quant / int8 comparison.");
-        foreach (var option in new Option[] { from, name, output, epochs, common.BatchSize, lr, common.AdamEpsilon, common.WeightBits, layers, types, calibration, resume })
+        foreach (var option in new Option[] { export.From, export.Name, export.Output, fit.Epochs, common.BatchSize, fit.LearningRate, common.AdamEpsilon, common.WeightBits, layers, types, export.CalibrationSamples, fit.Resume })
         {
             command.Options.Add(option);
         }
@@ -31,7 +27,7 @@ public static class QatCommand
         {
             int threads = result.GetValue(common.Threads);
             Torch.Start(threads);
-            string fromPath = result.GetValue(from)!;
+            string fromPath = result.GetValue(export.From)!;
             var (bundle, network) = ModelBundle.Load(fromPath);
             using (network)
             {
@@ -39,27 +35,27 @@ public static class QatCommand
                 DataSummary.Print(data, console);
                 var precisions = LayerSelection.Precisions(bundle.Description, result.GetValue(layers), result.GetValue(types));
                 int seed = result.GetValue(common.Seed);
-                string path = result.GetValue(output)!;
+                string path = result.GetValue(export.Output)!;
                 int weightBits = result.GetValue(common.WeightBits) ?? CommonOptions.DefaultWeightBits;
                 network.WeightBits = weightBits;
-                Calibration.Run(network, precisions, data.Train, result.GetValue(calibration), null, seed);
+                Calibration.Run(network, precisions, data.Train, result.GetValue(export.CalibrationSamples), null, seed);
                 var options = new TrainingOptions
                 {
                     Phase = "qat",
-                    Epochs = result.GetValue(epochs),
+                    Epochs = result.GetValue(fit.Epochs),
                     BatchSize = result.GetValue(common.BatchSize),
-                    LearningRate = result.GetValue(lr),
+                    LearningRate = result.GetValue(fit.LearningRate),
                     AdamEpsilon = result.GetValue(common.AdamEpsilon),
                     Seed = seed,
                     CheckpointFolder = path + ".checkpoints",
-                    Resume = result.GetValue(resume),
+                    Resume = result.GetValue(fit.Resume),
                 };
                 var template = bundle with { Precisions = precisions, Dataset = data.Name, WeightBits = weightBits };
                 var qatHistory = ConsoleProgress.Show(console, progress => TrainingLoop.Run(network, data.Train, data.Validation, options, template, progress));
                 var history = bundle.History.Concat(qatHistory).ToList();
                 (template with { History = history }).Save(network, path + ".tsm");
                 bool selective = precisions.Any(p => p != Format.Precision.Int8);
-                ExportComparison.Run(network, bundle, fromPath, data, selective ? "qat-selective" : "qat", history, path, threads, console, result.GetValue(name));
+                ExportComparison.Run(network, bundle, fromPath, data, selective ? "qat-selective" : "qat", history, path, threads, console, result.GetValue(export.Name));
             }
 
             return 0;

@@ -18,14 +18,12 @@ public static class TrainCommand
     {
         var common = new CommonOptions();
         var model = new Option<string>("--model") { Description = "fashion-cnn, intel-cnn, or a JSON model description file.", DefaultValueFactory = _ => "fashion-cnn" };
-        var epochs = new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => 3 };
-        var lr = new Option<double>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => 1e-3 };
-        var output = new Option<string>("--output", "-o") { Description = "Trained model file (weights; metadata goes to <output>.json, checkpoints to <output>.checkpoints/).", DefaultValueFactory = _ => "model.tsm" };
-        var resume = new Option<bool>("--resume") { Description = "Continue from the last finished epoch in <output>.checkpoints/." };
+        var fit = new EpochOptions(defaultEpochs: 3, defaultLearningRate: 1e-3);
+        var output = CommonOptions.Output<string>("Trained model file (weights; metadata goes to <output>.json, checkpoints to <output>.checkpoints/).", "model.tsm");
         var augment = new Option<bool>("--augment") { Description = "The seed's augmentation: zoom 0.3, rotation 25 degrees, shear 0.1." };
         var hflip = new Option<bool>("--hflip") { Description = "With --augment, also flip images horizontally at random." };
         var command = new Command("train", "Train a float model (the seed's model.fit).");
-        foreach (var option in new Option[] { model, epochs, common.BatchSize, lr, common.AdamEpsilon, output, resume, augment, hflip })
+        foreach (var option in new Option[] { model, fit.Epochs, common.BatchSize, fit.LearningRate, common.AdamEpsilon, output, fit.Resume, augment, hflip })
         {
             command.Options.Add(option);
         }
@@ -43,14 +41,14 @@ public static class TrainCommand
             var options = new TrainingOptions
             {
                 Phase = "float",
-                Epochs = result.GetValue(epochs),
+                Epochs = result.GetValue(fit.Epochs),
                 BatchSize = result.GetValue(common.BatchSize),
-                LearningRate = result.GetValue(lr),
+                LearningRate = result.GetValue(fit.LearningRate),
                 AdamEpsilon = result.GetValue(common.AdamEpsilon),
                 Seed = seed,
                 Augmenter = result.GetValue(augment) ? new Augmenter(horizontalFlip: result.GetValue(hflip)) : null,
                 CheckpointFolder = path + ".checkpoints",
-                Resume = result.GetValue(resume),
+                Resume = result.GetValue(fit.Resume),
             };
             var report = Train(description, data, options, path, console);
             console.MarkupLine($"test accuracy {report.FloatAccuracy!.Value.ToString("P2", CultureInfo.InvariantCulture)} on {data.Test.Count} images; wrote {Markup.Escape(path)}");

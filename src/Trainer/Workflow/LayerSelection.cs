@@ -21,13 +21,14 @@ public static class LayerSelection
                 $"--layers: no conv2d or dense layer is named '{unknown}' (layers: {string.Join(", ", compute.Select(l => l.Name))})");
         }
 
-        foreach (string unknown in typeSet.Where(t => t is not ("conv2d" or "dense")))
+        var weightedTypes = TrainingCatalog.WeightedTypeNames.ToList();
+        foreach (string unknown in typeSet.Where(t => !weightedTypes.Contains(t)))
         {
-            throw new ModelDescriptionException($"--layer-types: '{unknown}' is not conv2d or dense");
+            throw new ModelDescriptionException($"--layer-types: '{unknown}' is not {string.Join(" or ", weightedTypes)}");
         }
 
         var result = compute.Select(l =>
-            all || nameSet.Contains(l.Name!) || typeSet.Contains(l.Kind == LayerKind.Conv2D ? "conv2d" : "dense")
+            all || nameSet.Contains(l.Name!) || typeSet.Contains(LayerSpec.TypeName(l.Kind))
                 ? selected
                 : Precision.Float32).ToArray();
         if (result.All(p => p == Precision.Float32))
