@@ -1,6 +1,5 @@
-extern alias runtime;
-
 using ModelCompiler.Format;
+using ModelCompiler.Interpreter;
 
 namespace ModelCompiler.Generator.Tests;
 
@@ -72,8 +71,8 @@ public static class BitExactness
     }
 
     /// <summary>The Runtime's reference interpreter on the model as the Runtime reads it back from the text format.</summary>
-    public static runtime::ModelCompiler.Interpreter.ReferenceInterpreter Interpreter(QModel model) =>
-        new(runtime::ModelCompiler.Format.QModelReader.Read(QModelWriter.Write(model)));
+    public static ReferenceInterpreter Interpreter(QModel model) =>
+        new(QModelReader.Read(QModelWriter.Write(model)));
 
     public static float[] RandomInput(Random random, int length, bool allowSpecial)
     {

@@ -35,18 +35,21 @@ public sealed class GeneratorPipelineTests
     [Theory]
     [InlineData(nameof(SmallModel))]
     [InlineData(nameof(SmallSevenBitModel))]
+    [InlineData("Kernels")]
     public void GeneratedSourceMatchesTheBaseline(string name)
     {
-        var model = name == nameof(SmallModel) ? SmallModel() : SmallSevenBitModel();
+        var model = name == nameof(SmallSevenBitModel) ? SmallSevenBitModel() : SmallModel();
         string text = QModelWriter.Write(model);
         var (output, diagnostics, result) = GeneratorHarness.Run(GeneratorHarness.Compilation(), new GeneratorHarness.ModelFile("/models/small.qmodel", text));
         Assert.Empty(diagnostics);
-        var generated = Assert.Single(Assert.Single(result.Results).GeneratedSources);
-        Assert.Equal($"Consumer.App.{name}.g.cs", generated.HintName);
+        var run = Assert.Single(result.Results);
+        Assert.Equal(2, run.GeneratedSources.Length);
+        var generated = name == "Kernels" ? GeneratorHarness.KernelSource(run)!.Value : Assert.Single(GeneratorHarness.ModelSources(run));
+        Assert.Equal(name == "Kernels" ? "ModelCompiler-Kernels.g.cs" : $"Consumer.App.{name}.g.cs", generated.HintName);
         Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
 
         string actual = generated.SourceText.ToString();
-        string path = Path.Combine(BaselineDirectory(), $"{name}.g.cs.txt");
+        string path = Path.Combine(BaselineDirectory(), $"{(name == "Kernels" ? "ModelCompiler-Kernels" : name)}.g.cs.txt");
         if (Environment.GetEnvironmentVariable(BaselineEnvironmentVariable) == "1")
         {
             File.WriteAllText(path, actual);
@@ -76,7 +79,7 @@ public sealed class GeneratorPipelineTests
         var file = new GeneratorHarness.ModelFile("/models/small.qmodel", QModelWriter.Write(SmallModel()));
         var compilation = GeneratorHarness.Compilation("namespace Consumer.App; public static class Program { public static int Main() => 0; }");
         var driver = GeneratorHarness.Driver([file]).RunGenerators(compilation);
-        Assert.Single(driver.GetRunResult().GeneratedTrees);
+        Assert.Equal(2, driver.GetRunResult().GeneratedTrees.Length);
 
         // Same input again: every tracked step is cached or unchanged.
         driver = driver.RunGenerators(compilation.Clone());
@@ -98,7 +101,7 @@ public sealed class GeneratorPipelineTests
         driver = driver.ReplaceAdditionalText(original, changed).RunGenerators(compilation);
         var steps = driver.GetRunResult().Results[0].TrackedSteps[ModelGenerator.EmitStep];
         Assert.Contains(steps.SelectMany(s => s.Outputs), o => o.Reason == IncrementalStepRunReason.Modified);
-        Assert.Contains("\"deux\"", driver.GetRunResult().GeneratedTrees[0].ToString());
+        Assert.Contains("\"deux\"", Assert.Single(GeneratorHarness.ModelSources(driver.GetRunResult().Results[0])).SourceText.ToString());
     }
 
     private static void AssertAllCached(GeneratorDriverRunResult result, string when)

@@ -39,7 +39,8 @@ public sealed class MalformedSuiteThroughGeneratorTests
     {
         var (output, diagnostics, result) = GeneratorHarness.Run(GeneratorHarness.Compilation(), new GeneratorHarness.ModelFile(ModelPath, MalformedModelTests.BaseText));
         Assert.Empty(diagnostics);
-        Assert.Single(Assert.Single(result.Results).GeneratedSources);
+        Assert.Single(GeneratorHarness.ModelSources(Assert.Single(result.Results)));
+        Assert.NotNull(GeneratorHarness.KernelSource(result.Results[0]));
         Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
     }
 

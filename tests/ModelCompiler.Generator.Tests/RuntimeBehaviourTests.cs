@@ -101,9 +101,9 @@ public sealed class RuntimeBehaviourTests
         string text = QModelWriter.Write(model);
         var (_, diagnostics, result) = GeneratorHarness.Run(GeneratorHarness.Compilation(), new GeneratorHarness.ModelFile("/m/hostile.qmodel", text));
         Assert.Empty(diagnostics);
-        string source = Assert.Single(Assert.Single(result.Results).GeneratedSources).SourceText.ToString();
-        var plan = Pipeline.ModelCompilation.Plan(QModelReader.Read(text), "/m/hostile.qmodel", "Consumer.App", null).Plan!;
-        using var compiled = CompiledModel.FromSource(source, plan);
+        var run = Assert.Single(result.Results);
+        string source = Assert.Single(GeneratorHarness.ModelSources(run)).SourceText.ToString();
+        using var compiled = CompiledModel.FromSource(model, "Consumer.App", source, GeneratorHarness.KernelSource(run)!.Value.SourceText.ToString());
 
         Assert.Equal(labels, compiled.Labels());
         var interpreter = BitExactness.Interpreter(model);

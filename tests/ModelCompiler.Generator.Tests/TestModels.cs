@@ -297,7 +297,7 @@ public sealed class TestModels(int seed)
 
                 case Precision.Float16:
                 {
-                    var values = Enumerable.Range(0, count).Select(_ => HalfConversion.FromSingle((float)((random.NextDouble() * 2 - 1) / Math.Sqrt(perOutput)))).ToArray();
+                    var values = Enumerable.Range(0, count).Select(_ => BitConverter.HalfToUInt16Bits((Half)(float)((random.NextDouble() * 2 - 1) / Math.Sqrt(perOutput)))).ToArray();
                     return (new Float16Weights(values, FloatBias(outputs)), null);
                 }
 

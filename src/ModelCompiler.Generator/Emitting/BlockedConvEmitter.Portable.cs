@@ -4,7 +4,7 @@ using static ModelCompiler.Generator.Emitting.Literals;
 namespace ModelCompiler.Generator.Emitting;
 
 /// <summary>The blocked convolution's portable kernels: cross-platform Vector128 (ARM64 too) and scalar.</summary>
-public static partial class BlockedConvEmitter
+internal static partial class BlockedConvEmitter
 {
     /// <summary>
     /// Cross-platform Vector128 (SSE on x86, AdvSimd on ARM64): u8 and s8 widened to int16 and multiplied (exact:

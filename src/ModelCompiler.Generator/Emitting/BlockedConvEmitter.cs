@@ -8,7 +8,7 @@ namespace ModelCompiler.Generator.Emitting;
 /// kernel the CPU runs) and one kernel method per instruction set, with the layer's shapes as literals and the
 /// accumulators as separate locals so that the JIT keeps them in registers.
 /// </summary>
-public static partial class BlockedConvEmitter
+internal static partial class BlockedConvEmitter
 {
     public static void WriteBody(SourceWriter w, Int8BlockedConvStep s)
     {
@@ -17,7 +17,7 @@ public static partial class BlockedConvEmitter
         w.WriteLine($"ref sbyte output = ref At<sbyte>(ref arena, {Int(s.Output.Offset)}); // {Int(s.Output.Length)} values");
         w.WriteLine($"ref byte padded = ref At<byte>(ref arena, {Int(s.UnsignedInputOffset)}); // {Int(s.PaddedHeight)}x{Int(s.PaddedWidth)}x{Int(c.Channels)} uint8 + 4 bytes of over-read slack");
         w.WriteLine($"ToUnsigned(ref input, ref padded, {Int(c.InputHeight)}, {Int(c.InputWidth * c.Channels)}, {Int(s.PaddedHeight)}, {Int(s.PaddedWidth * c.Channels)}, "
-            + $"{Int(c.PadTop)}, {Int(c.PadLeft * c.Channels)}, {Int(s.InputZeroPoint + 128)});");
+            + $"{Int(c.PadTop)}, {Int(c.PadLeft * c.Channels)}, {Int(s.InputZeroPoint + 128)}, vectorBits);");
         w.WriteLine($"if (vectorBits >= 512 && Avx512BW.IsSupported) {s.MethodName}_Avx512(ref padded, ref output);");
         w.WriteLine($"else if (vectorBits >= 256 && Avx2.IsSupported) {s.MethodName}_Avx2(ref padded, ref output, ref At<int>(ref arena, {Int(s.AccumulatorOffset)}));");
         w.WriteLine($"else if (vectorBits >= 128 && Vector128.IsHardwareAccelerated) {s.MethodName}_Vector128(ref padded, ref output, ref At<int>(ref arena, {Int(s.AccumulatorOffset)}));");

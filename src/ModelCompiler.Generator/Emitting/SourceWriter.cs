@@ -6,7 +6,7 @@ namespace ModelCompiler.Generator.Emitting;
 /// The one way the emitter writes code: lines at the current indentation, blocks that open and close braces.
 /// Keeps the generated file consistently formatted without string concatenation scattered over the emitter.
 /// </summary>
-public sealed class SourceWriter
+internal sealed class SourceWriter
 {
     private const string IndentUnit = "    ";
     private readonly StringBuilder builder = new();

@@ -4,7 +4,7 @@ using static ModelCompiler.Generator.Emitting.Literals;
 namespace ModelCompiler.Generator.Emitting;
 
 /// <summary>Writes one method per planned step (literal shapes and offsets) and that step's constant data.</summary>
-public static class StepEmitter
+internal static class StepEmitter
 {
     public static void Write(SourceWriter w, StepPlan step)
     {
@@ -104,7 +104,7 @@ public static class StepEmitter
             w.WriteLine($"ref sbyte o = ref Unsafe.Add(ref output, (py * {Int(p.OutputWidth)} + px) * {Int(s.OutputChannels)});");
             using (w.OpenBlock($"for (int c = 0; c < {Int(s.OutputChannels)}; c++)"))
             {
-                w.WriteLine($"Unsafe.Add(ref o, c) = Requantize(Unsafe.Add(ref {target}, c), Unsafe.Add(ref multipliers, c), Unsafe.Add(ref shifts, c), {Int(s.OutputZeroPoint)}, {Int(s.Min)}, {Int(s.Max)});");
+                w.WriteLine($"Unsafe.Add(ref o, c) = (sbyte)Requantizer.Requantize(Unsafe.Add(ref {target}, c), Unsafe.Add(ref multipliers, c), Unsafe.Add(ref shifts, c), {Int(s.OutputZeroPoint)}, {Int(s.Min)}, {Int(s.Max)});");
             }
         }
     }
@@ -158,7 +158,7 @@ public static class StepEmitter
         if (s.UnsignedInput)
         {
             w.WriteLine($"ref byte unsignedInput = ref At<byte>(ref arena, {Int(s.WideInputOffset)}); // the input as uint8 (q + 128), zero-padded to {Int(s.PaddedInputs)}");
-            w.WriteLine($"FlipSign(ref input, ref unsignedInput, {Int(s.Inputs)});");
+            w.WriteLine($"FlipSign(ref input, ref unsignedInput, {Int(s.Inputs)}, vectorBits);");
             if (s.PaddedInputs > s.Inputs)
             {
                 w.WriteLine($"Unsafe.InitBlockUnaligned(ref Unsafe.Add(ref unsignedInput, {Int(s.Inputs)}), 0, {Int(s.PaddedInputs - s.Inputs)});");
@@ -173,7 +173,7 @@ public static class StepEmitter
         using (w.OpenBlock($"for (int u = 0; u < {Int(s.Units)}; u++)"))
         {
             w.WriteLine($"int sum = unchecked(Unsafe.Add(ref bias, u) + DenseDot(ref wide, ref Unsafe.Add(ref weights, u * {Int(s.PaddedInputs)}), {Int(s.PaddedInputs)}, vectorBits));");
-            w.WriteLine($"Unsafe.Add(ref output, u) = Requantize(sum, Unsafe.Add(ref multipliers, u), Unsafe.Add(ref shifts, u), {Int(s.OutputZeroPoint)}, {Int(s.Min)}, {Int(s.Max)});");
+            w.WriteLine($"Unsafe.Add(ref output, u) = (sbyte)Requantizer.Requantize(sum, Unsafe.Add(ref multipliers, u), Unsafe.Add(ref shifts, u), {Int(s.OutputZeroPoint)}, {Int(s.Min)}, {Int(s.Max)});");
         }
     }
 
@@ -276,7 +276,7 @@ public static class StepEmitter
         Buffers(w, s);
         using (w.OpenBlock($"for (int i = 0; i < {Int(s.Input.Length)}; i++)"))
         {
-            w.WriteLine($"Unsafe.Add(ref output, i) = (Unsafe.Add(ref input, i) - {Int(s.Quant.ZeroPoint)}) * {Float(s.Quant.Scale)};");
+            w.WriteLine($"Unsafe.Add(ref output, i) = Quantizer.Dequantize(Unsafe.Add(ref input, i), {Float(s.Quant.Scale)}, {Int(s.Quant.ZeroPoint)});");
         }
 
         w.WriteLine("_ = vectorBits;");

@@ -6,7 +6,7 @@ namespace ModelCompiler.Generator.Pipeline;
 /// An immutable array compared by its elements, so pipeline values that hold arrays (weights, labels) let the
 /// incremental generator recognise unchanged inputs (as System.Text.Json's generator does).
 /// </summary>
-public sealed class ImmutableEquatableArray<T> : IEquatable<ImmutableEquatableArray<T>>, IReadOnlyList<T>
+internal sealed class ImmutableEquatableArray<T> : IEquatable<ImmutableEquatableArray<T>>, IReadOnlyList<T>
     where T : IEquatable<T>
 {
     public static readonly ImmutableEquatableArray<T> Empty = new(Array.Empty<T>());
@@ -80,7 +80,7 @@ public sealed class ImmutableEquatableArray<T> : IEquatable<ImmutableEquatableAr
 }
 
 /// <summary>Construction shorthand.</summary>
-public static class ImmutableEquatableArray
+internal static class ImmutableEquatableArray
 {
     public static ImmutableEquatableArray<T> ToEquatableArray<T>(this IEnumerable<T> values)
         where T : IEquatable<T> => new(values);

@@ -4,7 +4,7 @@ namespace ModelCompiler.Generator.Planning;
 /// Places buffers in one arena so that buffers alive at the same step never overlap: greedy by decreasing size,
 /// each at the lowest 64-byte aligned offset that clears every already placed buffer whose lifetime intersects.
 /// </summary>
-public sealed class ArenaPlanner
+internal sealed class ArenaPlanner
 {
     public const int Alignment = 64;
 

@@ -1,4 +1,4 @@
-using ModelCompiler.Format;
+using ModelCompiler.Generator.Format;
 using ModelCompiler.Generator.Pipeline;
 
 namespace ModelCompiler.Generator.Planning;
@@ -8,7 +8,7 @@ namespace ModelCompiler.Generator.Planning;
 /// corrections in the bias, requantization multipliers, buffer offsets). Plain equatable data: no Roslyn symbols,
 /// so an unchanged model compares equal and the emitter step is skipped.
 /// </summary>
-public sealed record ModelPlan(
+internal sealed record ModelPlan(
     string Namespace,
     string ClassName,
     string SourceFileName,
@@ -36,16 +36,16 @@ public sealed record ModelPlan(
 }
 
 /// <summary>A tensor's place in the per-thread arena: byte offset, element count, element type (int8 or float32).</summary>
-public readonly record struct BufferSlice(int Offset, int Length, bool IsInt8)
+internal readonly record struct BufferSlice(int Offset, int Length, bool IsInt8)
 {
     public int ByteLength => IsInt8 ? Length : 4 * Length;
 }
 
 /// <summary>One emitted kernel call. <see cref="Summary"/> is the comment that names its shapes and constants.</summary>
-public abstract record StepPlan(string MethodName, string Summary, BufferSlice Input, BufferSlice Output);
+internal abstract record StepPlan(string MethodName, string Summary, BufferSlice Input, BufferSlice Output);
 
 /// <summary>Window geometry of a convolution or pool over an (H, W, C) input.</summary>
-public readonly record struct WindowGeometry(
+internal readonly record struct WindowGeometry(
     int InputHeight, int InputWidth, int Channels, int OutputHeight, int OutputWidth,
     int KernelHeight, int KernelWidth, int StrideHeight, int StrideWidth, int PadTop, int PadLeft);
 
@@ -54,7 +54,7 @@ public readonly record struct WindowGeometry(
 /// accumulators, which is exact because requantization and the activation clamp never decrease).
 /// Weights packed <c>[Cout/16][K/2][16 lanes][2]</c> over the patch index <c>k = (ky*Kw + kx)*Cin + ci</c>.
 /// </summary>
-public sealed record Int8ConvStep(
+internal sealed record Int8ConvStep(
     string MethodName, string Summary, BufferSlice Input, BufferSlice Output,
     WindowGeometry Conv,
     WindowGeometry? Pool,
@@ -83,7 +83,7 @@ public sealed record Int8ConvStep(
 /// r = kx*Cin + ci of one kernel row (G = ceil(Kw*Cin/4); the 0..3 cells past the run read neighbouring bytes against
 /// zero weights). Bias holds <c>bias - (zp_in + 128) * sum(w)</c>, so padded cells (holding zp_in + 128) add nothing.
 /// </summary>
-public sealed record Int8BlockedConvStep(
+internal sealed record Int8BlockedConvStep(
     string MethodName, string Summary, BufferSlice Input, BufferSlice Output,
     WindowGeometry Conv,
     WindowGeometry? Pool,
@@ -119,7 +119,7 @@ public sealed record Int8BlockedConvStep(
 /// blocked convolution, four units at a time, and the bias holds <c>bias - (zp_in + 128) * sum(w)</c>; otherwise it is
 /// widened to int16.
 /// </summary>
-public sealed record Int8DenseStep(
+internal sealed record Int8DenseStep(
     string MethodName, string Summary, BufferSlice Input, BufferSlice Output,
     int Inputs,
     int PaddedInputs,
@@ -138,10 +138,10 @@ public sealed record Int8DenseStep(
 /// Weights of a float-domain layer in kernel order, at their stored precision: float32 bits, float16 bits, or int8
 /// values with one float32 scale per (padded) output channel. <see cref="PerOutput"/> is the weights per output.
 /// </summary>
-public sealed record StoredWeights(Precision Precision, int Count, int PerOutput, ImmutableEquatableArray<byte> Bytes, ImmutableEquatableArray<float> ChannelScales);
+internal sealed record StoredWeights(Precision Precision, int Count, int PerOutput, ImmutableEquatableArray<byte> Bytes, ImmutableEquatableArray<float> ChannelScales);
 
 /// <summary>Float-domain Conv2D (float32, dynamic int8 or float16), weights <c>[Cout/16][Kh][Kw][Cin][16]</c>.</summary>
-public sealed record FloatConvStep(
+internal sealed record FloatConvStep(
     string MethodName, string Summary, BufferSlice Input, BufferSlice Output,
     WindowGeometry Conv,
     int OutputChannels,
@@ -151,7 +151,7 @@ public sealed record FloatConvStep(
     Activation Activation) : StepPlan(MethodName, Summary, Input, Output);
 
 /// <summary>Float-domain Dense, weights <c>[units/16][inputs][16]</c>, columns in the arena's (HWC) order.</summary>
-public sealed record FloatDenseStep(
+internal sealed record FloatDenseStep(
     string MethodName, string Summary, BufferSlice Input, BufferSlice Output,
     int Inputs,
     int Units,
@@ -161,27 +161,27 @@ public sealed record FloatDenseStep(
     Activation Activation) : StepPlan(MethodName, Summary, Input, Output);
 
 /// <summary>MaxPool2D or AveragePool2D on int8 or float, not fused into a convolution.</summary>
-public sealed record PoolStep(
+internal sealed record PoolStep(
     string MethodName, string Summary, BufferSlice Input, BufferSlice Output,
     WindowGeometry Window,
     bool IsMax) : StepPlan(MethodName, Summary, Input, Output);
 
 /// <summary>Mean over H and W per channel.</summary>
-public sealed record GlobalAveragePoolStep(
+internal sealed record GlobalAveragePoolStep(
     string MethodName, string Summary, BufferSlice Input, BufferSlice Output,
     int Height, int Width, int Channels) : StepPlan(MethodName, Summary, Input, Output);
 
 /// <summary>HWC to CHW element order (a Flatten that could not be folded into the next Dense).</summary>
-public sealed record ChwFlattenStep(
+internal sealed record ChwFlattenStep(
     string MethodName, string Summary, BufferSlice Input, BufferSlice Output,
     int Height, int Width, int Channels) : StepPlan(MethodName, Summary, Input, Output);
 
 /// <summary>Float32 to int8 (Quantize layer).</summary>
-public sealed record QuantizeStep(
+internal sealed record QuantizeStep(
     string MethodName, string Summary, BufferSlice Input, BufferSlice Output, QuantParams Quant)
     : StepPlan(MethodName, Summary, Input, Output);
 
 /// <summary>Int8 to float32 (Dequantize layer).</summary>
-public sealed record DequantizeStep(
+internal sealed record DequantizeStep(
     string MethodName, string Summary, BufferSlice Input, BufferSlice Output, QuantParams Quant)
     : StepPlan(MethodName, Summary, Input, Output);

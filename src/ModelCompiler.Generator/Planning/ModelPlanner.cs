@@ -1,6 +1,6 @@
 using System.Globalization;
-using ModelCompiler.Arithmetic;
-using ModelCompiler.Format;
+using ModelCompiler.Generator.Arithmetic;
+using ModelCompiler.Generator.Format;
 using ModelCompiler.Generator.Pipeline;
 
 namespace ModelCompiler.Generator.Planning;
@@ -10,7 +10,7 @@ namespace ModelCompiler.Generator.Planning;
 /// after it, folds Flatten into the Dense after it, folds zero points into biases, computes requantization
 /// multipliers and activation clamps, packs weights in kernel order and plans the arena.
 /// </summary>
-public static class ModelPlanner
+internal static class ModelPlanner
 {
     /// <exception cref="QModelFormatException">The layers do not chain (TensorChain's validation).</exception>
     public static ModelPlan Plan(QModel model, string @namespace, string sourceFileName)
@@ -362,11 +362,7 @@ public static class ModelPlanner
     }
 
     /// <summary>Text from the model that goes into a comment: printable ASCII only, so it cannot end the comment line.</summary>
-    public static string Safe(string text)
-    {
-        var chars = text.Select(c => c >= 32 && c < 127 ? c : '?').Take(80).ToArray();
-        return new string(chars);
-    }
+    public static string Safe(string text) => Emitting.Literals.Printable(text);
 
     private static string Invariant(float value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -1,5 +1,5 @@
-using ModelCompiler.Arithmetic;
-using ModelCompiler.Format;
+using ModelCompiler.Generator.Arithmetic;
+using ModelCompiler.Generator.Format;
 using ModelCompiler.Generator.Pipeline;
 
 namespace ModelCompiler.Generator.Planning;
@@ -8,7 +8,7 @@ namespace ModelCompiler.Generator.Planning;
 /// Rearranges OIHW / [units][inputs] weights into the order the emitted kernels stream them, with NCHW-to-NHWC
 /// permutation, Flatten order and zero padding of ragged blocks applied at build time.
 /// </summary>
-public static class WeightPacking
+internal static class WeightPacking
 {
     /// <summary>Output channels (or units) handled together by one kernel block; every vector width divides it.</summary>
     public const int Lanes = 16;
