@@ -1,3 +1,5 @@
+using ModelCompiler.Testing;
+
 namespace ModelCompiler.Generator.Tests;
 
 /// <summary>What a batch call allocates, counted over all threads (its helpers run on the thread pool).</summary>

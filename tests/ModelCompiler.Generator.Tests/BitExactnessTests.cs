@@ -1,4 +1,5 @@
 using ModelCompiler.Format;
+using ModelCompiler.Testing;
 
 namespace ModelCompiler.Generator.Tests;
 

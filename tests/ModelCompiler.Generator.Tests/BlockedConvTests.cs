@@ -3,6 +3,7 @@ using System.Runtime.Intrinsics.X86;
 using ModelCompiler.Format;
 using ModelCompiler.Generator.Pipeline;
 using ModelCompiler.Generator.Planning;
+using ModelCompiler.Testing;
 
 namespace ModelCompiler.Generator.Tests;
 
@@ -122,5 +123,5 @@ public sealed class BlockedConvTests
 
     /// <summary>The generator's plan of a model, from its text as a build reads it.</summary>
     private static ModelPlan Plan(QModel model) =>
-        ModelCompilation.Plan(new ModelSource("/m/" + model.Name + ".qmodel", QModelWriter.Write(model), "N"), CancellationToken.None).Plan!;
+        ModelCompilation.Plan(new ModelSource("/m/" + model.Name + ".qmodel", QModelWriter.Write(model), "N", NotUtf8Line: 0), CancellationToken.None).Plan!;
 }

@@ -17,11 +17,12 @@ public static class GeneratorHarness
             Net100.References.All,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release, nullableContextOptions: NullableContextOptions.Enable));
 
-    public static GeneratorDriver Driver(IEnumerable<AdditionalText> files, string? rootNamespace = "Consumer.App", IReadOnlyDictionary<string, string>? itemNamespaces = null) =>
+    public static GeneratorDriver Driver(
+        IEnumerable<AdditionalText> files, string? rootNamespace = "Consumer.App", IReadOnlyDictionary<string, string>? itemNamespaces = null, LanguageVersion language = LanguageVersion.Latest) =>
         CSharpGeneratorDriver.Create(
             [new ModelGenerator().AsSourceGenerator()],
             additionalTexts: files.ToImmutableArray(),
-            parseOptions: new CSharpParseOptions(LanguageVersion.Latest),
+            parseOptions: new CSharpParseOptions(language),
             optionsProvider: new OptionsProvider(rootNamespace, itemNamespaces ?? new Dictionary<string, string>()),
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 

@@ -1,6 +1,7 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using ModelCompiler.Format;
+using ModelCompiler.Testing;
 
 namespace ModelCompiler.Generator.Tests;
 
@@ -12,7 +13,7 @@ public sealed class GeneratorPipelineTests
     /// <summary>A tiny deterministic model covering the fused int8 conv+pool, an int8 dense, dequantize and a float dense.</summary>
     public static QModel SmallModel()
     {
-        var b = new TestModels.ModelBuilder(new Random(7), TensorShape.Image(6, 6, 1));
+        var b = new ModelBuilder(new Random(7), TensorShape.Image(6, 6, 1));
         b.Conv(4, 3, 1, Padding.Same, Activation.Relu).MaxPool(2, 2, Padding.Valid).Flatten(FlattenOrder.Chw)
             .Dense(5, Activation.Relu).Dequantize().Dense(3, Activation.None, Precision.Float32).Softmax();
         return new QModel("SmallModel", TensorShape.Image(6, 6, 1), InputLayout.Hwc, new Preprocessing(1f / 255f, 0f), b.InputQuant,
@@ -25,7 +26,7 @@ public sealed class GeneratorPipelineTests
     /// </summary>
     public static QModel SmallSevenBitModel()
     {
-        var b = new TestModels.ModelBuilder(new Random(8), TensorShape.Image(9, 9, 3)) { WeightLimit = 63 };
+        var b = new ModelBuilder(new Random(8), TensorShape.Image(9, 9, 3)) { WeightLimit = 63 };
         b.Conv(16, 3, 1, Padding.Same, Activation.Relu).MaxPool(2, 2, Padding.Valid).Conv(20, 2, 1, Padding.Valid, Activation.Relu6)
             .Flatten(FlattenOrder.Hwc).Dense(4, Activation.None);
         return new QModel("SmallSevenBitModel", TensorShape.Image(9, 9, 3), InputLayout.Hwc, new Preprocessing(1f / 255f, 0f), b.InputQuant,

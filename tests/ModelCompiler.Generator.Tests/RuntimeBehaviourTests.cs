@@ -1,4 +1,5 @@
 using ModelCompiler.Format;
+using ModelCompiler.Testing;
 
 namespace ModelCompiler.Generator.Tests;
 
@@ -93,7 +94,7 @@ public sealed class RuntimeBehaviourTests
             "back\\slash \\u0022 {0} {{",
             "\u00e9t\u00e9 \u2713 \U0001F600",
         ];
-        var b = new TestModels.ModelBuilder(new Random(9), TensorShape.Image(5, 5, 1));
+        var b = new ModelBuilder(new Random(9), TensorShape.Image(5, 5, 1));
         b.Conv(3, 3, 1, Padding.Valid, Activation.Relu).Flatten(FlattenOrder.Hwc).Dense(labels.Length, Activation.None);
         var model = new QModel("Hostile", TensorShape.Image(5, 5, 1), InputLayout.Hwc, new Preprocessing(1f / 255f, 0f), b.InputQuant, labels, [], b.Layers);
 

@@ -3,6 +3,7 @@ using System.Text;
 using CsCheck;
 using ModelCompiler.Format;
 using Xunit.Abstractions;
+using ModelCompiler.Testing;
 
 namespace ModelCompiler.Runtime.Tests;
 
@@ -38,7 +39,7 @@ public sealed class MutationTests(ITestOutputHelper output)
     [Fact]
     public void CorruptedTextsOnlyEverThrowTheFormatException()
     {
-        var seeds = new List<string> { MalformedModelTests.BaseText };
+        var seeds = new List<string> { MalformedModels.BaseText };
         var pcg = new PCG(11, Seed);
         for (int i = 0; i < 6; i++)
         {

@@ -2,7 +2,7 @@ using System.Text;
 using CsCheck;
 using ModelCompiler.Format;
 
-namespace ModelCompiler.Runtime.Tests;
+namespace ModelCompiler.Testing;
 
 /// <summary>
 /// Builds one random valid model layer by layer, tracking the current tensor so every layer accepts its input
