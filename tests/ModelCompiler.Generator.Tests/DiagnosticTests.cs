@@ -50,6 +50,7 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public void GarbageNeverCrashesTheGenerator()
     {
         var random = new Random(5);

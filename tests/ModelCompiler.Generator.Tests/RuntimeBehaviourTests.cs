@@ -4,6 +4,7 @@ using ModelCompiler.Testing;
 namespace ModelCompiler.Generator.Tests;
 
 /// <summary>What a caller of the generated class relies on: no allocation, thread safety, clear errors, labels as written.</summary>
+[Trait("Category", "Slow")]
 public sealed class RuntimeBehaviourTests
 {
     [Fact]
@@ -27,7 +28,7 @@ public sealed class RuntimeBehaviourTests
                 rounds.Add(compiled.AllocatedBytes(x, pixels, 200));
             }
 
-            Assert.True(rounds[^1] == 0, $"vector bits {bits}: bytes allocated per round of 400 calls: {string.Join(", ", rounds)}");
+            Assert.True(rounds[^1] == 0, $"vector bits {bits} ({VectorPaths.Description}): bytes allocated per round of 400 calls: {string.Join(", ", rounds)}");
         }
     }
 

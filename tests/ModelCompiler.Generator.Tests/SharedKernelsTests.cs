@@ -16,6 +16,7 @@ public sealed class SharedKernelsTests
     private static readonly CSharpParseOptions Parse = new(LanguageVersion.CSharp11);
 
     [Fact]
+    [Trait("Category", "Slow")]
     public void AssembliesWithInternalsVisibleToBetweenThemCompileCleanly()
     {
         string model = QModelWriter.Write(GeneratorPipelineTests.SmallModel());

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using ModelCompiler.Arithmetic;
+using ModelCompiler.Testing;
 
 namespace ModelCompiler.Kernels.Tests;
 

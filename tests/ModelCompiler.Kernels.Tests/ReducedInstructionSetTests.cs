@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics.X86;
+using ModelCompiler.Testing;
 
 namespace ModelCompiler.Kernels.Tests;
 

@@ -37,6 +37,7 @@ public sealed class MutationTests(ITestOutputHelper output)
         [' ', '\n', '\r', '\t', '\0', '"', '\\', '=', '#', '-', '.', 'e', '0', '9', 'A', '/', '+', 'é', '\uD800', '\uFEFF', '\u0085'];
 
     [Fact]
+    [Trait("Category", "Slow")]
     public void CorruptedTextsOnlyEverThrowTheFormatException()
     {
         var seeds = new List<string> { MalformedModels.BaseText };

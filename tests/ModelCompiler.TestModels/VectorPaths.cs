@@ -1,7 +1,7 @@
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace ModelCompiler.Kernels.Tests;
+namespace ModelCompiler.Testing;
 
 /// <summary>
 /// The vector paths of the kernels and whether this process can run each one. A kernel asked for a width the CPU (or
@@ -31,19 +31,14 @@ public static class VectorPaths
     /// <summary>The names of the paths this process runs, widest first.</summary>
     public static IEnumerable<string> AvailableNames => All.Where(p => IsAvailable(p.Bits)).Select(p => p.Name);
 
-    public static TheoryData<string> Available
-    {
-        get
-        {
-            var data = new TheoryData<string>();
-            foreach (var name in AvailableNames)
-            {
-                data.Add(name);
-            }
+    /// <summary>The available paths as theory data (xunit's <c>MemberData</c>): one row per path, its name.</summary>
+    public static IEnumerable<object[]> Available => AvailableNames.Select(name => new object[] { name });
 
-            return data;
-        }
-    }
+    /// <summary>The available paths, as a test name shows them: <c>avx512+avx2+vector128+scalar</c>.</summary>
+    public static string Description => string.Join("+", AvailableNames);
+
+    /// <summary>The <c>vectorBits</c> of each available path, widest first.</summary>
+    public static IEnumerable<int> AvailableBits => All.Where(p => IsAvailable(p.Bits)).Select(p => p.Bits);
 
     public static int Bits(string name) => All.Single(p => p.Name == name).Bits;
 }
