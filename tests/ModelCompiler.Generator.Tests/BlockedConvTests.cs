@@ -3,6 +3,7 @@ using System.Runtime.Intrinsics.X86;
 using ModelCompiler.Format;
 using ModelCompiler.Generator.Pipeline;
 using ModelCompiler.Generator.Planning;
+using ModelCompiler.Generator.Planning.Lowering;
 using ModelCompiler.Testing;
 
 namespace ModelCompiler.Generator.Tests;

@@ -49,7 +49,7 @@ internal static class ModelEmitter
         return w.ToString();
     }
 
-    private static string Safe(string text) => ModelPlanner.Safe(text);
+    private static string Safe(string text) => Literals.Printable(text);
 
     /// <summary>The model's file-local class of kernels, constants and weights.</summary>
     internal static string Kernels(ModelPlan plan, string kernelNamespace) => $"global::{kernelNamespace}.{plan.ClassName}Kernels";
@@ -195,7 +195,7 @@ internal static class ModelEmitter
             WriteEntryPoints(w, plan);
             foreach (var step in plan.Steps)
             {
-                StepEmitter.Write(w, step);
+                OperatorCatalog.EmitterFor(step).Write(w, step);
             }
 
             WriteInputTables(w, plan);

@@ -147,6 +147,14 @@ internal static class WeightPacking
         _ => throw new ArgumentException($"{weights.Precision} weights are not computed in float", nameof(weights)),
     };
 
+    /// <summary><paramref name="values"/> followed by zeros up to <paramref name="length"/>.</summary>
+    public static float[] Pad(float[] values, int length)
+    {
+        var padded = new float[length];
+        Array.Copy(values, padded, values.Length);
+        return padded;
+    }
+
     /// <summary>bias[c] - zp_in * Σ_k w[c][k], wrapped to int32 like the kernels' accumulators.</summary>
     public static int[] FoldZeroPoint(int[] bias, sbyte[] weights, int perOutput, int inputZeroPoint, int paddedCount)
     {
