@@ -14,13 +14,13 @@ namespace ModelCompiler.Generator.Tests;
 /// </summary>
 public sealed class CompiledModel : IDisposable
 {
-    private readonly AssemblyLoadContext context;
-    private readonly Type harness;
+    private readonly AssemblyLoadContext _context;
+    private readonly Type _harness;
 
     private CompiledModel(AssemblyLoadContext context, Type harness, bool outputIsInt8, string source)
     {
-        this.context = context;
-        this.harness = harness;
+        _context = context;
+        _harness = harness;
         Source = source;
         Predict = Method<Func<float[], int>>("Predict");
         PredictPixels = Method<Func<byte[], int>>("PredictPixels");
@@ -178,7 +178,7 @@ public sealed class CompiledModel : IDisposable
     }
 
     private T Method<T>(string name) where T : Delegate =>
-        harness.GetMethod(name, BindingFlags.Public | BindingFlags.Static)!.CreateDelegate<T>();
+        _harness.GetMethod(name, BindingFlags.Public | BindingFlags.Static)!.CreateDelegate<T>();
 
-    public void Dispose() => context.Unload();
+    public void Dispose() => _context.Unload();
 }
