@@ -195,7 +195,7 @@ internal static class ModelEmitter
             WriteEntryPoints(w, plan);
             foreach (var step in plan.Steps)
             {
-                OperatorCatalog.EmitterFor(step).Write(w, step);
+                LoweringCatalog.EmitterFor(step).Write(w, step);
             }
 
             WriteInputTables(w, plan);

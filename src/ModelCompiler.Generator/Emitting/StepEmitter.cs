@@ -7,7 +7,7 @@ namespace ModelCompiler.Generator.Emitting;
 /// <summary>
 /// Writes one planned step: a comment naming the layer, its shapes and constants (written here, from the plan's data),
 /// the step method with literal shapes and offsets, the step's constant data and any kernels of its own. One subclass
-/// per step kind, registered with its lowering in <see cref="OperatorCatalog"/>.
+/// per step kind, registered with its lowering in <see cref="LoweringCatalog"/>.
 /// </summary>
 internal abstract class StepEmitter
 {

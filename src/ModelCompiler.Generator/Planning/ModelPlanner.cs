@@ -8,7 +8,7 @@ namespace ModelCompiler.Generator.Planning;
 
 /// <summary>
 /// Lowers a validated <see cref="QModel"/> into a <see cref="ModelPlan"/>: <see cref="LayerFusion"/> decides what is fused,
-/// each unit's lowering (<see cref="OperatorCatalog"/>) makes its step and names its scratch buffers, and the
+/// each unit's lowering (<see cref="LoweringCatalog"/>) makes its step and names its scratch buffers, and the
 /// <see cref="ArenaPlanner"/> places every tensor and scratch buffer by lifetime before the steps are made.
 /// </summary>
 internal static class ModelPlanner
@@ -26,7 +26,7 @@ internal static class ModelPlanner
         foreach (var unit in units)
         {
             int stepIndex = lowered.Count + 1;
-            var step = OperatorCatalog.LoweringFor(unit.Layer).Lower(unit);
+            var step = LoweringCatalog.LoweringFor(unit.Layer).Lower(unit);
             var scratchIds = step.Scratch.ToDictionary(s => s.Name, s => arena.Request(s.Bytes, stepIndex, stepIndex));
 
             // The new tensor is written at this step and read at the next one.

@@ -5,7 +5,7 @@ namespace ModelCompiler.Generator.Planning.Lowering;
 /// <summary>
 /// One layer kind's lowering: from the layer (with what <see cref="LayerFusion"/> folded into it) to the step that
 /// runs it, the scratch buffers that step needs, by name, and the tensor it leaves behind. A new operator is a class
-/// deriving from this, an emitter for its step, and one line in <see cref="OperatorCatalog"/>.
+/// deriving from this, an emitter for its step, and one line in <see cref="LoweringCatalog"/>.
 /// </summary>
 internal abstract class LayerLowering
 {

@@ -11,7 +11,7 @@ namespace ModelCompiler.Generator;
 /// a lowering (Planning/Lowering), an emitter per step kind (Emitting/Steps; the code it calls lives in
 /// src/ModelCompiler.Kernels), and one line here (see docs/adding-an-operator.md).
 /// </summary>
-internal static class OperatorCatalog
+internal static class LoweringCatalog
 {
     private static readonly (LayerLowering Lowering, StepEmitter[] Emitters)[] Operators =
     [
