@@ -75,94 +75,10 @@ internal static class ModelEmitter
         w.WriteLine($"[global::System.CodeDom.Compiler.GeneratedCode({String(GeneratorName)}, {String(GeneratorVersion)})]");
         using (w.OpenBlock($"public static partial class {plan.ClassName}"))
         {
-            w.WriteLine("/// <summary>Height of the input image.</summary>");
-            w.WriteLine($"public const int InputHeight = {Int(plan.InputHeight)};");
-            w.WriteLine("/// <summary>Width of the input image.</summary>");
-            w.WriteLine($"public const int InputWidth = {Int(plan.InputWidth)};");
-            w.WriteLine("/// <summary>Channels of the input image.</summary>");
-            w.WriteLine($"public const int InputChannels = {Int(plan.InputChannels)};");
-            w.WriteLine($"/// <summary>Number of input values: InputHeight * InputWidth * InputChannels, in {plan.InputLayout.ToString().ToLowerInvariant()} order.</summary>");
-            w.WriteLine($"public const int InputLength = {Int(plan.InputLength)};");
-            w.WriteLine("/// <summary>Number of classes (the length of <see cref=\"Labels\"/> and of every output span).</summary>");
-            w.WriteLine($"public const int ClassCount = {Int(plan.ClassCount)};");
-            w.WriteLine("/// <summary>Bytes of per-thread scratch memory (the planned arena).</summary>");
-            w.WriteLine($"public const int ArenaBytes = {Int(plan.ArenaBytes)};");
-            w.WriteLine();
-            w.WriteLine("/// <summary>The class labels, indexed by class.</summary>");
-            w.WriteLine("public static global::System.Collections.Generic.IReadOnlyList<string> Labels => s_labels;");
-            w.WriteLine();
-            w.WriteLine("private static readonly global::System.Collections.ObjectModel.ReadOnlyCollection<string> s_labels = new global::System.Collections.ObjectModel.ReadOnlyCollection<string>(new string[]");
-            w.WriteLine("{");
-            w.Indent();
-            foreach (var label in plan.Labels)
-            {
-                w.WriteLine(String(label) + ",");
-            }
-
-            w.Unindent();
-            w.WriteLine("});");
-            w.WriteLine();
-            w.WriteLine("/// <summary>");
-            w.WriteLine("/// Widest vector path the kernels may use: 512, 256, 128 or 0 (scalar). All paths give identical results; tests");
-            w.WriteLine($"/// lower it to check that. Starts at 0 when the AppContext switch <c>{ScalarSwitch}</c> is set, else 512.");
-            w.WriteLine("/// </summary>");
-            w.WriteLine($"internal static int VectorBits = global::System.AppContext.TryGetSwitch({String(ScalarSwitch)}, out bool scalar) && scalar ? 0 : 512;");
-            w.WriteLine();
-
+            WriteConstants(w, plan);
             foreach (var (type, name, doc) in new[] { ("float", "input", "preprocessed float values"), ("byte", "pixels", "raw 8-bit pixels (preprocessing x = pixel * " + Literals.Float(plan.Preprocessing.Scale) + " + " + Literals.Float(plan.Preprocessing.Offset) + " is folded into a 256-entry table)") })
             {
-                string span = $"global::System.ReadOnlySpan<{type}>";
-                w.WriteLine($"/// <summary>Returns the index of the most likely class (the first maximum of the pre-softmax output) for {Xml(doc)}.</summary>");
-                w.WriteLine($"/// <exception cref=\"global::System.ArgumentException\">{Xml(name)} does not hold <see cref=\"InputLength\"/> values.</exception>");
-                using (w.OpenBlock($"public static int Predict({span} {name})"))
-                {
-                    w.WriteLine($"ref byte arena = ref {kernels}.Run({name}, VectorBits);");
-                    w.WriteLine($"return {kernels}.ArgMax(ref arena);");
-                }
-
-                w.WriteLine();
-                w.WriteLine($"/// <summary>Returns the label of the most likely class for {Xml(doc)}.</summary>");
-                w.WriteLine($"/// <exception cref=\"global::System.ArgumentException\">{Xml(name)} does not hold <see cref=\"InputLength\"/> values.</exception>");
-                w.WriteLine($"public static string PredictLabel({span} {name}) => s_labels[Predict({name})];");
-                w.WriteLine();
-                w.WriteLine($"/// <summary>Fills <paramref name=\"probabilities\"/> (at least <see cref=\"ClassCount\"/> long) with the softmax of the pre-softmax output for {Xml(doc)}.</summary>");
-                w.WriteLine($"/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
-                using (w.OpenBlock($"public static void PredictProbabilities({span} {name}, global::System.Span<float> probabilities)"))
-                {
-                    w.WriteLine($"{kernels}.CheckOutput(probabilities.Length, nameof(probabilities));");
-                    w.WriteLine($"ref byte arena = ref {kernels}.Run({name}, VectorBits);");
-                    w.WriteLine($"{kernels}.Scores(ref arena, probabilities);");
-                    w.WriteLine($"{kernels}.Softmax(probabilities.Slice(0, ClassCount));");
-                }
-
-                w.WriteLine();
-                w.WriteLine($"/// <summary>");
-                w.WriteLine($"/// Fills <paramref name=\"logits\"/> (at least <see cref=\"ClassCount\"/> long) with the pre-softmax output for {Xml(doc)}" + (plan.OutputIsInt8 ? ", dequantized" : string.Empty) + ":");
-                w.WriteLine("/// the values the reference interpreter's Scores hold, bit for bit.");
-                w.WriteLine("/// </summary>");
-                w.WriteLine($"/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
-                using (w.OpenBlock($"public static void PredictLogits({span} {name}, global::System.Span<float> logits)"))
-                {
-                    w.WriteLine($"{kernels}.CheckOutput(logits.Length, nameof(logits));");
-                    w.WriteLine($"ref byte arena = ref {kernels}.Run({name}, VectorBits);");
-                    w.WriteLine($"{kernels}.Scores(ref arena, logits);");
-                }
-
-                w.WriteLine();
-                if (plan.OutputIsInt8)
-                {
-                    w.WriteLine($"/// <summary>Fills <paramref name=\"logits\"/> (at least <see cref=\"ClassCount\"/> long) with the raw int8 pre-softmax output for {Xml(doc)}.</summary>");
-                    w.WriteLine($"/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
-                    using (w.OpenBlock($"public static void PredictQuantizedLogits({span} {name}, global::System.Span<sbyte> logits)"))
-                    {
-                        w.WriteLine($"{kernels}.CheckOutput(logits.Length, nameof(logits));");
-                        w.WriteLine($"ref byte arena = ref {kernels}.Run({name}, VectorBits);");
-                        w.WriteLine($"{kernels}.QuantizedScores(ref arena, logits);");
-                    }
-
-                    w.WriteLine();
-                }
-
+                WritePredictions(w, plan, kernels, type, name, doc);
                 BatchEmitter.WriteApi(w, plan, type, kernels);
             }
         }
@@ -171,6 +87,100 @@ internal static class ModelEmitter
         {
             w.Unindent();
             w.WriteLine("}");
+        }
+    }
+
+    /// <summary>The constants, the labels and the vector-path switch of the API class.</summary>
+    private static void WriteConstants(SourceWriter w, ModelPlan plan)
+    {
+        w.WriteLine("/// <summary>Height of the input image.</summary>");
+        w.WriteLine($"public const int InputHeight = {Int(plan.InputHeight)};");
+        w.WriteLine("/// <summary>Width of the input image.</summary>");
+        w.WriteLine($"public const int InputWidth = {Int(plan.InputWidth)};");
+        w.WriteLine("/// <summary>Channels of the input image.</summary>");
+        w.WriteLine($"public const int InputChannels = {Int(plan.InputChannels)};");
+        w.WriteLine($"/// <summary>Number of input values: InputHeight * InputWidth * InputChannels, in {plan.InputLayout.ToString().ToLowerInvariant()} order.</summary>");
+        w.WriteLine($"public const int InputLength = {Int(plan.InputLength)};");
+        w.WriteLine("/// <summary>Number of classes (the length of <see cref=\"Labels\"/> and of every output span).</summary>");
+        w.WriteLine($"public const int ClassCount = {Int(plan.ClassCount)};");
+        w.WriteLine("/// <summary>Bytes of per-thread scratch memory (the planned arena).</summary>");
+        w.WriteLine($"public const int ArenaBytes = {Int(plan.ArenaBytes)};");
+        w.WriteLine();
+        w.WriteLine("/// <summary>The class labels, indexed by class.</summary>");
+        w.WriteLine("public static global::System.Collections.Generic.IReadOnlyList<string> Labels => s_labels;");
+        w.WriteLine();
+        w.WriteLine("private static readonly global::System.Collections.ObjectModel.ReadOnlyCollection<string> s_labels = new global::System.Collections.ObjectModel.ReadOnlyCollection<string>(new string[]");
+        w.WriteLine("{");
+        w.Indent();
+        foreach (var label in plan.Labels)
+        {
+            w.WriteLine(String(label) + ",");
+        }
+
+        w.Unindent();
+        w.WriteLine("});");
+        w.WriteLine();
+        w.WriteLine("/// <summary>");
+        w.WriteLine("/// Widest vector path the kernels may use: 512, 256, 128 or 0 (scalar). All paths give identical results; tests");
+        w.WriteLine($"/// lower it to check that. Starts at 0 when the AppContext switch <c>{ScalarSwitch}</c> is set, else 512.");
+        w.WriteLine("/// </summary>");
+        w.WriteLine($"internal static int VectorBits = global::System.AppContext.TryGetSwitch({String(ScalarSwitch)}, out bool scalar) && scalar ? 0 : 512;");
+        w.WriteLine();
+    }
+
+    /// <summary>Predict, PredictLabel, PredictProbabilities, PredictLogits (and PredictQuantizedLogits) for one input type.</summary>
+    private static void WritePredictions(SourceWriter w, ModelPlan plan, string kernels, string type, string name, string doc)
+    {
+        string span = $"global::System.ReadOnlySpan<{type}>";
+        w.WriteLine($"/// <summary>Returns the index of the most likely class (the first maximum of the pre-softmax output) for {Xml(doc)}.</summary>");
+        w.WriteLine($"/// <exception cref=\"global::System.ArgumentException\">{Xml(name)} does not hold <see cref=\"InputLength\"/> values.</exception>");
+        using (w.OpenBlock($"public static int Predict({span} {name})"))
+        {
+            w.WriteLine($"ref byte arena = ref {kernels}.Run({name}, VectorBits);");
+            w.WriteLine($"return {kernels}.ArgMax(ref arena);");
+        }
+
+        w.WriteLine();
+        w.WriteLine($"/// <summary>Returns the label of the most likely class for {Xml(doc)}.</summary>");
+        w.WriteLine($"/// <exception cref=\"global::System.ArgumentException\">{Xml(name)} does not hold <see cref=\"InputLength\"/> values.</exception>");
+        w.WriteLine($"public static string PredictLabel({span} {name}) => s_labels[Predict({name})];");
+        w.WriteLine();
+        w.WriteLine($"/// <summary>Fills <paramref name=\"probabilities\"/> (at least <see cref=\"ClassCount\"/> long) with the softmax of the pre-softmax output for {Xml(doc)}.</summary>");
+        w.WriteLine($"/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
+        using (w.OpenBlock($"public static void PredictProbabilities({span} {name}, global::System.Span<float> probabilities)"))
+        {
+            w.WriteLine($"{kernels}.CheckOutput(probabilities.Length, nameof(probabilities));");
+            w.WriteLine($"ref byte arena = ref {kernels}.Run({name}, VectorBits);");
+            w.WriteLine($"{kernels}.Scores(ref arena, probabilities);");
+            w.WriteLine($"{kernels}.Softmax(probabilities.Slice(0, ClassCount));");
+        }
+
+        w.WriteLine();
+        w.WriteLine($"/// <summary>");
+        w.WriteLine($"/// Fills <paramref name=\"logits\"/> (at least <see cref=\"ClassCount\"/> long) with the pre-softmax output for {Xml(doc)}" + (plan.OutputIsInt8 ? ", dequantized" : string.Empty) + ":");
+        w.WriteLine("/// the values the reference interpreter's Scores hold, bit for bit.");
+        w.WriteLine("/// </summary>");
+        w.WriteLine($"/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
+        using (w.OpenBlock($"public static void PredictLogits({span} {name}, global::System.Span<float> logits)"))
+        {
+            w.WriteLine($"{kernels}.CheckOutput(logits.Length, nameof(logits));");
+            w.WriteLine($"ref byte arena = ref {kernels}.Run({name}, VectorBits);");
+            w.WriteLine($"{kernels}.Scores(ref arena, logits);");
+        }
+
+        w.WriteLine();
+        if (plan.OutputIsInt8)
+        {
+            w.WriteLine($"/// <summary>Fills <paramref name=\"logits\"/> (at least <see cref=\"ClassCount\"/> long) with the raw int8 pre-softmax output for {Xml(doc)}.</summary>");
+            w.WriteLine($"/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
+            using (w.OpenBlock($"public static void PredictQuantizedLogits({span} {name}, global::System.Span<sbyte> logits)"))
+            {
+                w.WriteLine($"{kernels}.CheckOutput(logits.Length, nameof(logits));");
+                w.WriteLine($"ref byte arena = ref {kernels}.Run({name}, VectorBits);");
+                w.WriteLine($"{kernels}.QuantizedScores(ref arena, logits);");
+            }
+
+            w.WriteLine();
         }
     }
 
