@@ -2,7 +2,7 @@ using System.Text;
 using CsCheck;
 using ModelCompiler.Format;
 
-namespace ModelCompiler.Runtime.Tests;
+namespace ModelCompiler.Testing;
 
 /// <summary>
 /// Builds one random valid model layer by layer, tracking the current tensor so every layer accepts its input
@@ -10,14 +10,14 @@ namespace ModelCompiler.Runtime.Tests;
 /// </summary>
 internal sealed class RandomModelBuilder(PCG pcg)
 {
-    private readonly List<Layer> layers = [];
-    private TensorInfo current;
+    private readonly List<Layer> _layers = [];
+    private TensorInfo _current;
 
     public QModel Build()
     {
         var input = TensorShape.Image(Int(1, 9), Int(1, 9), Int(1, 4));
         QuantParams? inputQuant = Chance(2) ? Quant() : null;
-        current = new TensorInfo(input, inputQuant is null ? ElementKind.Float32 : ElementKind.Int8, inputQuant);
+        _current = new TensorInfo(input, inputQuant is null ? ElementKind.Float32 : ElementKind.Int8, inputQuant);
 
         int imageLayers = Int(0, 3);
         for (int i = 0; i < imageLayers; i++)
@@ -37,7 +37,7 @@ internal sealed class RandomModelBuilder(PCG pcg)
             AddDense(i == denseLayers - 1 ? labelCount : Int(1, 6));
         }
 
-        if (current.Kind == ElementKind.Int8 && Chance(3))
+        if (_current.Kind == ElementKind.Int8 && Chance(3))
         {
             Add(new DequantizeLayer(NextName("dequant")));
         }
@@ -49,7 +49,7 @@ internal sealed class RandomModelBuilder(PCG pcg)
 
         var model = new QModel(
             Identifier(mustAvoidKeywords: true), input, Pick(InputLayout.Hwc, InputLayout.Chw),
-            new Preprocessing(NonZero(FiniteFloat()), FiniteFloat()), inputQuant, Labels(labelCount), Provenance(), layers);
+            new Preprocessing(NonZero(FiniteFloat()), FiniteFloat()), inputQuant, Labels(labelCount), Provenance(), _layers);
         TensorChain.Infer(model);
         return model;
     }
@@ -61,7 +61,7 @@ internal sealed class RandomModelBuilder(PCG pcg)
         var padding = Pick(Padding.Valid, Padding.Same);
         var (kh, kw) = Window(padding);
         int filters = Int(1, 4);
-        int perFilter = current.Shape.Channels * kh * kw;
+        int perFilter = _current.Shape.Channels * kh * kw;
         Add(new Conv2DLayer(
             NextName("conv"), filters, kh, kw, Int(1, 3), Int(1, 3), padding,
             Pick(Activation.None, Activation.Relu, Activation.Relu6), Weights(precision, filters, perFilter),
@@ -81,17 +81,17 @@ internal sealed class RandomModelBuilder(PCG pcg)
         EnsureKind(precision == Precision.Int8 ? ElementKind.Int8 : ElementKind.Float32);
         Add(new DenseLayer(
             NextName("dense"), units, Pick(Activation.None, Activation.Relu, Activation.Relu6),
-            Weights(precision, units, current.Shape.Channels), precision == Precision.Int8 ? Quant() : null));
+            Weights(precision, units, _current.Shape.Channels), precision == Precision.Int8 ? Quant() : null));
     }
 
     /// <summary>Kernel or pool size: with valid padding it must fit the input; same padding allows larger.</summary>
     private (int, int) Window(Padding padding) => padding == Padding.Valid
-        ? (Int(1, Math.Min(4, current.Shape.Height)), Int(1, Math.Min(4, current.Shape.Width)))
+        ? (Int(1, Math.Min(4, _current.Shape.Height)), Int(1, Math.Min(4, _current.Shape.Width)))
         : (Int(1, 4), Int(1, 4));
 
     private void EnsureKind(ElementKind kind)
     {
-        if (current.Kind != kind)
+        if (_current.Kind != kind)
         {
             Add(kind == ElementKind.Int8 ? new QuantizeLayer(NextName("quant"), Quant()) : new DequantizeLayer(NextName("dequant")));
         }
@@ -99,8 +99,8 @@ internal sealed class RandomModelBuilder(PCG pcg)
 
     private void Add(Layer layer)
     {
-        current = TensorChain.Next(current, layer);
-        layers.Add(layer);
+        _current = TensorChain.Next(_current, layer);
+        _layers.Add(layer);
     }
 
     private WeightData Weights(Precision precision, int outputs, int perOutput)
@@ -196,9 +196,9 @@ internal sealed class RandomModelBuilder(PCG pcg)
         return text.ToString();
     }
 
-    private int nameCounter;
+    private int _nameCounter;
 
-    private string NextName(string stem) => $"{stem}{nameCounter++}";
+    private string NextName(string stem) => $"{stem}{_nameCounter++}";
 
     private string Identifier(bool mustAvoidKeywords)
     {
