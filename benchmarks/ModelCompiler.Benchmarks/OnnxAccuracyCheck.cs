@@ -1,6 +1,6 @@
 using System.Globalization;
 using ModelCompiler.Benchmarks.Engines;
-using ModelCompiler.Samples.Fashion;
+using ModelCompiler.Trainer.Data;
 
 namespace ModelCompiler.Benchmarks;
 
@@ -12,8 +12,6 @@ namespace ModelCompiler.Benchmarks;
 /// </summary>
 public static class OnnxAccuracyCheck
 {
-    public const string DataDirectory = "/usr/share/datasets/fashion-mnist";
-
     public static string? Run(BenchmarkModel model, string artifacts)
     {
         if (model != BenchmarkModel.Fashion || model.IsSynthetic)
@@ -21,7 +19,7 @@ public static class OnnxAccuracyCheck
             return null;
         }
 
-        var test = TestSet.Load(DataDirectory);
+        var test = FashionMnist.Load(train: false);
         var pre = model.Model.Preprocessing;
         var x = new float[model.Model.InputShape.Length];
         using var ort = model.CreateEngine(EngineKind.OrtInt8);

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
+using ModelCompiler.Format;
+using ModelCompiler.Imaging;
 
 namespace ModelCompiler.Samples.Fashion;
 
@@ -17,20 +19,20 @@ internal static class Program
         var evaluate = new Option<bool>("--evaluate") { Description = "Run the compiled model over the 10,000 test images; print accuracy and microseconds per image" };
         var json = new Option<string?>("--json") { Description = "With --evaluate: also write accuracy and timing to this JSON file" };
         var dataDir = new Option<string>("--data-dir") { Description = "Folder with the idx files", DefaultValueFactory = _ => IdxImages.DefaultDirectory };
+        var maxPixels = new Option<long>("--max-image-pixels") { Description = "Refuse images whose header declares more pixels (docs/limits.md)", DefaultValueFactory = _ => ImageReadOptions.DefaultMaxPixels };
+        var maxBytes = new Option<long>("--max-image-bytes") { Description = "Refuse image files larger than this", DefaultValueFactory = _ => ImageReadOptions.DefaultMaxFileBytes };
+        var allowTruncated = new Option<bool>("--allow-truncated") { Description = "Classify truncated images as far as their data goes, with a warning, instead of refusing them" };
 
-        var root = new RootCommand("Fashion-MNIST classifier compiled from fashion.qmodel into int8 C#") { images, indices, range, evaluate, json, dataDir };
+        var root = new RootCommand("Fashion-MNIST classifier compiled from fashion.qmodel into int8 C#") { images, indices, range, evaluate, json, dataDir, maxPixels, maxBytes, allowTruncated };
         root.SetAction(result =>
         {
             try
             {
                 string dir = result.GetValue(dataDir)!;
-                bool any = false;
-                foreach (string path in result.GetValue(images) ?? [])
-                {
-                    byte[] pixels = ImageFile.LoadGrey(path, FashionClassifier.InputHeight, FashionClassifier.InputWidth);
-                    Console.WriteLine($"{path}: {FashionClassifier.PredictLabel(pixels)}");
-                    any = true;
-                }
+                var limits = new ImageReadOptions { MaxPixels = result.GetValue(maxPixels), MaxFileBytes = result.GetValue(maxBytes), AllowTruncated = result.GetValue(allowTruncated) };
+                string[] files = result.GetValue(images) ?? [];
+                int failed = Classify(files, limits);
+                bool any = files.Length > 0;
 
                 int[] picked = result.GetValue(indices) ?? [];
                 int[] span = result.GetValue(range) ?? [];
@@ -64,15 +66,45 @@ internal static class Program
                     return 2;
                 }
 
-                return 0;
+                return failed == 0 ? 0 : 1;
             }
             catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException)
             {
-                Console.Error.WriteLine($"error: {e.Message}");
+                Console.Error.WriteLine($"error: {TerminalText.Escape(e.Message)}");
                 return 1;
             }
         });
         return root.Parse(args).Invoke();
+    }
+
+    /// <summary>
+    /// Classifies each file, one line each: "path: label" on the output, or one error line naming the file and the
+    /// reason (ImageFile: size and pixel limits from the header, truncation, a decode that cannot hang). Returns the
+    /// number of files that could not be classified.
+    /// </summary>
+    private static int Classify(string[] files, ImageReadOptions limits)
+    {
+        int failed = 0;
+        foreach (string path in files)
+        {
+            try
+            {
+                var image = ImageFile.ReadResized(path, FashionClassifier.InputHeight, FashionClassifier.InputWidth, 1, limits);
+                if (image.Warning is { } warning)
+                {
+                    Console.Error.WriteLine($"warning: {TerminalText.Escape(path)}: {warning}");
+                }
+
+                Console.WriteLine($"{TerminalText.Escape(path)}: {TerminalText.Escape(FashionClassifier.PredictLabel(image.Pixels))}");
+            }
+            catch (ImageFileException e)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                failed++;
+            }
+        }
+
+        return failed;
     }
 
     private static void Evaluate(TestSet test, string? jsonPath)

@@ -37,7 +37,7 @@ internal static class Evaluation
         double accuracy = (double)matrix.Correct / photos.Count;
         double micros = clock.Elapsed.TotalMicroseconds / photos.Count;
         double decodeMicros = photos.DecodeTime.TotalMicroseconds / photos.Count;
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{folder}: {photos.Count} photos, {photos.Failures.Count} unreadable"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{ModelCompiler.Format.TerminalText.Escape(folder)}: {photos.Count} photos, {photos.Failures.Count} unreadable"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"accuracy {accuracy:P2} ({matrix.Correct}/{photos.Count})"));
         matrix.Print(output);
         output.WriteLine(string.Create(

@@ -1,6 +1,9 @@
+using ModelCompiler.Format;
+using ModelCompiler.Imaging;
+
 namespace ModelCompiler.Samples.Intel;
 
-/// <summary>A photo and the index of its class among the model's labels.</summary>
+/// <summary>A photo and the index of its class among the model's labels (-1: unknown).</summary>
 internal readonly record struct LabelledPhoto(string Path, int Label);
 
 /// <summary>
@@ -9,11 +12,12 @@ internal readonly record struct LabelledPhoto(string Path, int Label);
 /// </summary>
 internal static class LabelledFolder
 {
-    public static List<LabelledPhoto> Read(string folder, IReadOnlyList<string> labels)
+    /// <summary>The photos of each class sub-folder; <paramref name="skipped"/> gets what the walk did not take.</summary>
+    public static List<LabelledPhoto> Read(string folder, IReadOnlyList<string> labels, List<SkippedPath> skipped)
     {
         if (!Directory.Exists(folder))
         {
-            throw new DirectoryNotFoundException($"{folder} is not a folder");
+            throw new DirectoryNotFoundException($"{TerminalText.Escape(folder)} is not a folder");
         }
 
         var subFolders = Directory.GetDirectories(folder).Order(StringComparer.Ordinal).ToArray();
@@ -21,17 +25,19 @@ internal static class LabelledFolder
         if (subFolders.Length == 0 || unknown.Length > 0)
         {
             throw new InvalidDataException(
-                $"{folder} must hold one sub-folder per class named {string.Join(", ", labels)}" +
-                (unknown.Length > 0 ? $"; not a class: {string.Join(", ", unknown)}" : "; it has none"));
+                $"{TerminalText.Escape(folder)} must hold one sub-folder per class named {string.Join(", ", labels.Select(TerminalText.Escape))}" +
+                (unknown.Length > 0 ? $"; not a class: {string.Join(", ", unknown.Select(u => TerminalText.Escape(u!)))}" : "; it has none"));
         }
 
         var photos = new List<LabelledPhoto>();
         foreach (string sub in subFolders)
         {
             int label = labels.ToList().IndexOf(Path.GetFileName(sub));
-            photos.AddRange(PhotoFile.Expand(sub).Select(path => new LabelledPhoto(path, label)));
+            var walk = PhotoFile.Expand([sub]);
+            photos.AddRange(walk.Files.Select(path => new LabelledPhoto(path, label)));
+            skipped.AddRange(walk.Skipped);
         }
 
-        return photos.Count > 0 ? photos : throw new InvalidDataException($"{folder} holds no PNG or JPEG photos");
+        return photos.Count > 0 ? photos : throw new InvalidDataException($"{TerminalText.Escape(folder)} holds no photos");
     }
 }

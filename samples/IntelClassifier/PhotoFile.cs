@@ -1,38 +1,24 @@
 using ModelCompiler.Imaging;
-using StbImageSharp;
 
 namespace ModelCompiler.Samples.Intel;
 
 /// <summary>
-/// The one place the sample opens images and walks folders: decode a PNG or JPEG, convert to RGB and resize it
-/// bilinearly to the model's input (the trainer's resizer, so the app sees what training saw).
+/// The one place the sample opens images and walks folders, through ModelCompiler.Imaging (limits checked from the
+/// header, a decode that cannot hang, truncation reported, folder walks without cycles), resized bilinearly to the
+/// model's input as the trainer resizes.
 /// </summary>
 internal static class PhotoFile
 {
-    private static readonly string[] Extensions = [".jpg", ".jpeg", ".png"];
-
     /// <summary>Decodes <paramref name="path"/> into <paramref name="destination"/> (height x width x 3 RGB bytes).</summary>
-    /// <exception cref="InvalidDataException">The file is not a readable image; the message names it.</exception>
-    public static void Load(string path, Span<byte> destination, int height, int width)
+    /// <returns>A warning to show (a truncated image read as far as it goes), or null.</returns>
+    /// <exception cref="ImageFileException">The file cannot be used; the message names it.</exception>
+    public static string? Load(string path, Span<byte> destination, int height, int width, ImageReadOptions limits)
     {
-        ImageResult image;
-        try
-        {
-            image = ImageResult.FromMemory(File.ReadAllBytes(path), ColorComponents.RedGreenBlue);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            throw new InvalidDataException($"{path}: not a readable PNG or JPEG image ({e.Message})", e);
-        }
-
-        BilinearResizer.Resize(image.Data, image.Height, image.Width, 3, destination, height, width);
+        var image = ImageFile.Read(path, 3, limits);
+        image.ResizeTo(destination, height, width);
+        return image.Warning;
     }
 
-    /// <summary>The image files under <paramref name="path"/> (recursively, in ordinal order), or the path itself when it is a file.</summary>
-    public static IEnumerable<string> Expand(string path) =>
-        Directory.Exists(path)
-            ? Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
-                .Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
-                .Order(StringComparer.Ordinal)
-            : [path];
+    /// <summary>The image files <paramref name="paths"/> name or hold (folders walked in ordinal order), and what was skipped.</summary>
+    public static ImageFileList Expand(IEnumerable<string> paths) => ImageFolderWalk.Expand(paths);
 }

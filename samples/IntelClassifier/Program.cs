@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using ModelCompiler.Format;
+using ModelCompiler.Imaging;
 
 namespace ModelCompiler.Samples.Intel;
 
@@ -22,10 +24,13 @@ internal static class Program
         {
             Description = "The .qmodel compiled into this program: also run it through the reference interpreter and fail unless the compiled logits equal the interpreter's, bit for bit, on every photo",
         };
+        var maxPixels = new Option<long>("--max-image-pixels") { Description = "Refuse images whose header declares more pixels (docs/limits.md)", DefaultValueFactory = _ => ImageReadOptions.DefaultMaxPixels };
+        var maxBytes = new Option<long>("--max-image-bytes") { Description = "Refuse image files larger than this", DefaultValueFactory = _ => ImageReadOptions.DefaultMaxFileBytes };
+        var allowTruncated = new Option<bool>("--allow-truncated") { Description = "Classify truncated images as far as their data goes, with a warning, instead of refusing them" };
         var root = new RootCommand(
             $"Classify {IntelClassifier.InputHeight}x{IntelClassifier.InputWidth} scene photos as {string.Join(", ", IntelClassifier.Labels)} with the int8 model compiled from intel.qmodel")
         {
-            photos, evaluate, json, minAccuracy, sheet, sheetSize, verify,
+            photos, evaluate, json, minAccuracy, sheet, sheetSize, verify, maxPixels, maxBytes, allowTruncated,
         };
         root.SetAction(result =>
         {
@@ -39,12 +44,34 @@ internal static class Program
                     return 2;
                 }
 
-                var decoded = labelled is not null
-                    ? DecodedPhotos.Load(LabelledFolder.Read(labelled, IntelClassifier.Labels))
-                    : DecodedPhotos.Load([.. unlabelled.SelectMany(PhotoFile.Expand).Select(p => new LabelledPhoto(p, -1))]);
+                var limits = new ImageReadOptions { MaxPixels = result.GetValue(maxPixels), MaxFileBytes = result.GetValue(maxBytes), AllowTruncated = result.GetValue(allowTruncated) };
+                var skipped = new List<SkippedPath>();
+                List<LabelledPhoto> listed;
+                if (labelled is not null)
+                {
+                    listed = LabelledFolder.Read(labelled, IntelClassifier.Labels, skipped);
+                }
+                else
+                {
+                    var walk = PhotoFile.Expand(unlabelled);
+                    skipped.AddRange(walk.Skipped);
+                    listed = [.. walk.Files.Select(p => new LabelledPhoto(p, -1))];
+                }
+
+                var decoded = DecodedPhotos.Load(listed, limits);
+                foreach (var path in skipped)
+                {
+                    Console.Error.WriteLine($"skipped {TerminalText.Escape(path.Path)}: {TerminalText.Escape(path.Reason)}");
+                }
+
                 foreach (string failure in decoded.Failures)
                 {
                     Console.Error.WriteLine($"skipped {failure}");
+                }
+
+                foreach (string warning in decoded.Warnings)
+                {
+                    Console.Error.WriteLine($"warning: {warning}");
                 }
 
                 if (decoded.Count == 0)
@@ -71,7 +98,7 @@ internal static class Program
                     var differing = InterpreterCheck.Run(qmodel, decoded);
                     foreach (string path in differing)
                     {
-                        Console.Error.WriteLine($"compiled code and reference interpreter differ on {path}");
+                        Console.Error.WriteLine($"compiled code and reference interpreter differ on {TerminalText.Escape(path)}");
                     }
 
                     Console.WriteLine(differing.Count == 0
@@ -93,11 +120,11 @@ internal static class Program
                     }
                 }
 
-                return decoded.Failures.Count == 0 ? 0 : 1;
+                return decoded.Failures.Count == 0 && skipped.Count == 0 ? 0 : 1;
             }
             catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException or ModelCompiler.Format.QModelFormatException)
             {
-                Console.Error.WriteLine($"error: {e.Message}");
+                Console.Error.WriteLine($"error: {TerminalText.Escape(e.Message)}");
                 return 1;
             }
         });
@@ -113,7 +140,7 @@ internal static class Program
         {
             int best = predictions[i] = IntelClassifier.Predict(decoded.Image(i));
             IntelClassifier.PredictProbabilities(decoded.Image(i), probabilities);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{decoded.Photos[i].Path}: {IntelClassifier.Labels[best]} ({probabilities[best]:P1})"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{TerminalText.Escape(decoded.Photos[i].Path)}: {TerminalText.Escape(IntelClassifier.Labels[best])} ({probabilities[best]:P1})"));
         }
 
         return predictions;

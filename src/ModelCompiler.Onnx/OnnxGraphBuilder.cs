@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using ModelCompiler.Format;
 using ModelCompiler.Onnx.Schema;
 
 namespace ModelCompiler.Onnx;
@@ -12,17 +13,6 @@ internal sealed class OnnxGraphBuilder
     public OnnxGraphBuilder(string name) => _graph.Name = name;
 
     public GraphProto Graph => _graph;
-
-    public string UniqueName(string stem)
-    {
-        string name = stem;
-        for (int i = 1; !_names.Add(name); i++)
-        {
-            name = $"{stem}_{i}";
-        }
-
-        return name;
-    }
 
     public string Node(string opType, string outputStem, IEnumerable<string> inputs, params AttributeProto[] attributes)
     {
@@ -47,8 +37,15 @@ internal sealed class OnnxGraphBuilder
     public string Int32s(string stem, int[] values, params long[] dims) =>
         Initializer(stem, TensorProto.Types.DataType.Int32, dims, Bytes(values));
 
-    public string Int64s(string stem, long[] values, params long[] dims) =>
-        Initializer(stem, TensorProto.Types.DataType.Int64, dims, Bytes(values));
+    /// <summary>QuantizeLinear then DequantizeLinear of <paramref name="x"/>: the value as the int8 tensor holds it.</summary>
+    public string QuantizeDequantize(string x, QuantParams q, string name)
+    {
+        // ORT's fused int8 kernels want uint8 activations: the same real values with the zero point moved by 128.
+        string scale = Floats(name + "_q_scale", [q.Scale]);
+        string zero = UInt8s(name + "_q_zp", [(byte)(q.ZeroPoint + 128)]);
+        string quantized = Node("QuantizeLinear", name + "_q", [x, scale, zero]);
+        return Node("DequantizeLinear", name + "_dq", [quantized, scale, zero]);
+    }
 
     public void Input(string name, TensorProto.Types.DataType type, params long[] dims) => _graph.Input.Add(ValueInfo(name, type, dims));
 
@@ -62,6 +59,25 @@ internal sealed class OnnxGraphBuilder
         var attribute = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
         attribute.Ints.AddRange(values);
         return attribute;
+    }
+
+    /// <summary>The <c>pads</c> attribute of a window over <paramref name="input"/>: top, left, bottom, right.</summary>
+    public static AttributeProto Pads(TensorShape input, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, Padding padding) =>
+        Ints("pads",
+            TensorChain.PaddingBefore(input.Height, kernelHeight, strideHeight, padding),
+            TensorChain.PaddingBefore(input.Width, kernelWidth, strideWidth, padding),
+            TensorChain.PaddingAfter(input.Height, kernelHeight, strideHeight, padding),
+            TensorChain.PaddingAfter(input.Width, kernelWidth, strideWidth, padding));
+
+    private string UniqueName(string stem)
+    {
+        string name = stem;
+        for (int i = 1; !_names.Add(name); i++)
+        {
+            name = $"{stem}_{i}";
+        }
+
+        return name;
     }
 
     private string Initializer(string stem, TensorProto.Types.DataType type, long[] dims, byte[] data)

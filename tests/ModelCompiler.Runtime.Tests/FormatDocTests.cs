@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using ModelCompiler.Format;
+using ModelCompiler.Testing;
 
 namespace ModelCompiler.Runtime.Tests;
 
@@ -24,7 +25,7 @@ public sealed class FormatDocTests
 
     [Fact]
     public void ExampleIsTheMalformedSuitesBaseText() =>
-        Assert.Equal(Example().TrimEnd('\n'), MalformedModelTests.BaseText.Replace("\r\n", "\n"));
+        Assert.Equal(Example().TrimEnd('\n'), MalformedModels.BaseText.Replace("\r\n", "\n"));
 
     [Fact]
     public void EveryErrorCodeIsDocumentedWithItsNumber()

@@ -66,8 +66,11 @@ public sealed class FormatPrimitivesTests
     [Theory]
     [InlineData("Model", true)]
     [InlineData("_9", true)]
-    [InlineData("var", true)]
-    [InlineData("async", true)]
+    [InlineData("Async", true)]
+    [InlineData("var", false)]
+    [InlineData("async", false)]
+    [InlineData("record", false)]
+    [InlineData("__arglist", false)]
     [InlineData("class", false)]
     [InlineData("int", false)]
     [InlineData("9a", false)]
@@ -75,6 +78,13 @@ public sealed class FormatPrimitivesTests
     [InlineData("", false)]
     [InlineData("Modèle", false)]
     public void ModelNames(string name, bool valid) => Assert.Equal(valid, Identifiers.IsModelName(name));
+
+    [Theory]
+    [InlineData("var", "is a C# contextual keyword")]
+    [InlineData("__arglist", "is a C# keyword")]
+    [InlineData("class", "is a C# keyword")]
+    [InlineData("9a", "is not an identifier")]
+    public void ModelNameProblemsSayWhy(string name, string reason) => Assert.StartsWith(reason, Identifiers.ModelNameProblem(name));
 
     [Fact]
     public void NamesLongerThanTheLimitAreRefused()
@@ -90,6 +100,8 @@ public sealed class FormatPrimitivesTests
     [InlineData("3.4028235E+38", float.MaxValue)]
     [InlineData("1e39", float.PositiveInfinity)]
     [InlineData("NaN", float.NaN)]
+    [InlineData("00000000000000000000000000000000000000000000000000000000000000000000000.25", 0.25f)]
+    [InlineData("0.2500000000000000000000000000000000000000000000000000000000000000000000000", 0.25f)]
     public void FloatGrammarAccepts(string token, float expected) => Assert.Equal(expected, FieldValues.Float(token, 1, "x"));
 
     [Theory]
@@ -111,6 +123,9 @@ public sealed class FormatPrimitivesTests
     [InlineData("12", 12)]
     [InlineData("-128", -128)]
     [InlineData("007", 7)]
+    [InlineData("-0", 0)]
+    [InlineData("0000000000000000000000000000000000000000000000000000000000000000000000042", 42)]
+    [InlineData("-0000000000000000000000000000000000000000000000000000000000000000000000042", -42)]
     public void IntegerGrammarAccepts(string token, int expected) =>
         Assert.Equal(expected, FieldValues.Integer(token, 1, "x", int.MinValue, int.MaxValue, QModelError.InvalidDimension));
 
@@ -120,8 +135,49 @@ public sealed class FormatPrimitivesTests
     [InlineData("-", QModelError.InvalidNumber)]
     [InlineData("2147483648", QModelError.InvalidDimension)]
     [InlineData("-99999999999999999999999999999999", QModelError.InvalidDimension)]
+    [InlineData("99999999999999999999999999999999999999999999999999999999999999999", QModelError.InvalidDimension)]
+    [InlineData("9223372036854775807", QModelError.InvalidDimension)]
+    [InlineData("9223372036854775808", QModelError.InvalidDimension)]
+    [InlineData("-9223372036854775809", QModelError.InvalidDimension)]
     public void IntegerGrammarRefuses(string token, QModelError code) =>
         Assert.Equal(code, Assert.Throws<QModelFormatException>(() => FieldValues.Integer(token, 1, "x", int.MinValue, int.MaxValue, QModelError.InvalidDimension)).Code);
+
+    [Fact]
+    public void AHugeIntegerGetsTheRangeErrorWithTheTokenShortened()
+    {
+        var error = Assert.Throws<QModelFormatException>(() => FieldValues.Integer(new string('7', 100_000), 3, "filters", 1, 16384, QModelError.InvalidDimension));
+        Assert.Equal(QModelError.InvalidDimension, error.Code);
+        Assert.True(error.Message.Length < 120, error.Message);
+    }
+
+    [Theory]
+    [InlineData("a\rb", "a\\rb")]
+    [InlineData("\u001b[2J", "\\u001b[2J")]
+    [InlineData("x\u009by", "x\\u009by")]
+    [InlineData("tab\tnl\n", "tab\\tnl\\n")]
+    [InlineData("rtl\u202eexe.jpg", "rtl\\u202eexe.jpg")]
+    [InlineData("pair \ud83d\ude00 é 中", "pair \ud83d\ude00 é 中")]
+    [InlineData("back\\slash", "back\\slash")]
+    public void TerminalTextEscapesControlCharacters(string text, string expected) => Assert.Equal(expected, TerminalText.Escape(text));
+
+    [Fact]
+    public void TerminalTextEscapesLoneSurrogates()
+    {
+        Assert.Equal("lone \\ud800!", TerminalText.Escape("lone \ud800!"));
+        Assert.Equal("\\udc00x", TerminalText.Escape("\udc00x"));
+        Assert.Equal("end \\ud83d", TerminalText.Escape("end \ud83d"));
+        string plain = "nothing to escape: é 中 \ud83d\ude00";
+        Assert.Same(plain, TerminalText.Escape(plain));
+    }
+
+    [Fact]
+    public void QuotedTokensInMessagesHaveNoControlCharacters()
+    {
+        var error = Assert.Throws<QModelFormatException>(() => QModelReader.Read("qmodel 1\rname X\u001b[2J\rinput 1 1 1 hwc"));
+        Assert.Equal(QModelError.UnsupportedVersion, error.Code);
+        Assert.DoesNotContain(error.Message, c => c < ' ');
+        Assert.Contains("\\r", error.Message);
+    }
 
     private static bool HasLoneSurrogate(string s)
     {

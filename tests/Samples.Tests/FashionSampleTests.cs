@@ -4,6 +4,7 @@ using ModelCompiler.Samples.Fashion;
 namespace ModelCompiler.Samples.Tests;
 
 /// <summary>The committed fashion.qmodel, compiled into the Fashion sample, on the real Fashion-MNIST test set.</summary>
+[Trait("Category", "Slow")]
 [Collection(DotnetBuildsCollection.Name)]
 public sealed class FashionSampleTests
 {
@@ -46,6 +47,23 @@ public sealed class FashionSampleTests
             Assert.Equal(100, aot.Length);
             Assert.Equal(jit, aot);
             Assert.Equal(reference, aot);
+
+            // The image opener under Native AOT: a PNG (inflate check, decode), a JPEG cut inside its APP0 header
+            // (StbImageSharp hung on it), a PNG whose data inflates past its header.
+            var rgb = Imaging.Tests.TestImages.Rgb(40, 30, seed: 1);
+            var files = new[] { ("ok.png", Imaging.Tests.TestImages.StbPng(rgb, 40, 30)), ("app0.jpg", Imaging.Tests.TestImages.Jpeg(rgb, 40, 30)[..11]), ("bomb.png", Imaging.Tests.TestImages.PngWithData(10, 10, 1 << 20)) };
+            foreach (var (name, data) in files)
+            {
+                File.WriteAllBytes(Path.Combine(output, name), data);
+            }
+
+            var hostile = SampleProcess.Run(Path.Combine(output, "fashion-classifier"), files.Select(f => Path.Combine(output, f.Item1)), TimeSpan.FromMinutes(1));
+            Assert.Equal(1, hostile.ExitCode);
+            Assert.StartsWith(Path.Combine(output, "ok.png") + ": ", Assert.Single(hostile.OutputLines));
+            Assert.Equal(
+                [$"error: {Path.Combine(output, "app0.jpg")}: truncated JPEG: segment 0xE0 at byte 2 declares 16 bytes, past the end of the file (11 bytes), before any image data",
+                 $"error: {Path.Combine(output, "bomb.png")}: PNG image data inflates to more than the 310 bytes its 10 x 10 header needs (a decompression bomb?)"],
+                hostile.ErrorLines);
         }
         finally
         {

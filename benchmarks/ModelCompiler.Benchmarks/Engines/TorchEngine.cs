@@ -1,4 +1,5 @@
 using ModelCompiler.Format;
+using ModelCompiler.Trainer.Models;
 using ModelCompiler.Trainer.Native;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -6,53 +7,56 @@ using static TorchSharp.torch;
 namespace ModelCompiler.Benchmarks.Engines;
 
 /// <summary>
-/// TorchSharp (libtorch CPU) running <see cref="TorchNetwork"/> in eval mode, without autograd, on one thread.
-/// The input tensor is allocated once; each call's output tensors are released by a dispose scope, which is part of
-/// what using TorchSharp costs.
+/// TorchSharp (libtorch CPU) running the trainer's own network for the .qmodel (<see cref="QModelImport"/>: float,
+/// with the dequantized weights the float ONNX export also uses, so the two float peers compute the same function)
+/// in eval mode, without autograd, on one thread, softmax included as in the exported graph. The input tensor is
+/// allocated once; each call's output tensors are released by a dispose scope, which is part of what using TorchSharp costs.
 /// </summary>
 public sealed class TorchEngine : IInferenceEngine
 {
-    private readonly QModel model;
-    private readonly nn.Module<Tensor, Tensor> network;
-    private readonly Tensor input;
-    private readonly float[] staging;
+    private readonly QModel _model;
+    private readonly SequentialNetwork _network;
+    private readonly Tensor _input;
+    private readonly float[] _staging;
 
     public TorchEngine(QModel model)
     {
         TorchRuntime.EnsureLoaded();
         torch.set_num_threads(1);
-        this.model = model;
-        network = TorchNetwork.Build(model);
+        _model = model;
+        _network = QModelImport.FloatNetwork(model);
         var shape = model.InputShape;
-        staging = new float[shape.Length];
-        input = zeros(1, shape.Channels, shape.Height, shape.Width);
+        _staging = new float[shape.Length];
+        _input = zeros(1, shape.Channels, shape.Height, shape.Width);
     }
 
     public void SetInput(ReadOnlySpan<float> values)
     {
-        InputLayouts.ToNchw(model, values, staging);
+        InputLayouts.ToNchw(_model, values, _staging);
         using var _ = no_grad();
-        using var source = tensor(staging, input.shape);
-        input.copy_(source);
+        using var source = tensor(_staging, _input.shape);
+        _input.copy_(source);
     }
 
     public int Predict()
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        return (int)network.forward(input).argmax(1).item<long>();
+        return (int)Probabilities(_input).argmax(1).item<long>();
     }
 
     public float[] Probabilities()
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        return network.forward(input).data<float>().ToArray();
+        return Probabilities(_input).data<float>().ToArray();
     }
 
     public void Dispose()
     {
-        input.Dispose();
-        network.Dispose();
+        _input.Dispose();
+        _network.Dispose();
     }
+
+    private Tensor Probabilities(Tensor x) => _network.forward(x).softmax(1);
 }

@@ -9,9 +9,6 @@ namespace ModelCompiler.Format;
 /// </summary>
 internal static class FieldValues
 {
-    /// <summary>Longest number token accepted; the writer's round-trip floats need at most ~15 characters.</summary>
-    private const int MaxNumberLength = 64;
-
     /// <summary>An integer in [<paramref name="min"/>, <paramref name="max"/>]; out of range is <paramref name="rangeError"/>.</summary>
     public static int Integer(string token, int line, string what, long min, long max, QModelError rangeError)
     {
@@ -106,14 +103,15 @@ internal static class FieldValues
     }
 
     /// <summary>
-    /// Integers are <c>-?[0-9]+</c>. Values too large for a long saturate, which every caller's range check then
-    /// rejects, so a 1000-digit number is an out-of-range error rather than an overflow.
+    /// Integers are <c>-?[0-9]+</c> of any length, as the grammar says: leading zeros do not count, and values too
+    /// large for a long saturate, which every caller's range check then rejects, so a 1000-digit number is the
+    /// field's out-of-range error rather than an overflow or "not an integer". Work is linear in the token.
     /// </summary>
     private static bool TryParseInteger(string token, out long value)
     {
         value = 0;
         int start = token.Length > 0 && token[0] == '-' ? 1 : 0;
-        if (start == token.Length || token.Length > MaxNumberLength)
+        if (start == token.Length)
         {
             return false;
         }
@@ -134,10 +132,13 @@ internal static class FieldValues
         return true;
     }
 
-    /// <summary>Decimal floats: <c>-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?</c>, which covers "R" formatting of finite floats.</summary>
+    /// <summary>
+    /// Decimal floats: <c>-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?</c> of any length, which covers "R" formatting of
+    /// finite floats (.NET parses long digit strings in linear time, rounding correctly).
+    /// </summary>
     private static bool IsDecimal(string token)
     {
-        if (token.Length == 0 || token.Length > MaxNumberLength)
+        if (token.Length == 0)
         {
             return false;
         }
@@ -186,6 +187,9 @@ internal static class FieldValues
         return i - start;
     }
 
-    /// <summary>Keeps error messages short when the offending token is huge.</summary>
-    public static string Shorten(string token) => token.Length <= 40 ? token : token.Substring(0, 37) + "...";
+    /// <summary>
+    /// Quotes file text in an error message: short when the token is huge, and with control characters escaped
+    /// (<see cref="TerminalText"/>) so that a message stays one safe line on a terminal.
+    /// </summary>
+    public static string Shorten(string token) => TerminalText.Escape(token.Length <= 40 ? token : token.Substring(0, 37) + "...");
 }

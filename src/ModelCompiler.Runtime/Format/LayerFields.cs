@@ -5,12 +5,12 @@ namespace ModelCompiler.Format;
 /// attribute at the layer's line and a bad value at the attribute's own line.
 /// </summary>
 internal sealed class LayerFields(
-    SourceLine header, string name, LayerOp op,
+    SourceLine header, string name, LayerOperator op,
     Dictionary<string, (string[] Tokens, SourceLine Line)> attributes, Dictionary<BlockRole, DataBlock> blocks)
 {
     public SourceLine Header { get; } = header;
     public string Name { get; } = name;
-    public LayerOp Op { get; } = op;
+    public LayerOperator Op { get; } = op;
     public Dictionary<BlockRole, DataBlock> Blocks { get; } = blocks;
 
     public bool Has(string key) => attributes.ContainsKey(key);
@@ -101,7 +101,7 @@ internal sealed class LayerFields(
         if (!attributes.TryGetValue(key, out var entry))
         {
             throw new QModelFormatException(
-                QModelError.MissingField, Header.Number, $"layer '{Name}' ({Vocabulary.WordOf(Vocabulary.Ops, Op)}) has no '{key}' attribute");
+                QModelError.MissingField, Header.Number, $"layer '{Name}' ({Op.Word}) has no '{key}' attribute");
         }
 
         return entry;

@@ -2,17 +2,11 @@ namespace ModelCompiler.Format;
 
 /// <summary>
 /// Reads one <c>layer &lt;name&gt; &lt;op&gt;</c> … <c>end</c> section: attribute lines indented two spaces (any
-/// order, each once) and, for conv2d and dense, the data blocks their precision requires.
+/// order, each once) and, for operators with weights, the data blocks their precision requires. Which keys are
+/// allowed and what they mean is the operator's business (<see cref="OperatorCatalog"/>).
 /// </summary>
 internal static class LayerParser
 {
-    private static readonly string[] ConvAttributes = ["precision", "filters", "kernel", "stride", "padding", "activation", "output_quant", "weight_bits"];
-    private static readonly string[] DenseAttributes = ["precision", "units", "activation", "output_quant", "weight_bits"];
-    private static readonly string[] PoolAttributes = ["pool", "stride", "padding"];
-    private static readonly string[] FlattenAttributes = ["order"];
-    private static readonly string[] QuantizeAttributes = ["output_quant"];
-    private static readonly string[] NoAttributes = [];
-
     /// <summary>Parses the layer whose header line the cursor is on.</summary>
     public static Layer Parse(LineCursor cursor)
     {
@@ -32,40 +26,14 @@ internal static class LayerParser
                 $"layer name '{FieldValues.Shorten(name)}' is not an identifier (ASCII letters, digits and '_', not starting with a digit)");
         }
 
-        var op = FieldValues.Word(Vocabulary.Ops, tokens[2], header.Number, "op", QModelError.UnknownOp);
-        var body = ReadBody(cursor, header, name, op);
-        var fields = new LayerFields(header, name, op, body.Attributes, body.Blocks);
-        return op switch
-        {
-            LayerOp.Conv2D => ParseConv(fields),
-            LayerOp.Dense => ParseDense(fields),
-            LayerOp.MaxPool2D or LayerOp.AveragePool2D => ParsePool(fields, op == LayerOp.MaxPool2D),
-            LayerOp.GlobalAveragePool => new GlobalAveragePoolLayer(name) { Line = header.Number },
-            LayerOp.Flatten => new FlattenLayer(
-                name,
-                FieldValues.Word(Vocabulary.FlattenOrders, fields.Single("order"), fields.LineOf("order"), "flatten order", QModelError.InvalidAttribute))
-            {
-                Line = header.Number,
-            },
-            LayerOp.Softmax => new SoftmaxLayer(name) { Line = header.Number },
-            LayerOp.Quantize => new QuantizeLayer(name, fields.Quant("output_quant")) { Line = header.Number },
-            _ => new DequantizeLayer(name) { Line = header.Number },
-        };
+        var op = FieldValues.Word(OperatorCatalog.Words, tokens[2], header.Number, "op", QModelError.UnknownOp);
+        var (attributes, blocks) = ReadBody(cursor, header, name, op);
+        return op.Read(new LayerFields(header, name, op, attributes, blocks));
     }
 
     private static (Dictionary<string, (string[] Tokens, SourceLine Line)> Attributes, Dictionary<BlockRole, DataBlock> Blocks) ReadBody(
-        LineCursor cursor, SourceLine header, string name, LayerOp op)
+        LineCursor cursor, SourceLine header, string name, LayerOperator op)
     {
-        string[] allowed = op switch
-        {
-            LayerOp.Conv2D => ConvAttributes,
-            LayerOp.Dense => DenseAttributes,
-            LayerOp.MaxPool2D or LayerOp.AveragePool2D => PoolAttributes,
-            LayerOp.Flatten => FlattenAttributes,
-            LayerOp.Quantize => QuantizeAttributes,
-            _ => NoAttributes,
-        };
-        bool hasBlocks = op is LayerOp.Conv2D or LayerOp.Dense;
         var attributes = new Dictionary<string, (string[], SourceLine)>(StringComparer.Ordinal);
         var blocks = new Dictionary<BlockRole, DataBlock>();
         while (true)
@@ -96,24 +64,16 @@ internal static class LayerParser
             string key = tokens[0];
             if (Vocabulary.TryParse(Vocabulary.BlockRoles, key, out BlockRole role))
             {
-                if (!hasBlocks)
-                {
-                    throw line.Syntax($"a {Vocabulary.WordOf(Vocabulary.Ops, op)} layer has no data blocks");
-                }
-
-                if (blocks.TryGetValue(role, out var earlier))
-                {
-                    throw new QModelFormatException(QModelError.DuplicateField, line.Number, $"block '{key}' already given on line {earlier.Line}");
-                }
-
-                blocks[role] = DataBlock.Read(cursor, line, tokens, role);
+                ReadBlock(cursor, line, tokens, role, op, blocks);
                 continue;
             }
 
-            if (Array.IndexOf(allowed, key) < 0)
+            if (!op.Accepts(key))
             {
-                string expected = allowed.Length == 0 ? "it has none" : "expected " + string.Join(", ", allowed) + (hasBlocks ? ", weights, weight_scales or bias" : "");
-                throw line.Syntax($"unknown attribute '{FieldValues.Shorten(key)}' for a {Vocabulary.WordOf(Vocabulary.Ops, op)} layer ({expected})");
+                string expected = op.Attributes.Count == 0
+                    ? "it has none"
+                    : "expected " + string.Join(", ", op.Attributes) + (op.HasBlocks ? ", weights, weight_scales or bias" : "");
+                throw line.Syntax($"unknown attribute '{FieldValues.Shorten(key)}' for a {op.Word} layer ({expected})");
             }
 
             if (attributes.TryGetValue(key, out var first))
@@ -125,35 +85,19 @@ internal static class LayerParser
         }
     }
 
-    private static Conv2DLayer ParseConv(LayerFields f)
+    private static void ReadBlock(
+        LineCursor cursor, SourceLine line, string[] tokens, BlockRole role, LayerOperator op, Dictionary<BlockRole, DataBlock> blocks)
     {
-        var precision = f.Precision();
-        int filters = f.Dimension("filters");
-        var (kh, kw) = f.Pair("kernel");
-        var (sh, sw) = f.Pair("stride");
-        var padding = f.Padding();
-        var activation = f.Activation();
-        var outputQuant = f.OutputQuantFor(precision);
-        int weightBits = f.WeightBitsFor(precision);
-        var weights = WeightBlocks.Assemble(f, precision, filters, weightBits);
-        return new Conv2DLayer(f.Name, filters, kh, kw, sh, sw, padding, activation, weights, outputQuant) { Line = f.Header.Number };
-    }
+        if (!op.HasBlocks)
+        {
+            throw line.Syntax($"a {op.Word} layer has no data blocks");
+        }
 
-    private static DenseLayer ParseDense(LayerFields f)
-    {
-        var precision = f.Precision();
-        int units = f.Dimension("units");
-        var activation = f.Activation();
-        var outputQuant = f.OutputQuantFor(precision);
-        int weightBits = f.WeightBitsFor(precision);
-        var weights = WeightBlocks.Assemble(f, precision, units, weightBits);
-        return new DenseLayer(f.Name, units, activation, weights, outputQuant) { Line = f.Header.Number };
-    }
+        if (blocks.TryGetValue(role, out var earlier))
+        {
+            throw new QModelFormatException(QModelError.DuplicateField, line.Number, $"block '{tokens[0]}' already given on line {earlier.Line}");
+        }
 
-    private static Pool2DLayer ParsePool(LayerFields f, bool isMax)
-    {
-        var (ph, pw) = f.Pair("pool");
-        var (sh, sw) = f.Pair("stride");
-        return new Pool2DLayer(f.Name, isMax, ph, pw, sh, sw, f.Padding()) { Line = f.Header.Number };
+        blocks[role] = DataBlock.Read(cursor, line, tokens, role);
     }
 }

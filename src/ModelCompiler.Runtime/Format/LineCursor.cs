@@ -6,37 +6,37 @@ namespace ModelCompiler.Format;
 /// </summary>
 internal sealed class LineCursor
 {
-    private readonly string text;
-    private readonly List<int> lineStarts = [];
-    private int next;
+    private readonly string _text;
+    private readonly List<int> _lineStarts = [];
+    private int _next;
 
     public LineCursor(string text)
     {
-        this.text = text;
+        _text = text;
         int start = text.Length > 0 && text[0] == '\uFEFF' ? 1 : 0;
-        lineStarts.Add(start);
+        _lineStarts.Add(start);
         for (int i = start; i < text.Length; i++)
         {
             if (text[i] == '\n')
             {
-                lineStarts.Add(i + 1);
+                _lineStarts.Add(i + 1);
             }
         }
 
         // A final LF ends the last line; it does not start an empty one.
-        if (lineStarts.Count > 1 && lineStarts[lineStarts.Count - 1] == text.Length)
+        if (_lineStarts.Count > 1 && _lineStarts[_lineStarts.Count - 1] == text.Length)
         {
-            lineStarts.RemoveAt(lineStarts.Count - 1);
+            _lineStarts.RemoveAt(_lineStarts.Count - 1);
         }
     }
 
     /// <summary>Number of the last line of the file (1 for an empty file), for errors about a missing ending.</summary>
-    public int LastLineNumber => lineStarts.Count;
+    public int LastLineNumber => _lineStarts.Count;
 
-    public bool AtEnd => next >= lineStarts.Count;
+    public bool AtEnd => _next >= _lineStarts.Count;
 
     /// <summary>Characters from the start of the next line to the end of the text.</summary>
-    public int RemainingCharacters => AtEnd ? 0 : text.Length - lineStarts[next];
+    public int RemainingCharacters => AtEnd ? 0 : _text.Length - _lineStarts[_next];
 
     /// <summary>The next line, blank or not, without consuming it.</summary>
     public bool TryPeek(out SourceLine line)
@@ -47,7 +47,7 @@ internal sealed class LineCursor
             return false;
         }
 
-        line = LineAt(next);
+        line = LineAt(_next);
         return true;
     }
 
@@ -61,41 +61,41 @@ internal sealed class LineCursor
                 return true;
             }
 
-            next++;
+            _next++;
         }
 
         return false;
     }
 
     /// <summary>Consumes the line last peeked at.</summary>
-    public void Advance() => next++;
+    public void Advance() => _next++;
 
     private SourceLine LineAt(int index)
     {
-        int start = lineStarts[index];
-        int end = index + 1 < lineStarts.Count ? lineStarts[index + 1] - 1 : text.Length;
-        if (end > start && end == text.Length && text[end - 1] == '\n')
+        int start = _lineStarts[index];
+        int end = index + 1 < _lineStarts.Count ? _lineStarts[index + 1] - 1 : _text.Length;
+        if (end > start && end == _text.Length && _text[end - 1] == '\n')
         {
             end--;
         }
 
-        if (end > start && text[end - 1] == '\r')
+        if (end > start && _text[end - 1] == '\r')
         {
             end--;
         }
 
         int contentStart = start;
-        while (contentStart < end && text[contentStart] == ' ')
+        while (contentStart < end && _text[contentStart] == ' ')
         {
             contentStart++;
         }
 
         int contentEnd = end;
-        while (contentEnd > contentStart && text[contentEnd - 1] == ' ')
+        while (contentEnd > contentStart && _text[contentEnd - 1] == ' ')
         {
             contentEnd--;
         }
 
-        return new SourceLine(index + 1, contentStart - start, text.Substring(contentStart, contentEnd - contentStart));
+        return new SourceLine(index + 1, contentStart - start, _text.Substring(contentStart, contentEnd - contentStart));
     }
 }

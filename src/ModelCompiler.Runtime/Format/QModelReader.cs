@@ -44,7 +44,10 @@ public static class QModelReader
         }
 
         var model = new QModel(
-            header.Name, header.InputShape, header.Layout, header.Preprocessing, header.InputQuant, header.Labels, header.Provenance, layers);
+            header.Name, header.InputShape, header.Layout, header.Preprocessing, header.InputQuant, header.Labels, header.Provenance, layers)
+        {
+            NameLine = header.NameLine,
+        };
         TensorChain.Infer(model);
         return model;
     }

@@ -2,23 +2,11 @@ namespace ModelCompiler.Format;
 
 /// <summary>
 /// The words of the <c>.qmodel</c> text format and the enum values they stand for. Reader and writer both use
-/// these tables, so a spelling cannot differ between them.
+/// these tables, so a spelling cannot differ between them. Op words belong to their operators
+/// (<see cref="OperatorCatalog"/>).
 /// </summary>
 internal static class Vocabulary
 {
-    public static readonly (string Word, LayerOp Value)[] Ops =
-    [
-        ("conv2d", LayerOp.Conv2D),
-        ("maxpool2d", LayerOp.MaxPool2D),
-        ("avgpool2d", LayerOp.AveragePool2D),
-        ("global_avgpool", LayerOp.GlobalAveragePool),
-        ("dense", LayerOp.Dense),
-        ("flatten", LayerOp.Flatten),
-        ("softmax", LayerOp.Softmax),
-        ("quantize", LayerOp.Quantize),
-        ("dequantize", LayerOp.Dequantize),
-    ];
-
     public static readonly (string Word, Precision Value)[] Precisions =
     [
         ("int8", Precision.Int8),

@@ -8,52 +8,33 @@ namespace ModelCompiler.Interpreter;
 /// exactly "the cell holds the input zero point" (its term (zp - zp) * w is 0); for float it is "the cell holds 0"
 /// up to the sign of a zero accumulator (see docs/arithmetic.md).
 /// </summary>
-internal sealed class Conv2DKernel : LayerKernel
+internal sealed class Conv2DKernel : WeightedKernel
 {
-    private readonly Conv2DLayer layer;
-    private readonly TensorShape inShape;
-    private readonly TensorShape outShape;
-    private readonly int padTop;
-    private readonly int padLeft;
-
-    // Int8 layers.
-    private readonly Int8Weights? int8Weights;
-    private readonly int inputZeroPoint;
-    private readonly Int8OutputStage? outputStage;
-
-    // Float-domain layers (float32, dynamic int8, float16).
-    private readonly FloatWeights? floatWeights;
+    private readonly Conv2DLayer _layer;
+    private readonly TensorShape _inShape;
+    private readonly TensorShape _outShape;
+    private readonly int _padTop;
+    private readonly int _padLeft;
 
     public Conv2DKernel(Conv2DLayer layer, TensorInfo input, TensorInfo output)
+        : base(layer, input, output)
     {
-        this.layer = layer;
-        inShape = input.Shape;
-        outShape = output.Shape;
-        padTop = TensorChain.PaddingBefore(inShape.Height, layer.KernelHeight, layer.StrideHeight, layer.Padding);
-        padLeft = TensorChain.PaddingBefore(inShape.Width, layer.KernelWidth, layer.StrideWidth, layer.Padding);
-        if (layer.Weights is Int8Weights w)
-        {
-            int8Weights = w;
-            var inQuant = input.Quant!.Value;
-            inputZeroPoint = inQuant.ZeroPoint;
-            outputStage = new Int8OutputStage(inQuant, w.Scales, output.Quant!.Value, layer.Activation);
-        }
-        else
-        {
-            floatWeights = FloatWeights.From(layer.Weights);
-        }
+        _layer = layer;
+        _inShape = input.Shape;
+        _outShape = output.Shape;
+        _padTop = TensorChain.PaddingBefore(_inShape.Height, layer.KernelHeight, layer.StrideHeight, layer.Padding);
+        _padLeft = TensorChain.PaddingBefore(_inShape.Width, layer.KernelWidth, layer.StrideWidth, layer.Padding);
     }
 
-    public override TensorValue Run(TensorValue input) =>
-        int8Weights is not null ? RunInt8(input.Int8Values) : RunFloat(input.FloatValues);
-
-    private TensorValue RunInt8(sbyte[] x)
+    protected override TensorValue RunInt8(sbyte[] x)
     {
-        var w = int8Weights!;
-        int inH = inShape.Height, inW = inShape.Width, inC = inShape.Channels;
-        int kh = layer.KernelHeight, kw = layer.KernelWidth;
-        int outH = outShape.Height, outW = outShape.Width, outC = outShape.Channels;
-        var y = new sbyte[outShape.Length];
+        var w = Int8Weights!;
+        var stage = OutputStage!;
+        int zp = InputZeroPoint;
+        int inH = _inShape.Height, inW = _inShape.Width, inC = _inShape.Channels;
+        int kh = _layer.KernelHeight, kw = _layer.KernelWidth;
+        int outH = _outShape.Height, outW = _outShape.Width, outC = _outShape.Channels;
+        var y = new sbyte[_outShape.Length];
         for (int oy = 0; oy < outH; oy++)
         {
             for (int ox = 0; ox < outW; ox++)
@@ -63,7 +44,7 @@ internal sealed class Conv2DKernel : LayerKernel
                     int acc = w.Bias[co];
                     for (int ky = 0; ky < kh; ky++)
                     {
-                        int iy = oy * layer.StrideHeight - padTop + ky;
+                        int iy = oy * _layer.StrideHeight - _padTop + ky;
                         if (iy < 0 || iy >= inH)
                         {
                             continue;
@@ -71,7 +52,7 @@ internal sealed class Conv2DKernel : LayerKernel
 
                         for (int kx = 0; kx < kw; kx++)
                         {
-                            int ix = ox * layer.StrideWidth - padLeft + kx;
+                            int ix = ox * _layer.StrideWidth - _padLeft + kx;
                             if (ix < 0 || ix >= inW)
                             {
                                 continue;
@@ -79,38 +60,38 @@ internal sealed class Conv2DKernel : LayerKernel
 
                             for (int ci = 0; ci < inC; ci++)
                             {
-                                int xv = x[((iy * inW) + ix) * inC + ci] - inputZeroPoint;
+                                int xv = x[((iy * inW) + ix) * inC + ci] - zp;
                                 int wv = w.Values[((co * inC + ci) * kh + ky) * kw + kx];
                                 acc += xv * wv;
                             }
                         }
                     }
 
-                    y[((oy * outW) + ox) * outC + co] = outputStage!.Requantize(acc, co);
+                    y[((oy * outW) + ox) * outC + co] = stage.Requantize(acc, co);
                 }
             }
         }
 
-        return TensorValue.OfInt8(outShape, y);
+        return TensorValue.OfInt8(_outShape, y);
     }
 
-    private TensorValue RunFloat(float[] x)
+    protected override TensorValue RunFloat(float[] x)
     {
-        var w = floatWeights!;
-        int inH = inShape.Height, inW = inShape.Width, inC = inShape.Channels;
-        int kh = layer.KernelHeight, kw = layer.KernelWidth;
-        int outH = outShape.Height, outW = outShape.Width, outC = outShape.Channels;
-        var y = new float[outShape.Length];
+        float[] weights = FloatValues!, bias = FloatBias!;
+        int inH = _inShape.Height, inW = _inShape.Width, inC = _inShape.Channels;
+        int kh = _layer.KernelHeight, kw = _layer.KernelWidth;
+        int outH = _outShape.Height, outW = _outShape.Width, outC = _outShape.Channels;
+        var y = new float[_outShape.Length];
         for (int oy = 0; oy < outH; oy++)
         {
             for (int ox = 0; ox < outW; ox++)
             {
                 for (int co = 0; co < outC; co++)
                 {
-                    float acc = w.Bias[co];
+                    float acc = bias[co];
                     for (int ky = 0; ky < kh; ky++)
                     {
-                        int iy = oy * layer.StrideHeight - padTop + ky;
+                        int iy = oy * _layer.StrideHeight - _padTop + ky;
                         if (iy < 0 || iy >= inH)
                         {
                             continue;
@@ -118,7 +99,7 @@ internal sealed class Conv2DKernel : LayerKernel
 
                         for (int kx = 0; kx < kw; kx++)
                         {
-                            int ix = ox * layer.StrideWidth - padLeft + kx;
+                            int ix = ox * _layer.StrideWidth - _padLeft + kx;
                             if (ix < 0 || ix >= inW)
                             {
                                 continue;
@@ -127,17 +108,17 @@ internal sealed class Conv2DKernel : LayerKernel
                             for (int ci = 0; ci < inC; ci++)
                             {
                                 // Two float32 roundings, never a fused multiply-add: generated code must do the same.
-                                float product = x[((iy * inW) + ix) * inC + ci] * w.Values[((co * inC + ci) * kh + ky) * kw + kx];
+                                float product = x[((iy * inW) + ix) * inC + ci] * weights[((co * inC + ci) * kh + ky) * kw + kx];
                                 acc = acc + product;
                             }
                         }
                     }
 
-                    y[((oy * outW) + ox) * outC + co] = Quantizer.Activate(acc, layer.Activation);
+                    y[((oy * outW) + ox) * outC + co] = Quantizer.Activate(acc, _layer.Activation);
                 }
             }
         }
 
-        return TensorValue.OfFloat(outShape, y);
+        return TensorValue.OfFloat(_outShape, y);
     }
 }

@@ -4,76 +4,57 @@ using ModelCompiler.Format;
 namespace ModelCompiler.Interpreter;
 
 /// <summary>Fully connected layer, weights [units][inputs], inputs summed in ascending index order.</summary>
-internal sealed class DenseKernel : LayerKernel
+internal sealed class DenseKernel : WeightedKernel
 {
-    private readonly DenseLayer layer;
-    private readonly int inputs;
-    private readonly TensorShape outShape;
-
-    // Int8 layers.
-    private readonly Int8Weights? int8Weights;
-    private readonly int inputZeroPoint;
-    private readonly Int8OutputStage? outputStage;
-
-    // Float-domain layers (float32, dynamic int8, float16).
-    private readonly FloatWeights? floatWeights;
+    private readonly DenseLayer _layer;
+    private readonly int _inputs;
+    private readonly TensorShape _outShape;
 
     public DenseKernel(DenseLayer layer, TensorInfo input, TensorInfo output)
+        : base(layer, input, output)
     {
-        this.layer = layer;
-        inputs = input.Shape.Length;
-        outShape = output.Shape;
-        if (layer.Weights is Int8Weights w)
-        {
-            int8Weights = w;
-            var inQuant = input.Quant!.Value;
-            inputZeroPoint = inQuant.ZeroPoint;
-            outputStage = new Int8OutputStage(inQuant, w.Scales, output.Quant!.Value, layer.Activation);
-        }
-        else
-        {
-            floatWeights = FloatWeights.From(layer.Weights);
-        }
+        _layer = layer;
+        _inputs = input.Shape.Length;
+        _outShape = output.Shape;
     }
 
-    public override TensorValue Run(TensorValue input) =>
-        int8Weights is not null ? RunInt8(input.Int8Values) : RunFloat(input.FloatValues);
-
-    private TensorValue RunInt8(sbyte[] x)
+    protected override TensorValue RunInt8(sbyte[] x)
     {
-        var w = int8Weights!;
-        var y = new sbyte[layer.Units];
-        for (int u = 0; u < layer.Units; u++)
+        var w = Int8Weights!;
+        var stage = OutputStage!;
+        int zp = InputZeroPoint;
+        var y = new sbyte[_layer.Units];
+        for (int u = 0; u < _layer.Units; u++)
         {
             int acc = w.Bias[u];
-            for (int i = 0; i < inputs; i++)
+            for (int i = 0; i < _inputs; i++)
             {
-                acc += (x[i] - inputZeroPoint) * w.Values[u * inputs + i];
+                acc += (x[i] - zp) * w.Values[u * _inputs + i];
             }
 
-            y[u] = outputStage!.Requantize(acc, u);
+            y[u] = stage.Requantize(acc, u);
         }
 
-        return TensorValue.OfInt8(outShape, y);
+        return TensorValue.OfInt8(_outShape, y);
     }
 
-    private TensorValue RunFloat(float[] x)
+    protected override TensorValue RunFloat(float[] x)
     {
-        var w = floatWeights!;
-        var y = new float[layer.Units];
-        for (int u = 0; u < layer.Units; u++)
+        float[] weights = FloatValues!, bias = FloatBias!;
+        var y = new float[_layer.Units];
+        for (int u = 0; u < _layer.Units; u++)
         {
-            float acc = w.Bias[u];
-            for (int i = 0; i < inputs; i++)
+            float acc = bias[u];
+            for (int i = 0; i < _inputs; i++)
             {
                 // Two float32 roundings, never a fused multiply-add: generated code must do the same.
-                float product = x[i] * w.Values[u * inputs + i];
+                float product = x[i] * weights[u * _inputs + i];
                 acc = acc + product;
             }
 
-            y[u] = Quantizer.Activate(acc, layer.Activation);
+            y[u] = Quantizer.Activate(acc, _layer.Activation);
         }
 
-        return TensorValue.OfFloat(outShape, y);
+        return TensorValue.OfFloat(_outShape, y);
     }
 }

@@ -4,7 +4,7 @@ using ModelCompiler.Format;
 namespace ModelCompiler.Interpreter;
 
 /// <summary>Int8 to float32 with the input tensor's quantization (Quantizer.Dequantize element by element).</summary>
-internal sealed class DequantizeKernel(TensorInfo input, TensorInfo output) : LayerKernel
+internal sealed class DequantizeKernel(TensorInfo input, TensorInfo output) : UnaryKernel
 {
     public override TensorValue Run(TensorValue x) => TensorValue.OfFloat(output.Shape, Dequantize(x.Int8Values, input.Quant!.Value));
 

@@ -6,7 +6,7 @@ namespace ModelCompiler.Interpreter;
 /// (H, W, C) to a vector. Activations are already HWC inside the interpreter, so Hwc order copies and Chw order
 /// moves element (h, w, c) to index (c * H + h) * W + w. Quantization is unchanged.
 /// </summary>
-internal sealed class FlattenKernel(FlattenOrder order, TensorInfo input, TensorInfo output) : LayerKernel
+internal sealed class FlattenKernel(FlattenOrder order, TensorInfo input, TensorInfo output) : UnaryKernel
 {
     public override TensorValue Run(TensorValue x)
     {

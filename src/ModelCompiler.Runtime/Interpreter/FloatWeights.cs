@@ -4,53 +4,60 @@ using ModelCompiler.Format;
 namespace ModelCompiler.Interpreter;
 
 /// <summary>
-/// The float32 weights and bias a float-domain layer (float32, dynamic int8, float16) computes with. Widening once
-/// gives the same bits as widening at every use: DynamicInt8 is <c>(float)q * scale[c]</c>, Float16 is exact.
+/// The float32 weights and bias a layer's constants stand for, as a float engine computes with them: the interpreter's
+/// float kernels, the float ONNX export and the trainer's TorchSharp network all take them from here.
 /// </summary>
-internal sealed class FloatWeights
+public static class FloatWeights
 {
-    private FloatWeights(float[] values, float[] bias)
-    {
-        Values = values;
-        Bias = bias;
-    }
-
-    public float[] Values { get; }
-
-    public float[] Bias { get; }
-
-    public static FloatWeights From(WeightData weights)
+    /// <summary>
+    /// Int8 values times their channel's scale (one float32 product), float16 widened exactly, float32 as stored (the
+    /// same arrays). Int8 biases are at scale <c>s_in * s_w[c]</c>, so they need the layer's <paramref name="input"/> quantization.
+    /// </summary>
+    public static (float[] Weights, float[] Bias) Of(WeightData weights, QuantParams? input)
     {
         switch (weights)
         {
-            case Float32Weights f:
-                return new FloatWeights(f.Values, f.Bias);
-
-            case DynamicInt8Weights d:
+            case Int8Weights w:
             {
-                int perChannel = d.Values.Length / d.Bias.Length;
-                var values = new float[d.Values.Length];
-                for (int i = 0; i < values.Length; i++)
+                float inputScale = input?.Scale ?? throw new ArgumentException("int8 weights need the input quantization", nameof(input));
+                var bias = new float[w.Bias.Length];
+                for (int c = 0; c < bias.Length; c++)
                 {
-                    values[i] = (float)d.Values[i] * d.Scales[i / perChannel];
+                    bias[c] = w.Bias[c] * (inputScale * w.Scales[c]);
                 }
 
-                return new FloatWeights(values, d.Bias);
+                return (Scaled(w.Values, w.Scales), bias);
             }
 
-            case Float16Weights h:
+            case DynamicInt8Weights w:
+                return (Scaled(w.Values, w.Scales), w.Bias);
+            case Float32Weights w:
+                return (w.Values, w.Bias);
+            case Float16Weights w:
             {
-                var values = new float[h.Values.Length];
+                var values = new float[w.Values.Length];
                 for (int i = 0; i < values.Length; i++)
                 {
-                    values[i] = HalfConversion.ToSingle(h.Values[i]);
+                    values[i] = HalfConversion.ToSingle(w.Values[i]);
                 }
 
-                return new FloatWeights(values, h.Bias);
+                return (values, w.Bias);
             }
 
             default:
-                throw new ArgumentException($"{weights.Precision} weights are not computed in float", nameof(weights));
+                throw new NotSupportedException($"weights of precision {weights.Precision} have no float form");
         }
+    }
+
+    private static float[] Scaled(sbyte[] values, float[] scales)
+    {
+        int perChannel = values.Length / scales.Length;
+        var result = new float[values.Length];
+        for (int i = 0; i < result.Length; i++)
+        {
+            result[i] = values[i] * scales[i / perChannel];
+        }
+
+        return result;
     }
 }

@@ -7,7 +7,7 @@ namespace ModelCompiler.Interpreter;
 /// Mean over height and width per channel, visiting cells h, then w. Int8: RoundedAverage of the raw sum (64-bit,
 /// since up to 2^26 cells are allowed). Float: float32 sum from +0, then one float32 division by H*W.
 /// </summary>
-internal sealed class GlobalAveragePoolKernel(TensorInfo input, TensorInfo output) : LayerKernel
+internal sealed class GlobalAveragePoolKernel(TensorInfo input, TensorInfo output) : UnaryKernel
 {
     public override TensorValue Run(TensorValue x)
     {

@@ -9,23 +9,23 @@ namespace ModelCompiler.Interpreter;
 /// </summary>
 internal sealed class Int8OutputStage
 {
-    private readonly QuantizedMultiplier[] multipliers;
-    private readonly int zeroPoint;
-    private readonly int min;
-    private readonly int max;
+    private readonly QuantizedMultiplier[] _multipliers;
+    private readonly int _zeroPoint;
+    private readonly int _min;
+    private readonly int _max;
 
     public Int8OutputStage(QuantParams input, float[] weightScales, QuantParams output, Activation activation)
     {
-        multipliers = new QuantizedMultiplier[weightScales.Length];
+        _multipliers = new QuantizedMultiplier[weightScales.Length];
         for (int c = 0; c < weightScales.Length; c++)
         {
-            multipliers[c] = Requantizer.MultiplierFor(input.Scale, weightScales[c], output.Scale);
+            _multipliers[c] = Requantizer.MultiplierFor(input.Scale, weightScales[c], output.Scale);
         }
 
-        zeroPoint = output.ZeroPoint;
-        (min, max) = Quantizer.ActivationRange(activation, output);
+        _zeroPoint = output.ZeroPoint;
+        (_min, _max) = Quantizer.ActivationRange(activation, output);
     }
 
     public sbyte Requantize(int accumulator, int channel) =>
-        (sbyte)Requantizer.Requantize(accumulator, multipliers[channel], zeroPoint, min, max);
+        (sbyte)Requantizer.Requantize(accumulator, _multipliers[channel], _zeroPoint, _min, _max);
 }

@@ -1,5 +1,3 @@
-using ModelCompiler.Format;
-
 namespace ModelCompiler.Interpreter;
 
 /// <summary>
@@ -8,18 +6,14 @@ namespace ModelCompiler.Interpreter;
 /// </summary>
 internal abstract class LayerKernel
 {
-    public abstract TensorValue Run(TensorValue input);
+    /// <summary>The layer's output from the tensors it reads, in the order the layer names them.</summary>
+    public abstract TensorValue Run(ReadOnlySpan<TensorValue> inputs);
+}
 
-    /// <summary>The kernel for <paramref name="layer"/>, given the tensors TensorChain inferred around it.</summary>
-    public static LayerKernel Create(Layer layer, TensorInfo input, TensorInfo output) => layer switch
-    {
-        Conv2DLayer conv => new Conv2DKernel(conv, input, output),
-        DenseLayer dense => new DenseKernel(dense, input, output),
-        Pool2DLayer pool => new PoolKernel(pool, input, output),
-        GlobalAveragePoolLayer => new GlobalAveragePoolKernel(input, output),
-        FlattenLayer flatten => new FlattenKernel(flatten.Order, input, output),
-        QuantizeLayer quantize => new QuantizeKernel(quantize.Output, output),
-        DequantizeLayer => new DequantizeKernel(input, output),
-        _ => throw new NotSupportedException($"layer '{layer.Name}' ({layer.Op}) has no reference kernel"),
-    };
+/// <summary>A kernel that reads one tensor, as every layer of format version 1 does.</summary>
+internal abstract class UnaryKernel : LayerKernel
+{
+    public sealed override TensorValue Run(ReadOnlySpan<TensorValue> inputs) => Run(inputs[0]);
+
+    public abstract TensorValue Run(TensorValue input);
 }

@@ -7,39 +7,39 @@ namespace ModelCompiler.Interpreter;
 /// Max and average pooling on int8 or float tensors. Only in-bounds window cells take part (padding is ignored,
 /// and the average divides by the number of in-bounds cells). Cells are visited in the order ky, then kx.
 /// </summary>
-internal sealed class PoolKernel : LayerKernel
+internal sealed class PoolKernel : UnaryKernel
 {
-    private readonly Pool2DLayer layer;
-    private readonly TensorShape inShape;
-    private readonly TensorShape outShape;
-    private readonly int padTop;
-    private readonly int padLeft;
+    private readonly Pool2DLayer _layer;
+    private readonly TensorShape _inShape;
+    private readonly TensorShape _outShape;
+    private readonly int _padTop;
+    private readonly int _padLeft;
 
     public PoolKernel(Pool2DLayer layer, TensorInfo input, TensorInfo output)
     {
-        this.layer = layer;
-        inShape = input.Shape;
-        outShape = output.Shape;
-        padTop = TensorChain.PaddingBefore(inShape.Height, layer.PoolHeight, layer.StrideHeight, layer.Padding);
-        padLeft = TensorChain.PaddingBefore(inShape.Width, layer.PoolWidth, layer.StrideWidth, layer.Padding);
+        _layer = layer;
+        _inShape = input.Shape;
+        _outShape = output.Shape;
+        _padTop = TensorChain.PaddingBefore(_inShape.Height, layer.PoolHeight, layer.StrideHeight, layer.Padding);
+        _padLeft = TensorChain.PaddingBefore(_inShape.Width, layer.PoolWidth, layer.StrideWidth, layer.Padding);
     }
 
     public override TensorValue Run(TensorValue input) => input.Int8 is { } q
-        ? TensorValue.OfInt8(outShape, Pool(q, layer.IsMax ? MaxInt8 : AverageInt8))
-        : TensorValue.OfFloat(outShape, Pool(input.FloatValues, layer.IsMax ? MaxFloat : AverageFloat));
+        ? TensorValue.OfInt8(_outShape, Pool(q, _layer.IsMax ? MaxInt8 : AverageInt8))
+        : TensorValue.OfFloat(_outShape, Pool(input.FloatValues, _layer.IsMax ? MaxFloat : AverageFloat));
 
     /// <summary>Reduces each output's window cells to one value; the output is HWC.</summary>
     private T[] Pool<T>(T[] x, Func<T[], IEnumerable<int>, T> reduce)
     {
-        var y = new T[outShape.Length];
-        for (int oy = 0; oy < outShape.Height; oy++)
+        var y = new T[_outShape.Length];
+        for (int oy = 0; oy < _outShape.Height; oy++)
         {
-            for (int ox = 0; ox < outShape.Width; ox++)
+            for (int ox = 0; ox < _outShape.Width; ox++)
             {
-                for (int c = 0; c < outShape.Channels; c++)
+                for (int c = 0; c < _outShape.Channels; c++)
                 {
-                    var cells = WindowCells(oy * layer.StrideHeight - padTop, ox * layer.StrideWidth - padLeft, c);
-                    y[((oy * outShape.Width) + ox) * outShape.Channels + c] = reduce(x, cells);
+                    var cells = WindowCells(oy * _layer.StrideHeight - _padTop, ox * _layer.StrideWidth - _padLeft, c);
+                    y[((oy * _outShape.Width) + ox) * _outShape.Channels + c] = reduce(x, cells);
                 }
             }
         }
@@ -50,23 +50,23 @@ internal sealed class PoolKernel : LayerKernel
     /// <summary>HWC indices of the in-bounds cells of the window at (top, left) (which may lie in the padding), in the order ky, then kx.</summary>
     private IEnumerable<int> WindowCells(int top, int left, int channel)
     {
-        for (int ky = 0; ky < layer.PoolHeight; ky++)
+        for (int ky = 0; ky < _layer.PoolHeight; ky++)
         {
             int iy = top + ky;
-            if (iy < 0 || iy >= inShape.Height)
+            if (iy < 0 || iy >= _inShape.Height)
             {
                 continue;
             }
 
-            for (int kx = 0; kx < layer.PoolWidth; kx++)
+            for (int kx = 0; kx < _layer.PoolWidth; kx++)
             {
                 int ix = left + kx;
-                if (ix < 0 || ix >= inShape.Width)
+                if (ix < 0 || ix >= _inShape.Width)
                 {
                     continue;
                 }
 
-                yield return ((iy * inShape.Width) + ix) * inShape.Channels + channel;
+                yield return ((iy * _inShape.Width) + ix) * _inShape.Channels + channel;
             }
         }
     }

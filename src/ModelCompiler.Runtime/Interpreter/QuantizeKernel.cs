@@ -4,7 +4,7 @@ using ModelCompiler.Format;
 namespace ModelCompiler.Interpreter;
 
 /// <summary>Float32 to int8 with the layer's quantization (Quantizer.Quantize element by element).</summary>
-internal sealed class QuantizeKernel(QuantParams quant, TensorInfo output) : LayerKernel
+internal sealed class QuantizeKernel(QuantParams quant, TensorInfo output) : UnaryKernel
 {
     public override TensorValue Run(TensorValue input) => TensorValue.OfInt8(output.Shape, Quantize(input.FloatValues, quant));
 

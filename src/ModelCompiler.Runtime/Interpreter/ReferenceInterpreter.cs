@@ -12,8 +12,8 @@ namespace ModelCompiler.Interpreter;
 /// </summary>
 public sealed class ReferenceInterpreter
 {
-    private readonly TensorInfo[] tensors;
-    private readonly LayerKernel[] kernels;
+    private readonly TensorInfo[] _tensors;
+    private readonly LayerKernel[] _kernels;
 
     /// <summary>Validates the model (TensorChain.Infer) and prepares every layer's kernel.</summary>
     /// <exception cref="QModelFormatException">The model's layers do not chain or its constants are invalid.</exception>
@@ -21,7 +21,7 @@ public sealed class ReferenceInterpreter
     {
         ArgumentNullException.ThrowIfNull(model);
         Model = model;
-        tensors = TensorChain.Infer(model);
+        _tensors = TensorChain.Infer(model);
 
         // Softmax is only ever last; the result applies it to the scores, so it needs no kernel.
         int computed = model.Layers.Count;
@@ -30,23 +30,27 @@ public sealed class ReferenceInterpreter
             computed--;
         }
 
-        kernels = new LayerKernel[computed];
+        _kernels = new LayerKernel[computed];
         for (int i = 0; i < computed; i++)
         {
-            kernels[i] = LayerKernel.Create(model.Layers[i], tensors[i], tensors[i + 1]);
+            _kernels[i] = KernelCatalog.Create(model.Layers[i], [_tensors[i]], _tensors[i + 1]);
         }
 
-        OutputTensor = tensors[computed];
+        OutputTensor = _tensors[computed];
     }
 
     /// <summary>Reads and validates a <c>.qmodel</c> file and prepares it to run: the run-time loader.</summary>
     /// <exception cref="QModelFormatException">The file is not a valid v1 model (code and line in the exception).</exception>
+    /// <exception cref="UserFileException">The file is missing, a folder, a link loop, unreadable, or larger than <see cref="QModelFile.DefaultMaxBytes"/>.</exception>
     public static ReferenceInterpreter Load(string path) => new(QModelFile.Read(path));
+
+    /// <summary>As <see cref="Load(string)"/>, accepting files of up to <paramref name="maxBytes"/> bytes.</summary>
+    public static ReferenceInterpreter Load(string path, long maxBytes) => new(QModelFile.Read(path, maxBytes));
 
     public QModel Model { get; }
 
     /// <summary>The network input, then each layer's output, as TensorChain inferred them.</summary>
-    public IReadOnlyList<TensorInfo> Tensors => tensors;
+    public IReadOnlyList<TensorInfo> Tensors => _tensors;
 
     /// <summary>The pre-softmax output tensor: what <see cref="InferenceResult.Int8Output"/> or Scores hold.</summary>
     public TensorInfo OutputTensor { get; }
@@ -63,9 +67,9 @@ public sealed class ReferenceInterpreter
         var tensor = Model.InputQuant is { } inputQuant
             ? TensorValue.OfInt8(Model.InputShape, QuantizeKernel.Quantize(hwc, inputQuant))
             : TensorValue.OfFloat(Model.InputShape, hwc);
-        foreach (var kernel in kernels)
+        foreach (var kernel in _kernels)
         {
-            tensor = kernel.Run(tensor);
+            tensor = kernel.Run([tensor]);
         }
 
         return ToResult(tensor);

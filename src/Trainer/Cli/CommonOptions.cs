@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ModelCompiler.Imaging;
 using ModelCompiler.Trainer.Data;
 using ModelCompiler.Trainer.Workflow;
 
@@ -74,11 +75,48 @@ public sealed class CommonOptions
         return option;
     }
 
+    public Option<long> MaxImagePixels { get; } = new("--max-image-pixels")
+    {
+        Description = $"--data-dir images whose header declares more pixels are skipped (default {ImageReadOptions.DefaultMaxPixels}, 8192 x 4096; docs/limits.md).",
+        DefaultValueFactory = _ => ImageReadOptions.DefaultMaxPixels,
+    };
+
+    public Option<long> MaxImageBytes { get; } = new("--max-image-bytes")
+    {
+        Description = $"--data-dir image files larger than this are skipped (default {ImageReadOptions.DefaultMaxFileBytes}, 128 MiB).",
+        DefaultValueFactory = _ => ImageReadOptions.DefaultMaxFileBytes,
+    };
+
+    public Option<string> TruncatedImages { get; } = CreateTruncatedImages();
+
+    private static Option<string> CreateTruncatedImages()
+    {
+        var option = new Option<string>("--truncated-images")
+        {
+            Description = "What to do with --data-dir images that end early (cut JPEGs, PNGs without IEND): skip them (reported, the default) or use them as far as their data goes, each with a warning.",
+            DefaultValueFactory = _ => "skip",
+        };
+        option.AcceptOnlyFromAmong("skip", "use");
+        return option;
+    }
+
     public Option<int> Threads { get; } = new("--threads") { Description = "CPU threads for libtorch and the interpreter.", DefaultValueFactory = _ => Math.Min(Environment.ProcessorCount, 2) };
+
+    /// <summary><c>--output</c> (<c>-o</c>): what it names differs by command, so each gives its description.</summary>
+    public static Option<T> Output<T>(string description, T? defaultValue = default, bool required = false)
+    {
+        var option = new Option<T>("--output", "-o") { Description = description, Required = required };
+        if (defaultValue is not null)
+        {
+            option.DefaultValueFactory = _ => defaultValue;
+        }
+
+        return option;
+    }
 
     public void AddDataTo(Command command)
     {
-        foreach (var option in new Option[] { Data, DataDir, FashionDir, TrainLimit, TestLimit, ValFraction, DatasetName, ImageCache, Seed, Threads })
+        foreach (var option in new Option[] { Data, DataDir, FashionDir, TrainLimit, TestLimit, ValFraction, DatasetName, ImageCache, Seed, Threads, MaxImagePixels, MaxImageBytes, TruncatedImages })
         {
             command.Options.Add(option);
         }
@@ -95,5 +133,11 @@ public sealed class CommonOptions
         Seed = result.GetValue(Seed),
         DatasetName = result.GetValue(DatasetName),
         ImageCacheDirectory = result.GetValue(ImageCache) is { } cache && !cache.Equals("none", StringComparison.OrdinalIgnoreCase) ? cache : null,
+        Images = new ImageReadOptions
+        {
+            MaxPixels = result.GetValue(MaxImagePixels),
+            MaxFileBytes = result.GetValue(MaxImageBytes),
+            AllowTruncated = result.GetValue(TruncatedImages) == "use",
+        },
     };
 }

@@ -17,10 +17,12 @@ public static class EvaluateCommand
         var model = new Argument<string>("model") { Description = "A trained model from 'train'/'qat' (.tsm), a checkpoint folder (<output>.checkpoints), or a .qmodel file." };
         var latency = new Option<int>("--latency") { Description = "Also time batch-1 TorchSharp inference over this many test images (microseconds per image; use with --threads 1)." };
         var json = new Option<string?>("--json") { Description = "Also write the figures to this JSON file." };
+        var maxModelBytes = ModelFileOption.Create();
         var command = new Command("evaluate", "Measure the test accuracy of a trained model, a checkpoint or a .qmodel (through the reference interpreter).");
         command.Arguments.Add(model);
         command.Options.Add(latency);
         command.Options.Add(json);
+        command.Options.Add(maxModelBytes);
         common.AddDataTo(command);
         command.SetAction(result =>
         {
@@ -28,7 +30,7 @@ public static class EvaluateCommand
             int threads = result.GetValue(common.Threads);
             if (path.EndsWith(".qmodel", StringComparison.OrdinalIgnoreCase))
             {
-                var qmodel = QModelFile.Read(path);
+                var qmodel = ModelFileOption.Read(path, result.GetValue(maxModelBytes));
                 var shape = qmodel.InputShape;
                 var data = LoadedData.Load(common.Selection(result), shape.Height, shape.Width, shape.Channels, qmodel.Labels.Count, qmodel.Name);
                 var predictions = InterpreterEvaluation.Predict(qmodel, data.Test, threads);

@@ -16,17 +16,18 @@ public static class ExportOnnxCommand
     public static Command Create(IAnsiConsole console)
     {
         var model = new Argument<string>("qmodel") { Description = "The .qmodel to export." };
-        var output = new Option<string?>("--output", "-o") { Description = "Path stem: writes <stem>.float.onnx and <stem>.int8.onnx (default: next to the .qmodel)." };
+        var output = CommonOptions.Output<string?>("Path stem: writes <stem>.float.onnx and <stem>.int8.onnx (default: next to the .qmodel).");
+        var maxBytes = ModelFileOption.Create();
         var command = new Command(
             "export-onnx",
             "Write a .qmodel as ONNX (opset 13): float32, and int8 QDQ with the file's quantization. Input 'input' is float32 NCHW [1, C, H, W], preprocessed (pixel / 255); output 'output'.")
         {
-            model, output,
+            model, output, maxBytes,
         };
         command.SetAction(result =>
         {
             string path = result.GetValue(model)!;
-            var qmodel = QModelFile.Read(path);
+            var qmodel = ModelFileOption.Read(path, result.GetValue(maxBytes));
             string stem = result.GetValue(output) ?? Path.ChangeExtension(path, null);
             foreach (var (kind, suffix) in new[] { (OnnxExportKind.Float, ".float.onnx"), (OnnxExportKind.QuantizedQdq, ".int8.onnx") })
             {

@@ -1,7 +1,7 @@
-using ModelCompiler.IO;
 using System.CommandLine;
 using System.Globalization;
 using ModelCompiler.Format;
+using ModelCompiler.IO;
 using ModelCompiler.Trainer.Export;
 using Spectre.Console;
 
@@ -13,33 +13,32 @@ public static class InspectCommand
     public static Command Create(IAnsiConsole console)
     {
         var path = new Argument<string>("qmodel") { Description = "The .qmodel file to describe." };
+        var maxBytes = ModelFileOption.Create();
         var command = new Command("inspect", "Show a .qmodel's layers: op, shapes, precision, parameters, MACs, bytes.");
         command.Arguments.Add(path);
+        command.Options.Add(maxBytes);
         command.SetAction(result =>
         {
             string file = result.GetValue(path)!;
-            var model = QModelFile.Read(file);
+            var model = ModelFileOption.Read(file, result.GetValue(maxBytes));
             var tensors = TensorChain.Infer(model);
-            var table = new Table().Title($"[bold]{Markup.Escape(model.Name)}[/] ({Markup.Escape(file)})")
+            var table = new Table().Title($"[bold]{ConsoleText.Show(model.Name)}[/] ({ConsoleText.Show(file)})")
                 .AddColumns("#", "layer", "op", "input", "output", "precision", "params", "MACs", "bytes", "output quant");
             long totalParams = 0, totalMacs = 0, totalBytes = 0;
             for (int i = 0; i < model.Layers.Count; i++)
             {
                 var layer = model.Layers[i];
                 var (input, output) = (tensors[i], tensors[i + 1]);
-                var (precision, parameters, macs, bytes) = layer switch
-                {
-                    Conv2DLayer c => (TensorChain.PrecisionName(c.Precision), (long)c.Weights.WeightCount + c.Weights.OutputChannels,
-                        (long)output.Shape.Length * input.Shape.Channels * c.KernelHeight * c.KernelWidth, c.Weights.ByteSize),
-                    DenseLayer d => (TensorChain.PrecisionName(d.Precision), (long)d.Weights.WeightCount + d.Weights.OutputChannels,
-                        (long)d.Weights.WeightCount, d.Weights.ByteSize),
-                    _ => (output.Kind == ElementKind.Int8 ? "int8" : "float32", 0L, 0L, 0L),
-                };
+                // Every output position of a weighted layer uses each of its weights once (a dense output has one position).
+                var (precision, parameters, macs, bytes) = layer is WeightedLayer w
+                    ? (TensorChain.PrecisionName(w.Precision), (long)w.Weights.WeightCount + w.Weights.OutputChannels,
+                        (long)output.Shape.Height * output.Shape.Width * w.Weights.WeightCount, w.Weights.ByteSize)
+                    : (output.Kind == ElementKind.Int8 ? "int8" : "float32", 0L, 0L, 0L);
                 totalParams += parameters;
                 totalMacs += macs;
                 totalBytes += bytes;
                 table.AddRow(
-                    i.ToString(CultureInfo.InvariantCulture), Markup.Escape(layer.Name), layer.Op.ToString(), Markup.Escape(input.Shape.ToString()), Markup.Escape(output.Shape.ToString()),
+                    i.ToString(CultureInfo.InvariantCulture), ConsoleText.Show(layer.Name), layer.Op.ToString(), Markup.Escape(input.Shape.ToString()), Markup.Escape(output.Shape.ToString()),
                     precision, N(parameters), N(macs), N(bytes),
                     output.Quant is { } q ? $"s={q.Scale.ToString("G5", CultureInfo.InvariantCulture)} zp={q.ZeroPoint}" : "");
             }
@@ -48,10 +47,10 @@ public static class InspectCommand
             console.Write(table);
             console.MarkupLine($"input {Markup.Escape(model.InputShape.ToString())} {model.InputLayout.ToString().ToLowerInvariant()}, pixel * {model.Preprocessing.Scale.ToString("G6", CultureInfo.InvariantCulture)} + {model.Preprocessing.Offset.ToString(CultureInfo.InvariantCulture)}"
                 + (model.InputQuant is { } iq ? $", quantized s={iq.Scale.ToString("G6", CultureInfo.InvariantCulture)} zp={iq.ZeroPoint}" : ", float"));
-            console.MarkupLine($"labels: {Markup.Escape(string.Join(", ", model.Labels))}");
+            console.MarkupLine($"labels: {ConsoleText.Show(string.Join(", ", model.Labels))}");
             foreach (var entry in model.Provenance)
             {
-                console.MarkupLine($"{Markup.Escape(entry.Key)}: {Markup.Escape(entry.Value)}");
+                console.MarkupLine($"{ConsoleText.Show(entry.Key)}: {ConsoleText.Show(entry.Value)}");
             }
 
             console.MarkupLine($"file size {N(new FileInfo(file).Length)} bytes");

@@ -12,19 +12,16 @@ public static class PtqCommand
     public static Command Create(IAnsiConsole console)
     {
         var common = new CommonOptions();
-        var from = new Option<string>("--from") { Description = "Trained float model (from 'train').", Required = true };
-        var name = new Option<string?>("--name") { Description = "Name of the exported model: a C# identifier, the class the generator emits (default: from the model description, e.g. FashionCnn)." };
-        var output = new Option<string>("--output", "-o") { Description = "The .qmodel to write (also <output>.report.json).", DefaultValueFactory = _ => "model.qmodel" };
+        var export = new ExportOptions();
         var mode = new Option<string>("--mode")
         {
             Description = "full-int8: int8 weights and activations, ranges from a representative data set; dynamic: int8 weights, float activations; float16: half weights.",
             DefaultValueFactory = _ => "full-int8",
         };
         mode.AcceptOnlyFromAmong("full-int8", "dynamic", "float16");
-        var samples = new Option<int>("--calibration-samples") { Description = "Representative training images for full-int8 calibration.", DefaultValueFactory = _ => 1000 };
         var percentile = new Option<double?>("--percentile") { Description = "Full-int8: clip each activation range to this percentile (e.g. 99.99), averaged over batches, instead of min/max." };
         var command = new Command("ptq", "Post-training quantization of a trained model, export to .qmodel, and the comparison.");
-        foreach (var option in new Option[] { from, name, output, mode, common.WeightBits, samples, percentile })
+        foreach (var option in new Option[] { export.From, export.Name, export.Output, mode, common.WeightBits, export.CalibrationSamples, percentile })
         {
             command.Options.Add(option);
         }
@@ -42,7 +39,7 @@ public static class PtqCommand
             }
 
             Torch.Start(threads);
-            string fromPath = result.GetValue(from)!;
+            string fromPath = result.GetValue(export.From)!;
             var (bundle, network) = ModelBundle.Load(fromPath);
             using (network)
             {
@@ -64,7 +61,7 @@ public static class PtqCommand
                 if (precision == Precision.Int8)
                 {
                     network.WeightBits = weightBits ?? CommonOptions.DefaultWeightBits;
-                    Calibration.Run(network, precisions, data.Train, result.GetValue(samples), p, result.GetValue(common.Seed));
+                    Calibration.Run(network, precisions, data.Train, result.GetValue(export.CalibrationSamples), p, result.GetValue(common.Seed));
                 }
                 else
                 {
@@ -72,10 +69,10 @@ public static class PtqCommand
                 }
 
                 string recipe = precision == Precision.Int8
-                    ? $"ptq: {kind}, {result.GetValue(samples)} calibration images (seed {result.GetValue(common.Seed)}), {(p is { } pc ? $"{pc} percentile" : "min/max")} ranges, {network.WeightBits}-bit weights"
+                    ? $"ptq: {kind}, {result.GetValue(export.CalibrationSamples)} calibration images (seed {result.GetValue(common.Seed)}), {(p is { } pc ? $"{pc} percentile" : "min/max")} ranges, {network.WeightBits}-bit weights"
                     : $"ptq: {kind}";
                 var quantized = bundle with { Training = [.. bundle.Training ?? [], recipe] };
-                ExportComparison.Run(network, quantized, fromPath, data, "ptq-" + kind, bundle.History, result.GetValue(output)!, threads, console, result.GetValue(name), CommandLineText.Of(result));
+                ExportComparison.Run(network, quantized, fromPath, data, "ptq-" + kind, bundle.History, result.GetValue(export.Output)!, threads, console, result.GetValue(export.Name), CommandLineText.Of(result));
             }
 
             return 0;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ModelCompiler.Trainer.Models;
 using ModelCompiler.Trainer.Training;
 using ModelCompiler.Trainer.Workflow;
 using Spectre.Console;
@@ -11,19 +12,17 @@ public static class QatCommand
     public static Command Create(IAnsiConsole console)
     {
         var common = new CommonOptions();
-        var from = new Option<string>("--from") { Description = "Trained float model (from 'train').", Required = true };
-        var name = new Option<string?>("--name") { Description = "Name of the exported model: a C# identifier, the class the generator emits (default: from the model description, e.g. FashionCnn)." };
-        var output = new Option<string>("--output", "-o") { Description = "The .qmodel to write (also <output>.report.json, <output>.curves.png, <output>.tsm).", DefaultValueFactory = _ => "model.qmodel" };
-        var epochs = new Option<int>("--epochs") { Description = "QAT fine-tuning epochs.", DefaultValueFactory = _ => 1 };
-        var lr = new Option<double>("--lr") { Description = "Adam learning rate for fine-tuning (lower than training, as in the seed).", DefaultValueFactory = _ => 1e-4 };
+        var export = new ExportOptions();
+        var fit = new EpochOptions(defaultEpochs: 1, defaultLearningRate: 1e-4); // fine-tuning: lower than training, as in the seed
         var layers = new Option<string[]>("--layers") { Description = "Quantize only these layers (comma-separated names, e.g. conv1,conv2,dense1 or pool1); the other conv/dense layers stay float32.", AllowMultipleArgumentsPerToken = true, CustomParser = Split };
-        var types = new Option<string[]>("--layer-types") { Description = "Quantize only layers of these types: conv2d, dense, maxpool2d (comma-separated; a max pool after a float layer runs in int8 between a quantize and a dequantize layer, as the seed's annotate example).", AllowMultipleArgumentsPerToken = true, CustomParser = Split };
-        var calibration = new Option<int>("--calibration-samples") { Description = "Images used to initialise the activation observers before fine-tuning.", DefaultValueFactory = _ => 1000 };
-        var resume = new Option<bool>("--resume") { Description = "Continue from the last finished QAT epoch in <output>.checkpoints/." };
-        var keepBest = TrainCommand.KeepBestOption();
-        var augment = new Option<bool>("--augment") { Description = "Fine-tune on the seed's augmentation (zoom 0.3, rotation 25 degrees, shear 0.1), as the seed's QAT fit uses its augmented generator." };
+        var types = new Option<string[]>("--layer-types")
+        {
+            Description = $"Quantize only layers of these types: {string.Join(", ", LayerSelection.TypeNames)} (comma-separated; a max pool after a float layer runs in int8 between a quantize and a dequantize layer, as the seed's annotate example).",
+            AllowMultipleArgumentsPerToken = true,
+            CustomParser = Split,
+        };
         var command = new Command("qat", "Quantization-aware fine-tuning of a trained model, export to .qmodel, and the float / fake-quant / int8 comparison.");
-        foreach (var option in new Option[] { from, name, output, epochs, common.BatchSize, lr, common.AdamEpsilon, common.WeightBits, layers, types, calibration, resume, keepBest, augment })
+        foreach (var option in new Option[] { export.From, export.Name, export.Output, fit.Epochs, common.BatchSize, fit.LearningRate, common.AdamEpsilon, common.WeightBits, layers, types, export.CalibrationSamples, fit.Resume, fit.KeepBest, fit.Augment })
         {
             command.Options.Add(option);
         }
@@ -33,7 +32,7 @@ public static class QatCommand
         {
             int threads = result.GetValue(common.Threads);
             Torch.Start(threads);
-            string fromPath = result.GetValue(from)!;
+            string fromPath = result.GetValue(export.From)!;
             var (bundle, network) = ModelBundle.Load(fromPath);
             using (network)
             {
@@ -43,22 +42,22 @@ public static class QatCommand
                 var precisions = selection.Precisions;
                 network.SelectQuantizedPools(selection.QuantizedPools);
                 int seed = result.GetValue(common.Seed);
-                string path = result.GetValue(output)!;
+                string path = result.GetValue(export.Output)!;
                 int weightBits = result.GetValue(common.WeightBits) ?? CommonOptions.DefaultWeightBits;
                 network.WeightBits = weightBits;
-                Calibration.Run(network, precisions, data.Train, result.GetValue(calibration), null, seed);
+                Calibration.Run(network, precisions, data.Train, result.GetValue(export.CalibrationSamples), null, seed);
                 var options = new TrainingOptions
                 {
                     Phase = "qat",
-                    Epochs = result.GetValue(epochs),
+                    Epochs = result.GetValue(fit.Epochs),
                     BatchSize = result.GetValue(common.BatchSize),
-                    LearningRate = result.GetValue(lr),
+                    LearningRate = result.GetValue(fit.LearningRate),
                     AdamEpsilon = result.GetValue(common.AdamEpsilon),
                     Seed = seed,
                     CheckpointFolder = path + ".checkpoints",
-                    Resume = result.GetValue(resume),
-                    KeepBest = result.GetValue(keepBest),
-                    Augmenter = result.GetValue(augment) ? new Data.Augmenter() : null,
+                    Resume = result.GetValue(fit.Resume),
+                    KeepBest = result.GetValue(fit.KeepBest),
+                    Augmenter = result.GetValue(fit.Augment) ? new Data.Augmenter() : null,
                 };
                 var template = bundle with
                 {
@@ -72,11 +71,11 @@ public static class QatCommand
                 string chosen = string.Join(", ", bundle.Description.Layers.Where(l => l.IsCompute).Zip(precisions, (l, p) => $"{l.Name}={Format.TensorChain.PrecisionName(p)}")
                     .Concat(selection.QuantizedPools.Select(p => $"{p}=int8")));
                 string weights = precisions.Contains(Format.Precision.Int8) ? $"{weightBits}-bit weights, " : "";
-                string recipe = options.Describe(qatHistory, $"{weights}{result.GetValue(calibration)} calibration images, layers {chosen}");
+                string recipe = options.Describe(qatHistory, $"{weights}{result.GetValue(export.CalibrationSamples)} calibration images, layers {chosen}");
                 var tuned = template with { History = history, DataSplit = data.Split, Training = [.. bundle.Training ?? [], recipe] };
                 tuned.Save(network, path + ".tsm");
                 bool selective = precisions.Any(p => p != Format.Precision.Int8) || selection.QuantizedPools.Length > 0;
-                ExportComparison.Run(network, tuned, fromPath, data, selective ? "qat-selective" : "qat", history, path, threads, console, result.GetValue(name), CommandLineText.Of(result));
+                ExportComparison.Run(network, tuned, fromPath, data, selective ? "qat-selective" : "qat", history, path, threads, console, result.GetValue(export.Name), CommandLineText.Of(result));
             }
 
             return 0;

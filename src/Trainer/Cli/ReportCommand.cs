@@ -22,7 +22,7 @@ public static class ReportCommand
         var binary = new Option<string>("--binary") { Description = "The Native AOT binary.", Required = true };
         var publishSeconds = new Option<double>("--publish-seconds") { Description = "How long the AOT publish took." };
         var wallSeconds = new Option<double>("--wall-seconds") { Description = "How long the whole job took." };
-        var output = new Option<string>("--output", "-o") { Description = "The report to write.", DefaultValueFactory = _ => "artifacts/report.json" };
+        var output = CommonOptions.Output<string>("The report to write.", "artifacts/report.json");
         var command = new Command("report", "Print the main job's comparison table and write it as JSON.")
         {
             qmodelReport, compiled, torch, binary, publishSeconds, wallSeconds, output,
@@ -67,7 +67,7 @@ public static class ReportCommand
     {
         try
         {
-            return JsonNode.Parse(File.ReadAllText(path)) ?? throw new InvalidDataException($"{path} is empty");
+            return JsonNode.Parse(JsonFile.ReadText(path, "a JSON report")) ?? throw new InvalidDataException($"{path} is empty");
         }
         catch (JsonException e)
         {

@@ -14,7 +14,7 @@ public static class StandInCommand
 {
     public static Command Create(IAnsiConsole console)
     {
-        var output = new Option<string>("--output", "-o") { Description = "Folder to create (seg_train/, seg_test/, seg_pred/ inside).", Required = true };
+        var output = CommonOptions.Output<string>("Folder to create (seg_train/, seg_test/, seg_pred/ inside).", required: true);
         var train = new Option<int>("--train-per-class") { Description = "Training images per class.", DefaultValueFactory = _ => 300 };
         var test = new Option<int>("--test-per-class") { Description = "Test images per class.", DefaultValueFactory = _ => 60 };
         var predict = new Option<int>("--predict") { Description = "Unlabelled images in seg_pred/.", DefaultValueFactory = _ => 12 };

@@ -18,15 +18,11 @@ public static class TrainCommand
     {
         var common = new CommonOptions();
         var model = new Option<string>("--model") { Description = "fashion-cnn, intel-cnn, or a JSON model description file.", DefaultValueFactory = _ => "fashion-cnn" };
-        var epochs = new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => 3 };
-        var lr = new Option<double>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => 1e-3 };
-        var output = new Option<string>("--output", "-o") { Description = "Trained model file (weights; metadata goes to <output>.json, checkpoints to <output>.checkpoints/).", DefaultValueFactory = _ => "model.tsm" };
-        var resume = new Option<bool>("--resume") { Description = "Continue from the last finished epoch in <output>.checkpoints/." };
-        var augment = new Option<bool>("--augment") { Description = "The seed's augmentation: zoom 0.3, rotation 25 degrees, shear 0.1." };
+        var fit = new EpochOptions(defaultEpochs: 3, defaultLearningRate: 1e-3);
+        var output = CommonOptions.Output<string>("Trained model file (weights; metadata goes to <output>.json, checkpoints to <output>.checkpoints/).", "model.tsm");
         var hflip = new Option<bool>("--hflip") { Description = "With --augment, also flip images horizontally at random." };
-        var keepBest = KeepBestOption();
         var command = new Command("train", "Train a float model (the seed's model.fit).");
-        foreach (var option in new Option[] { model, epochs, common.BatchSize, lr, common.AdamEpsilon, output, resume, augment, hflip, keepBest })
+        foreach (var option in new Option[] { model, fit.Epochs, common.BatchSize, fit.LearningRate, common.AdamEpsilon, output, fit.Resume, fit.Augment, hflip, fit.KeepBest })
         {
             command.Options.Add(option);
         }
@@ -44,15 +40,15 @@ public static class TrainCommand
             var options = new TrainingOptions
             {
                 Phase = "float",
-                Epochs = result.GetValue(epochs),
+                Epochs = result.GetValue(fit.Epochs),
                 BatchSize = result.GetValue(common.BatchSize),
-                LearningRate = result.GetValue(lr),
+                LearningRate = result.GetValue(fit.LearningRate),
                 AdamEpsilon = result.GetValue(common.AdamEpsilon),
                 Seed = seed,
-                Augmenter = result.GetValue(augment) ? new Augmenter(horizontalFlip: result.GetValue(hflip)) : null,
+                Augmenter = result.GetValue(fit.Augment) ? new Augmenter(horizontalFlip: result.GetValue(hflip)) : null,
                 CheckpointFolder = path + ".checkpoints",
-                Resume = result.GetValue(resume),
-                KeepBest = result.GetValue(keepBest),
+                Resume = result.GetValue(fit.Resume),
+                KeepBest = result.GetValue(fit.KeepBest),
             };
             var report = Train(description, data, options, path, console);
             console.MarkupLine($"test accuracy {report.FloatAccuracy!.Value.ToString("P2", CultureInfo.InvariantCulture)} on {data.Test.Count} images; wrote {Markup.Escape(path)}");
@@ -60,12 +56,6 @@ public static class TrainCommand
         });
         return command;
     }
-
-    /// <summary>--keep-best, for train and qat.</summary>
-    public static Option<bool> KeepBestOption() => new("--keep-best")
-    {
-        Description = "End with the weights of the epoch with the best validation accuracy (kept in the checkpoint folder), not the last epoch's. Use with --val-fraction, so the choice is not made on the test set.",
-    };
 
     /// <summary>Trains and saves the float model; returns the saved bundle (with its test accuracy).</summary>
     public static ModelBundle Train(ModelDescription description, LoadedData data, TrainingOptions options, string path, IAnsiConsole console)

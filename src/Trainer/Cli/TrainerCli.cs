@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ModelCompiler.Format;
+using ModelCompiler.IO;
 using ModelCompiler.Trainer.Data;
 using ModelCompiler.Trainer.Models;
 using ModelCompiler.Trainer.Native;
@@ -7,7 +8,10 @@ using Spectre.Console;
 
 namespace ModelCompiler.Trainer.Cli;
 
-/// <summary>The modelc-train command line. Expected failures (missing data, bad files) print one line, not a stack trace.</summary>
+/// <summary>
+/// The modelc-train command line. Expected failures (missing data, bad files) print one line on the error output,
+/// never wrapped and with control characters escaped, not a stack trace.
+/// </summary>
 public static class TrainerCli
 {
     public static RootCommand Create(IAnsiConsole console) => new(
@@ -46,10 +50,11 @@ public static class TrainerCli
             });
         }
         catch (Exception e) when (e is DatasetMissingException or ModelDescriptionException or TorchUnavailableException
-            or FileNotFoundException or DirectoryNotFoundException or QModelFormatException or InvalidDataException
+            or IOException or QModelFormatException or InvalidDataException
             or ArgumentException or InvalidOperationException or UnauthorizedAccessException)
         {
-            console.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+            // IOException covers UserFileException (files a user named) and any other input/output failure.
+            (error ?? Console.Error).WriteLine("error: " + TerminalText.Escape(e.Message));
             return 1;
         }
     }

@@ -1,21 +1,25 @@
 using System.Security.Cryptography;
 using System.Text;
+using ModelCompiler.Imaging;
 using ModelCompiler.Trainer.Training;
 
 namespace ModelCompiler.Trainer.Data;
 
+/// <summary>One file of a folder as opening it turned out: its resized pixels (and a warning), or why it cannot be used.</summary>
+public readonly record struct DecodedFile(byte[]? Pixels, string? Error, string? Warning, ImageProblem? Problem);
+
 /// <summary>
 /// Decoded, resized images of one folder split, kept on disk so a command does not decode the same JPEGs again
 /// (decoding 9,800 150x150 photographs takes ~10 s on 2 cores; reading them back well under 1 s). A cache file is
-/// named by a SHA-256 of everything the result depends on: the decoder's version, the target height, width and
-/// channels, the class list, and each file's path relative to the split, length and last-write time. A file added,
+/// named by a SHA-256 of everything the result depends on: the decoder's version and limits, the target height, width
+/// and channels, the class list, and each file's path relative to the split, length and last-write time. A file added,
 /// removed, replaced or touched, or another input shape, gives another name, so a stale entry is never read; old
 /// entries are simply left behind (delete the folder to reclaim the space). Files are written atomically; one that
 /// does not read back exactly (truncated, another format) is ignored and rewritten.
 /// </summary>
 public sealed class DecodedImageCache(string directory)
 {
-    private const string Magic = "modelcompiler-decoded-images 1";
+    private const string Magic = "modelcompiler-decoded-images 2";
 
     public string Directory { get; } = directory;
 
@@ -37,10 +41,10 @@ public sealed class DecodedImageCache(string directory)
     }
 
     /// <summary>The cache key of <paramref name="files"/> (absolute paths under <paramref name="splitDirectory"/>) decoded to the given shape.</summary>
-    public static string Key(string splitDirectory, IReadOnlyList<string> classes, IReadOnlyList<(string Path, int Label)> files, int height, int width, int channels, string decoderVersion)
+    public static string Key(string splitDirectory, IReadOnlyList<string> classes, IReadOnlyList<(string Path, int Label)> files, int height, int width, int channels, string decoderSettings)
     {
         var text = new StringBuilder();
-        text.Append(Magic).Append('\n').Append(decoderVersion).Append('\n');
+        text.Append(Magic).Append('\n').Append(decoderSettings).Append('\n');
         text.Append(height).Append('x').Append(width).Append('x').Append(channels).Append('\n');
         text.AppendJoin('\u001f', classes).Append('\n');
         foreach (var (path, label) in files)
@@ -57,11 +61,8 @@ public sealed class DecodedImageCache(string directory)
 
     public string PathOf(string key) => Path.Combine(Directory, key + ".bin");
 
-    /// <summary>
-    /// The cached result for <paramref name="key"/>: per file, its pixels (<paramref name="imageSize"/> bytes) or the
-    /// reason it could not be decoded; null when there is no usable entry.
-    /// </summary>
-    public (byte[]?[] Pixels, string?[] Errors)? TryRead(string key, int count, int imageSize)
+    /// <summary>The cached result for <paramref name="key"/>, one entry per file (pixels of <paramref name="imageSize"/> bytes); null when there is no usable entry.</summary>
+    public DecodedFile[]? TryRead(string key, int count, int imageSize)
     {
         string path = PathOf(key);
         if (!File.Exists(path))
@@ -77,25 +78,29 @@ public sealed class DecodedImageCache(string directory)
                 return null;
             }
 
-            var pixels = new byte[]?[count];
-            var errors = new string?[count];
+            var files = new DecodedFile[count];
             for (int i = 0; i < count; i++)
             {
                 if (reader.ReadBoolean())
                 {
-                    pixels[i] = reader.ReadBytes(imageSize);
-                    if (pixels[i]!.Length != imageSize)
+                    byte[] pixels = reader.ReadBytes(imageSize);
+                    string? warning = reader.ReadBoolean() ? reader.ReadString() : null;
+                    if (pixels.Length != imageSize)
                     {
                         return null;
                     }
+
+                    files[i] = new DecodedFile(pixels, null, warning, null);
                 }
                 else
                 {
-                    errors[i] = reader.ReadString();
+                    string error = reader.ReadString();
+                    int problem = reader.ReadInt32();
+                    files[i] = new DecodedFile(null, error, null, problem < 0 ? null : (ImageProblem)problem);
                 }
             }
 
-            return reader.BaseStream.Position == reader.BaseStream.Length ? (pixels, errors) : null;
+            return reader.BaseStream.Position == reader.BaseStream.Length ? files : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -104,7 +109,7 @@ public sealed class DecodedImageCache(string directory)
     }
 
     /// <summary>Stores a decoding result atomically; a cache that cannot be written is not an error (the next run decodes again).</summary>
-    public bool TryWrite(string key, byte[]?[] pixels, string?[] errors, int imageSize)
+    public bool TryWrite(string key, IReadOnlyList<DecodedFile> files, int imageSize)
     {
         try
         {
@@ -114,18 +119,24 @@ public sealed class DecodedImageCache(string directory)
                 using var writer = new BinaryWriter(File.Create(temporary), Encoding.UTF8);
                 writer.Write(Magic);
                 writer.Write(key);
-                writer.Write(pixels.Length);
+                writer.Write(files.Count);
                 writer.Write(imageSize);
-                for (int i = 0; i < pixels.Length; i++)
+                foreach (var file in files)
                 {
-                    writer.Write(pixels[i] is not null);
-                    if (pixels[i] is { } image)
+                    writer.Write(file.Pixels is not null);
+                    if (file.Pixels is { } pixels)
                     {
-                        writer.Write(image);
+                        writer.Write(pixels);
+                        writer.Write(file.Warning is not null);
+                        if (file.Warning is { } warning)
+                        {
+                            writer.Write(warning);
+                        }
                     }
                     else
                     {
-                        writer.Write(errors[i] ?? "unreadable");
+                        writer.Write(file.Error ?? "unreadable");
+                        writer.Write(file.Problem is { } problem ? (int)problem : -1);
                     }
                 }
             });

@@ -1,13 +1,15 @@
 using ModelCompiler.Imaging;
-using StbImageSharp;
 
 namespace ModelCompiler.Trainer.Data;
 
-/// <summary>An image that could not be used, and why.</summary>
-public readonly record struct SkippedImage(string Path, string Reason);
+/// <summary>An image that could not be used, and why (<see cref="Problem"/> null when the reason is not an image problem).</summary>
+public readonly record struct SkippedImage(string Path, string Reason, ImageProblem? Problem = null);
 
-/// <summary>What <see cref="ImageFolder.Load"/> read: training and test sets and the files it skipped.</summary>
-public sealed record ImageFolderData(ImageDataset Train, ImageDataset Test, IReadOnlyList<SkippedImage> Skipped, string TestSource)
+/// <summary>An image that was used although it is truncated (<see cref="ImageReadOptions.AllowTruncated"/>), and the warning.</summary>
+public readonly record struct ImageWarning(string Path, string Warning);
+
+/// <summary>What <see cref="ImageFolder.Load"/> read: training and test sets, the files it skipped and the ones it used with a warning.</summary>
+public sealed record ImageFolderData(ImageDataset Train, ImageDataset Test, IReadOnlyList<SkippedImage> Skipped, string TestSource, IReadOnlyList<ImageWarning> Warnings)
 {
     /// <summary>How many of the splits read came from the <see cref="DecodedImageCache"/> rather than the decoder.</summary>
     public int SplitsFromCache { get; init; }
@@ -16,77 +18,75 @@ public sealed record ImageFolderData(ImageDataset Train, ImageDataset Test, IRea
 /// <summary>
 /// Reads a folder of labelled images, one sub-folder per class, like Keras' <c>flow_from_directory</c>. Layouts:
 /// <c>seg_train/</c> + <c>seg_test/</c> (Kaggle Intel, also the doubled <c>seg_train/seg_train/</c>), <c>train/</c> +
-/// <c>test/</c>, or class folders directly (then a seeded 20% becomes the test set). JPEG and PNG (and what else
-/// stb_image decodes) are decoded, converted to the model's channel count, resized bilinearly to its input.
-/// Unreadable files are reported and skipped, never fatal.
+/// <c>test/</c>, or class folders directly (then a seeded 20% becomes the test set). JPEG, PNG, BMP and GIF files are
+/// opened by <see cref="ImageFile"/> (limits checked from the header, truncation detected), converted to the model's
+/// channel count and resized bilinearly to its input. Unusable files are reported and skipped, never fatal; truncated
+/// ones too, unless <see cref="ImageReadOptions.AllowTruncated"/>, then they are used and listed with a warning.
 /// </summary>
 public static class ImageFolder
 {
     /// <summary>
-    /// Names what <see cref="Decode"/> computes; part of the <see cref="DecodedImageCache"/> key. Change it whenever
-    /// decoding or resizing changes its output, so cached pixels of the old code are not used.
+    /// Names what <see cref="Decode(string, int, int, int, ImageReadOptions, out string?, out string?)"/> computes; part of
+    /// the <see cref="DecodedImageCache"/> key. Change it whenever opening or resizing changes its output, so cached
+    /// pixels of the old code are not used.
     /// </summary>
-    public const string DecoderVersion = "StbImageSharp 2.30.16 + JpegHeaderCheck + BilinearResizer";
+    public const string DecoderVersion = "ModelCompiler.Imaging ImageFile.ReadResized (StbImageSharp 2.30.16, BilinearResizer) 1";
 
-    private static readonly HashSet<string> Extensions = [".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tga"];
-
-    /// <summary>Reads <paramref name="root"/>; with <paramref name="cache"/>, decoded splits are read from and stored in it.</summary>
-    public static ImageFolderData Load(string root, int height, int width, int channels, int seed, double testFraction = 0.2, DecodedImageCache? cache = null)
+    /// <summary>
+    /// Reads <paramref name="root"/>; with <paramref name="cache"/>, each split's decoded images are read from it when
+    /// its files, the input shape and <paramref name="images"/> are unchanged, and stored in it otherwise.
+    /// </summary>
+    public static ImageFolderData Load(
+        string root, int height, int width, int channels, int seed, double testFraction = 0.2, ImageReadOptions? images = null, DecodedImageCache? cache = null)
     {
+        images ??= ImageReadOptions.Default;
         if (!Directory.Exists(root))
         {
             throw new DatasetMissingException($"image folder {root} does not exist");
         }
 
         var skipped = new List<SkippedImage>();
+        var warnings = new List<ImageWarning>();
         string? trainDir = Find(root, "seg_train") ?? Find(root, "train");
         string? testDir = Find(root, "seg_test") ?? Find(root, "test");
         if (trainDir is not null && testDir is not null)
         {
             var classes = ClassFolders(trainDir);
-            var (train, trainCached) = Read(trainDir, classes, height, width, channels, skipped, cache);
-            var (test, testCached) = Read(testDir, classes, height, width, channels, skipped, cache);
-            return new ImageFolderData(train, test, skipped, testDir) { SplitsFromCache = (trainCached ? 1 : 0) + (testCached ? 1 : 0) };
+            var (train, trainCached) = Read(trainDir, classes, height, width, channels, images, skipped, warnings, cache);
+            var (test, testCached) = Read(testDir, classes, height, width, channels, images, skipped, warnings, cache);
+            return new ImageFolderData(train, test, skipped, testDir, warnings) { SplitsFromCache = (trainCached ? 1 : 0) + (testCached ? 1 : 0) };
         }
 
-        var (all, cached) = Read(root, ClassFolders(root), height, width, channels, skipped, cache);
+        var (all, cached) = Read(root, ClassFolders(root), height, width, channels, images, skipped, warnings, cache);
         var (rest, held) = all.Split(testFraction, seed);
-        return new ImageFolderData(rest, held, skipped, $"{testFraction:P0} of {root} (seed {seed})") { SplitsFromCache = cached ? 1 : 0 };
+        return new ImageFolderData(rest, held, skipped, $"{testFraction:P0} of {root} (seed {seed})", warnings) { SplitsFromCache = cached ? 1 : 0 };
     }
 
     /// <summary>Decodes one file to HWC bytes of the requested size, or returns the reason it cannot.</summary>
-    public static byte[]? Decode(string path, int height, int width, int channels, out string? error)
+    public static byte[]? Decode(string path, int height, int width, int channels, out string? error) =>
+        Decode(path, height, width, channels, ImageReadOptions.Default, out error, out _);
+
+    /// <summary>
+    /// Decodes one file to HWC bytes of the requested size (<see cref="ImageFile.ReadResized"/>), or returns null and
+    /// the reason it cannot be used; <paramref name="warning"/> is set for a truncated file used as allowed.
+    /// </summary>
+    public static byte[]? Decode(string path, int height, int width, int channels, ImageReadOptions images, out string? error, out string? warning)
     {
-        error = null;
+        var opened = Open(path, height, width, channels, images);
+        (error, warning) = (opened.Error, opened.Warning);
+        return opened.Pixels;
+    }
+
+    private static DecodedFile Open(string path, int height, int width, int channels, ImageReadOptions images)
+    {
         try
         {
-            var bytes = File.ReadAllBytes(path);
-            if (JpegHeaderCheck.IsJpeg(bytes) && JpegHeaderCheck.Problem(bytes) is { } problem)
-            {
-                error = problem;
-                return null;
-            }
-
-            var components = channels switch
-            {
-                1 => ColorComponents.Grey,
-                3 => ColorComponents.RedGreenBlue,
-                4 => ColorComponents.RedGreenBlueAlpha,
-                _ => throw new NotSupportedException($"{channels} channels"),
-            };
-            var image = ImageResult.FromMemory(bytes, components);
-            if (image.Width < 1 || image.Height < 1 || image.Data.Length != image.Width * image.Height * channels)
-            {
-                error = "decoder returned no pixels";
-                return null;
-            }
-
-            return BilinearResizer.Resize(image.Data, image.Height, image.Width, channels, height, width);
+            var image = ImageFile.ReadResized(path, height, width, channels, images);
+            return new DecodedFile(image.Pixels, null, image.Warning, null);
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (ImageFileException e)
         {
-            error = e.Message;
-            return null;
+            return new DecodedFile(null, e.Reason, null, e.Problem);
         }
     }
 
@@ -115,7 +115,8 @@ public static class ImageFolder
     }
 
     private static (ImageDataset Data, bool FromCache) Read(
-        string directory, string[] classes, int height, int width, int channels, List<SkippedImage> skipped, DecodedImageCache? cache)
+        string directory, string[] classes, int height, int width, int channels, ImageReadOptions images, List<SkippedImage> skipped,
+        List<ImageWarning> warnings, DecodedImageCache? cache)
     {
         var files = new List<(string Path, int Label)>();
         for (int c = 0; c < classes.Length; c++)
@@ -127,43 +128,43 @@ public static class ImageFolder
             }
 
             files.AddRange(Directory.GetFiles(folder)
-                .Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+                .Where(ImageFormats.HasImageExtension)
                 .Order(StringComparer.Ordinal)
                 .Select(f => (f, c)));
         }
 
         int size = height * width * channels;
-        string? key = cache is null ? null : DecodedImageCache.Key(directory, classes, files, height, width, channels, DecoderVersion);
-        bool fromCache = false;
-        byte[]?[] decoded;
-        string?[] errors;
-        if (key is not null && cache!.TryRead(key, files.Count, size) is { } hit)
+        string settings = $"{DecoderVersion}; max pixels {images.MaxPixels}, max bytes {images.MaxFileBytes}, truncated {(images.AllowTruncated ? "used" : "skipped")}";
+        string? key = cache is null ? null : DecodedImageCache.Key(directory, classes, files, height, width, channels, settings);
+        var hit = key is null ? null : cache!.TryRead(key, files.Count, size);
+        bool fromCache = hit is not null;
+        var opened = hit ?? new DecodedFile[files.Count];
+        if (!fromCache)
         {
-            (decoded, errors, fromCache) = (hit.Pixels, hit.Errors, true);
-        }
-        else
-        {
-            var (d, e) = (new byte[]?[files.Count], new string?[files.Count]);
-            Parallel.For(0, files.Count, i => d[i] = Decode(files[i].Path, height, width, channels, out e[i]));
-            (decoded, errors) = (d, e);
+            Parallel.For(0, files.Count, i => opened[i] = Open(files[i].Path, height, width, channels, images));
             if (key is not null)
             {
-                cache!.TryWrite(key, decoded, errors, size);
+                cache!.TryWrite(key, opened, size);
             }
         }
 
-        int readable = decoded.Count(d => d is not null);
+        int readable = opened.Count(o => o.Pixels is not null);
         var pixels = new byte[(long)readable * size];
         var labels = new int[readable];
         for (int i = 0, n = 0; i < files.Count; i++)
         {
-            if (decoded[i] is not { } image)
+            if (opened[i].Pixels is not { } decoded)
             {
-                skipped.Add(new SkippedImage(files[i].Path, errors[i] ?? "unreadable"));
+                skipped.Add(new SkippedImage(files[i].Path, opened[i].Error ?? "unreadable", opened[i].Problem));
                 continue;
             }
 
-            image.CopyTo(pixels.AsSpan(n * size));
+            if (opened[i].Warning is { } warning)
+            {
+                warnings.Add(new ImageWarning(files[i].Path, warning));
+            }
+
+            decoded.CopyTo(pixels.AsSpan(n * size));
             labels[n++] = files[i].Label;
         }
 

@@ -52,7 +52,7 @@ public static class BuiltInModels
     {
         "fashion-cnn" => FashionCnn,
         "intel-cnn" => IntelCnn,
-        _ when File.Exists(nameOrPath) => ModelDescription.FromJson(File.ReadAllText(nameOrPath), nameOrPath),
+        _ when File.Exists(nameOrPath) => ModelDescription.FromJson(Training.JsonFile.ReadText(nameOrPath, "a model description"), nameOrPath),
         _ => throw new ModelDescriptionException($"--model '{nameOrPath}' is neither fashion-cnn, intel-cnn nor an existing description file"),
     };
 }

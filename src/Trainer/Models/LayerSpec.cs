@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using ModelCompiler.Format;
 
@@ -36,9 +37,10 @@ public sealed record LayerSpec
     [JsonPropertyName("activation")] public string Activation { get; init; } = "none";
     [JsonPropertyName("rate")] public double Rate { get; init; }
 
-    public bool IsCompute => Kind is LayerKind.Conv2D or LayerKind.Dense;
+    /// <summary>True for layers with weights (conv2d, dense): the ones that get a precision.</summary>
+    public bool IsCompute => TrainingCatalog.Of(Kind).HasWeights;
 
-    public int EffectiveStride => Stride > 0 ? Stride : Kind == LayerKind.Conv2D ? 1 : Pool;
+    public int EffectiveStride => Stride > 0 ? Stride : TrainingCatalog.Of(Kind).DefaultStride(this);
 
     public Format.Padding PaddingMode => Padding.ToLowerInvariant() switch
     {
@@ -53,6 +55,20 @@ public sealed record LayerSpec
         "relu" => Format.Activation.Relu,
         "relu6" => Format.Activation.Relu6,
         _ => throw new ModelDescriptionException($"layer '{Name}': activation '{Activation}' is not one of none, relu, relu6"),
+    };
+
+    /// <summary>The <c>type</c> of <paramref name="kind"/> in a JSON description (conv2d, maxpool2d, ...).</summary>
+    public static string TypeName(LayerKind kind) => JsonSerializer.Serialize(kind).Trim('"');
+
+    /// <summary>The <c>padding</c> word for <paramref name="padding"/>.</summary>
+    public static string PaddingName(Format.Padding padding) => padding == Format.Padding.Valid ? "valid" : "same";
+
+    /// <summary>The <c>activation</c> word for <paramref name="activation"/>.</summary>
+    public static string ActivationName(Activation activation) => activation switch
+    {
+        Format.Activation.Relu => "relu",
+        Format.Activation.Relu6 => "relu6",
+        _ => "none",
     };
 }
 

@@ -31,8 +31,6 @@ public sealed record ModelDescription
     /// <summary>Number of outputs of the last layer (the class count).</summary>
     public int Outputs => Layers.Last(l => l.Kind == LayerKind.Dense).Units;
 
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
-
     /// <summary>Parses and validates a description; names missing layers.</summary>
     public static ModelDescription FromJson(string json, string source)
     {
@@ -67,42 +65,16 @@ public sealed record ModelDescription
         var names = new HashSet<string>();
         foreach (var layer in Layers)
         {
-            string prefix = layer.Kind switch
-            {
-                LayerKind.Conv2D => "conv",
-                LayerKind.Dense => "dense",
-                LayerKind.Dropout => "dropout",
-                LayerKind.Flatten => "flatten",
-                LayerKind.GlobalAvgPool => "gap",
-                _ => "pool",
-            };
-            counters[prefix] = counters.GetValueOrDefault(prefix) + 1;
-            var withName = layer.Name is null ? layer with { Name = prefix + counters[prefix] } : layer;
+            var op = TrainingCatalog.All.FirstOrDefault(o => o.Kind == layer.Kind)
+                ?? throw new ModelDescriptionException($"{source}: layer {named.Count + 1} has an unknown type");
+            counters[op.NamePrefix] = counters.GetValueOrDefault(op.NamePrefix) + 1;
+            var withName = layer.Name is null ? layer with { Name = op.NamePrefix + counters[op.NamePrefix] } : layer;
             if (!names.Add(withName.Name!))
             {
                 throw new ModelDescriptionException($"{source}: two layers are named '{withName.Name}'");
             }
 
-            if (withName.Kind == LayerKind.Conv2D && (withName.Filters < 1 || withName.Kernel < 1))
-            {
-                throw new ModelDescriptionException($"{source}: conv layer '{withName.Name}' needs positive 'filters' and 'kernel'");
-            }
-
-            if (withName.Kind == LayerKind.Dense && withName.Units < 1)
-            {
-                throw new ModelDescriptionException($"{source}: dense layer '{withName.Name}' needs positive 'units'");
-            }
-
-            if (withName.Kind == LayerKind.Dropout && (withName.Rate < 0 || withName.Rate >= 1))
-            {
-                throw new ModelDescriptionException($"{source}: dropout layer '{withName.Name}' needs a rate in [0, 1)");
-            }
-
-            if (withName.Kind == LayerKind.AvgPool2D && withName.PaddingMode != Padding.Valid)
-            {
-                throw new ModelDescriptionException($"{source}: average pool '{withName.Name}' supports 'valid' padding only");
-            }
-
+            op.Validate(withName, source);
             _ = withName.PaddingMode;
             _ = withName.ActivationFunction;
             named.Add(withName);

@@ -15,14 +15,14 @@ public static class TorchRuntime
     public const string UnneededVersion = "GLIBCXX_3.4.32";
 
     private static readonly Lock Gate = new();
-    private static bool loaded;
+    private static bool _loaded;
 
     /// <summary>Patches and loads the native libraries once per process; throws <see cref="TorchUnavailableException"/>.</summary>
     public static void EnsureLoaded()
     {
         lock (Gate)
         {
-            if (loaded)
+            if (_loaded)
             {
                 return;
             }
@@ -59,7 +59,7 @@ public static class TorchRuntime
             }
 
             torch.InitializeDeviceType(DeviceType.CPU);
-            loaded = true;
+            _loaded = true;
         }
     }
 

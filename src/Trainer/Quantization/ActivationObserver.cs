@@ -24,19 +24,19 @@ public sealed class ActivationObserver : nn.Module<Tensor, Tensor>
     /// <summary>Weight of a new batch in the moving average (TF's QAT uses 0.001 per step with more steps; one epoch needs more).</summary>
     public const float Momentum = 0.01f;
 
-    private readonly Tensor min;
-    private readonly Tensor max;
-    private readonly Tensor ready;
-    private readonly List<(float Low, float High)> percentileSamples = [];
+    private readonly Tensor _min;
+    private readonly Tensor _max;
+    private readonly Tensor _ready;
+    private readonly List<(float Low, float High)> _percentileSamples = [];
 
     public ActivationObserver(string name) : base(name)
     {
-        min = zeros(1);
-        max = zeros(1);
-        ready = zeros(1);
-        register_buffer("min", min);
-        register_buffer("max", max);
-        register_buffer("ready", ready);
+        _min = zeros(1);
+        _max = zeros(1);
+        _ready = zeros(1);
+        register_buffer("min", _min);
+        register_buffer("max", _max);
+        register_buffer("ready", _ready);
     }
 
     public ObserverMode Mode { get; set; }
@@ -44,11 +44,11 @@ public sealed class ActivationObserver : nn.Module<Tensor, Tensor>
     /// <summary>When set during calibration, the range is the mean over batches of these percentiles of each batch.</summary>
     public double? Percentile { get; set; }
 
-    public bool IsReady => ready.item<float>() > 0;
+    public bool IsReady => _ready.item<float>() > 0;
 
     /// <summary>The quantization the exported layer carries; only valid once the observer has seen data.</summary>
     public QuantParams Params => IsReady
-        ? FakeQuantizer.FromRange(min.item<float>(), max.item<float>())
+        ? FakeQuantizer.FromRange(_min.item<float>(), _max.item<float>())
         : throw new InvalidOperationException($"observer {GetName()} has seen no data; calibrate or fine-tune first");
 
     public override Tensor forward(Tensor x)
@@ -73,13 +73,13 @@ public sealed class ActivationObserver : nn.Module<Tensor, Tensor>
     /// <summary>Ends a percentile calibration: the buffers take the mean of the per-batch percentiles.</summary>
     public void FinishCalibration()
     {
-        if (percentileSamples.Count > 0)
+        if (_percentileSamples.Count > 0)
         {
             using var _ = no_grad();
-            min.fill_(percentileSamples.Average(s => s.Low));
-            max.fill_(percentileSamples.Average(s => s.High));
-            ready.fill_(1f);
-            percentileSamples.Clear();
+            _min.fill_(_percentileSamples.Average(s => s.Low));
+            _max.fill_(_percentileSamples.Average(s => s.High));
+            _ready.fill_(1f);
+            _percentileSamples.Clear();
         }
     }
 
@@ -96,7 +96,7 @@ public sealed class ActivationObserver : nn.Module<Tensor, Tensor>
             long highK = Math.Clamp((long)Math.Ceiling(p / 100 * n), 1, n);
             low = flat.kthvalue(lowK, 0).values.item<float>();
             high = flat.kthvalue(highK, 0).values.item<float>();
-            percentileSamples.Add((low, high));
+            _percentileSamples.Add((low, high));
             return;
         }
 
@@ -104,13 +104,13 @@ public sealed class ActivationObserver : nn.Module<Tensor, Tensor>
         high = x.max().item<float>();
         if (IsReady)
         {
-            low = Math.Min(low, min.item<float>());
-            high = Math.Max(high, max.item<float>());
+            low = Math.Min(low, _min.item<float>());
+            high = Math.Max(high, _max.item<float>());
         }
 
-        min.fill_(low);
-        max.fill_(high);
-        ready.fill_(1f);
+        _min.fill_(low);
+        _max.fill_(high);
+        _ready.fill_(1f);
     }
 
     private void Track(Tensor x)
@@ -121,12 +121,12 @@ public sealed class ActivationObserver : nn.Module<Tensor, Tensor>
         float high = x.max().item<float>();
         if (IsReady)
         {
-            low = min.item<float>() + Momentum * (low - min.item<float>());
-            high = max.item<float>() + Momentum * (high - max.item<float>());
+            low = _min.item<float>() + Momentum * (low - _min.item<float>());
+            high = _max.item<float>() + Momentum * (high - _max.item<float>());
         }
 
-        min.fill_(low);
-        max.fill_(high);
-        ready.fill_(1f);
+        _min.fill_(low);
+        _max.fill_(high);
+        _ready.fill_(1f);
     }
 }

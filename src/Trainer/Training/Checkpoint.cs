@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ModelCompiler.IO;
 using ModelCompiler.Trainer.Models;
 using TorchSharp.Modules;
 
@@ -30,7 +31,19 @@ public sealed record Checkpoint
     public static Checkpoint? TryRead(string folder)
     {
         string state = StatePath(folder);
-        return File.Exists(state) ? JsonSerializer.Deserialize<Checkpoint>(File.ReadAllText(state), Json) : null;
+        if (!File.Exists(state))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<Checkpoint>(JsonFile.ReadText(state, "a checkpoint state"), Json);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{state}: not a checkpoint state ({e.Message})", e);
+        }
     }
 
     /// <summary>
@@ -81,13 +94,13 @@ public sealed record Checkpoint
 
     /// <summary>Loads the weights of the best epoch into <paramref name="network"/> (built like the one saved).</summary>
     public void RestoreBest(string folder, SequentialNetwork network) =>
-        network.load(Path.Combine(folder, BestModelFile ?? throw new InvalidOperationException($"{folder} keeps no best-epoch weights")));
+        network.load(Checked(folder, BestModelFile ?? throw new InvalidOperationException($"{folder} keeps no best-epoch weights")));
 
     /// <summary>The network as it was after the checkpoint's epoch (for evaluation).</summary>
     public SequentialNetwork LoadNetwork(string folder)
     {
         var network = new SequentialNetwork(Bundle.Description.Validated(StatePath(folder)));
-        network.load(Path.Combine(folder, ModelFile));
+        network.load(Checked(folder, ModelFile));
         Bundle.ConfigureNetwork(network);
         return network;
     }
@@ -95,7 +108,15 @@ public sealed record Checkpoint
     /// <summary>Restores weights, buffers and optimizer state into objects built like the ones saved.</summary>
     public void Restore(string folder, SequentialNetwork network, Adam optimizer)
     {
-        network.load(Path.Combine(folder, ModelFile));
-        optimizer.load_state_dict(Path.Combine(folder, OptimizerFile));
+        network.load(Checked(folder, ModelFile));
+        optimizer.load_state_dict(Checked(folder, OptimizerFile));
+    }
+
+    /// <summary>A file named by state.json, checked before TorchSharp reads it (a device or an empty file is an error naming it).</summary>
+    private static string Checked(string folder, string file)
+    {
+        string path = Path.Combine(folder, file);
+        UserFile.CheckReadable(path, "a TorchSharp checkpoint file");
+        return path;
     }
 }

@@ -19,7 +19,7 @@ public sealed class KerasAdam : IDisposable
     /// <summary>Keras's default epsilon (TorchSharp's is 1e-8, added after the bias correction).</summary>
     public const double DefaultEpsilon = 1e-7;
 
-    private readonly double epsilonHat;
+    private readonly double _epsilonHat;
 
     public KerasAdam(IEnumerable<Parameter> parameters, double learningRate, double epsilonHat = DefaultEpsilon)
     {
@@ -28,7 +28,7 @@ public sealed class KerasAdam : IDisposable
             throw new ArgumentException($"the Adam epsilon must be finite and >= 0 (got {epsilonHat})");
         }
 
-        this.epsilonHat = epsilonHat;
+        _epsilonHat = epsilonHat;
         Optimizer = optim.Adam(parameters, learningRate, Beta1, Beta2, epsilonHat);
     }
 
@@ -40,7 +40,7 @@ public sealed class KerasAdam : IDisposable
     /// <summary>Applies update number <paramref name="step"/> (1 for the first step of this optimizer's phase).</summary>
     public void Step(long step)
     {
-        double epsilon = TorchEpsilon(epsilonHat, step);
+        double epsilon = TorchEpsilon(_epsilonHat, step);
         foreach (var group in Optimizer.ParamGroups)
         {
             ((Adam.Options)((ParamGroup)group).Options).eps = epsilon;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ModelCompiler.Format;
+using ModelCompiler.IO;
 using ModelCompiler.Trainer.Models;
 
 namespace ModelCompiler.Trainer.Training;
@@ -61,7 +62,17 @@ public sealed record ModelBundle
             throw new FileNotFoundException($"{sidecar} does not exist; {path} is not a model written by 'train' or 'qat'");
         }
 
-        return JsonSerializer.Deserialize<ModelBundle>(File.ReadAllText(sidecar), Json) ?? throw new InvalidDataException($"{sidecar} is empty");
+        ModelBundle? read;
+        try
+        {
+            read = JsonSerializer.Deserialize<ModelBundle>(JsonFile.ReadText(sidecar, "a model sidecar"), Json);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{sidecar}: not a model sidecar ({e.Message})", e);
+        }
+
+        return read ?? throw new InvalidDataException($"{sidecar} is empty");
     }
 
     public static (ModelBundle Bundle, SequentialNetwork Network) Load(string path)
@@ -73,6 +84,7 @@ public sealed record ModelBundle
         }
 
         var bundle = ReadMetadata(path);
+        UserFile.CheckReadable(path, "a TorchSharp weights file");
         var description = bundle.Description.Validated(sidecar);
         var network = new SequentialNetwork(description);
         network.load(path);

@@ -7,39 +7,39 @@ namespace ModelCompiler.Trainer.Workflow;
 /// <summary>Spectre.Console progress bars, one per epoch, showing running loss and accuracy, then validation accuracy.</summary>
 public sealed class ConsoleProgress(ProgressContext context, IAnsiConsole console) : ITrainingProgress
 {
-    private ProgressTask? task;
-    private string label = "";
+    private ProgressTask? _task;
+    private string _label = "";
 
     public void EpochStarted(string phase, int epoch, int epochs, int batches)
     {
-        label = $"{phase} epoch {epoch}/{epochs}";
-        task = context.AddTask(label, maxValue: batches);
+        _label = $"{phase} epoch {epoch}/{epochs}";
+        _task = context.AddTask(_label, maxValue: batches);
     }
 
     public void BatchFinished(int batch, double meanLoss, double accuracy)
     {
-        if (task is null)
+        if (_task is null)
         {
             return;
         }
 
-        task.Value = batch;
-        if (batch % 20 == 0 || batch == (int)task.MaxValue)
+        _task.Value = batch;
+        if (batch % 20 == 0 || batch == (int)_task.MaxValue)
         {
-            task.Description = $"{label} loss {F(meanLoss)} acc {P(accuracy)}";
+            _task.Description = $"{_label} loss {F(meanLoss)} acc {P(accuracy)}";
         }
     }
 
     public void EpochFinished(EpochRecord record)
     {
-        if (task is not null)
+        if (_task is not null)
         {
-            task.Description = $"{label} loss {F(record.Loss)} acc {P(record.TrainAccuracy)} val {P(record.ValidationAccuracy)} " +
+            _task.Description = $"{_label} loss {F(record.Loss)} acc {P(record.TrainAccuracy)} val {P(record.ValidationAccuracy)} " +
                 $"({record.Seconds:F0} s, {record.ImagesPerSecond:F1} img/s: batches {record.BatchSeconds:F1} s, steps {record.StepSeconds:F1} s, validation {record.ValidationSeconds:F1} s)";
-            task.StopTask();
+            _task.StopTask();
             if (!console.Profile.Capabilities.Interactive)
             {
-                console.MarkupLine(Markup.Escape(task.Description));
+                console.MarkupLine(Markup.Escape(_task.Description));
             }
         }
     }

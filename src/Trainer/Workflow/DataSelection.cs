@@ -1,3 +1,4 @@
+using ModelCompiler.Imaging;
 using ModelCompiler.Trainer.Data;
 using ModelCompiler.Trainer.Models;
 
@@ -14,14 +15,16 @@ public sealed record DataSelection
     /// <summary>Fraction of each class of the training images held out for validation; 0 validates on the test set, as the seed does.</summary>
     public double ValidationFraction { get; init; }
     public int Seed { get; init; } = 1234;
+    /// <summary>Limits and the truncated-image choice for --data-dir images (docs/limits.md).</summary>
+    public ImageReadOptions Images { get; init; } = ImageReadOptions.Default;
     /// <summary>What to call the data in model files and provenance instead of the folder's path (e.g. the set's public name).</summary>
     public string? DatasetName { get; init; }
     /// <summary>Folder of the <see cref="DecodedImageCache"/> for --data-dir; null decodes every time.</summary>
     public string? ImageCacheDirectory { get; init; }
 }
 
-/// <summary>Loaded data: training, validation and test sets, with a name for provenance and the skipped files.</summary>
-public sealed record LoadedData(ImageDataset Train, ImageDataset Validation, ImageDataset Test, string Name, IReadOnlyList<SkippedImage> Skipped)
+/// <summary>Loaded data: training, validation and test sets, with a name for provenance, the skipped files and the truncated ones used.</summary>
+public sealed record LoadedData(ImageDataset Train, ImageDataset Validation, ImageDataset Test, string Name, IReadOnlyList<SkippedImage> Skipped, IReadOnlyList<ImageWarning> Warnings)
 {
     /// <summary>Wall time of reading (and decoding, or reading from the cache) the images.</summary>
     public double LoadSeconds { get; init; }
@@ -43,13 +46,15 @@ public sealed record LoadedData(ImageDataset Train, ImageDataset Validation, Ima
         string name, testSource = "the test split";
         int splitsFromCache = 0;
         var skipped = new List<SkippedImage>();
+        var warnings = new List<ImageWarning>();
         if (selection.DataDirectory is { } directory)
         {
             var cache = selection.ImageCacheDirectory is { } cacheDirectory ? new DecodedImageCache(cacheDirectory) : null;
-            var folder = ImageFolder.Load(directory, height, width, channels, selection.Seed, cache: cache);
+            var folder = ImageFolder.Load(directory, height, width, channels, selection.Seed, images: selection.Images, cache: cache);
             splitsFromCache = folder.SplitsFromCache;
             (train, test) = (folder.Train, folder.Test);
             skipped.AddRange(folder.Skipped);
+            warnings.AddRange(folder.Warnings);
             name = $"image folder {Path.GetFullPath(directory)} (test: {folder.TestSource})";
             testSource = folder.TestSource;
         }
@@ -95,12 +100,12 @@ public sealed record LoadedData(ImageDataset Train, ImageDataset Validation, Ima
 
         string limits = (selection.TrainLimit is { } t ? $", training limited to {t} (seed {selection.Seed})" : "") +
             (selection.TestLimit is { } l ? $", test limited to {l} (seed {selection.Seed + 1})" : "");
-        return new LoadedData(train, validation, test, selection.DatasetName ?? name, skipped)
+        return new LoadedData(train, validation, test, selection.DatasetName ?? name, skipped, warnings)
         {
             LoadSeconds = clock.Elapsed.TotalSeconds,
             SplitsFromCache = splitsFromCache,
             Split = FormattableString.Invariant(
-                $"{train.Count} training, {validation.Count} validation ({validationSource}), {test.Count} test ({testSource}){limits}, {skipped.Count} unreadable skipped"),
+                $"{train.Count} training, {validation.Count} validation ({validationSource}), {test.Count} test ({testSource}){limits}, {skipped.Count} unreadable skipped{(warnings.Count > 0 ? $", {warnings.Count} truncated used" : "")}"),
         };
     }
 }

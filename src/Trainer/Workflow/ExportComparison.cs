@@ -1,7 +1,7 @@
-using ModelCompiler.IO;
 using System.Diagnostics;
 using System.Globalization;
 using ModelCompiler.Format;
+using ModelCompiler.IO;
 using ModelCompiler.Trainer.Data;
 using ModelCompiler.Trainer.Export;
 using ModelCompiler.Trainer.Models;
@@ -74,18 +74,9 @@ public static class ExportComparison
         model = QModelExporter.Export(network, bundle.Classes, provenance, modelName);
         QModelFile.WriteAtomic(output, model);
 
-        long floatBytes = model.Layers.Sum(l => l switch
-        {
-            Conv2DLayer c => 4L * (c.Weights.WeightCount + c.Weights.OutputChannels),
-            DenseLayer d => 4L * (d.Weights.WeightCount + d.Weights.OutputChannels),
-            _ => 0L,
-        });
-        long weightBytes = model.Layers.Sum(l => l switch
-        {
-            Conv2DLayer c => c.Weights.ByteSize,
-            DenseLayer d => d.Weights.ByteSize,
-            _ => 0L,
-        });
+        var weighted = model.Layers.OfType<WeightedLayer>().ToList();
+        long floatBytes = weighted.Sum(l => 4L * (l.Weights.WeightCount + l.Weights.OutputChannels));
+        long weightBytes = weighted.Sum(l => l.Weights.ByteSize);
         var report = new ExportReport
         {
             Mode = mode,
@@ -98,12 +89,7 @@ public static class ExportComparison
             QModelBytes = new FileInfo(output).Length,
             WeightBytes = weightBytes,
             LayerPrecisions = LayerPrecisions(model),
-            WeightBits = model.Layers.Select(l => l switch
-            {
-                Conv2DLayer { Weights: Int8Weights w } => (l.Name, w.WeightBits),
-                DenseLayer { Weights: Int8Weights w } => (l.Name, w.WeightBits),
-                _ => (l.Name, 0),
-            }).Where(p => p.Item2 > 0).ToDictionary(p => p.Name, p => p.Item2),
+            WeightBits = weighted.Where(l => l.Weights is Int8Weights).ToDictionary(l => l.Name, l => ((Int8Weights)l.Weights).WeightBits),
             Seconds = clock.Elapsed.TotalSeconds,
             Command = command,
         };
@@ -123,8 +109,7 @@ public static class ExportComparison
         var tensors = TensorChain.Infer(model);
         return model.Layers.Select((l, i) => l switch
         {
-            Conv2DLayer c => (l.Name, TensorChain.PrecisionName(c.Precision)),
-            DenseLayer d => (l.Name, TensorChain.PrecisionName(d.Precision)),
+            WeightedLayer w => (l.Name, TensorChain.PrecisionName(w.Precision)),
             Pool2DLayer { IsMax: true } => (l.Name, tensors[i].Kind == ElementKind.Int8 ? "int8" : "float32"),
             _ => (l.Name, ""),
         }).Where(p => p.Item2.Length > 0).ToDictionary(p => p.Name, p => p.Item2);

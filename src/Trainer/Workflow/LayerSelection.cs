@@ -8,13 +8,14 @@ public sealed record QuantizationSelection(Precision[] Precisions, string[] Quan
 
 /// <summary>
 /// Which layers become int8 (like <c>quantize_annotate_layer</c> + <c>quantize_apply</c>): all conv/dense layers, or
-/// those named in --layers, or of the types in --layer-types (conv2d, dense, maxpool2d). The other conv/dense layers
-/// stay float32. A selected max pool after a float layer runs in int8 between a quantize and a dequantize layer,
-/// which is what the seed's annotate example (MaxPool2D layers only) amounts to.
+/// those named in --layers, or of the types in --layer-types (the kinds with weights, and maxpool2d). The other
+/// conv/dense layers stay float32. A selected max pool after a float layer runs in int8 between a quantize and a
+/// dequantize layer, which is what the seed's annotate example (MaxPool2D layers only) amounts to.
 /// </summary>
 public static class LayerSelection
 {
-    private static readonly string[] Types = ["conv2d", "dense", "maxpool2d"];
+    /// <summary>The --layer-types a selection may use.</summary>
+    public static IEnumerable<string> TypeNames => TrainingCatalog.WeightedTypeNames.Append(LayerSpec.TypeName(LayerKind.MaxPool2D));
 
     public static Precision[] Precisions(ModelDescription model, IReadOnlyList<string>? names, IReadOnlyList<string>? types, Precision selected = Precision.Int8) =>
         Select(model, names, types, selected).Precisions;
@@ -32,12 +33,13 @@ public static class LayerSelection
                 $"--layers: no conv2d, dense or maxpool2d layer is named '{unknown}' (layers: {string.Join(", ", selectable.Select(l => l.Name))})");
         }
 
-        foreach (string unknown in typeSet.Where(t => !Types.Contains(t)))
+        var typeNames = TypeNames.ToList();
+        foreach (string unknown in typeSet.Where(t => !typeNames.Contains(t)))
         {
-            throw new ModelDescriptionException($"--layer-types: '{unknown}' is not one of {string.Join(", ", Types)}");
+            throw new ModelDescriptionException($"--layer-types: '{unknown}' is not one of {string.Join(", ", typeNames)}");
         }
 
-        bool Chosen(LayerSpec l) => all || nameSet.Contains(l.Name!) || typeSet.Contains(TypeName(l.Kind));
+        bool Chosen(LayerSpec l) => all || nameSet.Contains(l.Name!) || typeSet.Contains(LayerSpec.TypeName(l.Kind));
         var precisions = compute.Select(l => Chosen(l) ? selected : Precision.Float32).ToArray();
         // With every conv/dense layer int8 the pools are int8 anyway; listing them changes nothing.
         string[] pools = all ? [] : [.. model.Layers.Where(l => l.Kind == LayerKind.MaxPool2D && Chosen(l)).Select(l => l.Name!)];
@@ -48,12 +50,4 @@ public static class LayerSelection
 
         return new QuantizationSelection(precisions, pools);
     }
-
-    private static string TypeName(LayerKind kind) => kind switch
-    {
-        LayerKind.Conv2D => "conv2d",
-        LayerKind.Dense => "dense",
-        LayerKind.MaxPool2D => "maxpool2d",
-        _ => kind.ToString().ToLowerInvariant(),
-    };
 }

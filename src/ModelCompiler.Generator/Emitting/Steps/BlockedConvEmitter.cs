@@ -1,0 +1,295 @@
+using ModelCompiler.Generator.Planning;
+using ModelCompiler.Generator.Planning.Lowering;
+using static ModelCompiler.Generator.Emitting.Literals;
+
+namespace ModelCompiler.Generator.Emitting.Steps;
+
+/// <summary>
+/// Writes the register-blocked int8 convolution of one layer: the step body (uint8 copy of the input, then the widest
+/// kernel the CPU runs) and one kernel method per instruction set, with the layer's shapes as literals and the
+/// accumulators as separate locals so that the JIT keeps them in registers.
+/// </summary>
+internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvStep>
+{
+    protected override string Summary(Int8BlockedConvStep s) =>
+        $"int8 Conv2D {Layer(s.Source)}, {Window(s.Spec)}, {Int8Stage(s.Spec.Activation, s.Requantization, s.InputZeroPoint)}, "
+        + $"{s.OutputChannels} filters (padded {s.PaddedOutputChannels}); 7-bit weights: register-blocked u8 x s8 kernel on a {s.PaddedHeight}x{s.PaddedWidth}x{s.Conv.Channels} uint8 copy of the input, "
+        + $"{s.Pixels} pixels x {s.Vectors * WeightPacking.Lanes} channels per step, {s.Groups} groups of 4 bytes per kernel row"
+        + (s.Fused is { } pool ? $"; {Int8ConvEmitter.FusedPoolText(pool)}: one pool window per step, the max is taken over int32 accumulators, the pre-pool tensor is never stored." : ".");
+
+    protected override void WriteBody(SourceWriter w, Int8BlockedConvStep s)
+    {
+        var c = s.Conv;
+        w.WriteLine($"ref sbyte input = ref At<sbyte>(ref arena, {Int(s.Input.Offset)}); // {Int(s.Input.Length)} values");
+        w.WriteLine($"ref sbyte output = ref At<sbyte>(ref arena, {Int(s.Output.Offset)}); // {Int(s.Output.Length)} values");
+        w.WriteLine($"ref byte padded = ref At<byte>(ref arena, {Int(s.UnsignedInputOffset)}); // {Int(s.PaddedHeight)}x{Int(s.PaddedWidth)}x{Int(c.Channels)} uint8 + 4 bytes of over-read slack");
+        w.WriteLine($"ToUnsigned(ref input, ref padded, {Int(c.InputHeight)}, {Int(c.InputWidth * c.Channels)}, {Int(s.PaddedHeight)}, {Int(s.PaddedWidth * c.Channels)}, "
+            + $"{Int(c.PadTop)}, {Int(c.PadLeft * c.Channels)}, {Int(s.InputZeroPoint + 128)}, vectorBits);");
+        w.WriteLine($"if (vectorBits >= 512 && Avx512BW.IsSupported) {s.MethodName}_Avx512(ref padded, ref output);");
+        w.WriteLine($"else if (vectorBits >= 256 && Avx2.IsSupported) {s.MethodName}_Avx2(ref padded, ref output, ref At<int>(ref arena, {Int(s.AccumulatorOffset)}));");
+        w.WriteLine($"else if (vectorBits >= 128 && Vector128.IsHardwareAccelerated) {s.MethodName}_Vector128(ref padded, ref output, ref At<int>(ref arena, {Int(s.AccumulatorOffset)}));");
+        w.WriteLine($"else {s.MethodName}_Scalar(ref padded, ref output, ref At<int>(ref arena, {Int(s.AccumulatorOffset)}));");
+    }
+
+    protected override void WriteData(SourceWriter w, Int8BlockedConvStep s)
+    {
+        WriteUInt64Data(w, s.MethodName + "_Weights", s.Weights.AsArray(), $"{s.Weights.Count} int8 weights in [-64, 63] packed [Cout/16][Kh][{s.Groups}][16][4] over r = kx*Cin + ci.");
+        w.WriteLine();
+        WriteRequantizationData(w, s.MethodName, s.Requantization, "bias - (zp_in + 128) * sum(w) per output channel (padded channels 0).", "c", "output channel");
+        WriteUInt64Data(w, s.MethodName + "_Requantization", s.RequantizationConstants.AsArray(), "Per 16 channels, int64: shifts of the even channels, of the odd channels, then 2^(shift-1) of each.");
+        w.WriteLine();
+    }
+
+    protected override void WriteKernels(SourceWriter w, Int8BlockedConvStep s)
+    {
+        WriteAvx512(w, s);
+        w.WriteLine();
+        WriteAvx2(w, s);
+        w.WriteLine();
+        WriteVector128(w, s);
+        w.WriteLine();
+        WriteScalar(w, s);
+        w.WriteLine();
+    }
+
+    /// <summary>Output rows and columns the kernel loops over: pool windows when fused, else conv pixels.</summary>
+    private static (int Rows, int Columns) Steps(Int8BlockedConvStep s) =>
+        s.Pool is { } p ? (p.OutputHeight, p.OutputWidth) : (s.Conv.OutputHeight, s.Conv.OutputWidth);
+
+    /// <summary>Byte offsets, from the first pixel's window, of the windows of the step's pixels.</summary>
+    private static int[] PixelOffsets(Int8BlockedConvStep s)
+    {
+        var c = s.Conv;
+        int rowBytes = s.PaddedWidth * c.Channels;
+        if (s.Pool is { } p)
+        {
+            var offsets = new List<int>();
+            for (int dy = 0; dy < p.KernelHeight; dy++)
+            {
+                for (int dx = 0; dx < p.KernelWidth; dx++)
+                {
+                    offsets.Add((dy * c.StrideHeight * rowBytes) + (dx * c.StrideWidth * c.Channels));
+                }
+            }
+
+            return offsets.ToArray();
+        }
+
+        return Enumerable.Range(0, s.Pixels).Select(i => i * c.StrideWidth * c.Channels).ToArray();
+    }
+
+    /// <summary>Opens the loops over output positions and sets <c>window</c> (and <c>x0</c> when unfused).</summary>
+    private static void OpenPixelLoops(SourceWriter w, Int8BlockedConvStep s, int pixelsPerStep)
+    {
+        var c = s.Conv;
+        int rowBytes = s.PaddedWidth * c.Channels;
+        var (rows, columns) = Steps(s);
+        w.WriteLine($"for (int oy = 0; oy < {Int(rows)}; oy++)");
+        w.WriteLine("{");
+        w.Indent();
+        if (s.Pool is { } p)
+        {
+            w.WriteLine($"for (int ox = 0; ox < {Int(columns)}; ox++)");
+            w.WriteLine("{");
+            w.Indent();
+            w.WriteLine($"ref byte window = ref Unsafe.Add(ref padded, oy * {Int(p.StrideHeight * c.StrideHeight * rowBytes)} + ox * {Int(p.StrideWidth * c.StrideWidth * c.Channels)});");
+        }
+        else
+        {
+            w.WriteLine($"for (int ox = 0; ox < {Int(columns)}; ox += {Int(pixelsPerStep)})");
+            w.WriteLine("{");
+            w.Indent();
+            if (columns % pixelsPerStep != 0)
+            {
+                w.WriteLine($"int x0 = ox < {Int(columns - pixelsPerStep)} ? ox : {Int(columns - pixelsPerStep)}; // the last step overlaps the one before");
+            }
+            else
+            {
+                w.WriteLine("int x0 = ox;");
+            }
+
+            w.WriteLine($"ref byte window = ref Unsafe.Add(ref padded, oy * {Int(c.StrideHeight * rowBytes)} + x0 * {Int(c.StrideWidth * c.Channels)});");
+        }
+    }
+
+    private static void ClosePixelLoops(SourceWriter w)
+    {
+        w.Unindent();
+        w.WriteLine("}");
+        w.Unindent();
+        w.WriteLine("}");
+    }
+
+    /// <summary>Index of the first output byte of the step's pixel <paramref name="p"/> (unfused) or pool window (fused).</summary>
+    private static string OutputIndex(Int8BlockedConvStep s, int p)
+    {
+        var (_, columns) = Steps(s);
+        return s.Pool is null
+            ? $"(oy * {Int(columns)} + x0 + {Int(p)}) * {Int(s.OutputChannels)}"
+            : $"(oy * {Int(columns)} + ox) * {Int(s.OutputChannels)}";
+    }
+
+    private static string Count(Int8BlockedConvStep s, string channel) =>
+        s.OutputChannels % WeightPacking.Lanes == 0 ? "16" : $"{Int(s.OutputChannels)} - ({channel})";
+
+    private static void WriteAvx512(SourceWriter w, Int8BlockedConvStep s)
+    {
+        var c = s.Conv;
+        int v = s.Vectors, p = s.Pixels;
+        var offsets = PixelOffsets(s);
+        int blocks = s.PaddedOutputChannels / WeightPacking.Lanes / v;
+        w.WriteLine($"/// <summary>AVX-512BW: {Int(p)} pixels x {Int(v * 16)} channels per step, {Int(p * v)} accumulators; u8 x s8 pairs (exact for 7-bit weights), then x 1 into int32.</summary>");
+        w.WriteLine("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+        using (w.OpenBlock($"private static void {s.MethodName}_Avx512(ref byte padded, ref sbyte output)"))
+        {
+            WriteConstantsReferences(w, s);
+            w.WriteLine($"ref long requantization = ref Unsafe.As<ulong, long>(ref MemoryMarshal.GetReference({s.MethodName}_Requantization));");
+            w.WriteLine("Vector512<short> ones = Vector512.Create((short)1);");
+            using (w.OpenBlock($"for (int b = 0; b < {Int(blocks)}; b++)"))
+            {
+                w.WriteLine($"ref sbyte blockWeights = ref Unsafe.Add(ref weights, b * {Int(v * s.BlockBytes)});");
+                w.WriteLine($"int channel = b * {Int(v * 16)};");
+                OpenPixelLoops(w, s, p);
+                for (int i = 0; i < p; i++)
+                {
+                    w.WriteLine(string.Join(", ", Enumerable.Range(0, v).Select(j => $"Vector512<int> a{i}_{j} = Vector512<int>.Zero").ToArray()).Replace(", Vector512<int> ", ", ") + ";");
+                }
+
+                w.WriteLine("ref sbyte k = ref blockWeights;");
+                using (w.OpenBlock($"for (int ky = 0; ky < {Int(c.KernelHeight)}; ky++)"))
+                {
+                    w.WriteLine($"ref byte row = ref Unsafe.Add(ref window, ky * {Int(s.PaddedWidth * c.Channels)});");
+                    using (w.OpenBlock($"for (int r = 0; r < {Int(4 * s.Groups)}; r += 4)"))
+                    {
+                        for (int j = 0; j < v; j++)
+                        {
+                            w.WriteLine(j == 0
+                                ? "Vector512<sbyte> w0 = Vector512.LoadUnsafe(ref k);"
+                                : $"Vector512<sbyte> w{j} = Vector512.LoadUnsafe(ref k, {Int(j * s.BlockBytes)});");
+                        }
+
+                        for (int i = 0; i < p; i++)
+                        {
+                            w.WriteLine($"Vector512<byte> u{i} = Vector512.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref row, r{(offsets[i] == 0 ? string.Empty : " + " + Int(offsets[i]))}))).AsByte();");
+                            for (int j = 0; j < v; j++)
+                            {
+                                w.WriteLine($"a{i}_{j} = Avx512F.Add(a{i}_{j}, Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(u{i}, w{j}), ones));");
+                            }
+                        }
+
+                        w.WriteLine("k = ref Unsafe.Add(ref k, 64);");
+                    }
+                }
+
+                w.WriteLine();
+                for (int j = 0; j < v; j++)
+                {
+                    string ch = j == 0 ? "channel" : $"channel + {Int(j * 16)}";
+                    string constants = $"ref Unsafe.Add(ref requantization, {(j == 0 ? "channel * 2" : $"(channel + {Int(j * 16)}) * 2")})";
+                    string tail = $"ref Unsafe.Add(ref multipliers, {ch}), {constants}, {Int(s.OutputZeroPoint)}, {Int(s.Min)}, {Int(s.Max)}";
+                    if (s.Pool is not null)
+                    {
+                        string max = $"a0_{j}";
+                        for (int i = 1; i < p; i++)
+                        {
+                            max = $"Avx512F.Max({max}, a{i}_{j})";
+                        }
+
+                        w.WriteLine($"RequantizeStore512(Avx512F.Add({max}, Vector512.LoadUnsafe(ref bias, (nuint)({ch}))), {tail}, ref Unsafe.Add(ref output, {OutputIndex(s, 0)} + {ch}), {Count(s, ch)});");
+                    }
+                    else
+                    {
+                        for (int i = 0; i < p; i++)
+                        {
+                            w.WriteLine($"RequantizeStore512(Avx512F.Add(a{i}_{j}, Vector512.LoadUnsafe(ref bias, (nuint)({ch}))), {tail}, ref Unsafe.Add(ref output, {OutputIndex(s, i)} + {ch}), {Count(s, ch)});");
+                        }
+                    }
+                }
+
+                ClosePixelLoops(w);
+            }
+        }
+    }
+
+    private static void WriteConstantsReferences(SourceWriter w, Int8BlockedConvStep s)
+    {
+        w.WriteLine($"ref sbyte weights = ref Unsafe.As<ulong, sbyte>(ref MemoryMarshal.GetReference({s.MethodName}_Weights));");
+        w.WriteLine($"ref int bias = ref MemoryMarshal.GetReference({s.MethodName}_Bias);");
+        w.WriteLine($"ref int multipliers = ref MemoryMarshal.GetReference({s.MethodName}_Multipliers);");
+    }
+
+    private static void WriteAvx2(SourceWriter w, Int8BlockedConvStep s)
+    {
+        var c = s.Conv;
+        int p = s.Pixels;
+        var offsets = PixelOffsets(s);
+        int blocks = s.PaddedOutputChannels / WeightPacking.Lanes;
+        w.WriteLine($"/// <summary>AVX2: {Int(p)} pixels x 16 channels per step (two 8-lane halves); u8 x s8 pairs (exact for 7-bit weights), then x 1 into int32.</summary>");
+        w.WriteLine("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+        using (w.OpenBlock($"private static void {s.MethodName}_Avx2(ref byte padded, ref sbyte output, ref int staged)"))
+        {
+            WriteConstantsReferences(w, s);
+            w.WriteLine($"ref int shifts = ref MemoryMarshal.GetReference({s.MethodName}_Shifts);");
+            w.WriteLine("Vector256<short> ones = Vector256.Create((short)1);");
+            using (w.OpenBlock($"for (int b = 0; b < {Int(blocks)}; b++)"))
+            {
+                w.WriteLine($"ref sbyte blockWeights = ref Unsafe.Add(ref weights, b * {Int(s.BlockBytes)});");
+                w.WriteLine("int channel = b * 16;");
+                OpenPixelLoops(w, s, p);
+                for (int i = 0; i < p; i++)
+                {
+                    w.WriteLine($"Vector256<int> a{i}_0 = Vector256<int>.Zero, a{i}_1 = Vector256<int>.Zero;");
+                }
+
+                w.WriteLine("ref sbyte k = ref blockWeights;");
+                using (w.OpenBlock($"for (int ky = 0; ky < {Int(c.KernelHeight)}; ky++)"))
+                {
+                    w.WriteLine($"ref byte row = ref Unsafe.Add(ref window, ky * {Int(s.PaddedWidth * c.Channels)});");
+                    using (w.OpenBlock($"for (int r = 0; r < {Int(4 * s.Groups)}; r += 4)"))
+                    {
+                        w.WriteLine("Vector256<sbyte> w0 = Vector256.LoadUnsafe(ref k), w1 = Vector256.LoadUnsafe(ref k, 32);");
+                        for (int i = 0; i < p; i++)
+                        {
+                            w.WriteLine($"Vector256<byte> u{i} = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref row, r{(offsets[i] == 0 ? string.Empty : " + " + Int(offsets[i]))}))).AsByte();");
+                            w.WriteLine($"a{i}_0 = Avx2.Add(a{i}_0, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(u{i}, w0), ones));");
+                            w.WriteLine($"a{i}_1 = Avx2.Add(a{i}_1, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(u{i}, w1), ones));");
+                        }
+
+                        w.WriteLine("k = ref Unsafe.Add(ref k, 64);");
+                    }
+                }
+
+                w.WriteLine();
+                string tail = $"ref Unsafe.Add(ref multipliers, channel), ref Unsafe.Add(ref shifts, channel), {Int(s.OutputZeroPoint)}, {Int(s.Min)}, {Int(s.Max)}";
+                if (s.Pool is not null)
+                {
+                    string low = "a0_0", high = "a0_1";
+                    for (int i = 1; i < p; i++)
+                    {
+                        low = $"Avx2.Max({low}, a{i}_0)";
+                        high = $"Avx2.Max({high}, a{i}_1)";
+                    }
+
+                    WriteStage(w, low, high);
+                    w.WriteLine($"RequantizeStaged(ref staged, {tail}, ref Unsafe.Add(ref output, {OutputIndex(s, 0)} + channel), {Count(s, "channel")});");
+                }
+                else
+                {
+                    for (int i = 0; i < p; i++)
+                    {
+                        WriteStage(w, $"a{i}_0", $"a{i}_1");
+                        w.WriteLine($"RequantizeStaged(ref staged, {tail}, ref Unsafe.Add(ref output, {OutputIndex(s, i)} + channel), {Count(s, "channel")});");
+                    }
+                }
+
+                ClosePixelLoops(w);
+            }
+        }
+    }
+
+    private static void WriteStage(SourceWriter w, string low, string high)
+    {
+        w.WriteLine($"Avx2.Add({low}, Vector256.LoadUnsafe(ref bias, (nuint)channel)).StoreUnsafe(ref staged);");
+        w.WriteLine($"Avx2.Add({high}, Vector256.LoadUnsafe(ref bias, (nuint)(channel + 8))).StoreUnsafe(ref staged, 8);");
+    }
+}

@@ -1,0 +1,63 @@
+using ModelCompiler.Format;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace ModelCompiler.Trainer.Models;
+
+/// <summary>
+/// <c>conv2d</c>: a square-kernel convolution (stride 1 unless given, TensorFlow padding), trained as a torch
+/// <c>Conv2d</c> and exported as a <see cref="Conv2DLayer"/> with OIHW weights, as TorchSharp stores them.
+/// </summary>
+internal sealed class Conv2DTraining : TrainingOperator
+{
+    public override LayerKind Kind => LayerKind.Conv2D;
+
+    public override string NamePrefix => "conv";
+
+    public override bool HasWeights => true;
+
+    public override int DefaultStride(LayerSpec layer) => 1;
+
+    public override void Validate(LayerSpec layer, string source)
+    {
+        if (layer.Filters < 1 || layer.Kernel < 1)
+        {
+            throw new ModelDescriptionException($"{source}: conv layer '{layer.Name}' needs positive 'filters' and 'kernel'");
+        }
+    }
+
+    public override TensorShape OutputShape(LayerSpec layer, TensorShape input) => Window(input, layer, layer.Kernel, layer.Filters);
+
+    public override NetworkLayer Build(LayerSpec layer, TensorShape input) =>
+        new Conv(layer, nn.Conv2d(input.Channels, layer.Filters, layer.Kernel, layer.EffectiveStride));
+
+    public override LayerSpec? Import(Layer layer) => layer is Conv2DLayer conv
+        && conv.KernelHeight == conv.KernelWidth && conv.StrideHeight == conv.StrideWidth
+        ? new LayerSpec
+        {
+            Kind = LayerKind.Conv2D,
+            Name = conv.Name,
+            Filters = conv.Filters,
+            Kernel = conv.KernelHeight,
+            Stride = conv.StrideHeight,
+            Padding = LayerSpec.PaddingName(conv.Padding),
+            Activation = LayerSpec.ActivationName(conv.Activation),
+        }
+        : null;
+
+    private sealed class Conv(LayerSpec spec, Conv2d conv) : WeightedNetworkLayer(spec, conv, conv.weight!, conv.bias!)
+    {
+        private readonly Conv2d _conv = conv;
+        private readonly Padding _padding = spec.PaddingMode;
+        private readonly int _stride = spec.EffectiveStride;
+
+        protected override (Tensor Weight, Tensor Bias) Parameters => (_conv.weight!, _conv.bias!);
+
+        protected override Tensor Apply(Tensor x, Tensor weight, Tensor bias) =>
+            F.conv2d(SamePadding.Apply(x, _padding, Spec.Kernel, _stride, 0), weight, bias, strides: [_stride, _stride]);
+
+        protected override Layer ToQModel(WeightData weights, QuantParams? outputQuant) => new Conv2DLayer(
+            Name, Spec.Filters, Spec.Kernel, Spec.Kernel, _stride, _stride, _padding, Spec.ActivationFunction, weights, outputQuant);
+    }
+}

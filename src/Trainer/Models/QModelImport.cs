@@ -1,0 +1,53 @@
+using ModelCompiler.Format;
+using ModelCompiler.Interpreter;
+using static TorchSharp.torch;
+
+namespace ModelCompiler.Trainer.Models;
+
+/// <summary>
+/// A <c>.qmodel</c> as a float <see cref="SequentialNetwork"/>: the description its layers were exported from, with
+/// the weights dequantized (<see cref="FloatWeights"/>, as the float ONNX export holds them), so TorchSharp
+/// computes the function the file's constants stand for. Reads what the trainer writes: square windows, (c, h, w)
+/// flatten, a dense layer last, quantize/dequantize boundaries and a final softmax (which the trainer adds itself).
+/// </summary>
+public static class QModelImport
+{
+    /// <summary>The network in evaluation mode; its <c>forward</c> returns the logits (softmax not applied).</summary>
+    /// <exception cref="NotSupportedException">A layer has no trainer equivalent.</exception>
+    public static SequentialNetwork FloatNetwork(QModel model)
+    {
+        var tensors = TensorChain.Infer(model);
+        var specs = new List<LayerSpec>();
+        var constants = new List<(float[] Weights, float[] Bias)>();
+        for (int i = 0; i < model.Layers.Count; i++)
+        {
+            var layer = model.Layers[i];
+            if (layer is QuantizeLayer or DequantizeLayer || (layer is SoftmaxLayer && i == model.Layers.Count - 1))
+            {
+                continue;
+            }
+
+            specs.Add(TrainingCatalog.All.Select(op => op.Import(layer)).FirstOrDefault(spec => spec is not null)
+                ?? throw new NotSupportedException($"layer '{layer.Name}' ({layer.Op}) has no trainer equivalent"));
+            if (layer is WeightedLayer weighted)
+            {
+                constants.Add(FloatWeights.Of(weighted.Weights, tensors[i].Quant));
+            }
+        }
+
+        var shape = model.InputShape;
+        var description = new ModelDescription { Name = model.Name, Input = [shape.Height, shape.Width, shape.Channels], Layers = [.. specs] }
+            .Validated(model.Name);
+        var network = new SequentialNetwork(description);
+        using (no_grad())
+        {
+            for (int k = 0; k < constants.Count; k++)
+            {
+                network.LoadWeights(k, constants[k].Weights, constants[k].Bias);
+            }
+        }
+
+        network.eval();
+        return network;
+    }
+}

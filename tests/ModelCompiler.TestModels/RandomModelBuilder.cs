@@ -1,0 +1,223 @@
+using System.Text;
+using CsCheck;
+using ModelCompiler.Format;
+
+namespace ModelCompiler.Testing;
+
+/// <summary>
+/// Builds one random valid model layer by layer, tracking the current tensor so every layer accepts its input
+/// (inserting quantize/dequantize where a layer's precision needs the other element type).
+/// </summary>
+internal sealed class RandomModelBuilder(PCG pcg)
+{
+    private readonly List<Layer> _layers = [];
+    private TensorInfo _current;
+
+    public QModel Build()
+    {
+        var input = TensorShape.Image(Int(1, 9), Int(1, 9), Int(1, 4));
+        QuantParams? inputQuant = Chance(2) ? Quant() : null;
+        _current = new TensorInfo(input, inputQuant is null ? ElementKind.Float32 : ElementKind.Int8, inputQuant);
+
+        int imageLayers = Int(0, 3);
+        for (int i = 0; i < imageLayers; i++)
+        {
+            switch (Int(0, 4))
+            {
+                case 0 or 1 or 2: AddConv(); break;
+                default: AddPool(); break;
+            }
+        }
+
+        Add(Chance(3) ? new GlobalAveragePoolLayer(NextName("gap")) : new FlattenLayer(NextName("flatten"), Pick(FlattenOrder.Hwc, FlattenOrder.Chw)));
+        int labelCount = Int(1, 5);
+        int denseLayers = Int(1, 2);
+        for (int i = 0; i < denseLayers; i++)
+        {
+            AddDense(i == denseLayers - 1 ? labelCount : Int(1, 6));
+        }
+
+        if (_current.Kind == ElementKind.Int8 && Chance(3))
+        {
+            Add(new DequantizeLayer(NextName("dequant")));
+        }
+
+        if (Chance(2))
+        {
+            Add(new SoftmaxLayer(NextName("softmax")));
+        }
+
+        var model = new QModel(
+            Identifier(mustAvoidKeywords: true), input, Pick(InputLayout.Hwc, InputLayout.Chw),
+            new Preprocessing(NonZero(FiniteFloat()), FiniteFloat()), inputQuant, Labels(labelCount), Provenance(), _layers);
+        TensorChain.Infer(model);
+        return model;
+    }
+
+    private void AddConv()
+    {
+        var precision = Pick(Precision.Int8, Precision.Float32, Precision.DynamicInt8, Precision.Float16);
+        EnsureKind(precision == Precision.Int8 ? ElementKind.Int8 : ElementKind.Float32);
+        var padding = Pick(Padding.Valid, Padding.Same);
+        var (kh, kw) = Window(padding);
+        int filters = Int(1, 4);
+        int perFilter = _current.Shape.Channels * kh * kw;
+        Add(new Conv2DLayer(
+            NextName("conv"), filters, kh, kw, Int(1, 3), Int(1, 3), padding,
+            Pick(Activation.None, Activation.Relu, Activation.Relu6), Weights(precision, filters, perFilter),
+            precision == Precision.Int8 ? Quant() : null));
+    }
+
+    private void AddPool()
+    {
+        var padding = Pick(Padding.Valid, Padding.Same);
+        var (ph, pw) = Window(padding);
+        Add(new Pool2DLayer(NextName("pool"), Chance(2), ph, pw, Int(1, 3), Int(1, 3), padding));
+    }
+
+    private void AddDense(int units)
+    {
+        var precision = Pick(Precision.Int8, Precision.Float32, Precision.DynamicInt8, Precision.Float16);
+        EnsureKind(precision == Precision.Int8 ? ElementKind.Int8 : ElementKind.Float32);
+        Add(new DenseLayer(
+            NextName("dense"), units, Pick(Activation.None, Activation.Relu, Activation.Relu6),
+            Weights(precision, units, _current.Shape.Channels), precision == Precision.Int8 ? Quant() : null));
+    }
+
+    /// <summary>Kernel or pool size: with valid padding it must fit the input; same padding allows larger.</summary>
+    private (int, int) Window(Padding padding) => padding == Padding.Valid
+        ? (Int(1, Math.Min(4, _current.Shape.Height)), Int(1, Math.Min(4, _current.Shape.Width)))
+        : (Int(1, 4), Int(1, 4));
+
+    private void EnsureKind(ElementKind kind)
+    {
+        if (_current.Kind != kind)
+        {
+            Add(kind == ElementKind.Int8 ? new QuantizeLayer(NextName("quant"), Quant()) : new DequantizeLayer(NextName("dequant")));
+        }
+    }
+
+    private void Add(Layer layer)
+    {
+        _current = TensorChain.Next(_current, layer);
+        _layers.Add(layer);
+    }
+
+    private WeightData Weights(Precision precision, int outputs, int perOutput)
+    {
+        int count = outputs * perOutput;
+        return precision switch
+        {
+            Precision.Int8 => Chance(3)
+                ? new Int8Weights(Int8s(count, Int8Weights.MaxMagnitude(7)), Scales(outputs), Int32s(outputs), Int8Weights.ReducedBits)
+                : new Int8Weights(Int8s(count), Scales(outputs), Int32s(outputs)),
+            Precision.DynamicInt8 => new DynamicInt8Weights(Int8s(count), Scales(outputs), Floats(outputs)),
+            Precision.Float32 => new Float32Weights(Floats(count), Floats(outputs)),
+            _ => new Float16Weights(Halves(count), Floats(outputs)),
+        };
+    }
+
+    /// <summary>Symmetric int8 weights; 7-bit layers sometimes hit their bound exactly (±63).</summary>
+    private sbyte[] Int8s(int count, int limit = 127) => Enumerable.Range(0, count).Select(_ => (sbyte)(Chance(8) ? Pick(-limit, limit) : Int(-limit, limit))).ToArray();
+
+    /// <summary>Small biases usually, sometimes near ±2^30 (still safe for the accumulator with these tiny layers).</summary>
+    private int[] Int32s(int count) => Enumerable.Range(0, count)
+        .Select(_ => Chance(4) ? (int)(pcg.Next() & 0x7FFFFFFF) - (1 << 30) : Int(-100000, 100000)).ToArray();
+
+    private float[] Floats(int count) => Enumerable.Range(0, count).Select(_ => FiniteFloat()).ToArray();
+
+    private float[] Scales(int count) => Enumerable.Range(0, count).Select(_ => Scale()).ToArray();
+
+    private ushort[] Halves(int count) => Enumerable.Range(0, count).Select(_ =>
+    {
+        ushort bits = (ushort)pcg.Next(65536);
+        return (bits & 0x7C00) == 0x7C00 ? (ushort)(bits & 0xBFFF) : bits;
+    }).ToArray();
+
+    private QuantParams Quant() => new(Scale(), Int(-128, 127));
+
+    /// <summary>Positive normal float32 scales across a wide range of exponents.</summary>
+    private float Scale() => BitConverter.Int32BitsToSingle(((127 + Int(-40, 20)) << 23) | (int)pcg.Next(1u << 23));
+
+    /// <summary>Any finite float: half of the time a "typical" one, otherwise arbitrary bits (subnormals, -0, huge).</summary>
+    private float FiniteFloat()
+    {
+        if (Chance(2))
+        {
+            return (Int(-2000, 2000) / 1000f) + (Int(0, 999) * 1e-7f);
+        }
+
+        int bits = (int)pcg.Next();
+        return (bits & 0x7F800000) == 0x7F800000 ? BitConverter.Int32BitsToSingle(bits & ~0x40000000) : BitConverter.Int32BitsToSingle(bits);
+    }
+
+    private static float NonZero(float value) => value == 0 ? 1 : value;
+
+    private List<string> Labels(int count)
+    {
+        var labels = new List<string>();
+        while (labels.Count < count)
+        {
+            string label = Text(minLength: 1);
+            if (label.Trim().Length > 0 && !labels.Contains(label))
+            {
+                labels.Add(label);
+            }
+        }
+
+        return labels;
+    }
+
+    private List<ProvenanceEntry> Provenance()
+    {
+        var entries = new List<ProvenanceEntry>();
+        int count = Int(0, 3);
+        for (int i = 0; i < count; i++)
+        {
+            string key = Pick("dataset", "trained_at", "accuracy.float", "accuracy-int8", "_note") + i;
+            entries.Add(new ProvenanceEntry(key, Text(minLength: 0)));
+        }
+
+        return entries;
+    }
+
+    private static readonly string[] TextPieces =
+        ["a", "Z", "7", " ", "-", "/", "\"", "\\", "\n", "\t", "\r", "\u0001", "\u007F", "é", "日本", "\U0001F600", "'", "#", "=", "\u2028", "\uFEFF"];
+
+    private string Text(int minLength)
+    {
+        var text = new StringBuilder();
+        int pieces = Int(minLength, 8);
+        for (int i = 0; i < pieces; i++)
+        {
+            text.Append(TextPieces[Int(0, TextPieces.Length - 1)]);
+        }
+
+        return text.ToString();
+    }
+
+    private int _nameCounter;
+
+    private string NextName(string stem) => $"{stem}{_nameCounter++}";
+
+    private string Identifier(bool mustAvoidKeywords)
+    {
+        const string first = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_";
+        const string rest = first + "0123456789";
+        var name = new StringBuilder().Append(first[Int(0, first.Length - 1)]);
+        int length = Int(0, 12);
+        for (int i = 0; i < length; i++)
+        {
+            name.Append(rest[Int(0, rest.Length - 1)]);
+        }
+
+        string result = name.ToString();
+        return mustAvoidKeywords && Identifiers.IsReservedKeyword(result) ? "_" + result : result;
+    }
+
+    private int Int(int min, int max) => min + (int)pcg.Next((uint)(max - min + 1));
+
+    private bool Chance(int oneIn) => pcg.Next((uint)oneIn) == 0;
+
+    private T Pick<T>(params T[] choices) => choices[Int(0, choices.Length - 1)];
+}
