@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The seed's own scenario on the Intel scene photographs, end to end, resumable:
-#   float training (the seed's recipe) -> QAT of the whole model, of the MaxPool2D layers only (the seed's annotate
-#   example), of the dense layers only -> PTQ full-int8, dynamic range, float16 -> one comparison table ->
-#   the QAT model installed as samples/IntelClassifier.Model/intel.qmodel -> the sample built and run on seg_test
-#   (accuracy, confusion matrix, us per photo, compiled = reference interpreter on every photo).
+#   float training (the seed's recipe) -> QAT of the whole model -> installed as samples/IntelClassifier.Model/intel.qmodel
+#   -> the sample built and run on seg_test (accuracy, confusion matrix, us per photo, compiled = reference interpreter on
+#   every photo) -> PTQ full-int8, dynamic range, float16 -> QAT of the MaxPool2D layers only (the seed's annotate
+#   example) and of the dense layers only -> one comparison table, also installed next to the sample's model.
 #
 # Usage: scripts/intel-job.sh DATA_DIR [OUT_DIR]
 #   DATA_DIR holds seg_train/<class>/*.jpg and seg_test/<class>/*.jpg (Kaggle layout; here ../shared/datasets/intel-scenes).
@@ -26,7 +26,7 @@ sample_model=samples/IntelClassifier.Model
 name="Intel Image Classification (Kaggle puneet6060/intel-image-classification; the subset in afroozsheikh/Intel-Image-Classifier, 2020-09-16)"
 job_start=$(date +%s)
 times="$out/stage-times.tsv"
-stages_total=11
+stages_total=12
 stage_number=0
 
 # stage NAME DONE_FILE COMMAND...: runs COMMAND unless DONE_FILE exists; prints progress and the time it took.
@@ -90,9 +90,14 @@ compare() {
         -o "$out/comparison.json" --markdown "$out/comparison.md" --png "$out/comparison.png"
 }
 
+# The QAT model goes into the sample as soon as it exists, so that the sample is built and checked on seg_test while the
+# other variants train; the comparison table follows them into the same folder at the end.
 install_model() {
     cp "$out/intel-qat.qmodel" "$sample_model/intel.qmodel"
     cp "$out/intel-qat.qmodel.report.json" "$sample_model/intel.qmodel.report.json"
+}
+
+install_comparison() {
     cp "$out/comparison.png" "$sample_model/intel.qmodel.curves.png"
     cp "$out/comparison.json" "$sample_model/intel.comparison.json"
     cp "$out/comparison.md" "$sample_model/intel.comparison.md"
@@ -112,12 +117,13 @@ run_sample() {
 stage "build the trainer" "" build_trainer
 stage "1-3. train intel-cnn (float, the seed's recipe)" "$out/intel-float.tsm" float_training
 stage "4-6. QAT, whole model" "$out/intel-qat.qmodel.report.json" qat "$out/intel-qat.qmodel"
-stage "4-6. QAT, MaxPool2D layers only" "$out/intel-qat-maxpool.qmodel.report.json" qat "$out/intel-qat-maxpool.qmodel" --layer-types maxpool2d
-stage "4-6. QAT, dense layers only" "$out/intel-qat-dense.qmodel.report.json" qat "$out/intel-qat-dense.qmodel" --layer-types dense
+stage "install the QAT model in $sample_model" "" install_model
+stage "7. the compiled sample on seg_test" "$out/compiled.json" run_sample
 stage "6. PTQ, full integer" "$out/intel-ptq-int8.qmodel.report.json" ptq "$out/intel-ptq-int8.qmodel" --mode full-int8 --calibration-samples 1000
 stage "6. PTQ, dynamic range" "$out/intel-ptq-dynamic.qmodel.report.json" ptq "$out/intel-ptq-dynamic.qmodel" --mode dynamic
 stage "6. PTQ, float16" "$out/intel-ptq-float16.qmodel.report.json" ptq "$out/intel-ptq-float16.qmodel" --mode float16
+stage "4-6. QAT, MaxPool2D layers only" "$out/intel-qat-maxpool.qmodel.report.json" qat "$out/intel-qat-maxpool.qmodel" --layer-types maxpool2d
+stage "4-6. QAT, dense layers only" "$out/intel-qat-dense.qmodel.report.json" qat "$out/intel-qat-dense.qmodel" --layer-types dense
 stage "the comparison table" "" compare
-stage "install the QAT model in $sample_model" "" install_model
-stage "7. the compiled sample on seg_test" "" run_sample
+stage "install the comparison table in $sample_model" "" install_comparison
 echo "== done in $(( $(date +%s) - job_start )) s; stage times in $times; table in $out/comparison.md"
