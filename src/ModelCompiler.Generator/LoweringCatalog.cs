@@ -22,6 +22,7 @@ internal static class LoweringCatalog
         (new FlattenLowering(), [new ChwFlattenEmitter()]),
         (new QuantizeLowering(), [new QuantizeEmitter()]),
         (new DequantizeLowering(), [new DequantizeEmitter()]),
+        (new PadLowering(), [new PadEmitter()]),
     ];
 
     private static readonly Dictionary<Type, LayerLowering> Lowerings = Operators.ToDictionary(o => o.Lowering.LayerType, o => o.Lowering);

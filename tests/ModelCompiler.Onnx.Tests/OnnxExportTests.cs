@@ -11,11 +11,12 @@ namespace ModelCompiler.Onnx.Tests;
 public sealed class OnnxExportTests
 {
     [Theory]
-    [InlineData(FlattenOrder.Chw, false)]
-    [InlineData(FlattenOrder.Hwc, true)]
-    public void FloatExportComputesTheDequantizedNetwork(FlattenOrder order, bool averagePool)
+    [InlineData(FlattenOrder.Chw, false, false)]
+    [InlineData(FlattenOrder.Hwc, true, false)]
+    [InlineData(FlattenOrder.Chw, false, true)]
+    public void FloatExportComputesTheDequantizedNetwork(FlattenOrder order, bool averagePool, bool pad)
     {
-        var model = new TestModels(1).SmallCnn(order, averagePool);
+        var model = new TestModels(1).SmallCnn(order, averagePool, pad: pad);
         var twin = new ReferenceInterpreter(FloatTwin(model));
         using var session = new InferenceSession(OnnxExporter.Export(model, OnnxExportKind.Float).ToByteArray(), Options());
         var random = new Random(2);
@@ -32,12 +33,13 @@ public sealed class OnnxExportTests
     }
 
     [Theory]
-    [InlineData(FlattenOrder.Chw, false)]
-    [InlineData(FlattenOrder.Hwc, true)]
-    public void QdqExportAgreesWithTheInt8Interpreter(FlattenOrder order, bool averagePool)
+    [InlineData(FlattenOrder.Chw, false, false)]
+    [InlineData(FlattenOrder.Hwc, true, false)]
+    [InlineData(FlattenOrder.Chw, false, true)]
+    public void QdqExportAgreesWithTheInt8Interpreter(FlattenOrder order, bool averagePool, bool pad)
     {
         // Without softmax the output is the dequantized int8 logits, comparable step by step.
-        var model = new TestModels(3).SmallCnn(order, averagePool, softmax: false);
+        var model = new TestModels(3).SmallCnn(order, averagePool, softmax: false, pad: pad);
         var interpreter = new ReferenceInterpreter(model);
         float step = ((DenseLayer)model.Layers[^1]).OutputQuant!.Value.Scale;
         using var session = new InferenceSession(OnnxExporter.Export(model, OnnxExportKind.QuantizedQdq).ToByteArray(), Options());

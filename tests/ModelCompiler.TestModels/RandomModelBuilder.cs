@@ -22,9 +22,10 @@ internal sealed class RandomModelBuilder(PCG pcg)
         int imageLayers = Int(0, 3);
         for (int i = 0; i < imageLayers; i++)
         {
-            switch (Int(0, 4))
+            switch (Int(0, 5))
             {
                 case 0 or 1 or 2: AddConv(); break;
+                case 3: AddPad(); break;
                 default: AddPool(); break;
             }
         }
@@ -74,6 +75,9 @@ internal sealed class RandomModelBuilder(PCG pcg)
         var (ph, pw) = Window(padding);
         Add(new Pool2DLayer(NextName("pool"), Chance(2), ph, pw, Int(1, 3), Int(1, 3), padding));
     }
+
+    /// <summary>Zero padding of the current tensor, int8 or float: amounts of 0 (a copy) to 3 per side.</summary>
+    private void AddPad() => Add(new PadLayer(NextName("pad"), Int(0, 3), Int(0, 3), Int(0, 3), Int(0, 3)));
 
     private void AddDense(int units)
     {

@@ -15,6 +15,7 @@ internal static class ExportCatalog
         [typeof(SoftmaxLayer)] = new SoftmaxExport(),
         [typeof(QuantizeLayer)] = new QuantizeExport(),
         [typeof(DequantizeLayer)] = new DequantizeExport(),
+        [typeof(PadLayer)] = new PadExport(),
     };
 
     public static LayerExport Of(Layer layer) => ByLayerType.TryGetValue(layer.GetType(), out var export)

@@ -12,4 +12,5 @@ public enum LayerOp
     Softmax,
     Quantize,
     Dequantize,
+    Pad,
 }

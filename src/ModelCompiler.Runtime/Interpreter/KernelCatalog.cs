@@ -17,6 +17,7 @@ internal static class KernelCatalog
         Unary<FlattenLayer>((layer, input, output) => new FlattenKernel(layer.Order, input, output)),
         Unary<QuantizeLayer>((layer, _, output) => new QuantizeKernel(layer.Output, output)),
         Unary<DequantizeLayer>((_, input, output) => new DequantizeKernel(input, output)),
+        Unary<PadLayer>((layer, input, output) => new PadKernel(layer, input, output)),
     }.ToDictionary(entry => entry.Key, entry => entry.Value);
 
     /// <summary>The kernel for <paramref name="layer"/>, given the tensors TensorChain inferred around it.</summary>

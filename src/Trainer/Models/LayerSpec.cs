@@ -15,6 +15,7 @@ public enum LayerKind
     [JsonStringEnumMemberName("flatten")] Flatten,
     [JsonStringEnumMemberName("dense")] Dense,
     [JsonStringEnumMemberName("dropout")] Dropout,
+    [JsonStringEnumMemberName("pad")] Pad,
 }
 
 /// <summary>
@@ -36,6 +37,10 @@ public sealed record LayerSpec
     [JsonPropertyName("padding")] public string Padding { get; init; } = "valid";
     [JsonPropertyName("activation")] public string Activation { get; init; } = "none";
     [JsonPropertyName("rate")] public double Rate { get; init; }
+    /// <summary>Zero padding of a pad layer: [all], [height, width] or [top, bottom, left, right]; absent for other kinds.</summary>
+    [JsonPropertyName("pads")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int[]? Pads { get; init; }
 
     /// <summary>True for layers with weights (conv2d, dense): the ones that get a precision.</summary>
     public bool IsCompute => TrainingCatalog.Of(Kind).HasWeights;

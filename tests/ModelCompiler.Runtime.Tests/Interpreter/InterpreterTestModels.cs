@@ -24,6 +24,11 @@ internal static class InterpreterTestModels
             {
                 builder.AddPool(random.Next(2) == 0);
             }
+
+            if (random.Next(4) == 0)
+            {
+                builder.AddPad();
+            }
         }
 
         if (random.Next(3) == 0)
@@ -135,6 +140,14 @@ internal static class InterpreterTestModels
         {
             features.Add($"GlobalAveragePool/{Kind}");
             Add(new GlobalAveragePoolLayer($"gap{layers.Count}"), new AveragePoolStep(quant), TensorShape.Vector(shape.Channels), quant);
+        }
+
+        public void AddPad()
+        {
+            int top = random.Next(0, 3), bottom = random.Next(0, 3), left = random.Next(0, 3), right = random.Next(0, 3);
+            var outShape = TensorShape.Image(top + shape.Height + bottom, left + shape.Width + right, shape.Channels);
+            features.Add($"Pad/{Kind}");
+            Add(new PadLayer($"pad{layers.Count}", top, bottom, left, right), new PadStep(top, bottom, left, right), outShape, quant);
         }
 
         public void AddFlatten(FlattenOrder order)
@@ -329,6 +342,7 @@ internal static class InterpreterTestModels
             DenseLayer d => $"dense {d.Units} {d.Activation} {d.Precision}",
             Pool2DLayer p => $"{(p.IsMax ? "max" : "avg")}pool {p.PoolHeight}/{p.StrideHeight} {p.Padding}",
             FlattenLayer f => $"flatten {f.Order}",
+            PadLayer p => $"pad {p.Top} {p.Bottom} {p.Left} {p.Right}",
             QuantizeLayer q => $"quantize({q.Output.Scale}, {q.Output.ZeroPoint})",
             _ => layer.Op.ToString(),
         };

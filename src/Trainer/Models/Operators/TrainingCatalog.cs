@@ -14,6 +14,7 @@ internal static class TrainingCatalog
         new FlattenTraining(),
         new DenseTraining(),
         new DropoutTraining(),
+        new PadTraining(),
     ];
 
     public static TrainingOperator Of(LayerKind kind) =>
