@@ -20,9 +20,9 @@ internal static class LoweringCatalog
         (new Pool2DLowering(), [new PoolEmitter()]),
         (new GlobalAveragePoolLowering(), [new GlobalAveragePoolEmitter()]),
         (new FlattenLowering(), [new ChwFlattenEmitter()]),
+        (new PadLowering(), [new PadEmitter()]),
         (new QuantizeLowering(), [new QuantizeEmitter()]),
         (new DequantizeLowering(), [new DequantizeEmitter()]),
-        (new PadLowering(), [new PadEmitter()]),
     ];
 
     private static readonly Dictionary<Type, LayerLowering> Lowerings = Operators.ToDictionary(o => o.Lowering.LayerType, o => o.Lowering);

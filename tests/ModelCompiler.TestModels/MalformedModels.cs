@@ -196,6 +196,10 @@ public static class MalformedModels
     /// <summary>The case of that name.</summary>
     public static MalformedCase Case(string name) => Cases.Single(c => c.Name == name);
 
+    /// <summary>A pad layer with these attribute lines between pool1 and flatten1: its header becomes line 37.</summary>
+    private static Func<string[], string[]> PadBeforeFlatten(params string[] attributes) =>
+        Insert(37, ["layer pad1 pad", .. attributes, "end", ""]);
+
     /// <summary>Replaces 1-based line <paramref name="line"/>.</summary>
     public static Func<string[], string[]> Set(int line, string content) => lines =>
     {
@@ -211,10 +215,6 @@ public static class MalformedModels
     /// <summary>Deletes lines <paramref name="first"/> to <paramref name="last"/> (1-based, inclusive).</summary>
     public static Func<string[], string[]> Delete(int first, int? last = null) => lines =>
         [.. lines.Take(first - 1), .. lines.Skip(last ?? first)];
-
-    /// <summary>A pad layer with these attribute lines between pool1 and flatten1: its header becomes line 37.</summary>
-    private static Func<string[], string[]> PadBeforeFlatten(params string[] attributes) =>
-        Insert(37, ["layer pad1 pad", .. attributes, "end", ""]);
 
     private static Func<string[], string[]> Compose(Func<string[], string[]> first, Func<string[], string[]> second) => lines => second(first(lines));
 

@@ -22,11 +22,15 @@ internal sealed class RandomModelBuilder(PCG pcg)
         int imageLayers = Int(0, 3);
         for (int i = 0; i < imageLayers; i++)
         {
-            switch (Int(0, 5))
+            switch (Int(0, 4))
             {
                 case 0 or 1 or 2: AddConv(); break;
-                case 3: AddPad(); break;
                 default: AddPool(); break;
+            }
+
+            if (Chance(4))
+            {
+                AddPad();
             }
         }
 

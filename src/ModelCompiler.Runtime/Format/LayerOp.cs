@@ -9,8 +9,8 @@ public enum LayerOp
     GlobalAveragePool,
     Dense,
     Flatten,
+    Pad,
     Softmax,
     Quantize,
     Dequantize,
-    Pad,
 }

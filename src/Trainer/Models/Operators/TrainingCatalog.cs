@@ -12,9 +12,9 @@ internal static class TrainingCatalog
         Pool2DTraining.Average,
         new GlobalAveragePoolTraining(),
         new FlattenTraining(),
+        new PadTraining(),
         new DenseTraining(),
         new DropoutTraining(),
-        new PadTraining(),
     ];
 
     public static TrainingOperator Of(LayerKind kind) =>
