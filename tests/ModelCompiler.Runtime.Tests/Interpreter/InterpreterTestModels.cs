@@ -24,15 +24,19 @@ internal static class InterpreterTestModels
             {
                 builder.AddPool(random.Next(2) == 0);
             }
-
-            if (random.Next(4) == 0)
-            {
-                builder.AddPad();
-            }
         }
 
         if (random.Next(3) == 0)
         {
+            // Pads draw from a stream of their own and only go before a global pool (whose output length ignores height
+            // and width), so every other draw, and with it every model's layers and weights, stays what it was without
+            // them: the power check below is calibrated on those models.
+            var pads = new Random(seed + 7919);
+            if (pads.Next(2) == 0)
+            {
+                builder.AddPad(pads);
+            }
+
             builder.AddGlobalAveragePool();
         }
         else
@@ -142,9 +146,9 @@ internal static class InterpreterTestModels
             Add(new GlobalAveragePoolLayer($"gap{layers.Count}"), new AveragePoolStep(quant), TensorShape.Vector(shape.Channels), quant);
         }
 
-        public void AddPad()
+        public void AddPad(Random amounts)
         {
-            int top = random.Next(0, 3), bottom = random.Next(0, 3), left = random.Next(0, 3), right = random.Next(0, 3);
+            int top = amounts.Next(0, 3), bottom = amounts.Next(0, 3), left = amounts.Next(0, 3), right = amounts.Next(0, 3);
             var outShape = TensorShape.Image(top + shape.Height + bottom, left + shape.Width + right, shape.Channels);
             features.Add($"Pad/{Kind}");
             Add(new PadLayer($"pad{layers.Count}", top, bottom, left, right), new PadStep(top, bottom, left, right), outShape, quant);
