@@ -88,7 +88,7 @@ public sealed class MalformedModelTests(Xunit.Abstractions.ITestOutputHelper out
 
     private static readonly MalformedCase[] Cases =
     [
-        new("wrong version", Set(1, "qmodel 2"), QModelError.UnsupportedVersion, 1),
+        new("wrong version", Set(1, "qmodel 3"), QModelError.UnsupportedVersion, 1),
         new("missing magic", Set(1, "model 1"), QModelError.UnsupportedVersion, 1),
         new("text after the version", Set(1, "qmodel 1 beta"), QModelError.UnsupportedVersion, 1),
         new("empty file", _ => [], QModelError.UnsupportedVersion, 1),
@@ -205,7 +205,7 @@ public sealed class MalformedModelTests(Xunit.Abstractions.ITestOutputHelper out
     }
 
     /// <summary>Replaces 1-based line <paramref name="line"/>.</summary>
-    private static Func<string[], string[]> Set(int line, string content) => lines =>
+    internal static Func<string[], string[]> Set(int line, string content) => lines =>
     {
         var copy = (string[])lines.Clone();
         copy[line - 1] = content;
@@ -213,14 +213,15 @@ public sealed class MalformedModelTests(Xunit.Abstractions.ITestOutputHelper out
     };
 
     /// <summary>Inserts lines so that the first becomes line <paramref name="line"/>.</summary>
-    private static Func<string[], string[]> Insert(int line, params string[] inserted) => lines =>
+    internal static Func<string[], string[]> Insert(int line, params string[] inserted) => lines =>
         [.. lines.Take(line - 1), .. inserted, .. lines.Skip(line - 1)];
 
     /// <summary>Deletes lines <paramref name="first"/> to <paramref name="last"/> (1-based, inclusive).</summary>
-    private static Func<string[], string[]> Delete(int first, int? last = null) => lines =>
+    internal static Func<string[], string[]> Delete(int first, int? last = null) => lines =>
         [.. lines.Take(first - 1), .. lines.Skip(last ?? first)];
 
-    private static Func<string[], string[]> Compose(Func<string[], string[]> first, Func<string[], string[]> second) => lines => second(first(lines));
+    /// <summary>The edits one after the other.</summary>
+    internal static Func<string[], string[]> Compose(params Func<string[], string[]>[] edits) => lines => edits.Aggregate(lines, (text, edit) => edit(text));
 
-    private sealed record MalformedCase(string Name, Func<string[], string[]> Edit, QModelError Code, int Line);
+    internal sealed record MalformedCase(string Name, Func<string[], string[]> Edit, QModelError Code, int Line);
 }

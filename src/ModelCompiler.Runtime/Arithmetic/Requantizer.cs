@@ -17,6 +17,18 @@ public static class Requantizer
     }
 
     /// <summary>
+    /// <c>value * M</c> rounded once, to the nearest integer with ties toward +infinity (the rule of
+    /// <see cref="Requantize(int, QuantizedMultiplier, int, int, int)"/> without zero point or clamp): how an addition
+    /// rescales its inputs to their common scale (<see cref="Int8Addition"/>). The caller keeps <c>|value * M|</c> below
+    /// 2^31; the addition's multipliers are at most 1/2.
+    /// </summary>
+    public static int Rescale(int value, QuantizedMultiplier multiplier)
+    {
+        long product = (long)value * multiplier.Multiplier;
+        return (int)((product + (1L << (multiplier.Shift - 1))) >> multiplier.Shift);
+    }
+
+    /// <summary>
     /// The multiplier that takes an accumulator at scale <c>inputScale * weightScale</c> to <c>outputScale</c>,
     /// computed in double from the float32 scales so every component gets the same bits.
     /// </summary>

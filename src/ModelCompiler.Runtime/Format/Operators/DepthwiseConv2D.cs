@@ -61,6 +61,12 @@ internal sealed class DepthwiseConv2DOperator() : UnaryOperator<DepthwiseConv2DL
         LayerChecks.RequireImage(input, layer);
         var (oh, ow) = LayerChecks.Window(input, layer, "kernel", layer.KernelHeight, layer.KernelWidth, layer.StrideHeight, layer.StrideWidth, layer.Padding);
         int channels = input.Shape.Channels;
+        if (layer.Channels != channels)
+        {
+            throw new QModelFormatException(
+                QModelError.WeightCountMismatch, layer.Line, $"depthwise layer '{layer.Name}' has {layer.Channels} channels (bias values) but its input has {channels}");
+        }
+
         var outKind = LayerChecks.Weighted(input, layer, channels, (long)layer.KernelHeight * layer.KernelWidth);
         return new TensorInfo(LayerChecks.Image(oh, ow, channels, layer), outKind, layer.OutputQuant);
     }
