@@ -26,6 +26,9 @@ internal abstract class ReferenceStep
 
     public abstract ReferenceTensor Forward(ReferenceTensor x);
 
+    /// <summary>The step on the tensors its layer reads; every step but the addition reads one.</summary>
+    public virtual ReferenceTensor Forward(IReadOnlyList<ReferenceTensor> inputs) => Forward(inputs[0]);
+
     /// <summary>Higham's gamma_k: the relative error bound of k float32 roundings in a recursive sum.</summary>
     protected static double Gamma(int k) => k * U / (1 - (k * U));
 
@@ -175,6 +178,104 @@ internal sealed class ConvolutionStep(
         }
 
         return new ReferenceTensor(outputShape, value, bound);
+    }
+}
+
+/// <summary>Depthwise convolution: channel c convolved with its own filter (weights [C][KH][KW]), real weights as for Conv2D.</summary>
+internal sealed class DepthwiseStep(
+    double[] weights, double[] bias, int kernelHeight, int kernelWidth, int stride, Padding padding,
+    Activation activation, TensorShape outputShape, QuantParams? outputQuant) : ReferenceStep
+{
+    private readonly (double Lo, double Hi)? range = outputQuant is { } q ? RangeOf(q) : null;
+
+    public override ReferenceTensor Forward(ReferenceTensor x)
+    {
+        var inShape = x.Shape;
+        int channels = bias.Length;
+        int padTop = PaddingBefore(inShape.Height, kernelHeight, stride, padding);
+        int padLeft = PaddingBefore(inShape.Width, kernelWidth, stride, padding);
+        var value = new double[outputShape.Length];
+        var bound = new double[value.Length];
+        for (int oy = 0; oy < outputShape.Height; oy++)
+        {
+            for (int ox = 0; ox < outputShape.Width; ox++)
+            {
+                for (int c = 0; c < channels; c++)
+                {
+                    double z = bias[c], propagated = 0, magnitude = Math.Abs(bias[c]);
+                    int terms = 1;
+                    for (int ky = 0; ky < kernelHeight; ky++)
+                    {
+                        for (int kx = 0; kx < kernelWidth; kx++)
+                        {
+                            int iy = oy * stride - padTop + ky, ix = ox * stride - padLeft + kx;
+                            if (iy < 0 || iy >= inShape.Height || ix < 0 || ix >= inShape.Width)
+                            {
+                                continue;
+                            }
+
+                            int i = ((iy * inShape.Width) + ix) * channels + c;
+                            double w = weights[(c * kernelHeight + ky) * kernelWidth + kx];
+                            z += x.Value[i] * w;
+                            propagated += Math.Abs(w) * x.Bound[i];
+                            magnitude += Math.Abs(w) * (Math.Abs(x.Value[i]) + x.Bound[i]);
+                            terms++;
+                        }
+                    }
+
+                    int o = ((oy * outputShape.Width) + ox) * channels + c;
+                    value[o] = ClampTo(range, Activate(z, activation));
+
+                    // The same accounting as ConvolutionStep: requantization (multiplier, grid, ReLU6's top) for int8,
+                    // float32 roundoff of the products and sums otherwise.
+                    bound[o] = outputQuant is { } q
+                        ? propagated + (Math.Abs(z) + propagated) * Math.Pow(2, -30) + (activation == Activation.Relu6 ? q.Scale : q.Scale / 2) + 1e-12 * magnitude
+                        : propagated + Gamma(terms + 1) * magnitude;
+                }
+            }
+        }
+
+        return new ReferenceTensor(outputShape, value, bound);
+    }
+}
+
+/// <summary>
+/// Addition of two tensors. Int8 inputs carry their own quantization; the output has <paramref name="outputQuant"/>.
+/// </summary>
+internal sealed class AddStep(Activation activation, QuantParams? firstQuant, QuantParams? secondQuant, QuantParams? outputQuant) : ReferenceStep
+{
+    private readonly (double Lo, double Hi)? range = outputQuant is { } q ? RangeOf(q) : null;
+
+    public override ReferenceTensor Forward(ReferenceTensor x) => throw new InvalidOperationException("an addition reads two tensors");
+
+    public override ReferenceTensor Forward(IReadOnlyList<ReferenceTensor> inputs)
+    {
+        ReferenceTensor a = inputs[0], b = inputs[1];
+        var value = new double[a.Value.Length];
+        var bound = new double[value.Length];
+        for (int i = 0; i < value.Length; i++)
+        {
+            double z = a.Value[i] + b.Value[i];
+            double propagated = a.Bound[i] + b.Bound[i];
+            double magnitude = Math.Abs(a.Value[i]) + Math.Abs(b.Value[i]) + propagated;
+            value[i] = ClampTo(range, Activate(z, activation));
+            if (outputQuant is { } q)
+            {
+                // docs/arithmetic.md, "Addition": each input is rounded once to the grid 2 max(s1, s2) 2^-20 (half a cell
+                // each), the three multipliers are off by 2^-31 relative (2^-29 covers them and the double arithmetic),
+                // then one rounding to the output grid (s/2; s for ReLU6, whose int8 top is within s/2 of 6).
+                double cell = 2.0 * Math.Max(firstQuant!.Value.Scale, secondQuant!.Value.Scale) * Math.Pow(2, -20);
+                double grid = activation == Activation.Relu6 ? q.Scale : q.Scale / 2;
+                bound[i] = propagated + cell + magnitude * Math.Pow(2, -29) + grid;
+            }
+            else
+            {
+                // One float32 addition.
+                bound[i] = propagated + Gamma(1) * magnitude;
+            }
+        }
+
+        return new ReferenceTensor(a.Shape, value, bound);
     }
 }
 
