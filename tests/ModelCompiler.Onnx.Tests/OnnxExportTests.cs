@@ -7,7 +7,7 @@ using ModelCompiler.Onnx.Schema;
 
 namespace ModelCompiler.Onnx.Tests;
 
-public sealed class OnnxExportTests
+public sealed class OnnxExportTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Theory]
     [InlineData(FlattenOrder.Chw, false)]
@@ -62,11 +62,83 @@ public sealed class OnnxExportTests
     }
 
     [Fact]
+    public void GraphFloatExportComputesTheDequantizedNetwork()
+    {
+        var model = GraphTestModel.Create(1);
+        var twin = new ReferenceInterpreter(FloatTwin(model));
+        using var session = new InferenceSession(OnnxExporter.Export(model, OnnxExportKind.Float).ToByteArray(), Options());
+        var random = new Random(2);
+        for (int n = 0; n < 50; n++)
+        {
+            float[] x = RandomImage(random, model);
+            float[] expected = twin.Run(x).Probabilities;
+            float[] actual = Run(session, model, x);
+            for (int i = 0; i < expected.Length; i++)
+            {
+                Assert.InRange(actual[i], expected[i] - 1e-4f, expected[i] + 1e-4f);
+            }
+        }
+    }
+
+    [Fact]
+    public void GraphQdqExportAgreesWithTheInt8Interpreter()
+    {
+        // ORT's QLinearAdd and QLinearConv requantize in float; the interpreter in fixed point with one rounding
+        // (docs/arithmetic.md). Values on a rounding boundary differ by a step, and a step can grow through later
+        // layers, so agreement is checked at the argmax and within a few output steps.
+        var model = GraphTestModel.Create(3, softmax: false);
+        var interpreter = new ReferenceInterpreter(model);
+        float step = ((DenseLayer)model.Layers[^1]).OutputQuant!.Value.Scale;
+        using var session = new InferenceSession(OnnxExporter.Export(model, OnnxExportKind.QuantizedQdq).ToByteArray(), Options());
+        var random = new Random(4);
+        int agree = 0, total = 300, values = 0, close = 0, exact = 0;
+        var classes = new HashSet<int>();
+        for (int n = 0; n < total; n++)
+        {
+            float[] x = RandomScene(random, model);
+            var expected = interpreter.Run(x);
+            float[] actual = Run(session, model, x);
+            agree += ArgMax(actual) == expected.ArgMax ? 1 : 0;
+            classes.Add(expected.ArgMax);
+            for (int i = 0; i < actual.Length; i++, values++)
+            {
+                close += Math.Abs(actual[i] - expected.Scores[i]) <= 2.5f * step ? 1 : 0;
+                exact += actual[i] == expected.Scores[i] ? 1 : 0;
+            }
+        }
+
+        output.WriteLine($"graph QDQ vs int8 interpreter: argmax {agree}/{total} ({classes.Count} classes), logits exact {exact}/{values}, within 2.5 steps {close}/{values}");
+        Assert.True(classes.Count >= 3, $"the inputs reach only {classes.Count} classes: the argmax comparison would say little");
+        Assert.True(agree >= total * 0.97, $"argmax agreement {agree}/{total}");
+        Assert.True(close >= values * 0.99, $"{close}/{values} logits within 2.5 steps");
+    }
+
+    [Fact]
+    public void GraphQdqExportFusesCompletelyInOnnxRuntime()
+    {
+        // Depthwise convolutions become QLinearConv with groups, the addition QLinearAdd; no float Conv or Add is left.
+        var optimized = Optimized(GraphTestModel.Create(5));
+        string[] ops = optimized.Graph.Node.Select(n => n.OpType).ToArray();
+        output.WriteLine("optimized graph: " + string.Join(", ", ops));
+        Assert.DoesNotContain(ops, op => op is "Conv" or "Add" or "Gemm" or "MatMul" or "FusedConv" or "FusedGemm" or "Clip" or "Relu");
+        Assert.Contains("QLinearAdd", ops);
+        Assert.Equal(2, optimized.Graph.Node.Count(n => n.OpType == "QLinearConv" && n.Attribute.Any(a => a.Name == "group" && a.I > 1)));
+    }
+
+    [Fact]
     public void QdqExportFusesCompletelyInOnnxRuntime()
     {
         // ReLU only: ORT folds a Clip (ReLU6) into the following QuantizeLinear only when the int8 range lies inside
         // [0, 6], so a ReLU6 layer whose scale * 255 exceeds 6 stays a float FusedConv there (an ORT limitation).
         var model = QuantizedTestModel.Create(5, FlattenOrder.Chw, averagePool: false, secondConv: Activation.Relu);
+        string[] ops = Optimized(model).Graph.Node.Select(n => n.OpType).ToArray();
+        Assert.DoesNotContain(ops, op => op is "Conv" or "Gemm" or "MatMul" or "FusedConv" or "FusedGemm");
+        Assert.Contains("QLinearConv", ops);
+    }
+
+    /// <summary>The graph ONNX Runtime runs after its optimizations (fusions) for the QDQ export of <paramref name="model"/>.</summary>
+    private static ModelProto Optimized(QModel model)
+    {
         string path = Path.Combine(Path.GetTempPath(), $"qdq-optimized-{Guid.NewGuid():N}.onnx");
         try
         {
@@ -76,10 +148,7 @@ public sealed class OnnxExportTests
                 using var session = new InferenceSession(OnnxExporter.Export(model, OnnxExportKind.QuantizedQdq).ToByteArray(), options);
             }
 
-            var optimized = ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
-            string[] ops = optimized.Graph.Node.Select(n => n.OpType).ToArray();
-            Assert.DoesNotContain(ops, op => op is "Conv" or "Gemm" or "MatMul" or "FusedConv" or "FusedGemm");
-            Assert.Contains("QLinearConv", ops);
+            return ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
         }
         finally
         {
@@ -90,14 +159,18 @@ public sealed class OnnxExportTests
     /// <summary>The same network with every int8 layer turned into float32 with its dequantized constants.</summary>
     internal static QModel FloatTwin(QModel model)
     {
-        var tensors = TensorChain.Infer(model);
+        var graph = TensorChain.InferGraph(model);
         var layers = new List<Layer>();
         for (int i = 0; i < model.Layers.Count; i++)
         {
+            var input = graph.Tensors[graph.InputsOf(i)[0]].Quant;
+            var names = model.Layers[i].Inputs;
             layers.Add(model.Layers[i] switch
             {
-                Conv2DLayer c => new Conv2DLayer(c.Name, c.Filters, c.KernelHeight, c.KernelWidth, c.StrideHeight, c.StrideWidth, c.Padding, c.Activation, Float(c.Weights, tensors[i].Quant), null),
-                DenseLayer d => new DenseLayer(d.Name, d.Units, d.Activation, Float(d.Weights, tensors[i].Quant), null),
+                Conv2DLayer c => new Conv2DLayer(c.Name, c.Filters, c.KernelHeight, c.KernelWidth, c.StrideHeight, c.StrideWidth, c.Padding, c.Activation, Float(c.Weights, input), null) { Inputs = names },
+                DepthwiseConv2DLayer d => new DepthwiseConv2DLayer(d.Name, d.KernelHeight, d.KernelWidth, d.StrideHeight, d.StrideWidth, d.Padding, d.Activation, Float(d.Weights, input), null) { Inputs = names },
+                DenseLayer d => new DenseLayer(d.Name, d.Units, d.Activation, Float(d.Weights, input), null) { Inputs = names },
+                AddLayer a => new AddLayer(a.Name, a.Activation, null) { Inputs = names },
                 var other => other,
             });
         }
@@ -132,6 +205,20 @@ public sealed class OnnxExportTests
 
     private static float[] RandomImage(Random random, QModel model) =>
         Enumerable.Range(0, model.InputShape.Length).Select(_ => random.Next(256) / 255f).ToArray();
+
+    /// <summary>
+    /// Noise around a random level per channel: a global average pool of plain noise is nearly the same for every image,
+    /// so these vary the pooled features (and the class) from image to image.
+    /// </summary>
+    private static float[] RandomScene(Random random, QModel model)
+    {
+        int channels = model.InputShape.Channels;
+        var levels = Enumerable.Range(0, channels).Select(_ => random.NextSingle()).ToArray();
+        return Enumerable.Range(0, model.InputShape.Length)
+            .Select(i => Math.Clamp(levels[i % channels] + (0.4f * (random.NextSingle() - 0.5f)), 0f, 1f))
+            .Select(v => MathF.Round(v * 255) / 255f)
+            .ToArray();
+    }
 
     private static int ArgMax(float[] values) => Array.IndexOf(values, values.Max());
 
