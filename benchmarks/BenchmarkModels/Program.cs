@@ -1,5 +1,6 @@
 using ModelCompiler.Format;
 using ModelCompiler.IO;
+using ModelCompiler.Testing;
 
 namespace ModelCompiler.Benchmarks.Models;
 
@@ -22,8 +23,8 @@ internal static class Program
         {
             Directory.CreateDirectory(args[0]);
             // The class names the samples use, so the benchmark's code is the same for these and the trained files.
-            Write(Path.Combine(args[0], "fashion.qmodel"), SyntheticClassifier.FashionCnn("FashionClassifier", seed: 1));
-            Write(Path.Combine(args[0], "intel.qmodel"), SyntheticClassifier.IntelCnn("IntelClassifier", seed: 2));
+            Write(Path.Combine(args[0], "fashion.qmodel"), new TestModels(1).TrainedLike("FashionClassifier", intel: false));
+            Write(Path.Combine(args[0], "intel.qmodel"), new TestModels(2).TrainedLike("IntelClassifier", intel: true));
             return 0;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or QModelFormatException)

@@ -1,5 +1,7 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
 using ModelCompiler.Generator.Diagnostics;
+using ModelCompiler.Generator.Emitting;
 using ModelCompiler.Generator.Pipeline;
 
 namespace ModelCompiler.Generator;
@@ -18,6 +20,7 @@ public sealed class ModelGenerator : IIncrementalGenerator
     public const string PlanStep = "ModelPlan";
     public const string EmitStep = "GeneratedSource";
     public const string SupportStep = "TargetSupport";
+    public const string KernelNamespaceStep = "KernelNamespace";
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
@@ -31,17 +34,17 @@ public sealed class ModelGenerator : IIncrementalGenerator
                 string @namespace = fileOptions.TryGetValue("build_metadata.AdditionalFiles.Namespace", out var itemNamespace) && !string.IsNullOrWhiteSpace(itemNamespace)
                     ? itemNamespace.Trim()
                     : options.GlobalOptions.TryGetValue("build_property.RootNamespace", out var root) ? root.Trim() : string.Empty;
-                string? text;
+                SourceText? text;
                 try
                 {
-                    text = file.GetText(cancellationToken)?.ToString();
+                    text = file.GetText(cancellationToken);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     text = null;
                 }
 
-                return new ModelSource(file.Path, text, @namespace);
+                return ModelSource.From(file.Path, text, @namespace);
             })
             .WithTrackingName(SourceStep);
 
@@ -49,8 +52,14 @@ public sealed class ModelGenerator : IIncrementalGenerator
             .Select(static (source, cancellationToken) => ModelCompilation.Plan(source, cancellationToken))
             .WithTrackingName(PlanStep);
 
+        // The assembly's own namespace for the kernels its models share (see SharedKernelsEmitter).
+        var kernelNamespace = context.CompilationProvider
+            .Select(static (compilation, _) => (Namespace: SharedKernelsEmitter.NamespaceFor(compilation.AssemblyName), Assembly: compilation.AssemblyName ?? string.Empty))
+            .WithTrackingName(KernelNamespaceStep);
+
         var generated = plans
-            .Select(static (planned, cancellationToken) => ModelCompilation.Emit(planned, cancellationToken))
+            .Combine(kernelNamespace)
+            .Select(static (pair, cancellationToken) => ModelCompilation.Emit(pair.Left, pair.Right.Namespace, cancellationToken))
             .WithTrackingName(EmitStep);
 
         var support = context.CompilationProvider
@@ -58,14 +67,14 @@ public sealed class ModelGenerator : IIncrementalGenerator
             .WithTrackingName(SupportStep);
 
         // Collected so that two files generating the same class are reported (AddSource would throw: CS8785).
-        context.RegisterSourceOutput(generated.Collect().Combine(support), static (output, pair) =>
+        context.RegisterSourceOutput(generated.Collect().Combine(support).Combine(kernelNamespace), static (output, input) =>
         {
-            var (models, target) = pair;
+            var ((models, target), kernels) = input;
             if (!target.IsSupported && models.Any(m => m.Source is not null))
             {
                 var first = models.First(m => m.Source is not null);
-                output.ReportDiagnostic(GeneratorDiagnostics.At(
-                    GeneratorDiagnostics.UnsupportedTargetId, "Unsupported target", target.Problem, first.Path, null, 0).ToDiagnostic());
+                output.ReportDiagnostic(DiagnosticDescriptors.At(
+                    DiagnosticDescriptors.UnsupportedTarget, target.Problem, first.Path, null, 0).ToDiagnostic());
                 return;
             }
 
@@ -84,14 +93,20 @@ public sealed class ModelGenerator : IIncrementalGenerator
 
                 if (!hintNames.Add(model.HintName))
                 {
-                    output.ReportDiagnostic(GeneratorDiagnostics.At(
-                        GeneratorDiagnostics.DuplicateModelId, "Duplicate model",
+                    output.ReportDiagnostic(DiagnosticDescriptors.At(
+                        DiagnosticDescriptors.DuplicateModel,
                         $"another model file already generates '{model.HintName}'; give the models different names or namespaces",
                         model.Path, null, 0).ToDiagnostic());
                     continue;
                 }
 
                 output.AddSource(model.HintName, model.Source);
+            }
+
+            // Once per assembly, and only when a model uses it.
+            if (hintNames.Count > 0)
+            {
+                output.AddSource(SharedKernelsEmitter.HintName, SharedKernelsEmitter.Emit(kernels.Namespace, kernels.Assembly));
             }
         });
     }

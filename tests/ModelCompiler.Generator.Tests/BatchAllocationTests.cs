@@ -1,7 +1,10 @@
+using ModelCompiler.Testing;
+
 namespace ModelCompiler.Generator.Tests;
 
 /// <summary>What a batch call allocates, counted over all threads (its helpers run on the thread pool).</summary>
 [Collection(ProcessWideAllocationCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class BatchAllocationTests
 {
     /// <summary>

@@ -1,4 +1,5 @@
 using ModelCompiler.Format;
+using ModelCompiler.Testing;
 
 namespace ModelCompiler.Generator.Tests;
 
@@ -6,6 +7,7 @@ namespace ModelCompiler.Generator.Tests;
 /// PredictBatch and PredictBatchLogits: the same answers as the single-image calls for every batch size and thread cap,
 /// clear errors for bad buffers, and no allocation per image.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class BatchPredictionTests
 {
     /// <summary>1 image; odd sizes; more images than threads and blocks (33 at 2 threads: 16 blocks of 2 and a last block of 1).</summary>

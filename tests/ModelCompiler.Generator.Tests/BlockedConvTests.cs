@@ -1,7 +1,10 @@
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using ModelCompiler.Format;
+using ModelCompiler.Generator.Pipeline;
 using ModelCompiler.Generator.Planning;
+using ModelCompiler.Generator.Planning.Lowering;
+using ModelCompiler.Testing;
 
 namespace ModelCompiler.Generator.Tests;
 
@@ -109,13 +112,17 @@ public sealed class BlockedConvTests
     [Fact]
     public void SevenBitWeightsTakeTheBlockedKernelAndEightBitOnesDoNot()
     {
-        var seven = ModelPlanner.Plan(new TestModels(5) { SevenBitWeights = true }.FashionCnn(), "N", "f.g.cs");
+        var seven = Plan(new TestModels(5) { SevenBitWeights = true }.FashionCnn());
         Assert.Equal(2, seven.Steps.OfType<Int8BlockedConvStep>().Count());
         Assert.Empty(seven.Steps.OfType<Int8ConvStep>());
         Assert.All(seven.Steps.OfType<Int8BlockedConvStep>(), s => Assert.NotNull(s.Pool));
 
-        var eight = ModelPlanner.Plan(new TestModels(5).FashionCnn(), "N", "f.g.cs");
+        var eight = Plan(new TestModels(5).FashionCnn());
         Assert.Empty(eight.Steps.OfType<Int8BlockedConvStep>());
         Assert.Equal(2, eight.Steps.OfType<Int8ConvStep>().Count());
     }
+
+    /// <summary>The generator's plan of a model, from its text as a build reads it.</summary>
+    private static ModelPlan Plan(QModel model) =>
+        ModelCompilation.Plan(new ModelSource("/m/" + model.Name + ".qmodel", QModelWriter.Write(model), "N", NotUtf8Line: 0), CancellationToken.None).Plan!;
 }

@@ -4,25 +4,23 @@ using Basic.Reference.Assemblies;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using ModelCompiler.Format;
-using ModelCompiler.Generator.Pipeline;
-using ModelCompiler.Generator.Planning;
 
 namespace ModelCompiler.Generator.Tests;
 
 /// <summary>
-/// Generated source compiled with Roslyn (against the .NET 10 reference assemblies, warnings reported) together with
-/// a small harness exposing array-based entry points, loaded into a collectible AssemblyLoadContext.
+/// A model as a build compiles it: its text (QModelWriter) through the generator, the generated files (the model's and
+/// the assembly's shared kernels) compiled with Roslyn against the .NET 10 reference assemblies (warnings reported)
+/// together with a small harness exposing array-based entry points, loaded into a collectible AssemblyLoadContext.
 /// </summary>
 public sealed class CompiledModel : IDisposable
 {
-    private readonly AssemblyLoadContext context;
-    private readonly Type harness;
+    private readonly AssemblyLoadContext _context;
+    private readonly Type _harness;
 
-    private CompiledModel(AssemblyLoadContext context, Type harness, ModelPlan plan, string source)
+    private CompiledModel(AssemblyLoadContext context, Type harness, bool outputIsInt8, string source)
     {
-        this.context = context;
-        this.harness = harness;
-        Plan = plan;
+        _context = context;
+        _harness = harness;
         Source = source;
         Predict = Method<Func<float[], int>>("Predict");
         PredictPixels = Method<Func<byte[], int>>("PredictPixels");
@@ -38,14 +36,12 @@ public sealed class CompiledModel : IDisposable
         BatchLogits = Method<Action<float[], float[], int>>("BatchLogits");
         BatchLogitsPixels = Method<Action<byte[], float[], int>>("BatchLogitsPixels");
         BatchAllocatedBytes = Method<Func<float[], byte[], int[], int, int, bool, long>>("BatchAllocatedBytes");
-        if (plan.OutputIsInt8)
+        if (outputIsInt8)
         {
             QuantizedLogits = Method<Action<float[], sbyte[]>>("QuantizedLogits");
             QuantizedLogitsPixels = Method<Action<byte[], sbyte[]>>("QuantizedLogitsPixels");
         }
     }
-
-    public ModelPlan Plan { get; }
 
     public string Source { get; }
 
@@ -91,20 +87,27 @@ public sealed class CompiledModel : IDisposable
     /// </summary>
     public Func<float[], byte[], int[], int, int, bool, long> BatchAllocatedBytes { get; }
 
-    /// <summary>Plans, emits and compiles <paramref name="model"/>; fails the test on any generator or compiler diagnostic.</summary>
+    /// <summary>The consuming assembly's name (each compiled model is its own assembly).</summary>
+    public const string AssemblyName = "Consumer";
+
+    /// <summary>Writes, generates and compiles <paramref name="model"/>; fails the test on any generator or compiler diagnostic.</summary>
     public static CompiledModel Build(QModel model, string @namespace = "Test.Models")
     {
-        var planned = ModelCompilation.Plan(model, model.Name + ".qmodel", @namespace, null);
-        Assert.True(planned.Diagnostics.Count == 0, string.Join("\n", planned.Diagnostics.Select(d => d.Id + " " + d.Message)));
-        var generated = ModelCompilation.Emit(planned, CancellationToken.None);
-        Assert.True(generated.Diagnostics.Count == 0, string.Join("\n", generated.Diagnostics.Select(d => d.Id + " " + d.Message)));
-        return FromSource(generated.Source!, planned.Plan!);
+        var driver = GeneratorHarness.Driver([new GeneratorHarness.ModelFile(model.Name + ".qmodel", QModelWriter.Write(model))], @namespace);
+        var result = driver.RunGenerators(GeneratorHarness.Compilation()).GetRunResult();
+        Assert.True(result.Diagnostics.IsEmpty, string.Join("\n", result.Diagnostics));
+        var run = Assert.Single(result.Results);
+        string source = Assert.Single(GeneratorHarness.ModelSources(run)).SourceText.ToString();
+        return FromSource(model, @namespace, source, GeneratorHarness.KernelSource(run)!.Value.SourceText.ToString());
     }
 
-    public static CompiledModel FromSource(string source, ModelPlan plan)
+    /// <summary>Compiles a generated model file (of <paramref name="model"/>, in <paramref name="namespace"/>) with its assembly's shared kernels file.</summary>
+    public static CompiledModel FromSource(QModel model, string @namespace, string source, string kernels)
     {
-        string type = (plan.Namespace.Length > 0 ? "global::" + plan.Namespace + "." : "global::") + plan.ClassName;
-        string quantized = plan.OutputIsInt8
+        var tensors = TensorChain.Infer(model);
+        bool outputIsInt8 = tensors[model.Layers[^1] is SoftmaxLayer ? tensors.Length - 2 : tensors.Length - 1].Kind == ElementKind.Int8;
+        string type = (@namespace.Length > 0 ? "global::" + @namespace + "." : "global::") + model.Name;
+        string quantized = outputIsInt8
             ? $$"""
                 public static void QuantizedLogits(float[] x, sbyte[] y) => {{type}}.PredictQuantizedLogits(x, y);
                 public static void QuantizedLogitsPixels(byte[] p, sbyte[] y) => {{type}}.PredictQuantizedLogits(new global::System.ReadOnlySpan<byte>(p), y);
@@ -157,9 +160,11 @@ public sealed class CompiledModel : IDisposable
             }
             """;
         var parse = new CSharpParseOptions(LanguageVersion.Latest);
+        // A name of its own per compiled model (as before the shared kernels): many of these assemblies are loaded
+        // and unloaded in one test process; the kernels' namespace is the generating compilation's, Assembly_Consumer.
         var compilation = CSharpCompilation.Create(
-            "Generated_" + plan.ClassName + "_" + Guid.NewGuid().ToString("N"),
-            [CSharpSyntaxTree.ParseText(source, parse, "Generated.g.cs"), CSharpSyntaxTree.ParseText(harnessSource, parse, "Harness.cs")],
+            "Generated_" + model.Name + "_" + Guid.NewGuid().ToString("N"),
+            [CSharpSyntaxTree.ParseText(source, parse, "Generated.g.cs"), CSharpSyntaxTree.ParseText(kernels, parse, "Kernels.g.cs"), CSharpSyntaxTree.ParseText(harnessSource, parse, "Harness.cs")],
             Net100.References.All,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release, nullableContextOptions: NullableContextOptions.Enable,
                 // Consumers may build with CheckForOverflowUnderflow: the generated code must not depend on the default.
@@ -169,13 +174,20 @@ public sealed class CompiledModel : IDisposable
         var problems = result.Diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
         Assert.True(result.Success && problems.Count == 0, "generated code does not compile cleanly:\n" + string.Join("\n", problems.Take(20)));
         stream.Position = 0;
-        var context = new AssemblyLoadContext(compilation.AssemblyName, isCollectible: true);
+        // Not collectible: generated classes keep [ThreadStatic] arenas, and thread-pool threads that ran a batch hold them.
+        // With collectible contexts unloaded during the run, the generator suite crashed its test host twice and once
+        // gave a wrong int8 output in parallel full runs (never in isolated runs); a thread-static slot reused after an
+        // unload would hand a model another model's smaller arena. Kept loaded until the process ends instead.
+        var context = new AssemblyLoadContext("Generated_" + model.Name + "_" + Guid.NewGuid().ToString("N"), isCollectible: false);
         var assembly = context.LoadFromStream(stream);
-        return new CompiledModel(context, assembly.GetType("TestHarness.Harness", throwOnError: true)!, plan, source);
+        return new CompiledModel(context, assembly.GetType("TestHarness.Harness", throwOnError: true)!, outputIsInt8, source);
     }
 
     private T Method<T>(string name) where T : Delegate =>
-        harness.GetMethod(name, BindingFlags.Public | BindingFlags.Static)!.CreateDelegate<T>();
+        _harness.GetMethod(name, BindingFlags.Public | BindingFlags.Static)!.CreateDelegate<T>();
 
-    public void Dispose() => context.Unload();
+    public void Dispose()
+    {
+        // Nothing to release: see the note where the load context is made.
+    }
 }

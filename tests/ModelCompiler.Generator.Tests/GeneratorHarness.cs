@@ -12,16 +12,17 @@ public static class GeneratorHarness
 {
     public static CSharpCompilation Compilation(params string[] sources) =>
         CSharpCompilation.Create(
-            "Consumer",
+            CompiledModel.AssemblyName,
             sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, new CSharpParseOptions(LanguageVersion.Latest), $"Source{i}.cs")),
             Net100.References.All,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release, nullableContextOptions: NullableContextOptions.Enable));
 
-    public static GeneratorDriver Driver(IEnumerable<AdditionalText> files, string? rootNamespace = "Consumer.App", IReadOnlyDictionary<string, string>? itemNamespaces = null) =>
+    public static GeneratorDriver Driver(
+        IEnumerable<AdditionalText> files, string? rootNamespace = "Consumer.App", IReadOnlyDictionary<string, string>? itemNamespaces = null, LanguageVersion language = LanguageVersion.Latest) =>
         CSharpGeneratorDriver.Create(
             [new ModelGenerator().AsSourceGenerator()],
             additionalTexts: files.ToImmutableArray(),
-            parseOptions: new CSharpParseOptions(LanguageVersion.Latest),
+            parseOptions: new CSharpParseOptions(language),
             optionsProvider: new OptionsProvider(rootNamespace, itemNamespaces ?? new Dictionary<string, string>()),
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
@@ -32,6 +33,14 @@ public static class GeneratorHarness
         var driver = Driver(files).RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
         return (output, diagnostics, driver.GetRunResult());
     }
+
+    /// <summary>The generated files of the models, without the assembly's shared kernels file.</summary>
+    public static GeneratedSourceResult[] ModelSources(GeneratorRunResult result) =>
+        result.GeneratedSources.Where(s => s.HintName != Emitting.SharedKernelsEmitter.HintName).ToArray();
+
+    /// <summary>The assembly's shared kernels file (null when no model generated code).</summary>
+    public static GeneratedSourceResult? KernelSource(GeneratorRunResult result) =>
+        result.GeneratedSources.Where(s => s.HintName == Emitting.SharedKernelsEmitter.HintName).Cast<GeneratedSourceResult?>().SingleOrDefault();
 
     public sealed class ModelFile(string path, string text) : AdditionalText
     {

@@ -1,6 +1,7 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using ModelCompiler.Format;
+using ModelCompiler.Testing;
 
 namespace ModelCompiler.Generator.Tests;
 
@@ -12,7 +13,7 @@ public sealed class GeneratorPipelineTests
     /// <summary>A tiny deterministic model covering the fused int8 conv+pool, an int8 dense, dequantize and a float dense.</summary>
     public static QModel SmallModel()
     {
-        var b = new TestModels.ModelBuilder(new Random(7), TensorShape.Image(6, 6, 1));
+        var b = new ModelBuilder(new Random(7), TensorShape.Image(6, 6, 1));
         b.Conv(4, 3, 1, Padding.Same, Activation.Relu).MaxPool(2, 2, Padding.Valid).Flatten(FlattenOrder.Chw)
             .Dense(5, Activation.Relu).Dequantize().Dense(3, Activation.None, Precision.Float32).Softmax();
         return new QModel("SmallModel", TensorShape.Image(6, 6, 1), InputLayout.Hwc, new Preprocessing(1f / 255f, 0f), b.InputQuant,
@@ -25,7 +26,7 @@ public sealed class GeneratorPipelineTests
     /// </summary>
     public static QModel SmallSevenBitModel()
     {
-        var b = new TestModels.ModelBuilder(new Random(8), TensorShape.Image(9, 9, 3)) { WeightLimit = 63 };
+        var b = new ModelBuilder(new Random(8), TensorShape.Image(9, 9, 3)) { WeightLimit = 63 };
         b.Conv(16, 3, 1, Padding.Same, Activation.Relu).MaxPool(2, 2, Padding.Valid).Conv(20, 2, 1, Padding.Valid, Activation.Relu6)
             .Flatten(FlattenOrder.Hwc).Dense(4, Activation.None);
         return new QModel("SmallSevenBitModel", TensorShape.Image(9, 9, 3), InputLayout.Hwc, new Preprocessing(1f / 255f, 0f), b.InputQuant,
@@ -35,18 +36,21 @@ public sealed class GeneratorPipelineTests
     [Theory]
     [InlineData(nameof(SmallModel))]
     [InlineData(nameof(SmallSevenBitModel))]
+    [InlineData("Kernels")]
     public void GeneratedSourceMatchesTheBaseline(string name)
     {
-        var model = name == nameof(SmallModel) ? SmallModel() : SmallSevenBitModel();
+        var model = name == nameof(SmallSevenBitModel) ? SmallSevenBitModel() : SmallModel();
         string text = QModelWriter.Write(model);
         var (output, diagnostics, result) = GeneratorHarness.Run(GeneratorHarness.Compilation(), new GeneratorHarness.ModelFile("/models/small.qmodel", text));
         Assert.Empty(diagnostics);
-        var generated = Assert.Single(Assert.Single(result.Results).GeneratedSources);
-        Assert.Equal($"Consumer.App.{name}.g.cs", generated.HintName);
+        var run = Assert.Single(result.Results);
+        Assert.Equal(2, run.GeneratedSources.Length);
+        var generated = name == "Kernels" ? GeneratorHarness.KernelSource(run)!.Value : Assert.Single(GeneratorHarness.ModelSources(run));
+        Assert.Equal(name == "Kernels" ? "ModelCompiler-Kernels.g.cs" : $"Consumer.App.{name}.g.cs", generated.HintName);
         Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
 
         string actual = generated.SourceText.ToString();
-        string path = Path.Combine(BaselineDirectory(), $"{name}.g.cs.txt");
+        string path = Path.Combine(BaselineDirectory(), $"{(name == "Kernels" ? "ModelCompiler-Kernels" : name)}.g.cs.txt");
         if (Environment.GetEnvironmentVariable(BaselineEnvironmentVariable) == "1")
         {
             File.WriteAllText(path, actual);
@@ -76,7 +80,7 @@ public sealed class GeneratorPipelineTests
         var file = new GeneratorHarness.ModelFile("/models/small.qmodel", QModelWriter.Write(SmallModel()));
         var compilation = GeneratorHarness.Compilation("namespace Consumer.App; public static class Program { public static int Main() => 0; }");
         var driver = GeneratorHarness.Driver([file]).RunGenerators(compilation);
-        Assert.Single(driver.GetRunResult().GeneratedTrees);
+        Assert.Equal(2, driver.GetRunResult().GeneratedTrees.Length);
 
         // Same input again: every tracked step is cached or unchanged.
         driver = driver.RunGenerators(compilation.Clone());
@@ -98,7 +102,7 @@ public sealed class GeneratorPipelineTests
         driver = driver.ReplaceAdditionalText(original, changed).RunGenerators(compilation);
         var steps = driver.GetRunResult().Results[0].TrackedSteps[ModelGenerator.EmitStep];
         Assert.Contains(steps.SelectMany(s => s.Outputs), o => o.Reason == IncrementalStepRunReason.Modified);
-        Assert.Contains("\"deux\"", driver.GetRunResult().GeneratedTrees[0].ToString());
+        Assert.Contains("\"deux\"", Assert.Single(GeneratorHarness.ModelSources(driver.GetRunResult().Results[0])).SourceText.ToString());
     }
 
     private static void AssertAllCached(GeneratorDriverRunResult result, string when)

@@ -64,7 +64,10 @@ internal static class GraphTestModel
         return new Int8Weights(values, scales, bias);
     }
 
-    /// <summary>As in <see cref="QuantizedTestModel"/>: about 40 steps for the accumulator's spread; ReLU6 at most [0, 6].</summary>
+    /// <summary>
+    /// As <see cref="WeightScheme.Uniform"/> (the small CNN's): about 40 steps for the accumulator's spread; ReLU6 at most
+    /// [0, 6], so that ONNX Runtime folds the Clip into the quantization.
+    /// </summary>
     private static QuantParams OutputQuant(QuantParams input, int k, Activation activation)
     {
         float spread = input.Scale * 0.007f * MathF.Sqrt(k) * 74 * 73;

@@ -4,6 +4,7 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 using ModelCompiler.Format;
 using ModelCompiler.Interpreter;
 using ModelCompiler.Onnx.Schema;
+using ModelCompiler.Testing;
 
 namespace ModelCompiler.Onnx.Tests;
 
@@ -14,7 +15,7 @@ public sealed class OnnxExportTests(Xunit.Abstractions.ITestOutputHelper output)
     [InlineData(FlattenOrder.Hwc, true)]
     public void FloatExportComputesTheDequantizedNetwork(FlattenOrder order, bool averagePool)
     {
-        var model = QuantizedTestModel.Create(1, order, averagePool);
+        var model = new TestModels(1).SmallCnn(order, averagePool);
         var twin = new ReferenceInterpreter(FloatTwin(model));
         using var session = new InferenceSession(OnnxExporter.Export(model, OnnxExportKind.Float).ToByteArray(), Options());
         var random = new Random(2);
@@ -36,7 +37,7 @@ public sealed class OnnxExportTests(Xunit.Abstractions.ITestOutputHelper output)
     public void QdqExportAgreesWithTheInt8Interpreter(FlattenOrder order, bool averagePool)
     {
         // Without softmax the output is the dequantized int8 logits, comparable step by step.
-        var model = QuantizedTestModel.Create(3, order, averagePool, softmax: false);
+        var model = new TestModels(3).SmallCnn(order, averagePool, softmax: false);
         var interpreter = new ReferenceInterpreter(model);
         float step = ((DenseLayer)model.Layers[^1]).OutputQuant!.Value.Scale;
         using var session = new InferenceSession(OnnxExporter.Export(model, OnnxExportKind.QuantizedQdq).ToByteArray(), Options());
@@ -130,7 +131,7 @@ public sealed class OnnxExportTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         // ReLU only: ORT folds a Clip (ReLU6) into the following QuantizeLinear only when the int8 range lies inside
         // [0, 6], so a ReLU6 layer whose scale * 255 exceeds 6 stays a float FusedConv there (an ORT limitation).
-        var model = QuantizedTestModel.Create(5, FlattenOrder.Chw, averagePool: false, secondConv: Activation.Relu);
+        var model = new TestModels(5).SmallCnn(FlattenOrder.Chw, averagePool: false, secondConv: Activation.Relu);
         string[] ops = Optimized(model).Graph.Node.Select(n => n.OpType).ToArray();
         Assert.DoesNotContain(ops, op => op is "Conv" or "Gemm" or "MatMul" or "FusedConv" or "FusedGemm");
         Assert.Contains("QLinearConv", ops);

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using ModelCompiler.Format;
+using ModelCompiler.Testing;
 
 namespace ModelCompiler.Runtime.Tests;
 
@@ -49,11 +50,11 @@ public sealed class FormatDocTests
 
     [Fact]
     public void ExampleIsTheMalformedSuitesBaseText() =>
-        Assert.Equal(Example().TrimEnd('\n'), MalformedModelTests.BaseText.Replace("\r\n", "\n"));
+        Assert.Equal(Example().TrimEnd('\n'), MalformedModels.BaseText.Replace("\r\n", "\n"));
 
     [Fact]
     public void GraphExampleIsTheGraphSuitesBaseText() =>
-        Assert.Equal(Example(GraphMarker).TrimEnd('\n'), MalformedGraphTests.GraphBaseText.Replace("\r\n", "\n"));
+        Assert.Equal(Example(GraphMarker).TrimEnd('\n'), MalformedModels.GraphBaseText.Replace("\r\n", "\n"));
 
     [Fact]
     public void EveryErrorCodeIsDocumentedWithItsNumber()

@@ -66,8 +66,11 @@ public sealed class FormatPrimitivesTests
     [Theory]
     [InlineData("Model", true)]
     [InlineData("_9", true)]
-    [InlineData("var", true)]
-    [InlineData("async", true)]
+    [InlineData("Async", true)]
+    [InlineData("var", false)]
+    [InlineData("async", false)]
+    [InlineData("record", false)]
+    [InlineData("__arglist", false)]
     [InlineData("class", false)]
     [InlineData("int", false)]
     [InlineData("9a", false)]
@@ -75,6 +78,13 @@ public sealed class FormatPrimitivesTests
     [InlineData("", false)]
     [InlineData("Modèle", false)]
     public void ModelNames(string name, bool valid) => Assert.Equal(valid, Identifiers.IsModelName(name));
+
+    [Theory]
+    [InlineData("var", "is a C# contextual keyword")]
+    [InlineData("__arglist", "is a C# keyword")]
+    [InlineData("class", "is a C# keyword")]
+    [InlineData("9a", "is not an identifier")]
+    public void ModelNameProblemsSayWhy(string name, string reason) => Assert.StartsWith(reason, Identifiers.ModelNameProblem(name));
 
     [Fact]
     public void NamesLongerThanTheLimitAreRefused()

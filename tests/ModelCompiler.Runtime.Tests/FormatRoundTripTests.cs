@@ -1,6 +1,7 @@
 using CsCheck;
 using ModelCompiler.Format;
 using ModelCompiler.IO;
+using ModelCompiler.Testing;
 
 namespace ModelCompiler.Runtime.Tests;
 
@@ -91,7 +92,7 @@ public sealed class FormatRoundTripTests
     [Fact]
     public void WeightBitsSevenIsWrittenReadAndChecked()
     {
-        string eightBit = MalformedModelTests.BaseText.Replace("\r\n", "\n") + "\n";
+        string eightBit = MalformedModels.BaseText.Replace("\r\n", "\n") + "\n";
         string sevenBit = eightBit.Replace(
             "  output_quant scale=0.05 zero_point=-128\n", "  output_quant scale=0.05 zero_point=-128\n  weight_bits 7\n");
         Assert.NotEqual(eightBit, sevenBit);

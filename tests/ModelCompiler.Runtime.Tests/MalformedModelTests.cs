@@ -1,182 +1,15 @@
 using ModelCompiler.Format;
+using ModelCompiler.Testing;
 
 namespace ModelCompiler.Runtime.Tests;
 
-/// <summary>
-/// One malformed file per case, each made by a small edit of a valid base model (the same model as the example in
-/// docs/qmodel-format.md), asserting the exact error code and line. Line numbers refer to the edited text; the base
-/// text's numbers are in the comment on <see cref="BaseText"/>.
-/// </summary>
+/// <summary>The malformed-file suite (<see cref="MalformedModels"/>) through the runtime reader: the exact code, line and message prefix.</summary>
 public sealed class MalformedModelTests(Xunit.Abstractions.ITestOutputHelper output)
 {
-    /// <summary>
-    /// Lines: 1 version, 2 name, 3 input, 4 preprocess, 5 input_quant, 6-9 labels, 10-13 provenance,
-    /// 15-29 conv1 (23/24 weights, 25/26 weight_scales, 27/28 bias), 31-35 pool1, 37-39 flatten1,
-    /// 41-52 fc1 (46/47 weights, 48/49 scales, 50/51 bias), 54-55 dequant1, 57-65 logits (61/62 weights, 63/64 bias),
-    /// 67-68 probabilities.
-    /// </summary>
-    public const string BaseText = """
-        qmodel 1
-        name TinyStripes
-        input 4 4 1 hwc
-        preprocess scale=0.003921569 offset=0
-        input_quant scale=0.003921569 zero_point=-128
-        labels 3
-          "dark"
-          "light"
-          "striped \"zebra\""
-        provenance dataset "synthetic 4x4 stripes, 300 images"
-        provenance trained_at "2026-11-28T09:00:00Z"
-        provenance accuracy.float32 "0.973"
-        provenance accuracy.int8 "0.967"
-
-        layer conv1 conv2d
-          precision int8
-          filters 2
-          kernel 3 3
-          stride 1 1
-          padding same
-          activation relu
-          output_quant scale=0.05 zero_point=-128
-          weights int8 18
-            ChQKAAAA9uz2+wAF+wAF+wAF
-          weight_scales float32 2
-            zcxMPArXozw=
-          bias int32 2
-            av///ygAAAA=
-        end
-
-        layer pool1 maxpool2d
-          pool 2 2
-          stride 2 2
-          padding valid
-        end
-
-        layer flatten1 flatten
-          order hwc
-        end
-
-        layer fc1 dense
-          precision int8
-          units 4
-          activation relu6
-          output_quant scale=0.0235 zero_point=-128
-          weights int8 32
-            18nEIPdtpnMZnnnfkpP7qHaZUMD7lFZHsT68SW2ciUU=
-          weight_scales float32 4
-            bxKDO0JgZTsK16M7J6CJOw==
-          bias int32 4
-            eAAAALD///8AAAAAIQAAAA==
-        end
-
-        layer dequant1 dequantize
-        end
-
-        layer logits dense
-          precision float32
-          units 3
-          activation none
-          weights float32 12
-            ppvEvsuhRb8dWmS+BoF1P57vJ79GthM/I9sZv9nOFz+JQaC+cT1KvwaBdT/y0i0/
-          bias float32 3
-            zczMPc3MTL0AAAAA
-        end
-
-        layer probabilities softmax
-        end
-        """;
-
-    private static readonly MalformedCase[] Cases =
-    [
-        new("wrong version", Set(1, "qmodel 3"), QModelError.UnsupportedVersion, 1),
-        new("missing magic", Set(1, "model 1"), QModelError.UnsupportedVersion, 1),
-        new("text after the version", Set(1, "qmodel 1 beta"), QModelError.UnsupportedVersion, 1),
-        new("empty file", _ => [], QModelError.UnsupportedVersion, 1),
-        new("missing name", Delete(2), QModelError.MissingField, 14),
-        new("missing preprocess", Delete(4), QModelError.MissingField, 14),
-        new("duplicate name", Insert(3, "name Other"), QModelError.DuplicateField, 3),
-        new("duplicate attribute", Insert(18, "  filters 2"), QModelError.DuplicateField, 18),
-        new("duplicate block", Insert(27, "  weight_scales float32 2", "    zcxMPArXozw="), QModelError.DuplicateField, 27),
-        new("duplicate provenance key", Set(11, "provenance dataset \"again\""), QModelError.DuplicateField, 11),
-        new("unknown header field", Insert(3, "author me"), QModelError.Syntax, 3),
-        new("header field after the layers", Insert(69, "name Late"), QModelError.Syntax, 69),
-        new("bad indentation", Set(59, "   units 3"), QModelError.Syntax, 59),
-        new("tab character", Set(59, "  units\t3"), QModelError.Syntax, 59),
-        new("attribute the op does not have", Insert(33, "  activation relu"), QModelError.Syntax, 33),
-        new("output_quant on a float layer", Insert(59, "  output_quant scale=0.1 zero_point=0"), QModelError.Syntax, 59),
-        new("missing output_quant on an int8 layer", Delete(22), QModelError.MissingField, 15),
-        new("missing block", Delete(63, 64), QModelError.MissingField, 57),
-        new("shape does not chain (no flatten before dense)", Delete(37, 40), QModelError.ShapeMismatch, 37),
-        new("int8 layer fed a float tensor", Delete(5), QModelError.ShapeMismatch, 14),
-        new("weight count mismatch", Set(18, "  kernel 3 2"), QModelError.WeightCountMismatch, 15),
-        new("per-channel block count mismatch", Set(43, "  units 3"), QModelError.WeightCountMismatch, 48),
-        new("truncated base64", Set(24, "    ChQKAAAA9uz2+wAF"), QModelError.InvalidBase64, 23),
-        new("invalid base64 character", Set(47, "    18nEIPdtpnMZnnnfkpP7qHaZUMD7lF*HsT68SW2ciUU="), QModelError.InvalidBase64, 47),
-        new("non-canonical base64 bits", Set(26, "    zcxMPArXozx="), QModelError.InvalidBase64, 26),
-        new("block larger than the file", Set(23, "  weights int8 60000000"), QModelError.InvalidBase64, 23),
-        new("zero scale", Set(5, "input_quant scale=0 zero_point=-128"), QModelError.InvalidScale, 5),
-        new("negative scale", Set(22, "  output_quant scale=-0.05 zero_point=-128"), QModelError.InvalidScale, 22),
-        new("NaN scale", Set(45, "  output_quant scale=NaN zero_point=-128"), QModelError.InvalidScale, 45),
-        new("infinite scale (overflowing literal)", Set(45, "  output_quant scale=1e39 zero_point=-128"), QModelError.InvalidScale, 45),
-        new("zero weight scale in a block", Set(26, "    AAAAAArXozw="), QModelError.InvalidScale, 26),
-        new("zero point out of range", Set(5, "input_quant scale=0.003921569 zero_point=128"), QModelError.InvalidZeroPoint, 5),
-        new("zero point not an integer", Set(22, "  output_quant scale=0.05 zero_point=1.5"), QModelError.InvalidNumber, 22),
-        new("non-finite preprocess offset", Set(4, "preprocess scale=0.003921569 offset=Infinity"), QModelError.NonFiniteValue, 4),
-        new("NaN in a float32 block", Set(64, "    zczMPc3MTL0AAMB/"), QModelError.NonFiniteValue, 64),
-        new("unknown op", Set(31, "layer pool1 maxpool3d"), QModelError.UnknownOp, 31),
-        new("unknown precision", Set(16, "  precision int4"), QModelError.UnknownPrecision, 16),
-        new("unknown padding", Set(34, "  padding full"), QModelError.InvalidAttribute, 34),
-        new("unknown activation", Set(44, "  activation gelu"), QModelError.InvalidAttribute, 44),
-        new("block type the precision does not use", Set(58, "  precision float16"), QModelError.BlockTypeMismatch, 61),
-        new("unknown element type", Set(61, "  weights int4 12"), QModelError.BlockTypeMismatch, 61),
-        new("absurd dimension that overflows an int", Set(3, "input 99999999999 4 1 hwc"), QModelError.InvalidDimension, 3),
-        new("dimensions whose product overflows", Set(3, "input 16384 16384 16384 hwc"), QModelError.InvalidDimension, 3),
-        new("absurd filter count", Set(17, "  filters 1000000000000000000000000"), QModelError.InvalidDimension, 17),
-        new("zero stride", Set(19, "  stride 0 1"), QModelError.InvalidDimension, 19),
-        new("65-digit filter count", Set(17, "  filters " + new string('9', 65)), QModelError.InvalidDimension, 17),
-        new("65-digit negative stride", Set(19, "  stride -" + new string('9', 65) + " 1"), QModelError.InvalidDimension, 19),
-        new("65-digit zero point", Set(5, "input_quant scale=0.003921569 zero_point=" + new string('9', 65)), QModelError.InvalidZeroPoint, 5),
-        new("65-digit label count", Set(6, "labels " + new string('9', 65)), QModelError.InvalidLabel, 6),
-        new("65-digit block count", Set(23, "  weights int8 " + new string('9', 65)), QModelError.InvalidDimension, 23),
-        new("70 leading zeros are the number (filters 3, scales for 2)", Set(17, "  filters " + new string('0', 70) + "3"), QModelError.WeightCountMismatch, 25),
-        new("70 leading zeros before an out-of-range zero point", Set(5, "input_quant scale=0.003921569 zero_point=" + new string('0', 70) + "128"), QModelError.InvalidZeroPoint, 5),
-        new("65-digit integer with a letter is not an integer", Set(17, "  filters " + new string('9', 64) + "x"), QModelError.InvalidNumber, 17),
-        new("CR-only line endings are one line", lines => [string.Join("\r", lines)], QModelError.UnsupportedVersion, 1),
-        new("dimension not a number", Set(43, "  units four"), QModelError.InvalidNumber, 43),
-        new("duplicate label", Set(8, "  \"dark\""), QModelError.InvalidLabel, 8),
-        new("empty label", Set(8, "  \"\""), QModelError.InvalidLabel, 8),
-        new("whitespace label", Set(8, "  \" \\t\""), QModelError.InvalidLabel, 8),
-        new("fewer labels than declared", Set(6, "labels 4"), QModelError.InvalidLabel, 6),
-        new("more labels than declared", Set(6, "labels 2"), QModelError.InvalidLabel, 9),
-        new("zero labels", Set(6, "labels 0"), QModelError.InvalidLabel, 6),
-        new("model name not an identifier", Set(2, "name 9Stripes"), QModelError.InvalidName, 2),
-        new("model name with a non-ASCII letter", Set(2, "name Stripés"), QModelError.InvalidName, 2),
-        new("layer name with a non-ASCII letter", Set(31, "layer poolé maxpool2d"), QModelError.InvalidLayerName, 31),
-        new("non-ASCII character in an attribute", Set(32, "  pool 2 ２"), QModelError.Syntax, 32),
-        new("C# keyword as model name", Set(2, "name class"), QModelError.InvalidName, 2),
-        new("-128 weight", Set(24, "    gBQKAAAA9uz2+wAF+wAF+wAF"), QModelError.WeightOutOfRange, 24),
-        new("weight_bits 7 with a weight outside [-63, 63]", Insert(46, "  weight_bits 7"), QModelError.WeightOutsideDeclaredBits, 41),
-        new("weight_bits other than 7 or 8", Insert(23, "  weight_bits 6"), QModelError.InvalidAttribute, 23),
-        new("weight_bits not a number", Insert(23, "  weight_bits seven"), QModelError.InvalidNumber, 23),
-        new("weight_bits on a float layer", Insert(60, "  weight_bits 7"), QModelError.Syntax, 60),
-        new("weight_bits on a pool", Insert(33, "  weight_bits 7"), QModelError.Syntax, 33),
-        new("accumulator overflow", Set(28, "    ////fygAAAA="), QModelError.AccumulatorOverflow, 15),
-        new("softmax not last", Insert(67, "layer early softmax", "end", ""), QModelError.OutputMismatch, 67),
-        new("output count does not match the labels", Compose(Delete(9), Set(6, "labels 2")), QModelError.OutputMismatch, 66),
-        new("missing end at end of file", Delete(68), QModelError.UnexpectedEnd, 67),
-        new("missing end before the next layer", Delete(29), QModelError.UnexpectedEnd, 30),
-        new("bad string escape", Set(7, "  \"\\x41\""), QModelError.InvalidString, 7),
-        new("unterminated string", Set(7, "  \"dark"), QModelError.InvalidString, 7),
-        new("lone surrogate escape", Set(12, "provenance accuracy.float32 \"\\ud800\""), QModelError.InvalidString, 12),
-        new("duplicate layer name", Set(31, "layer conv1 maxpool2d"), QModelError.InvalidLayerName, 31),
-        new("layer name not an identifier", Set(31, "layer 1pool maxpool2d"), QModelError.InvalidLayerName, 31),
-        new("no layers", lines => lines.Take(13).ToArray(), QModelError.EmptyModel, 13),
-    ];
-
     public static TheoryData<string> CaseNames()
     {
         var names = new TheoryData<string>();
-        foreach (var c in Cases)
+        foreach (var c in MalformedModels.Cases)
         {
             names.Add(c.Name);
         }
@@ -185,43 +18,24 @@ public sealed class MalformedModelTests(Xunit.Abstractions.ITestOutputHelper out
     }
 
     [Fact]
-    public void BaseTextIsValid() => QModelReader.Read(BaseText);
+    public void BaseTextIsValid() => QModelReader.Read(MalformedModels.BaseText);
 
     [Fact]
-    public void CaseNamesAreDistinct() => Assert.Equal(Cases.Length, Cases.Select(c => c.Name).Distinct().Count());
+    public void GraphBaseTextIsValidAndAGraph() => Assert.False(TensorChain.InferGraph(QModelReader.Read(MalformedModels.GraphBaseText)).IsSequential);
+
+    [Fact]
+    public void CaseNamesAreDistinct() => Assert.Equal(MalformedModels.Cases.Length, MalformedModels.Cases.Select(c => c.Name).Distinct().Count());
 
     [Theory]
     [MemberData(nameof(CaseNames))]
     public void ReportsCodeAndLine(string name)
     {
-        var c = Cases.Single(x => x.Name == name);
-        string text = string.Join("\n", c.Edit(BaseText.Split('\n')));
-        var error = Assert.Throws<QModelFormatException>(() => QModelReader.Read(text));
+        var c = MalformedModels.Case(name);
+        var error = Assert.Throws<QModelFormatException>(() => QModelReader.Read(c.Text));
         output.WriteLine(error.Message);
         Assert.True(
             (c.Code, c.Line) == (error.Code, error.Line),
             $"expected {c.Code} at line {c.Line}, got {error.Message}");
         Assert.StartsWith($"QM{(int)c.Code:000} line {c.Line}: ", error.Message);
     }
-
-    /// <summary>Replaces 1-based line <paramref name="line"/>.</summary>
-    internal static Func<string[], string[]> Set(int line, string content) => lines =>
-    {
-        var copy = (string[])lines.Clone();
-        copy[line - 1] = content;
-        return copy;
-    };
-
-    /// <summary>Inserts lines so that the first becomes line <paramref name="line"/>.</summary>
-    internal static Func<string[], string[]> Insert(int line, params string[] inserted) => lines =>
-        [.. lines.Take(line - 1), .. inserted, .. lines.Skip(line - 1)];
-
-    /// <summary>Deletes lines <paramref name="first"/> to <paramref name="last"/> (1-based, inclusive).</summary>
-    internal static Func<string[], string[]> Delete(int first, int? last = null) => lines =>
-        [.. lines.Take(first - 1), .. lines.Skip(last ?? first)];
-
-    /// <summary>The edits one after the other.</summary>
-    internal static Func<string[], string[]> Compose(params Func<string[], string[]>[] edits) => lines => edits.Aggregate(lines, (text, edit) => edit(text));
-
-    internal sealed record MalformedCase(string Name, Func<string[], string[]> Edit, QModelError Code, int Line);
 }

@@ -3,6 +3,7 @@ using System.Text;
 using CsCheck;
 using ModelCompiler.Format;
 using Xunit.Abstractions;
+using ModelCompiler.Testing;
 
 namespace ModelCompiler.Runtime.Tests;
 
@@ -37,9 +38,10 @@ public sealed class MutationTests(ITestOutputHelper output)
         [' ', '\n', '\r', '\t', '\0', '"', '\\', '=', '#', '-', '.', 'e', '0', '9', 'A', '/', '+', 'é', '\uD800', '\uFEFF', '\u0085'];
 
     [Fact]
+    [Trait("Category", "Slow")]
     public void CorruptedTextsOnlyEverThrowTheFormatException()
     {
-        var seeds = new List<string> { MalformedModelTests.BaseText, MalformedGraphTests.GraphBaseText };
+        var seeds = new List<string> { MalformedModels.BaseText, MalformedModels.GraphBaseText };
         var pcg = new PCG(11, Seed);
         for (int i = 0; i < 6; i++)
         {

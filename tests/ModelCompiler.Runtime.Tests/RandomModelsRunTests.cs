@@ -1,6 +1,7 @@
 using CsCheck;
 using ModelCompiler.Format;
 using ModelCompiler.Interpreter;
+using ModelCompiler.Testing;
 
 namespace ModelCompiler.Runtime.Tests;
 
@@ -35,7 +36,7 @@ public sealed class RandomModelsRunTests
     [Fact]
     public void DocumentationExampleRuns()
     {
-        var model = QModelReader.Read(MalformedModelTests.BaseText);
+        var model = QModelReader.Read(MalformedModels.BaseText);
         byte[] stripes = [0, 255, 0, 255, 0, 255, 0, 255, 0, 255, 0, 255, 0, 255, 0, 255];
         var result = new ReferenceInterpreter(model).Run(stripes);
         Assert.Equal(3, result.Probabilities.Length);

@@ -1,5 +1,6 @@
 using ModelCompiler.Interpreter;
 using ModelCompiler.IO;
+using ModelCompiler.Testing;
 
 namespace ModelCompiler.Runtime.Tests;
 

@@ -7,6 +7,7 @@ namespace ModelCompiler.Samples.Tests;
 /// image with precompiled native code (crossgen compiles every method, the generated ones included, for ARM64; there
 /// the int8 kernels take their portable Vector128 paths). No ARM64 machine is needed to build it, none to run it here.
 /// </summary>
+[Trait("Category", "Slow")]
 [Collection(DotnetBuildsCollection.Name)]
 public sealed class Arm64CompileTests
 {

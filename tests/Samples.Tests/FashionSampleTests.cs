@@ -4,6 +4,7 @@ using ModelCompiler.Samples.Fashion;
 namespace ModelCompiler.Samples.Tests;
 
 /// <summary>The committed fashion.qmodel, compiled into the Fashion sample, on the real Fashion-MNIST test set.</summary>
+[Trait("Category", "Slow")]
 [Collection(DotnetBuildsCollection.Name)]
 public sealed class FashionSampleTests
 {

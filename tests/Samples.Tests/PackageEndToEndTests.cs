@@ -8,6 +8,7 @@ namespace ModelCompiler.Samples.Tests;
 /// package, drop fashion.qmodel in as an AdditionalFiles item, build and run it. Its predictions must be the
 /// reference interpreter's.
 /// </summary>
+[Trait("Category", "Slow")]
 [Collection(DotnetBuildsCollection.Name)]
 public sealed class PackageEndToEndTests
 {

@@ -2,6 +2,7 @@ using ModelCompiler.Onnx.Schema;
 
 namespace ModelCompiler.Trainer.Tests;
 
+[Trait("Category", "Slow")]
 public sealed class ExportOnnxCommandTests
 {
     [Fact]

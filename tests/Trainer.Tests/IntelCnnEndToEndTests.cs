@@ -7,6 +7,7 @@ using ModelCompiler.Trainer.Models;
 
 namespace ModelCompiler.Trainer.Tests;
 
+[Trait("Category", "Slow")]
 public sealed class IntelCnnEndToEndTests
 {
     [Fact]

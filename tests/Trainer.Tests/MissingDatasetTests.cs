@@ -1,5 +1,6 @@
 namespace ModelCompiler.Trainer.Tests;
 
+[Trait("Category", "Slow")]
 public sealed class MissingDatasetTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using ModelCompiler.Trainer.Export;
 
 namespace ModelCompiler.Trainer.Tests;
 
+[Trait("Category", "Slow")]
 [Collection("fashion")]
 public sealed class QuantizationAwareTrainingTests(TrainedFashionModel trained)
 {

@@ -3,6 +3,7 @@ using System.Text.Json;
 
 namespace ModelCompiler.Trainer.Tests;
 
+[Trait("Category", "Slow")]
 public sealed class RepeatabilityTests
 {
     /// <summary>Separate processes, because per-process randomisation (e.g. HashCode) is invisible inside one.</summary>

@@ -13,7 +13,7 @@ namespace ModelCompiler.Generator.Emitting;
 /// up, and a helper task the pool starts late finds the work already done instead of delaying it. A call that can
 /// only use one thread (a cap of 1, or a single image) runs inline with no task at all.
 /// </summary>
-public static class BatchEmitter
+internal static class BatchEmitter
 {
     /// <summary>
     /// Blocks per worker: a thread slowed by other work near the end of a batch leaves at most one block (1/16 of a
@@ -22,9 +22,8 @@ public static class BatchEmitter
     private const int BlocksPerWorker = 16;
 
     /// <summary>The public members for one input type (float values or byte pixels), written inside the API class.</summary>
-    public static void WriteApi(SourceWriter w, ModelPlan plan, string type)
+    public static void WriteApi(SourceWriter w, ModelPlan plan, string type, string kernels)
     {
-        string kernels = $"global::ModelCompiler.Generated.{plan.ClassName}Kernels";
         string name = type == "float" ? "inputs" : "pixels";
         string memory = $"global::System.ReadOnlyMemory<{type}>";
         string batchClass = BatchClass(type);

@@ -5,7 +5,7 @@ using Microsoft.CodeAnalysis.CSharp;
 namespace ModelCompiler.Generator.Emitting;
 
 /// <summary>How constants and model text are spelled in generated code.</summary>
-public static class Literals
+internal static class Literals
 {
     /// <summary>A C# string literal; any text from the model goes through here, never raw.</summary>
     public static string String(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
@@ -31,6 +31,9 @@ public static class Literals
 
     public static uint Bits(float value) => BitConverter.ToUInt32(BitConverter.GetBytes(value), 0);
 
+    /// <summary>Text from the model that goes into a comment: printable ASCII only, so it cannot end the comment line.</summary>
+    public static string Printable(string text) => new(text.Select(c => c >= 32 && c < 127 ? c : '?').Take(80).ToArray());
+
     /// <summary>Text for an XML doc comment: printable ASCII, with the XML specials escaped.</summary>
     public static string Xml(string text)
     {
@@ -51,7 +54,8 @@ public static class Literals
 
     /// <summary>
     /// Little-endian bytes as ulong literals, 16 per line: the form that compiles fast and still becomes zero-copy
-    /// RVA data (NOTES.md: 13 s / 0.7 GB for 3.4 M weights, against 109 s / 4.6 GB as sbyte literals).
+    /// RVA data (measured for 3.4 M weights: 13 s and 0.7 GB of compiler memory, against 109 s and 4.6 GB as sbyte
+    /// literals; docs/generator.md has the build figures).
     /// </summary>
     public static void WriteUInt64Data(SourceWriter writer, string name, byte[] bytes, string comment)
     {

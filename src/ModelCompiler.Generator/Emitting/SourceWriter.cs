@@ -6,32 +6,30 @@ namespace ModelCompiler.Generator.Emitting;
 /// The one way the emitter writes code: lines at the current indentation, blocks that open and close braces.
 /// Keeps the generated file consistently formatted without string concatenation scattered over the emitter.
 /// </summary>
-public sealed class SourceWriter
+internal sealed class SourceWriter
 {
     private const string IndentUnit = "    ";
-    private readonly StringBuilder builder = new();
-    private int indentation;
-
-    public int Indentation => indentation;
+    private readonly StringBuilder _builder = new();
+    private int _indentation;
 
     public void WriteLine()
     {
-        builder.Append('\n');
+        _builder.Append('\n');
     }
 
     public void WriteLine(string line)
     {
         if (line.Length > 0)
         {
-            for (int i = 0; i < indentation; i++)
+            for (int i = 0; i < _indentation; i++)
             {
-                builder.Append(IndentUnit);
+                _builder.Append(IndentUnit);
             }
 
-            builder.Append(line);
+            _builder.Append(line);
         }
 
-        builder.Append('\n');
+        _builder.Append('\n');
     }
 
     /// <summary>Writes each line of <paramref name="text"/> (split on \n) at the current indentation plus its own.</summary>
@@ -43,30 +41,27 @@ public sealed class SourceWriter
         }
     }
 
-    /// <summary>Appends text without a newline or indentation (for long data rows built piecewise).</summary>
-    public void WriteRaw(string text) => builder.Append(text);
-
     /// <summary>Writes <paramref name="header"/>, an opening brace, and indents until the returned scope is disposed.</summary>
     public Block OpenBlock(string header)
     {
         WriteLine(header);
         WriteLine("{");
-        indentation++;
+        _indentation++;
         return new Block(this);
     }
 
-    public void Indent() => indentation++;
+    public void Indent() => _indentation++;
 
-    public void Unindent() => indentation--;
+    public void Unindent() => _indentation--;
 
-    public override string ToString() => builder.ToString();
+    public override string ToString() => _builder.ToString();
 
     /// <summary>Closes the brace opened by <see cref="OpenBlock"/>.</summary>
     public readonly struct Block(SourceWriter writer) : IDisposable
     {
         public void Dispose()
         {
-            writer.indentation--;
+            writer._indentation--;
             writer.WriteLine("}");
         }
     }

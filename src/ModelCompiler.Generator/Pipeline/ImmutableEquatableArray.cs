@@ -6,27 +6,27 @@ namespace ModelCompiler.Generator.Pipeline;
 /// An immutable array compared by its elements, so pipeline values that hold arrays (weights, labels) let the
 /// incremental generator recognise unchanged inputs (as System.Text.Json's generator does).
 /// </summary>
-public sealed class ImmutableEquatableArray<T> : IEquatable<ImmutableEquatableArray<T>>, IReadOnlyList<T>
+internal sealed class ImmutableEquatableArray<T> : IEquatable<ImmutableEquatableArray<T>>, IReadOnlyList<T>
     where T : IEquatable<T>
 {
     public static readonly ImmutableEquatableArray<T> Empty = new(Array.Empty<T>());
 
-    private readonly T[] values;
-    private int hash;
+    private readonly T[] _values;
+    private int _hash;
 
     public ImmutableEquatableArray(T[] values)
     {
-        this.values = values;
+        _values = values;
     }
 
     public ImmutableEquatableArray(IEnumerable<T> values)
     {
-        this.values = values.ToArray();
+        _values = values.ToArray();
     }
 
-    public int Count => values.Length;
+    public int Count => _values.Length;
 
-    public T this[int index] => values[index];
+    public T this[int index] => _values[index];
 
     public bool Equals(ImmutableEquatableArray<T>? other)
     {
@@ -35,15 +35,15 @@ public sealed class ImmutableEquatableArray<T> : IEquatable<ImmutableEquatableAr
             return true;
         }
 
-        if (other is null || other.values.Length != values.Length || (hash != 0 && other.hash != 0 && hash != other.hash))
+        if (other is null || other._values.Length != _values.Length || (_hash != 0 && other._hash != 0 && _hash != other._hash))
         {
             return false;
         }
 
         var comparer = EqualityComparer<T>.Default;
-        for (int i = 0; i < values.Length; i++)
+        for (int i = 0; i < _values.Length; i++)
         {
-            if (!comparer.Equals(values[i], other.values[i]))
+            if (!comparer.Equals(_values[i], other._values[i]))
             {
                 return false;
             }
@@ -56,31 +56,31 @@ public sealed class ImmutableEquatableArray<T> : IEquatable<ImmutableEquatableAr
 
     public override int GetHashCode()
     {
-        if (hash == 0)
+        if (_hash == 0)
         {
-            int h = values.Length;
+            int h = _values.Length;
             var comparer = EqualityComparer<T>.Default;
-            foreach (var value in values)
+            foreach (var value in _values)
             {
                 h = unchecked((h * 31) + (value is null ? 0 : comparer.GetHashCode(value)));
             }
 
-            hash = h == 0 ? 1 : h;
+            _hash = h == 0 ? 1 : h;
         }
 
-        return hash;
+        return _hash;
     }
 
     /// <summary>The elements; callers must not write to it.</summary>
-    public T[] AsArray() => values;
+    public T[] AsArray() => _values;
 
-    public IEnumerator<T> GetEnumerator() => ((IEnumerable<T>)values).GetEnumerator();
+    public IEnumerator<T> GetEnumerator() => ((IEnumerable<T>)_values).GetEnumerator();
 
-    IEnumerator IEnumerable.GetEnumerator() => values.GetEnumerator();
+    IEnumerator IEnumerable.GetEnumerator() => _values.GetEnumerator();
 }
 
 /// <summary>Construction shorthand.</summary>
-public static class ImmutableEquatableArray
+internal static class ImmutableEquatableArray
 {
     public static ImmutableEquatableArray<T> ToEquatableArray<T>(this IEnumerable<T> values)
         where T : IEquatable<T> => new(values);

@@ -1,6 +1,6 @@
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Text;
-using ModelCompiler.Format;
+using ModelCompiler.Generator.Format;
 using ModelCompiler.Generator.Diagnostics;
 using ModelCompiler.Generator.Emitting;
 using ModelCompiler.Generator.Planning;
@@ -11,7 +11,7 @@ namespace ModelCompiler.Generator.Pipeline;
 /// The pipeline's two transforms as plain functions: text to plan (parse, validate, lower) and plan to source.
 /// Every failure becomes a diagnostic; nothing here throws except cancellation.
 /// </summary>
-public static class ModelCompilation
+internal static class ModelCompilation
 {
     public static PlannedModel Plan(ModelSource source, CancellationToken cancellationToken)
     {
@@ -20,16 +20,21 @@ public static class ModelCompilation
         {
             if (source.Text is null)
             {
-                return Failed(source.Path, GeneratorDiagnostics.At(GeneratorDiagnostics.UnreadableFileId, "Unreadable model file", $"the model file '{source.Path}' could not be read", source.Path, null, 0));
+                return Failed(source.Path, DiagnosticDescriptors.At(DiagnosticDescriptors.UnreadableFile, $"the model file '{source.Path}' could not be read", source.Path, null, 0));
             }
 
-            var model = ModelTextReader.Read(source.Text);
+            if (source.NotUtf8Line > 0)
+            {
+                throw new QModelFormatException(QModelError.Syntax, source.NotUtf8Line, Utf8Text.NotUtf8);
+            }
+
+            var model = QModelReader.Read(source.Text);
             cancellationToken.ThrowIfCancellationRequested();
             return Plan(model, source.Path, source.Namespace, text);
         }
         catch (QModelFormatException e)
         {
-            return Failed(source.Path, GeneratorDiagnostics.At(GeneratorDiagnostics.IdFor(e.Code), "Invalid model file", e.Detail, source.Path, text, e.Line));
+            return Failed(source.Path, DiagnosticDescriptors.At(DiagnosticDescriptors.For(e.Code), e.Detail, source.Path, text, e.Line));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -42,10 +47,14 @@ public static class ModelCompilation
     {
         try
         {
-            string? problem = CheckNames(model.Name, @namespace);
-            if (problem is not null)
+            if (MemberCollision(model.Name) is { } collision)
             {
-                return Failed(path, GeneratorDiagnostics.At(GeneratorDiagnostics.UnsupportedModelId, "Unsupported model", problem, path, text, 1));
+                return Failed(path, DiagnosticDescriptors.At(DiagnosticDescriptors.UnsupportedModel, collision, path, text, model.NameLine));
+            }
+
+            if (NamespaceProblem(@namespace) is { } problem)
+            {
+                return Failed(path, DiagnosticDescriptors.At(DiagnosticDescriptors.UnsupportedModel, problem, path, text, 1));
             }
 
             var plan = ModelPlanner.Plan(model, @namespace, System.IO.Path.GetFileName(path));
@@ -53,7 +62,7 @@ public static class ModelCompilation
         }
         catch (QModelFormatException e)
         {
-            return Failed(path, GeneratorDiagnostics.At(GeneratorDiagnostics.IdFor(e.Code), "Invalid model file", e.Detail, path, text, e.Line));
+            return Failed(path, DiagnosticDescriptors.At(DiagnosticDescriptors.For(e.Code), e.Detail, path, text, e.Line));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -61,7 +70,7 @@ public static class ModelCompilation
         }
     }
 
-    public static GeneratedModel Emit(PlannedModel planned, CancellationToken cancellationToken)
+    public static GeneratedModel Emit(PlannedModel planned, string kernelNamespace, CancellationToken cancellationToken)
     {
         if (planned.Plan is not { } plan)
         {
@@ -72,7 +81,7 @@ public static class ModelCompilation
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
-            return new GeneratedModel(planned.Path, hint, ModelEmitter.Emit(plan), planned.Diagnostics);
+            return new GeneratedModel(planned.Path, hint, ModelEmitter.Emit(plan, kernelNamespace), planned.Diagnostics);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -84,23 +93,21 @@ public static class ModelCompilation
         new(path, null, new[] { diagnostic }.ToEquatableArray());
 
     private static DiagnosticInfo Internal(Exception e, string path) =>
-        GeneratorDiagnostics.At(GeneratorDiagnostics.InternalErrorId, "Model generator failed", $"the generator failed on this model ({e.GetType().Name}: {e.Message})", path, null, 0);
+        DiagnosticDescriptors.At(DiagnosticDescriptors.InternalError, $"the generator failed on this model ({e.GetType().Name}: {e.Message})", path, null, 0);
 
-    /// <summary>The class name must be a plain identifier and the namespace dotted identifiers; nothing else reaches code as a name.</summary>
-    private static string? CheckNames(string name, string @namespace)
-    {
-        if (!IsIdentifier(name))
-        {
-            return $"the model name '{ModelPlanner.Safe(name)}' is not a C# identifier, so it cannot name the generated class";
-        }
+    /// <summary>
+    /// The model name is the class name, which the format's identifier rule (<see cref="Identifiers.ModelNameProblem"/>,
+    /// checked by the reader) makes a valid one; C# also forbids a member named like its class (CS0542).
+    /// </summary>
+    private static string? MemberCollision(string name) => ModelEmitter.MemberNames.Contains(name)
+        ? $"the model name '{name}' is also the name of a member of the generated class ({string.Join(", ", ModelEmitter.MemberNames)}), which C# does not allow; rename the model"
+        : null;
 
-        if (@namespace.Length > 0 && !@namespace.Split('.').All(IsIdentifier))
-        {
-            return $"the namespace '{ModelPlanner.Safe(@namespace)}' (from RootNamespace or the Namespace metadata) is not a dotted C# name";
-        }
-
-        return null;
-    }
+    /// <summary>The namespace must be dotted identifiers; nothing else reaches code as a name.</summary>
+    private static string? NamespaceProblem(string @namespace) =>
+        @namespace.Length > 0 && !@namespace.Split('.').All(IsIdentifier)
+            ? $"the namespace '{Literals.Printable(@namespace)}' (from RootNamespace or the Namespace metadata) is not a dotted C# name"
+            : null;
 
     private static bool IsIdentifier(string text) =>
         SyntaxFacts.IsValidIdentifier(text) && SyntaxFacts.GetKeywordKind(text) == SyntaxKind.None && SyntaxFacts.GetContextualKeywordKind(text) == SyntaxKind.None;

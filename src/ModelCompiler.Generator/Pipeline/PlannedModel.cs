@@ -4,4 +4,4 @@ using ModelCompiler.Generator.Planning;
 namespace ModelCompiler.Generator.Pipeline;
 
 /// <summary>The parse-and-plan step's result: a plan, or the diagnostics that prevent one.</summary>
-public sealed record PlannedModel(string Path, ModelPlan? Plan, ImmutableEquatableArray<DiagnosticInfo> Diagnostics);
+internal sealed record PlannedModel(string Path, ModelPlan? Plan, ImmutableEquatableArray<DiagnosticInfo> Diagnostics);

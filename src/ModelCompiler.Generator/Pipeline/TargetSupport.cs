@@ -8,7 +8,7 @@ namespace ModelCompiler.Generator.Pipeline;
 /// <c>ReadOnlySpan&lt;ulong&gt;</c> data via RuntimeHelpers.CreateSpan) and .NET 8 (Vector512). Plain data, so an edit
 /// elsewhere in the project leaves it equal and the model steps cached.
 /// </summary>
-public sealed record TargetSupport(bool LanguageVersionOk, bool VectorsOk, bool CreateSpanOk)
+internal sealed record TargetSupport(bool LanguageVersionOk, bool VectorsOk, bool CreateSpanOk)
 {
     public const LanguageVersion MinimumLanguageVersion = LanguageVersion.CSharp11;
 

@@ -1,4 +1,4 @@
-using ModelCompiler.Format;
+using ModelCompiler.Generator.Format;
 
 namespace ModelCompiler.Generator.Planning;
 
@@ -7,7 +7,7 @@ namespace ModelCompiler.Generator.Planning;
 /// what that kernel needs: the padded uint8 input, the packed weights, the folded bias and the 64-bit requantization
 /// constants.
 /// </summary>
-public static class BlockedConvLowering
+internal static class BlockedConvLowering
 {
     /// <summary>The largest weight magnitude for which <c>MultiplyAddAdjacent(u8, s8)</c> cannot saturate.</summary>
     public const int MinWeight = -64, MaxWeight = 63;

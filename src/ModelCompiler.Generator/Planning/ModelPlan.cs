@@ -1,20 +1,19 @@
-using ModelCompiler.Format;
+using ModelCompiler.Generator.Format;
 using ModelCompiler.Generator.Pipeline;
 
 namespace ModelCompiler.Generator.Planning;
 
 /// <summary>
 /// Everything the emitter needs, with every constant already folded (weights packed in kernel order, zero-point
-/// corrections in the bias, requantization multipliers, buffer offsets). Plain equatable data: no Roslyn symbols,
-/// so an unchanged model compares equal and the emitter step is skipped.
+/// corrections in the bias, requantization multipliers, buffer offsets). Plain equatable data: no Roslyn symbols and
+/// no prose (the emitter writes the comments from this data), so an unchanged model compares equal and the emitter
+/// step is skipped.
 /// </summary>
-public sealed record ModelPlan(
+internal sealed record ModelPlan(
     string Namespace,
     string ClassName,
     string SourceFileName,
-    int InputHeight,
-    int InputWidth,
-    int InputChannels,
+    TensorShape InputShape,
     InputLayout InputLayout,
     Preprocessing Preprocessing,
     QuantParams? InputQuant,
@@ -28,7 +27,13 @@ public sealed record ModelPlan(
     bool EndsWithSoftmax,
     int ArenaBytes)
 {
-    public int InputLength => InputHeight * InputWidth * InputChannels;
+    public int InputHeight => InputShape.Height;
+
+    public int InputWidth => InputShape.Width;
+
+    public int InputChannels => InputShape.Channels;
+
+    public int InputLength => InputShape.Length;
 
     public int ClassCount => Labels.Count;
 
@@ -36,152 +41,39 @@ public sealed record ModelPlan(
 }
 
 /// <summary>A tensor's place in the per-thread arena: byte offset, element count, element type (int8 or float32).</summary>
-public readonly record struct BufferSlice(int Offset, int Length, bool IsInt8)
-{
-    public int ByteLength => IsInt8 ? Length : 4 * Length;
-}
+internal readonly record struct BufferSlice(int Offset, int Length, bool IsInt8);
 
-/// <summary>One emitted kernel call. <see cref="Summary"/> is the comment that names its shapes and constants.</summary>
-public abstract record StepPlan(string MethodName, string Summary, BufferSlice Input, BufferSlice Output);
+/// <summary>Where a step's layer is in the model file (its name is the file's, unescaped) and its shapes.</summary>
+internal sealed record LayerSource(string Name, int Line, TensorShape Input, TensorShape Output);
+
+/// <summary>One emitted kernel call: its method, its buffers, the layer it runs.</summary>
+internal abstract record StepPlan(string MethodName, BufferSlice Input, BufferSlice Output, LayerSource Source);
 
 /// <summary>Window geometry of a convolution or pool over an (H, W, C) input.</summary>
-public readonly record struct WindowGeometry(
+internal readonly record struct WindowGeometry(
     int InputHeight, int InputWidth, int Channels, int OutputHeight, int OutputWidth,
-    int KernelHeight, int KernelWidth, int StrideHeight, int StrideWidth, int PadTop, int PadLeft);
-
-/// <summary>
-/// Int8 Conv2D on NHWC int8, optionally fused with the MaxPool2D after it (the pool takes the maximum of the int32
-/// accumulators, which is exact because requantization and the activation clamp never decrease).
-/// Weights packed <c>[Cout/16][K/2][16 lanes][2]</c> over the patch index <c>k = (ky*Kw + kx)*Cin + ci</c>.
-/// </summary>
-public sealed record Int8ConvStep(
-    string MethodName, string Summary, BufferSlice Input, BufferSlice Output,
-    WindowGeometry Conv,
-    WindowGeometry? Pool,
-    int OutputChannels,
-    int PaddedOutputChannels,
-    int PatchLength,
-    int PaddedPatchLength,
-    int InputZeroPoint,
-    ImmutableEquatableArray<byte> Weights,
-    ImmutableEquatableArray<int> Bias,
-    ImmutableEquatableArray<int> Multipliers,
-    ImmutableEquatableArray<int> Shifts,
-    int OutputZeroPoint,
-    int Min,
-    int Max,
-    int PatchOffset,
-    int AccumulatorOffset,
-    int MaximumOffset) : StepPlan(MethodName, Summary, Input, Output);
-
-/// <summary>
-/// Int8 Conv2D by the register-blocked kernel, for layers whose weights all lie in [-64, 63] (7-bit weights, the
-/// format's <c>weight_bits 7</c>): activations become uint8 (q + 128) in a padded copy of the input, so that
-/// <c>MultiplyAddAdjacent(u8, s8)</c> can never saturate (2 * 255 * 64 &lt; 32767). Each step computes
-/// <see cref="Pixels"/> output pixels (one pool window when <see cref="Pool"/> is fused) times <see cref="Vectors"/>
-/// blocks of 16 output channels. Weights packed <c>[Cout/16][Kh][G][16 lanes][4]</c> over the contiguous NHWC run
-/// r = kx*Cin + ci of one kernel row (G = ceil(Kw*Cin/4); the 0..3 cells past the run read neighbouring bytes against
-/// zero weights). Bias holds <c>bias - (zp_in + 128) * sum(w)</c>, so padded cells (holding zp_in + 128) add nothing.
-/// </summary>
-public sealed record Int8BlockedConvStep(
-    string MethodName, string Summary, BufferSlice Input, BufferSlice Output,
-    WindowGeometry Conv,
-    WindowGeometry? Pool,
-    int OutputChannels,
-    int PaddedOutputChannels,
-    int PaddedHeight,
-    int PaddedWidth,
-    int Groups,
-    int Pixels,
-    int Vectors,
-    int InputZeroPoint,
-    ImmutableEquatableArray<byte> Weights,
-    ImmutableEquatableArray<int> Bias,
-    ImmutableEquatableArray<int> Multipliers,
-    ImmutableEquatableArray<int> Shifts,
-    ImmutableEquatableArray<byte> Requantization,
-    int OutputZeroPoint,
-    int Min,
-    int Max,
-    int UnsignedInputOffset,
-    int AccumulatorOffset) : StepPlan(MethodName, Summary, Input, Output)
+    int KernelHeight, int KernelWidth, int StrideHeight, int StrideWidth, int PadTop, int PadLeft)
 {
-    /// <summary>Bytes of the padded uint8 input plus the over-read slack of the last group.</summary>
-    public int UnsignedInputBytes => PaddedHeight * PaddedWidth * Conv.Channels + 4;
-
-    /// <summary>Bytes of one 16-channel block of packed weights.</summary>
-    public int BlockBytes => Conv.KernelHeight * Groups * 64;
+    public static WindowGeometry Of(TensorShape input, TensorShape output, int kh, int kw, int sh, int sw, Padding padding) =>
+        new(input.Height, input.Width, input.Channels, output.Height, output.Width, kh, kw, sh, sw,
+            TensorChain.PaddingBefore(input.Height, kh, sh, padding), TensorChain.PaddingBefore(input.Width, kw, sw, padding));
 }
 
+/// <summary>A convolution's geometry and attributes, and its output channels padded to whole blocks of 16.</summary>
+internal sealed record ConvSpec(WindowGeometry Geometry, Padding Padding, Activation Activation, int OutputChannels, int PaddedOutputChannels);
+
+/// <summary>A MaxPool2D fused into the convolution before it: its layer, window and output.</summary>
+internal sealed record FusedPool(string Name, int Line, WindowGeometry Window, TensorShape Output);
+
 /// <summary>
-/// Int8 Dense; weights <c>[units][inputs padded to 64]</c>, columns in the arena's (HWC) order. With
-/// <see cref="UnsignedInput"/> (7-bit weights) the input is copied as uint8 (q + 128) and multiplied u8 x s8 like the
-/// blocked convolution, four units at a time, and the bias holds <c>bias - (zp_in + 128) * sum(w)</c>; otherwise it is
-/// widened to int16.
+/// The int8 output stage of a layer: the bias with the zero-point correction folded in, the per-channel requantization
+/// multipliers and shifts (<c>Requantizer.MultiplierFor</c>), the output zero point and the activation clamp.
 /// </summary>
-public sealed record Int8DenseStep(
-    string MethodName, string Summary, BufferSlice Input, BufferSlice Output,
-    int Inputs,
-    int PaddedInputs,
-    int Units,
-    ImmutableEquatableArray<byte> Weights,
-    ImmutableEquatableArray<int> Bias,
-    ImmutableEquatableArray<int> Multipliers,
-    ImmutableEquatableArray<int> Shifts,
-    int OutputZeroPoint,
-    int Min,
-    int Max,
-    int WideInputOffset,
-    bool UnsignedInput) : StepPlan(MethodName, Summary, Input, Output);
+internal sealed record Int8Output(
+    ImmutableEquatableArray<int> Bias, ImmutableEquatableArray<int> Multipliers, ImmutableEquatableArray<int> Shifts, int ZeroPoint, int Min, int Max);
 
 /// <summary>
 /// Weights of a float-domain layer in kernel order, at their stored precision: float32 bits, float16 bits, or int8
 /// values with one float32 scale per (padded) output channel. <see cref="PerOutput"/> is the weights per output.
 /// </summary>
-public sealed record StoredWeights(Precision Precision, int Count, int PerOutput, ImmutableEquatableArray<byte> Bytes, ImmutableEquatableArray<float> ChannelScales);
-
-/// <summary>Float-domain Conv2D (float32, dynamic int8 or float16), weights <c>[Cout/16][Kh][Kw][Cin][16]</c>.</summary>
-public sealed record FloatConvStep(
-    string MethodName, string Summary, BufferSlice Input, BufferSlice Output,
-    WindowGeometry Conv,
-    int OutputChannels,
-    int PaddedOutputChannels,
-    StoredWeights Weights,
-    ImmutableEquatableArray<float> Bias,
-    Activation Activation) : StepPlan(MethodName, Summary, Input, Output);
-
-/// <summary>Float-domain Dense, weights <c>[units/16][inputs][16]</c>, columns in the arena's (HWC) order.</summary>
-public sealed record FloatDenseStep(
-    string MethodName, string Summary, BufferSlice Input, BufferSlice Output,
-    int Inputs,
-    int Units,
-    int PaddedUnits,
-    StoredWeights Weights,
-    ImmutableEquatableArray<float> Bias,
-    Activation Activation) : StepPlan(MethodName, Summary, Input, Output);
-
-/// <summary>MaxPool2D or AveragePool2D on int8 or float, not fused into a convolution.</summary>
-public sealed record PoolStep(
-    string MethodName, string Summary, BufferSlice Input, BufferSlice Output,
-    WindowGeometry Window,
-    bool IsMax) : StepPlan(MethodName, Summary, Input, Output);
-
-/// <summary>Mean over H and W per channel.</summary>
-public sealed record GlobalAveragePoolStep(
-    string MethodName, string Summary, BufferSlice Input, BufferSlice Output,
-    int Height, int Width, int Channels) : StepPlan(MethodName, Summary, Input, Output);
-
-/// <summary>HWC to CHW element order (a Flatten that could not be folded into the next Dense).</summary>
-public sealed record ChwFlattenStep(
-    string MethodName, string Summary, BufferSlice Input, BufferSlice Output,
-    int Height, int Width, int Channels) : StepPlan(MethodName, Summary, Input, Output);
-
-/// <summary>Float32 to int8 (Quantize layer).</summary>
-public sealed record QuantizeStep(
-    string MethodName, string Summary, BufferSlice Input, BufferSlice Output, QuantParams Quant)
-    : StepPlan(MethodName, Summary, Input, Output);
-
-/// <summary>Int8 to float32 (Dequantize layer).</summary>
-public sealed record DequantizeStep(
-    string MethodName, string Summary, BufferSlice Input, BufferSlice Output, QuantParams Quant)
-    : StepPlan(MethodName, Summary, Input, Output);
+internal sealed record StoredWeights(Precision Precision, int Count, int PerOutput, ImmutableEquatableArray<byte> Bytes, ImmutableEquatableArray<float> ChannelScales);

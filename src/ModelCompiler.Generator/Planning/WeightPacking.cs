@@ -1,5 +1,5 @@
-using ModelCompiler.Arithmetic;
-using ModelCompiler.Format;
+using ModelCompiler.Generator.Arithmetic;
+using ModelCompiler.Generator.Format;
 using ModelCompiler.Generator.Pipeline;
 
 namespace ModelCompiler.Generator.Planning;
@@ -8,7 +8,7 @@ namespace ModelCompiler.Generator.Planning;
 /// Rearranges OIHW / [units][inputs] weights into the order the emitted kernels stream them, with NCHW-to-NHWC
 /// permutation, Flatten order and zero padding of ragged blocks applied at build time.
 /// </summary>
-public static class WeightPacking
+internal static class WeightPacking
 {
     /// <summary>Output channels (or units) handled together by one kernel block; every vector width divides it.</summary>
     public const int Lanes = 16;
@@ -146,6 +146,14 @@ public static class WeightPacking
         Float16Weights h => h.Bias,
         _ => throw new ArgumentException($"{weights.Precision} weights are not computed in float", nameof(weights)),
     };
+
+    /// <summary><paramref name="values"/> followed by zeros up to <paramref name="length"/>.</summary>
+    public static float[] Pad(float[] values, int length)
+    {
+        var padded = new float[length];
+        Array.Copy(values, padded, values.Length);
+        return padded;
+    }
 
     /// <summary>bias[c] - zp_in * Σ_k w[c][k], wrapped to int32 like the kernels' accumulators.</summary>
     public static int[] FoldZeroPoint(int[] bias, sbyte[] weights, int perOutput, int inputZeroPoint, int paddedCount)

@@ -1,6 +1,9 @@
 namespace ModelCompiler.Arithmetic;
 
-/// <summary>IEEE 754 binary16 conversions (System.Half is not available to the netstandard2.0 generator).</summary>
+/// <summary>
+/// IEEE 754 binary16 conversions, written out so that the reference interpreter and the generated code (the generator
+/// emits this file into every consuming assembly; float16 weights are widened with <see cref="ToSingle"/>) share them.
+/// </summary>
 public static class HalfConversion
 {
     /// <summary>Widens half bits to float32 exactly.</summary>
@@ -35,13 +38,13 @@ public static class HalfConversion
             bits = sign | ((uint)e << 23) | ((mantissa & 0x3FF) << 13);
         }
 
-        return Int32BitsToSingle((int)bits);
+        return BitConverter.Int32BitsToSingle(unchecked((int)bits));
     }
 
     /// <summary>Rounds float32 to the nearest half, ties to even; overflow becomes infinity, NaN stays NaN.</summary>
     public static ushort FromSingle(float value)
     {
-        uint bits = (uint)SingleToInt32Bits(value);
+        uint bits = unchecked((uint)BitConverter.SingleToInt32Bits(value));
         uint sign = (bits >> 16) & 0x8000;
         int exponent = (int)((bits >> 23) & 0xFF);
         uint mantissa = bits & 0x7FFFFF;
@@ -87,8 +90,4 @@ public static class HalfConversion
 
         return (ushort)(sign | half);
     }
-
-    private static unsafe float Int32BitsToSingle(int bits) => *(float*)&bits;
-
-    private static unsafe int SingleToInt32Bits(float value) => *(int*)&value;
 }

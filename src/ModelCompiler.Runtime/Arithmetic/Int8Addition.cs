@@ -38,7 +38,7 @@ public static class Int8Addition
 
     /// <summary>
     /// <c>clamp(zp_out + R((R((q1 - zp1) * 2^20, M1) + R((q2 - zp2) * 2^20, M2)), M_out), min, max)</c>, where R is one
-    /// rounding (<see cref="Requantizer.Rescale"/>, and <see cref="Requantizer.Requantize(int, QuantizedMultiplier, int, int, int)"/>
+    /// rounding (<see cref="Requantizer.Rescale(int, QuantizedMultiplier)"/>, and <see cref="Requantizer.Requantize(int, QuantizedMultiplier, int, int, int)"/>
     /// for the last). |q - zp| &lt;= 255, so every intermediate value fits in 29 bits.
     /// </summary>
     public static int Add(

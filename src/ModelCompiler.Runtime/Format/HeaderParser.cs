@@ -2,12 +2,13 @@ namespace ModelCompiler.Format;
 
 /// <summary>The model-wide fields of a <c>.qmodel</c> file, as the header declares them.</summary>
 internal sealed class ModelHeader(
-    int version, string name, TensorShape inputShape, InputLayout layout, Preprocessing preprocessing, QuantParams? inputQuant,
+    int version, string name, int nameLine, TensorShape inputShape, InputLayout layout, Preprocessing preprocessing, QuantParams? inputQuant,
     IReadOnlyList<string> labels, IReadOnlyList<ProvenanceEntry> provenance)
 {
     /// <summary>The format version the file declares, 1 or 2.</summary>
     public int Version { get; } = version;
     public string Name { get; } = name;
+    public int NameLine { get; } = nameLine;
     public TensorShape InputShape { get; } = inputShape;
     public InputLayout Layout { get; } = layout;
     public Preprocessing Preprocessing { get; } = preprocessing;
@@ -95,6 +96,7 @@ internal static class HeaderParser
         return new ModelHeader(
             version,
             name ?? throw Missing("name", endLine),
+            seen["name"],
             input?.Shape ?? throw Missing("input", endLine),
             input.Value.Layout,
             preprocessing ?? throw Missing("preprocess", endLine),
@@ -136,16 +138,10 @@ internal static class HeaderParser
         }
 
         string name = tokens[1];
-        if (!Identifiers.IsIdentifier(name))
+        if (Identifiers.ModelNameProblem(name) is { } problem)
         {
-            throw new QModelFormatException(
-                QModelError.InvalidName, line.Number,
-                $"model name '{FieldValues.Shorten(name)}' is not an identifier (ASCII letters, digits and '_', not starting with a digit, at most {Identifiers.MaxLength} characters)");
-        }
-
-        if (Identifiers.IsReservedKeyword(name))
-        {
-            throw new QModelFormatException(QModelError.InvalidName, line.Number, $"model name '{name}' is a C# keyword and cannot name the generated class");
+            string reason = Identifiers.IsIdentifier(name) ? $"{problem}, so it cannot name the generated class" : problem;
+            throw new QModelFormatException(QModelError.InvalidName, line.Number, $"model name '{FieldValues.Shorten(name)}' {reason}");
         }
 
         return name;

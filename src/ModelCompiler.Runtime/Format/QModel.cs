@@ -21,6 +21,10 @@ public sealed class QModel(
 
     /// <summary>A C# identifier; the generated class is named after it.</summary>
     public string Name { get; } = name;
+
+    /// <summary>The line of the <c>name</c> field in the file the model was read from (0 for a model built in memory).</summary>
+    public int NameLine { get; init; }
+
     public TensorShape InputShape { get; } = inputShape;
     public InputLayout InputLayout { get; } = inputLayout;
     public Preprocessing Preprocessing { get; } = preprocessing;

@@ -16,7 +16,7 @@ public enum QModelError
     DuplicateField = 4,
     /// <summary>A token that is not a number where the field needs one (e.g. <c>four</c>, <c>1.5</c> for an integer, <c>0x10</c>).</summary>
     InvalidNumber = 5,
-    /// <summary>The model name is not a C# identifier.</summary>
+    /// <summary>The model name is not a C# identifier, or is a C# keyword (reserved or contextual).</summary>
     InvalidName = 6,
     /// <summary>A label is empty, only whitespace or repeated, or the label lines do not match the declared count (or it is outside [1, 65536]).</summary>
     InvalidLabel = 7,

@@ -45,7 +45,10 @@ public static class QModelReader
         }
 
         var model = new QModel(
-            header.Name, header.InputShape, header.Layout, header.Preprocessing, header.InputQuant, header.Labels, header.Provenance, layers);
+            header.Name, header.InputShape, header.Layout, header.Preprocessing, header.InputQuant, header.Labels, header.Provenance, layers)
+        {
+            NameLine = header.NameLine,
+        };
         TensorChain.InferGraph(model);
         return model;
     }

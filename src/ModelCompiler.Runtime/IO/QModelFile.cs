@@ -25,26 +25,7 @@ public static class QModelFile
     public static QModel Read(string path, long maxBytes)
     {
         byte[] bytes = UserFile.ReadAllBytes(path, maxBytes, "a .qmodel file");
-        string text;
-        try
-        {
-            text = StrictUtf8.GetString(bytes);
-        }
-        catch (DecoderFallbackException e)
-        {
-            int index = Math.Max(0, Math.Min(e.Index, bytes.Length));
-            int line = 1;
-            for (int i = 0; i < index; i++)
-            {
-                if (bytes[i] == (byte)'\n')
-                {
-                    line++;
-                }
-            }
-
-            throw new QModelFormatException(QModelError.Syntax, line, "the file is not valid UTF-8");
-        }
-
+        string text = Utf8Text.Decode(bytes);
         return QModelReader.Read(text);
     }
 

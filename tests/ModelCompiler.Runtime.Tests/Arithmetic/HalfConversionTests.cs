@@ -42,6 +42,7 @@ public sealed class HalfConversionTests
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public void NarrowingMatchesSystemHalfOnRandomFloats()
     {
         var random = new Random(16);

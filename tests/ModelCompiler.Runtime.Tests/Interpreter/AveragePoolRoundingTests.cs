@@ -1,6 +1,7 @@
 using ModelCompiler.Format;
 using ModelCompiler.Interpreter;
-using static ModelCompiler.Runtime.Tests.Interpreter.HandModels;
+using static ModelCompiler.Testing.HandModels;
+using ModelCompiler.Testing;
 
 namespace ModelCompiler.Runtime.Tests.Interpreter;
 

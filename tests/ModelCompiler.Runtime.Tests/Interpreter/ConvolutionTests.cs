@@ -1,7 +1,8 @@
 using ModelCompiler.Arithmetic;
 using ModelCompiler.Format;
 using ModelCompiler.Interpreter;
-using static ModelCompiler.Runtime.Tests.Interpreter.HandModels;
+using static ModelCompiler.Testing.HandModels;
+using ModelCompiler.Testing;
 
 namespace ModelCompiler.Runtime.Tests.Interpreter;
 

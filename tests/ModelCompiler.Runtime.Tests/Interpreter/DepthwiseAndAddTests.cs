@@ -1,6 +1,6 @@
 using ModelCompiler.Format;
 using ModelCompiler.Interpreter;
-using static ModelCompiler.Runtime.Tests.Interpreter.HandModels;
+using static ModelCompiler.Testing.HandModels;
 
 namespace ModelCompiler.Runtime.Tests.Interpreter;
 

@@ -1,6 +1,7 @@
 using ModelCompiler.Format;
 using ModelCompiler.Interpreter;
 using ModelCompiler.IO;
+using ModelCompiler.Testing;
 
 namespace ModelCompiler.Runtime.Tests.Interpreter;
 

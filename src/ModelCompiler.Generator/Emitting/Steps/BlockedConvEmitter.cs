@@ -1,39 +1,46 @@
 using ModelCompiler.Generator.Planning;
+using ModelCompiler.Generator.Planning.Lowering;
 using static ModelCompiler.Generator.Emitting.Literals;
 
-namespace ModelCompiler.Generator.Emitting;
+namespace ModelCompiler.Generator.Emitting.Steps;
 
 /// <summary>
 /// Writes the register-blocked int8 convolution of one layer: the step body (uint8 copy of the input, then the widest
 /// kernel the CPU runs) and one kernel method per instruction set, with the layer's shapes as literals and the
 /// accumulators as separate locals so that the JIT keeps them in registers.
 /// </summary>
-public static partial class BlockedConvEmitter
+internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvStep>
 {
-    public static void WriteBody(SourceWriter w, Int8BlockedConvStep s)
+    protected override string Summary(Int8BlockedConvStep s) =>
+        $"int8 Conv2D {Layer(s.Source)}, {Window(s.Spec)}, {Int8Stage(s.Spec.Activation, s.Requantization, s.InputZeroPoint)}, "
+        + $"{s.OutputChannels} filters (padded {s.PaddedOutputChannels}); 7-bit weights: register-blocked u8 x s8 kernel on a {s.PaddedHeight}x{s.PaddedWidth}x{s.Conv.Channels} uint8 copy of the input, "
+        + $"{s.Pixels} pixels x {s.Vectors * WeightPacking.Lanes} channels per step, {s.Groups} groups of 4 bytes per kernel row"
+        + (s.Fused is { } pool ? $"; {Int8ConvEmitter.FusedPoolText(pool)}: one pool window per step, the max is taken over int32 accumulators, the pre-pool tensor is never stored." : ".");
+
+    protected override void WriteBody(SourceWriter w, Int8BlockedConvStep s)
     {
         var c = s.Conv;
         w.WriteLine($"ref sbyte input = ref At<sbyte>(ref arena, {Int(s.Input.Offset)}); // {Int(s.Input.Length)} values");
         w.WriteLine($"ref sbyte output = ref At<sbyte>(ref arena, {Int(s.Output.Offset)}); // {Int(s.Output.Length)} values");
         w.WriteLine($"ref byte padded = ref At<byte>(ref arena, {Int(s.UnsignedInputOffset)}); // {Int(s.PaddedHeight)}x{Int(s.PaddedWidth)}x{Int(c.Channels)} uint8 + 4 bytes of over-read slack");
         w.WriteLine($"ToUnsigned(ref input, ref padded, {Int(c.InputHeight)}, {Int(c.InputWidth * c.Channels)}, {Int(s.PaddedHeight)}, {Int(s.PaddedWidth * c.Channels)}, "
-            + $"{Int(c.PadTop)}, {Int(c.PadLeft * c.Channels)}, {Int(s.InputZeroPoint + 128)});");
+            + $"{Int(c.PadTop)}, {Int(c.PadLeft * c.Channels)}, {Int(s.InputZeroPoint + 128)}, vectorBits);");
         w.WriteLine($"if (vectorBits >= 512 && Avx512BW.IsSupported) {s.MethodName}_Avx512(ref padded, ref output);");
         w.WriteLine($"else if (vectorBits >= 256 && Avx2.IsSupported) {s.MethodName}_Avx2(ref padded, ref output, ref At<int>(ref arena, {Int(s.AccumulatorOffset)}));");
         w.WriteLine($"else if (vectorBits >= 128 && Vector128.IsHardwareAccelerated) {s.MethodName}_Vector128(ref padded, ref output, ref At<int>(ref arena, {Int(s.AccumulatorOffset)}));");
         w.WriteLine($"else {s.MethodName}_Scalar(ref padded, ref output, ref At<int>(ref arena, {Int(s.AccumulatorOffset)}));");
     }
 
-    public static void WriteData(SourceWriter w, Int8BlockedConvStep s)
+    protected override void WriteData(SourceWriter w, Int8BlockedConvStep s)
     {
         WriteUInt64Data(w, s.MethodName + "_Weights", s.Weights.AsArray(), $"{s.Weights.Count} int8 weights in [-64, 63] packed [Cout/16][Kh][{s.Groups}][16][4] over r = kx*Cin + ci.");
         w.WriteLine();
-        StepEmitter.WriteRequantizationData(w, s.MethodName, s.Bias, s.Multipliers, s.Shifts, "bias - (zp_in + 128) * sum(w) per output channel (padded channels 0).", "c", "output channel");
-        WriteUInt64Data(w, s.MethodName + "_Requantization", s.Requantization.AsArray(), "Per 16 channels, int64: shifts of the even channels, of the odd channels, then 2^(shift-1) of each.");
+        WriteRequantizationData(w, s.MethodName, s.Requantization, "bias - (zp_in + 128) * sum(w) per output channel (padded channels 0).", "c", "output channel");
+        WriteUInt64Data(w, s.MethodName + "_Requantization", s.RequantizationConstants.AsArray(), "Per 16 channels, int64: shifts of the even channels, of the odd channels, then 2^(shift-1) of each.");
         w.WriteLine();
     }
 
-    public static void WriteKernels(SourceWriter w, Int8BlockedConvStep s)
+    protected override void WriteKernels(SourceWriter w, Int8BlockedConvStep s)
     {
         WriteAvx512(w, s);
         w.WriteLine();

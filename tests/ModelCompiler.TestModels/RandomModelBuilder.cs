@@ -2,7 +2,7 @@ using System.Text;
 using CsCheck;
 using ModelCompiler.Format;
 
-namespace ModelCompiler.Runtime.Tests;
+namespace ModelCompiler.Testing;
 
 /// <summary>
 /// Builds one random valid model layer by layer, tracking the current tensor so every layer accepts its input
@@ -11,15 +11,15 @@ namespace ModelCompiler.Runtime.Tests;
 /// </summary>
 internal sealed class RandomModelBuilder(PCG pcg)
 {
-    private readonly List<Layer> layers = [];
-    private TensorInfo current;
-    private string currentName = ModelGraph.InputName;
+    private readonly List<Layer> _layers = [];
+    private TensorInfo _current;
+    private string _currentName = ModelGraph.InputName;
 
     public QModel Build()
     {
         var input = TensorShape.Image(Int(1, 9), Int(1, 9), Int(1, 4));
         QuantParams? inputQuant = Chance(2) ? Quant() : null;
-        current = new TensorInfo(input, inputQuant is null ? ElementKind.Float32 : ElementKind.Int8, inputQuant);
+        _current = new TensorInfo(input, inputQuant is null ? ElementKind.Float32 : ElementKind.Int8, inputQuant);
 
         int imageLayers = Int(0, 3);
         for (int i = 0; i < imageLayers; i++)
@@ -46,16 +46,16 @@ internal sealed class RandomModelBuilder(PCG pcg)
         if (Chance(4))
         {
             // A residual over vectors: an addition of a dense layer's output and its input.
-            var (skip, skipName) = (current, currentName);
+            var (skip, skipName) = (_current, _currentName);
             AddDense(skip.Shape.Channels);
             EnsureKind(skip.Kind);
             Add(new AddLayer(NextName("add"), Pick(Activation.None, Activation.Relu, Activation.Relu6), skip.Kind == ElementKind.Int8 ? Quant() : null)
             {
-                Inputs = [currentName, skipName],
-            }, [current, skip]);
+                Inputs = [_currentName, skipName],
+            }, [_current, skip]);
         }
 
-        if (current.Kind == ElementKind.Int8 && Chance(3))
+        if (_current.Kind == ElementKind.Int8 && Chance(3))
         {
             Add(new DequantizeLayer(NextName("dequant")) { Inputs = ReadsCurrent() });
         }
@@ -67,7 +67,7 @@ internal sealed class RandomModelBuilder(PCG pcg)
 
         var model = new QModel(
             Identifier(mustAvoidKeywords: true), input, Pick(InputLayout.Hwc, InputLayout.Chw),
-            new Preprocessing(NonZero(FiniteFloat()), FiniteFloat()), inputQuant, Labels(labelCount), Provenance(), layers);
+            new Preprocessing(NonZero(FiniteFloat()), FiniteFloat()), inputQuant, Labels(labelCount), Provenance(), _layers);
         TensorChain.Infer(model);
         return model;
     }
@@ -78,9 +78,9 @@ internal sealed class RandomModelBuilder(PCG pcg)
         EnsureKind(precision == Precision.Int8 ? ElementKind.Int8 : ElementKind.Float32);
         var padding = keepShape ? Padding.Same : Pick(Padding.Valid, Padding.Same);
         var (kh, kw) = Window(padding);
-        int filters = keepShape ? current.Shape.Channels : Int(1, 4);
+        int filters = keepShape ? _current.Shape.Channels : Int(1, 4);
         int stride = keepShape ? 1 : Int(1, 3);
-        int perFilter = current.Shape.Channels * kh * kw;
+        int perFilter = _current.Shape.Channels * kh * kw;
         Add(new Conv2DLayer(
             NextName("conv"), filters, kh, kw, stride, keepShape ? 1 : Int(1, 3), padding,
             Pick(Activation.None, Activation.Relu, Activation.Relu6), Weights(precision, filters, perFilter),
@@ -93,7 +93,7 @@ internal sealed class RandomModelBuilder(PCG pcg)
         EnsureKind(precision == Precision.Int8 ? ElementKind.Int8 : ElementKind.Float32);
         var padding = keepShape ? Padding.Same : Pick(Padding.Valid, Padding.Same);
         var (kh, kw) = Window(padding);
-        int channels = current.Shape.Channels;
+        int channels = _current.Shape.Channels;
         Add(new DepthwiseConv2DLayer(
             NextName("dw"), kh, kw, keepShape ? 1 : Int(1, 3), keepShape ? 1 : Int(1, 3), padding,
             Pick(Activation.None, Activation.Relu, Activation.Relu6), Weights(precision, channels, kh * kw),
@@ -119,7 +119,7 @@ internal sealed class RandomModelBuilder(PCG pcg)
             EnsureKind(Pick(ElementKind.Int8, ElementKind.Float32));
         }
 
-        var (skip, skipName) = (current, currentName);
+        var (skip, skipName) = (_current, _currentName);
         int branch = Int(1, 3);
         for (int i = 0; i < branch; i++)
         {
@@ -132,9 +132,9 @@ internal sealed class RandomModelBuilder(PCG pcg)
         }
 
         EnsureKind(skip.Kind);
-        string[] inputs = Chance(2) ? [skipName, currentName] : [currentName, skipName];
+        string[] inputs = Chance(2) ? [skipName, _currentName] : [_currentName, skipName];
         var activation = Pick(Activation.None, Activation.Relu, Activation.Relu6);
-        Add(new AddLayer(NextName("add"), activation, skip.Kind == ElementKind.Int8 ? Quant() : null) { Inputs = inputs }, [skip, current]);
+        Add(new AddLayer(NextName("add"), activation, skip.Kind == ElementKind.Int8 ? Quant() : null) { Inputs = inputs }, [skip, _current]);
     }
 
     private void AddDense(int units)
@@ -143,17 +143,17 @@ internal sealed class RandomModelBuilder(PCG pcg)
         EnsureKind(precision == Precision.Int8 ? ElementKind.Int8 : ElementKind.Float32);
         Add(new DenseLayer(
             NextName("dense"), units, Pick(Activation.None, Activation.Relu, Activation.Relu6),
-            Weights(precision, units, current.Shape.Channels), precision == Precision.Int8 ? Quant() : null) { Inputs = ReadsCurrent() });
+            Weights(precision, units, _current.Shape.Channels), precision == Precision.Int8 ? Quant() : null) { Inputs = ReadsCurrent() });
     }
 
     /// <summary>Kernel or pool size: with valid padding it must fit the input; same padding allows larger.</summary>
     private (int, int) Window(Padding padding) => padding == Padding.Valid
-        ? (Int(1, Math.Min(4, current.Shape.Height)), Int(1, Math.Min(4, current.Shape.Width)))
+        ? (Int(1, Math.Min(4, _current.Shape.Height)), Int(1, Math.Min(4, _current.Shape.Width)))
         : (Int(1, 4), Int(1, 4));
 
     private void EnsureKind(ElementKind kind)
     {
-        if (current.Kind != kind)
+        if (_current.Kind != kind)
         {
             Add(kind == ElementKind.Int8
                 ? new QuantizeLayer(NextName("quant"), Quant()) { Inputs = ReadsCurrent() }
@@ -161,17 +161,17 @@ internal sealed class RandomModelBuilder(PCG pcg)
         }
     }
 
-    private void Add(Layer layer) => Add(layer, [current]);
+    private void Add(Layer layer) => Add(layer, [_current]);
 
     private void Add(Layer layer, TensorInfo[] inputs)
     {
-        current = TensorChain.Next(inputs, layer);
-        currentName = layer.Name;
-        layers.Add(layer);
+        _current = TensorChain.Next(inputs, layer);
+        _currentName = layer.Name;
+        _layers.Add(layer);
     }
 
     /// <summary>Usually nothing (the previous layer's output, implicitly); sometimes the same tensor by name.</summary>
-    private string[] ReadsCurrent() => Chance(4) ? [currentName] : [];
+    private string[] ReadsCurrent() => Chance(4) ? [_currentName] : [];
 
     private WeightData Weights(Precision precision, int outputs, int perOutput)
     {
@@ -266,9 +266,9 @@ internal sealed class RandomModelBuilder(PCG pcg)
         return text.ToString();
     }
 
-    private int nameCounter;
+    private int _nameCounter;
 
-    private string NextName(string stem) => $"{stem}{nameCounter++}";
+    private string NextName(string stem) => $"{stem}{_nameCounter++}";
 
     private string Identifier(bool mustAvoidKeywords)
     {

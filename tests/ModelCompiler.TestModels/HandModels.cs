@@ -1,9 +1,9 @@
 using ModelCompiler.Format;
 
-namespace ModelCompiler.Runtime.Tests.Interpreter;
+namespace ModelCompiler.Testing;
 
 /// <summary>Builds small in-memory models for hand-computed interpreter cases.</summary>
-internal static class HandModels
+public static class HandModels
 {
     public static readonly QuantParams Unit = new(1f, 0);
 

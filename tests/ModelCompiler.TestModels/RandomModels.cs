@@ -1,7 +1,7 @@
 using CsCheck;
 using ModelCompiler.Format;
 
-namespace ModelCompiler.Runtime.Tests;
+namespace ModelCompiler.Testing;
 
 /// <summary>
 /// CsCheck generator of small VALID models (they pass <see cref="TensorChain.Infer"/>) that, over many samples,

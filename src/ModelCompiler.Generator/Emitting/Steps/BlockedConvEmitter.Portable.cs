@@ -1,10 +1,11 @@
 using ModelCompiler.Generator.Planning;
+using ModelCompiler.Generator.Planning.Lowering;
 using static ModelCompiler.Generator.Emitting.Literals;
 
-namespace ModelCompiler.Generator.Emitting;
+namespace ModelCompiler.Generator.Emitting.Steps;
 
 /// <summary>The blocked convolution's portable kernels: cross-platform Vector128 (ARM64 too) and scalar.</summary>
-public static partial class BlockedConvEmitter
+internal sealed partial class BlockedConvEmitter
 {
     /// <summary>
     /// Cross-platform Vector128 (SSE on x86, AdvSimd on ARM64): u8 and s8 widened to int16 and multiplied (exact:

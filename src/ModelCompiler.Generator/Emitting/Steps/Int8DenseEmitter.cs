@@ -1,0 +1,54 @@
+using ModelCompiler.Generator.Planning;
+using ModelCompiler.Generator.Planning.Lowering;
+using static ModelCompiler.Generator.Emitting.Literals;
+
+namespace ModelCompiler.Generator.Emitting.Steps;
+
+/// <summary>The int8 dense layer: uint8 input against 7-bit weights four units at a time, or the input widened to int16.</summary>
+internal sealed class Int8DenseEmitter : StepEmitter<Int8DenseStep>
+{
+    protected override string Summary(Int8DenseStep s) =>
+        $"int8 Dense {Layer(s.Source)}, {Int8Stage(s.Activation, s.Requantization, s.InputZeroPoint)}, inputs padded to {s.PaddedInputs}"
+        + (s.UnsignedInput ? "; 7-bit weights: uint8 input (q + 128) x int8 weights, four units at a time." : "; input widened to int16.")
+        + FoldedFlatten(s.FoldedChw);
+
+    /// <summary>The note of a chw Flatten folded into a dense layer's weights.</summary>
+    internal static string FoldedFlatten(Format.TensorShape? chw) =>
+        chw is { } shape ? $" The preceding chw Flatten of {shape} is folded into the weight order." : string.Empty;
+
+    protected override void WriteBody(SourceWriter w, Int8DenseStep s)
+    {
+        Buffers(w, s);
+        w.WriteLine($"ref sbyte weights = ref Unsafe.As<ulong, sbyte>(ref MemoryMarshal.GetReference({s.MethodName}_Weights));");
+        w.WriteLine($"ref int bias = ref MemoryMarshal.GetReference({s.MethodName}_Bias);");
+        w.WriteLine($"ref int multipliers = ref MemoryMarshal.GetReference({s.MethodName}_Multipliers);");
+        w.WriteLine($"ref int shifts = ref MemoryMarshal.GetReference({s.MethodName}_Shifts);");
+        if (s.UnsignedInput)
+        {
+            w.WriteLine($"ref byte unsignedInput = ref At<byte>(ref arena, {Int(s.WideInputOffset)}); // the input as uint8 (q + 128), zero-padded to {Int(s.PaddedInputs)}");
+            w.WriteLine($"FlipSign(ref input, ref unsignedInput, {Int(s.Inputs)}, vectorBits);");
+            if (s.PaddedInputs > s.Inputs)
+            {
+                w.WriteLine($"Unsafe.InitBlockUnaligned(ref Unsafe.Add(ref unsignedInput, {Int(s.Inputs)}), 0, {Int(s.PaddedInputs - s.Inputs)});");
+            }
+
+            w.WriteLine($"DenseUnsigned(ref unsignedInput, ref weights, ref bias, ref multipliers, ref shifts, ref output, {Int(s.Units)}, {Int(s.PaddedInputs)}, {Int(s.Requantization.ZeroPoint)}, {Int(s.Requantization.Min)}, {Int(s.Requantization.Max)}, vectorBits);");
+            return;
+        }
+
+        w.WriteLine($"ref short wide = ref At<short>(ref arena, {Int(s.WideInputOffset)}); // the input as int16, padded to {Int(s.PaddedInputs)}");
+        w.WriteLine($"Widen(ref input, ref wide, {Int(s.Inputs)}, {Int(s.PaddedInputs)});");
+        using (w.OpenBlock($"for (int u = 0; u < {Int(s.Units)}; u++)"))
+        {
+            w.WriteLine($"int sum = unchecked(Unsafe.Add(ref bias, u) + DenseDot(ref wide, ref Unsafe.Add(ref weights, u * {Int(s.PaddedInputs)}), {Int(s.PaddedInputs)}, vectorBits));");
+            w.WriteLine($"Unsafe.Add(ref output, u) = (sbyte)Requantizer.Requantize(sum, Unsafe.Add(ref multipliers, u), Unsafe.Add(ref shifts, u), {Int(s.Requantization.ZeroPoint)}, {Int(s.Requantization.Min)}, {Int(s.Requantization.Max)});");
+        }
+    }
+
+    protected override void WriteData(SourceWriter w, Int8DenseStep s)
+    {
+        WriteUInt64Data(w, s.MethodName + "_Weights", s.Weights.AsArray(), $"{s.Weights.Count} int8 weights [units][inputs padded to {s.PaddedInputs}], columns in arena (hwc) order.");
+        w.WriteLine();
+        WriteRequantizationData(w, s.MethodName, s.Requantization, s.UnsignedInput ? "bias - (zp_in + 128) * sum(w) per unit." : "bias - zp_in * sum(w) per unit.", "u", "unit");
+    }
+}

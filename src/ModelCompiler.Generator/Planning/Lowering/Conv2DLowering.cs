@@ -1,0 +1,190 @@
+using ModelCompiler.Generator.Arithmetic;
+using ModelCompiler.Generator.Format;
+using ModelCompiler.Generator.Pipeline;
+
+namespace ModelCompiler.Generator.Planning.Lowering;
+
+/// <summary>
+/// Conv2D: int8 with 7-bit weights on the register-blocked kernel (<see cref="Int8BlockedConvStep"/>), other int8 on the
+/// widening kernel (<see cref="Int8ConvStep"/>), float32 / dynamic_int8 / float16 on the float kernel
+/// (<see cref="FloatConvStep"/>). The int8 kinds can absorb the MaxPool2D after them (<see cref="CanFuse"/>).
+/// </summary>
+internal sealed class Conv2DLowering : LayerLowering<Conv2DLayer>
+{
+    /// <summary>Whether <paramref name="pool"/> (over this convolution's output) runs inside the convolution's kernel.</summary>
+    public static bool CanFuse(Conv2DLayer conv, Pool2DLayer pool, WindowGeometry window) => conv.Weights switch
+    {
+        Int8Weights w8 when BlockedConvLowering.Applies(w8) => BlockedConvLowering.CanFuse(pool, window),
+        Int8Weights => pool.IsMax && pool.StrideHeight == pool.PoolHeight && pool.StrideWidth == pool.PoolWidth,
+        _ => false,
+    };
+
+    protected override LoweredStep Lower(Conv2DLayer conv, LoweringUnit unit)
+    {
+        var geometry = WindowGeometry.Of(unit.Input.Shape, unit.Output.Shape, conv.KernelHeight, conv.KernelWidth, conv.StrideHeight, conv.StrideWidth, conv.Padding);
+        int paddedCout = WeightPacking.RoundUp(conv.Filters, WeightPacking.Lanes);
+        var spec = new ConvSpec(geometry, conv.Padding, conv.Activation, conv.Filters, paddedCout);
+        var pool = unit.Pool is { } p ? new FusedPool(p.Layer.Name, p.Layer.Line, p.Window, p.Output.Shape) : null;
+        return conv.Weights switch
+        {
+            Int8Weights w8 when BlockedConvLowering.Applies(w8) => Blocked(conv, w8, unit, spec, pool),
+            Int8Weights w8 => Widening(conv, w8, unit, spec, pool),
+            _ => Float(conv, unit, spec),
+        };
+    }
+
+    private static LoweredStep Blocked(Conv2DLayer conv, Int8Weights w8, LoweringUnit unit, ConvSpec spec, FusedPool? pool)
+    {
+        int cin = unit.Input.Shape.Channels, cout = conv.Filters, paddedCout = spec.PaddedOutputChannels;
+        int groups = BlockedConvLowering.GroupsFor(conv.KernelWidth, cin);
+        int pixels = pool is null ? Math.Min(BlockedConvLowering.UnfusedPixels, spec.Geometry.OutputWidth) : pool.Window.KernelHeight * pool.Window.KernelWidth;
+        var (paddedHeight, paddedWidth) = BlockedConvLowering.PaddedSize(spec.Geometry);
+        var layout = new BlockedLayout(paddedHeight, paddedWidth, groups, pixels, BlockedConvLowering.VectorsFor(paddedCout / WeightPacking.Lanes, pixels));
+        var inQuant = unit.Input.Quant!.Value;
+        int k = conv.KernelHeight * conv.KernelWidth * cin;
+        var output = Int8OutputStage.For(conv.Activation, inQuant, w8, unit.Output.Quant!.Value, k, inQuant.ZeroPoint + 128, paddedCout, padMultipliers: true);
+        var weights = BlockedConvLowering.PackWeights(w8.Values, cout, cin, conv.KernelHeight, conv.KernelWidth, paddedCout, groups).ToEquatableArray();
+        var constants = BlockedConvLowering.RequantizationConstants(output.Shifts, paddedCout).ToEquatableArray();
+        return new LoweredStep(
+            unit.Produced,
+            [new("unsigned input", (paddedHeight * paddedWidth * cin) + 4), new("accumulators", 4 * WeightPacking.Lanes)],
+            (method, buffers) => new Int8BlockedConvStep(
+                method, buffers.Input, buffers.Output, unit.Source, spec, pool, inQuant.ZeroPoint, layout, weights, output, constants,
+                buffers.Scratch("unsigned input"), buffers.Scratch("accumulators")));
+    }
+
+    private static LoweredStep Widening(Conv2DLayer conv, Int8Weights w8, LoweringUnit unit, ConvSpec spec, FusedPool? pool)
+    {
+        int cin = unit.Input.Shape.Channels, cout = conv.Filters, paddedCout = spec.PaddedOutputChannels;
+        int k = conv.KernelHeight * conv.KernelWidth * cin;
+        int paddedK = WeightPacking.RoundUp(k, 8);
+        var inQuant = unit.Input.Quant!.Value;
+        var output = Int8OutputStage.For(conv.Activation, inQuant, w8, unit.Output.Quant!.Value, k, inQuant.ZeroPoint, paddedCout, padMultipliers: false);
+        var weights = WeightPacking.PackInt8Conv(w8.Values, cout, cin, conv.KernelHeight, conv.KernelWidth, paddedCout, paddedK).ToEquatableArray();
+        return new LoweredStep(
+            unit.Produced,
+            [new("patch", 2 * paddedK), new("accumulators", 4 * paddedCout), new("maximum", 4 * paddedCout)],
+            (method, buffers) => new Int8ConvStep(
+                method, buffers.Input, buffers.Output, unit.Source, spec, pool, inQuant.ZeroPoint, k, paddedK, weights, output,
+                new Int8ConvScratch(buffers.Scratch("patch"), buffers.Scratch("accumulators"), buffers.Scratch("maximum"))));
+    }
+
+    private static LoweredStep Float(Conv2DLayer conv, LoweringUnit unit, ConvSpec spec)
+    {
+        int cin = unit.Input.Shape.Channels, paddedCout = spec.PaddedOutputChannels;
+        var weights = WeightPacking.Store(
+            conv.Weights, WeightPacking.FloatConvOrder(conv.Filters, cin, conv.KernelHeight, conv.KernelWidth, paddedCout), conv.KernelHeight * conv.KernelWidth * cin, paddedCout);
+        var bias = WeightPacking.Pad(WeightPacking.FloatBias(conv.Weights), paddedCout).ToEquatableArray();
+        return LoweredStep.Of(unit.Produced, (method, buffers) => new FloatConvStep(method, buffers.Input, buffers.Output, unit.Source, spec, weights, bias));
+    }
+}
+
+/// <summary>The register-blocked kernel's layout of one layer: the padded uint8 input, groups of 4 bytes per kernel row, pixels and 16-channel vectors per step.</summary>
+internal sealed record BlockedLayout(int PaddedHeight, int PaddedWidth, int Groups, int Pixels, int Vectors);
+
+/// <summary>
+/// Int8 Conv2D by the register-blocked kernel, for layers whose weights all lie in [-64, 63] (7-bit weights, the
+/// format's <c>weight_bits 7</c>): activations become uint8 (q + 128) in a padded copy of the input, so that
+/// <c>MultiplyAddAdjacent(u8, s8)</c> can never saturate (2 * 255 * 64 &lt; 32767). Each step computes
+/// <see cref="BlockedLayout.Pixels"/> output pixels (one pool window when a pool is fused) times
+/// <see cref="BlockedLayout.Vectors"/> blocks of 16 output channels. Weights packed <c>[Cout/16][Kh][G][16 lanes][4]</c>
+/// over the contiguous NHWC run r = kx*Cin + ci of one kernel row (G = ceil(Kw*Cin/4); the 0..3 cells past the run read
+/// neighbouring bytes against zero weights). Bias holds <c>bias - (zp_in + 128) * sum(w)</c>, so padded cells (holding
+/// zp_in + 128) add nothing.
+/// </summary>
+internal sealed record Int8BlockedConvStep(
+    string MethodName, BufferSlice Input, BufferSlice Output, LayerSource Source,
+    ConvSpec Spec,
+    FusedPool? Fused,
+    int InputZeroPoint,
+    BlockedLayout Layout,
+    ImmutableEquatableArray<byte> Weights,
+    Int8Output Requantization,
+    ImmutableEquatableArray<byte> RequantizationConstants,
+    int UnsignedInputOffset,
+    int AccumulatorOffset) : StepPlan(MethodName, Input, Output, Source)
+{
+    public WindowGeometry Conv => Spec.Geometry;
+
+    public WindowGeometry? Pool => Fused?.Window;
+
+    public int OutputChannels => Spec.OutputChannels;
+
+    public int PaddedOutputChannels => Spec.PaddedOutputChannels;
+
+    public int PaddedHeight => Layout.PaddedHeight;
+
+    public int PaddedWidth => Layout.PaddedWidth;
+
+    public int Groups => Layout.Groups;
+
+    public int Pixels => Layout.Pixels;
+
+    public int Vectors => Layout.Vectors;
+
+    public int OutputZeroPoint => Requantization.ZeroPoint;
+
+    public int Min => Requantization.Min;
+
+    public int Max => Requantization.Max;
+
+    /// <summary>Bytes of one 16-channel block of packed weights.</summary>
+    public int BlockBytes => Conv.KernelHeight * Groups * 64;
+}
+
+/// <summary>Arena offsets of the widening convolution's scratch: one receptive field as int16, the accumulators, their running maximum over a fused pool window.</summary>
+internal sealed record Int8ConvScratch(int Patch, int Accumulators, int Maximum);
+
+/// <summary>
+/// Int8 Conv2D on NHWC int8, optionally fused with the MaxPool2D after it (the pool takes the maximum of the int32
+/// accumulators, which is exact because requantization and the activation clamp never decrease).
+/// Weights packed <c>[Cout/16][K/2][16 lanes][2]</c> over the patch index <c>k = (ky*Kw + kx)*Cin + ci</c>.
+/// </summary>
+internal sealed record Int8ConvStep(
+    string MethodName, BufferSlice Input, BufferSlice Output, LayerSource Source,
+    ConvSpec Spec,
+    FusedPool? Fused,
+    int InputZeroPoint,
+    int PatchLength,
+    int PaddedPatchLength,
+    ImmutableEquatableArray<byte> Weights,
+    Int8Output Requantization,
+    Int8ConvScratch Scratch) : StepPlan(MethodName, Input, Output, Source)
+{
+    public WindowGeometry Conv => Spec.Geometry;
+
+    public WindowGeometry? Pool => Fused?.Window;
+}
+
+/// <summary>Float-domain Conv2D (float32, dynamic int8 or float16), weights <c>[Cout/16][Kh][Kw][Cin][16]</c>.</summary>
+internal sealed record FloatConvStep(
+    string MethodName, BufferSlice Input, BufferSlice Output, LayerSource Source,
+    ConvSpec Spec,
+    StoredWeights Weights,
+    ImmutableEquatableArray<float> Bias) : StepPlan(MethodName, Input, Output, Source);
+
+/// <summary>The int8 output stage of an int8 layer, folded at build time.</summary>
+internal static class Int8OutputStage
+{
+    /// <summary>
+    /// Bias with <c>- foldedZeroPoint * Σw</c> folded in (padded to <paramref name="padded"/> with 0), multipliers
+    /// (padded with 0 when the kernel reads whole blocks) and shifts per output, the output zero point, the clamp.
+    /// </summary>
+    public static Int8Output For(Activation activation, QuantParams input, Int8Weights weights, QuantParams output, int perOutput, int foldedZeroPoint, int padded, bool padMultipliers)
+    {
+        var (min, max) = Quantizer.ActivationRange(activation, output);
+        var multipliers = new int[weights.Scales.Length];
+        var shifts = new int[weights.Scales.Length];
+        for (int c = 0; c < weights.Scales.Length; c++)
+        {
+            var m = Requantizer.MultiplierFor(input.Scale, weights.Scales[c], output.Scale);
+            multipliers[c] = m.Multiplier;
+            shifts[c] = m.Shift;
+        }
+
+        return new Int8Output(
+            WeightPacking.FoldZeroPoint(weights.Bias, weights.Values, perOutput, foldedZeroPoint, padded).ToEquatableArray(),
+            (padMultipliers ? BlockedConvLowering.PadMultipliers(multipliers, padded) : multipliers).ToEquatableArray(),
+            shifts.ToEquatableArray(), output.ZeroPoint, min, max);
+    }
+}

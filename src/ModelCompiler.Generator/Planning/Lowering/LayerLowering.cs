@@ -1,0 +1,69 @@
+using ModelCompiler.Generator.Format;
+
+namespace ModelCompiler.Generator.Planning.Lowering;
+
+/// <summary>
+/// One layer kind's lowering: from the layer (with what <see cref="LayerFusion"/> folded into it) to the step that
+/// runs it, the scratch buffers that step needs, by name, and the tensor it leaves behind. A new operator is a class
+/// deriving from this, an emitter for its step, and one line in <see cref="LoweringCatalog"/>.
+/// </summary>
+internal abstract class LayerLowering
+{
+    /// <summary>The layer type this lowering handles.</summary>
+    public abstract Type LayerType { get; }
+
+    public abstract LoweredStep Lower(LoweringUnit unit);
+}
+
+/// <inheritdoc cref="LayerLowering"/>
+internal abstract class LayerLowering<TLayer> : LayerLowering
+    where TLayer : Layer
+{
+    public override Type LayerType => typeof(TLayer);
+
+    public override LoweredStep Lower(LoweringUnit unit) => Lower((TLayer)unit.Layer, unit);
+
+    protected abstract LoweredStep Lower(TLayer layer, LoweringUnit unit);
+}
+
+/// <summary>
+/// A layer to lower, with its input and output tensors and what fusion gave it: the max pool it absorbs (then
+/// <see cref="Produced"/> is the pool's output) or the shape of a chw Flatten folded into its weight order.
+/// </summary>
+internal sealed record LoweringUnit(Layer Layer, TensorInfo Input, TensorInfo Output, FusedPoolLayer? Pool, TensorShape? FoldedChw)
+{
+    /// <summary>The tensor the unit leaves in the arena: the fused pool's output, else the layer's.</summary>
+    public TensorInfo Produced => Pool?.Output ?? Output;
+
+    /// <summary>Where the layer is in the model file, and its shapes (what the emitted comment names).</summary>
+    public LayerSource Source => new(Layer.Name, Layer.Line, Input.Shape, Output.Shape);
+}
+
+/// <summary>A MaxPool2D fused into the convolution before it.</summary>
+internal sealed record FusedPoolLayer(Pool2DLayer Layer, WindowGeometry Window, TensorInfo Output);
+
+/// <summary>A scratch buffer a step needs for itself, by name, during that step only.</summary>
+internal readonly record struct ScratchRequest(string Name, int Bytes);
+
+/// <summary>What a lowering returns: its scratch requests and how to make the step once the arena is placed.</summary>
+internal sealed class LoweredStep(TensorInfo produced, IReadOnlyList<ScratchRequest> scratch, Func<string, StepBuffers, StepPlan> create)
+{
+    public TensorInfo Produced { get; } = produced;
+
+    public IReadOnlyList<ScratchRequest> Scratch { get; } = scratch;
+
+    /// <summary>The step, given its method name and its placed buffers.</summary>
+    public StepPlan Create(string methodName, StepBuffers buffers) => create(methodName, buffers);
+
+    public static LoweredStep Of(TensorInfo produced, Func<string, StepBuffers, StepPlan> create) => new(produced, [], create);
+}
+
+/// <summary>A step's placed buffers: its input, its output and its scratch buffers' arena offsets by name.</summary>
+internal sealed class StepBuffers(BufferSlice input, BufferSlice output, IReadOnlyDictionary<string, int> scratch)
+{
+    public BufferSlice Input { get; } = input;
+
+    public BufferSlice Output { get; } = output;
+
+    public int Scratch(string name) => scratch[name];
+}

@@ -1,0 +1,167 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using ModelCompiler.Arithmetic;
+
+namespace ModelCompiler.Kernels;
+
+internal static partial class KernelLibrary
+{
+    /// <summary>
+    /// Dense with 7-bit weights on the uint8 input (q + 128): four units at a time share each input load;
+    /// MultiplyAddAdjacent(u8, s8) cannot saturate for weights in [-64, 63]; int32 sums wrap, which is exact because
+    /// the true accumulator fits (TensorChain checks it).
+    /// </summary>
+    internal static void DenseUnsigned(ref byte x, ref sbyte weights, ref int bias, ref int multipliers, ref int shifts, ref sbyte output, int units, int paddedLength, int zeroPoint, int min, int max, int vectorBits)
+    {
+        int u = 0;
+        if (vectorBits >= 512 && Avx512BW.IsSupported)
+        {
+            Vector512<short> ones = Vector512.Create((short)1);
+            for (; u + 4 <= units; u += 4)
+            {
+                ref sbyte w = ref Unsafe.Add(ref weights, u * paddedLength);
+                Vector512<int> a0 = Vector512<int>.Zero, a1 = Vector512<int>.Zero, a2 = Vector512<int>.Zero, a3 = Vector512<int>.Zero;
+                for (int i = 0; i < paddedLength; i += 64)
+                {
+                    Vector512<byte> v = Vector512.LoadUnsafe(ref x, (nuint)i);
+                    a0 = Avx512F.Add(a0, Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(v, Vector512.LoadUnsafe(ref w, (nuint)i)), ones));
+                    a1 = Avx512F.Add(a1, Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(v, Vector512.LoadUnsafe(ref w, (nuint)(i + paddedLength))), ones));
+                    a2 = Avx512F.Add(a2, Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(v, Vector512.LoadUnsafe(ref w, (nuint)(i + 2 * paddedLength))), ones));
+                    a3 = Avx512F.Add(a3, Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(v, Vector512.LoadUnsafe(ref w, (nuint)(i + 3 * paddedLength))), ones));
+                }
+
+                Unsafe.Add(ref output, u) = (sbyte)Requantizer.Requantize(unchecked(Unsafe.Add(ref bias, u) + Vector512.Sum(a0)), Unsafe.Add(ref multipliers, u), Unsafe.Add(ref shifts, u), zeroPoint, min, max);
+                Unsafe.Add(ref output, u + 1) = (sbyte)Requantizer.Requantize(unchecked(Unsafe.Add(ref bias, u + 1) + Vector512.Sum(a1)), Unsafe.Add(ref multipliers, u + 1), Unsafe.Add(ref shifts, u + 1), zeroPoint, min, max);
+                Unsafe.Add(ref output, u + 2) = (sbyte)Requantizer.Requantize(unchecked(Unsafe.Add(ref bias, u + 2) + Vector512.Sum(a2)), Unsafe.Add(ref multipliers, u + 2), Unsafe.Add(ref shifts, u + 2), zeroPoint, min, max);
+                Unsafe.Add(ref output, u + 3) = (sbyte)Requantizer.Requantize(unchecked(Unsafe.Add(ref bias, u + 3) + Vector512.Sum(a3)), Unsafe.Add(ref multipliers, u + 3), Unsafe.Add(ref shifts, u + 3), zeroPoint, min, max);
+            }
+        }
+
+        for (; u < units; u++)
+        {
+            int sum = unchecked(Unsafe.Add(ref bias, u) + DotUnsigned(ref x, ref Unsafe.Add(ref weights, u * paddedLength), paddedLength, vectorBits));
+            Unsafe.Add(ref output, u) = (sbyte)Requantizer.Requantize(sum, Unsafe.Add(ref multipliers, u), Unsafe.Add(ref shifts, u), zeroPoint, min, max);
+        }
+    }
+
+    /// <summary>Σ x[i] * w[i] for uint8 x and 7-bit w over a row padded to 64.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int DotUnsigned(ref byte x, ref sbyte w, int paddedLength, int vectorBits)
+    {
+        if (vectorBits >= 512 && Avx512BW.IsSupported)
+        {
+            Vector512<int> a = Vector512<int>.Zero;
+            for (int i = 0; i < paddedLength; i += 64)
+            {
+                a = Avx512F.Add(a, Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(Vector512.LoadUnsafe(ref x, (nuint)i), Vector512.LoadUnsafe(ref w, (nuint)i)), Vector512.Create((short)1)));
+            }
+
+            return Vector512.Sum(a);
+        }
+
+        if (vectorBits >= 256 && Avx2.IsSupported)
+        {
+            Vector256<int> a0 = Vector256<int>.Zero, a1 = Vector256<int>.Zero;
+            for (int i = 0; i < paddedLength; i += 64)
+            {
+                a0 = Avx2.Add(a0, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(Vector256.LoadUnsafe(ref x, (nuint)i), Vector256.LoadUnsafe(ref w, (nuint)i)), Vector256.Create((short)1)));
+                a1 = Avx2.Add(a1, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(Vector256.LoadUnsafe(ref x, (nuint)(i + 32)), Vector256.LoadUnsafe(ref w, (nuint)(i + 32))), Vector256.Create((short)1)));
+            }
+
+            return Vector256.Sum(Avx2.Add(a0, a1));
+        }
+
+        if (vectorBits >= 128 && Vector128.IsHardwareAccelerated)
+        {
+            // Portable (ARM64 too): widen both to int16, multiply (255 * 127 fits), widen the products and add.
+            Vector128<int> a0 = Vector128<int>.Zero, a1 = Vector128<int>.Zero;
+            for (int i = 0; i < paddedLength; i += 16)
+            {
+                Vector128<byte> v = Vector128.LoadUnsafe(ref x, (nuint)i);
+                Vector128<sbyte> k = Vector128.LoadUnsafe(ref w, (nuint)i);
+                Vector128<short> low = Vector128.WidenLower(v).AsInt16() * Vector128.WidenLower(k);
+                Vector128<short> high = Vector128.WidenUpper(v).AsInt16() * Vector128.WidenUpper(k);
+                a0 += Vector128.WidenLower(low) + Vector128.WidenUpper(low);
+                a1 += Vector128.WidenLower(high) + Vector128.WidenUpper(high);
+            }
+
+            return Vector128.Sum(a0 + a1);
+        }
+
+        int sum = 0;
+        for (int i = 0; i < paddedLength; i++)
+        {
+            sum = unchecked(sum + Unsafe.Add(ref x, i) * Unsafe.Add(ref w, i));
+        }
+
+        return sum;
+    }
+
+    /// <summary>The int8 input as int16, zero-padded to the weights' padded row length.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Widen(ref sbyte input, ref short wide, int length, int paddedLength)
+    {
+        for (int i = 0; i < length; i++)
+        {
+            Unsafe.Add(ref wide, i) = Unsafe.Add(ref input, i);
+        }
+
+        for (int i = length; i < paddedLength; i++)
+        {
+            Unsafe.Add(ref wide, i) = 0;
+        }
+    }
+
+    /// <summary>Σ x[i] * w[i] over a padded row (a multiple of 64), int16 products summed exactly in int32.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int DenseDot(ref short x, ref sbyte w, int paddedLength, int vectorBits)
+    {
+        if (vectorBits >= 512 && Avx512BW.IsSupported)
+        {
+            Vector512<int> a0 = Vector512<int>.Zero, a1 = Vector512<int>.Zero;
+            for (int i = 0; i < paddedLength; i += 64)
+            {
+                a0 = Avx512F.Add(a0, Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref w, (nuint)i)), Vector512.LoadUnsafe(ref x, (nuint)i)));
+                a1 = Avx512F.Add(a1, Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref w, (nuint)(i + 32))), Vector512.LoadUnsafe(ref x, (nuint)(i + 32))));
+            }
+
+            return Vector512.Sum(Avx512F.Add(a0, a1));
+        }
+
+        if (vectorBits >= 256 && Avx2.IsSupported)
+        {
+            Vector256<int> a0 = Vector256<int>.Zero, a1 = Vector256<int>.Zero;
+            for (int i = 0; i < paddedLength; i += 32)
+            {
+                a0 = Avx2.Add(a0, Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref w, (nuint)i)), Vector256.LoadUnsafe(ref x, (nuint)i)));
+                a1 = Avx2.Add(a1, Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref w, (nuint)(i + 16))), Vector256.LoadUnsafe(ref x, (nuint)(i + 16))));
+            }
+
+            return Vector256.Sum(Avx2.Add(a0, a1));
+        }
+
+        if (vectorBits >= 128 && Sse41.IsSupported)
+        {
+            Vector128<int> a0 = Vector128<int>.Zero, a1 = Vector128<int>.Zero;
+            ref byte wb = ref Unsafe.As<sbyte, byte>(ref w);
+            for (int i = 0; i < paddedLength; i += 16)
+            {
+                Vector128<short> w0 = Sse41.ConvertToVector128Int16(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<long>(ref Unsafe.Add(ref wb, i))).AsSByte());
+                Vector128<short> w1 = Sse41.ConvertToVector128Int16(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<long>(ref Unsafe.Add(ref wb, i + 8))).AsSByte());
+                a0 = Sse2.Add(a0, Sse2.MultiplyAddAdjacent(w0, Vector128.LoadUnsafe(ref x, (nuint)i)));
+                a1 = Sse2.Add(a1, Sse2.MultiplyAddAdjacent(w1, Vector128.LoadUnsafe(ref x, (nuint)(i + 8))));
+            }
+
+            return Vector128.Sum(Sse2.Add(a0, a1));
+        }
+
+        int sum = 0;
+        for (int i = 0; i < paddedLength; i++)
+        {
+            sum = unchecked(sum + Unsafe.Add(ref x, i) * Unsafe.Add(ref w, i));
+        }
+
+        return sum;
+    }
+}

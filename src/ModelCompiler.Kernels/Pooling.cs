@@ -1,0 +1,111 @@
+using System;
+using System.Runtime.CompilerServices;
+using ModelCompiler.Arithmetic;
+
+namespace ModelCompiler.Kernels;
+
+internal static partial class KernelLibrary
+{
+    /// <summary>Max or average pool over in-bounds cells (ky, then kx), int8: max / RoundedAverage of the 64-bit sum.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void PoolInt8(ref sbyte x, ref sbyte y, int inputHeight, int inputWidth, int channels, int outputHeight, int outputWidth, int poolHeight, int poolWidth, int strideHeight, int strideWidth, int padTop, int padLeft, bool isMax)
+    {
+        for (int oy = 0; oy < outputHeight; oy++)
+        {
+            int top = oy * strideHeight - padTop;
+            int ky0 = Math.Max(0, -top), ky1 = Math.Min(poolHeight, inputHeight - top);
+            for (int ox = 0; ox < outputWidth; ox++)
+            {
+                int left = ox * strideWidth - padLeft;
+                int kx0 = Math.Max(0, -left), kx1 = Math.Min(poolWidth, inputWidth - left);
+                int count = (ky1 - ky0) * (kx1 - kx0);
+                for (int c = 0; c < channels; c++)
+                {
+                    int best = sbyte.MinValue;
+                    long sum = 0;
+                    for (int ky = ky0; ky < ky1; ky++)
+                    {
+                        for (int kx = kx0; kx < kx1; kx++)
+                        {
+                            int value = Unsafe.Add(ref x, ((top + ky) * inputWidth + left + kx) * channels + c);
+                            best = value > best ? value : best;
+                            sum += value;
+                        }
+                    }
+
+                    Unsafe.Add(ref y, (oy * outputWidth + ox) * channels + c) = isMax ? (sbyte)best : (sbyte)Quantizer.RoundedAverage(sum, count);
+                }
+            }
+        }
+    }
+
+    /// <summary>Float pools: max keeps the first cell and replaces it only when strictly greater; average sums from +0 then divides.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void PoolFloat(ref float x, ref float y, int inputHeight, int inputWidth, int channels, int outputHeight, int outputWidth, int poolHeight, int poolWidth, int strideHeight, int strideWidth, int padTop, int padLeft, bool isMax)
+    {
+        for (int oy = 0; oy < outputHeight; oy++)
+        {
+            int top = oy * strideHeight - padTop;
+            int ky0 = Math.Max(0, -top), ky1 = Math.Min(poolHeight, inputHeight - top);
+            for (int ox = 0; ox < outputWidth; ox++)
+            {
+                int left = ox * strideWidth - padLeft;
+                int kx0 = Math.Max(0, -left), kx1 = Math.Min(poolWidth, inputWidth - left);
+                int count = (ky1 - ky0) * (kx1 - kx0);
+                for (int c = 0; c < channels; c++)
+                {
+                    bool first = true;
+                    float best = 0f;
+                    float sum = 0f;
+                    for (int ky = ky0; ky < ky1; ky++)
+                    {
+                        for (int kx = kx0; kx < kx1; kx++)
+                        {
+                            float value = Unsafe.Add(ref x, ((top + ky) * inputWidth + left + kx) * channels + c);
+                            if (first || value > best)
+                            {
+                                best = value;
+                                first = false;
+                            }
+
+                            sum = sum + value;
+                        }
+                    }
+
+                    Unsafe.Add(ref y, (oy * outputWidth + ox) * channels + c) = isMax ? best : sum / count;
+                }
+            }
+        }
+    }
+
+    /// <summary>Mean over H and W per channel (Quantizer.RoundedAverage of the 64-bit sum), cells visited h then w.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void GlobalPoolInt8(ref sbyte x, ref sbyte y, int height, int width, int channels)
+    {
+        for (int c = 0; c < channels; c++)
+        {
+            long sum = 0;
+            for (int i = 0; i < height * width; i++)
+            {
+                sum += Unsafe.Add(ref x, i * channels + c);
+            }
+
+            Unsafe.Add(ref y, c) = (sbyte)Quantizer.RoundedAverage(sum, height * width);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void GlobalPoolFloat(ref float x, ref float y, int height, int width, int channels)
+    {
+        for (int c = 0; c < channels; c++)
+        {
+            float sum = 0f;
+            for (int i = 0; i < height * width; i++)
+            {
+                sum = sum + Unsafe.Add(ref x, i * channels + c);
+            }
+
+            Unsafe.Add(ref y, c) = sum / (height * width);
+        }
+    }
+}

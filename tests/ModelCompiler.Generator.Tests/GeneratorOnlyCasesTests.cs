@@ -1,0 +1,176 @@
+using System.Reflection;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Text;
+using ModelCompiler.Format;
+using ModelCompiler.Generator.Emitting;
+using ModelCompiler.IO;
+using ModelCompiler.Testing;
+
+namespace ModelCompiler.Generator.Tests;
+
+/// <summary>
+/// The generator's own malformed cases, on top of the format's suite: model names the format accepts but the generated
+/// class cannot have, and files that are not UTF-8. Each is one error with its ID on its line, and no source.
+/// </summary>
+public sealed class GeneratorOnlyCasesTests
+{
+    private const string ModelPath = "/project/models/tiny.qmodel";
+
+    public static TheoryData<string> MemberNames()
+    {
+        var names = new TheoryData<string>();
+        foreach (var name in ModelEmitter.MemberNames)
+        {
+            names.Add(name);
+        }
+
+        return names;
+    }
+
+    /// <summary>A model named like a member of its own class would fail inside generated code (CS0542); it is QMC0100 on the name line.</summary>
+    [Theory]
+    [MemberData(nameof(MemberNames))]
+    public void ModelNamedLikeAGeneratedMemberIsReportedOnItsNameLine(string member)
+    {
+        string text = string.Join("\n", MalformedModels.Set(2, "name " + member)(MalformedModels.BaseText.Split('\n')));
+        var diagnostic = SingleError(new GeneratorHarness.ModelFile(ModelPath, text));
+        Assert.Equal(("QMC0100", 2), (diagnostic.Id, Line(diagnostic)));
+        Assert.Contains($"the model name '{member}' is also the name of a member of the generated class", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>
+    /// The names the check knows are exactly the generated classes' members (so a new member cannot be forgotten): a
+    /// model with a float output and one with an int8 output (which adds PredictQuantizedLogits).
+    /// </summary>
+    [Fact]
+    public void TheMemberListIsTheGeneratedClasssMembers()
+    {
+        var int8Output = new TestModels(1).FashionCnn();
+        var (output, diagnostics, _) = GeneratorHarness.Run(
+            GeneratorHarness.Compilation(),
+            new GeneratorHarness.ModelFile(ModelPath, MalformedModels.BaseText),
+            new GeneratorHarness.ModelFile("/project/models/fashion.qmodel", QModelWriter.Write(int8Output)));
+        Assert.Empty(diagnostics);
+        var members = new[] { "Consumer.App.TinyStripes", "Consumer.App." + int8Output.Name }
+            .SelectMany(name => output.GetTypeByMetadataName(name)!.GetMembers())
+            .Where(m => m is IMethodSymbol { MethodKind: MethodKind.Ordinary } || (m.Kind != SymbolKind.Method && !m.IsImplicitlyDeclared))
+            .Select(m => m.Name).Distinct().OrderBy(n => n, StringComparer.Ordinal);
+        Assert.Equal(members, ModelEmitter.MemberNames.OrderBy(n => n, StringComparer.Ordinal));
+    }
+
+    /// <summary>The format's keyword lists are the compiler's: every C# keyword and contextual keyword is refused as a model name.</summary>
+    [Fact]
+    public void EveryCSharpKeywordIsRefusedAsAModelName()
+    {
+        foreach (var kind in SyntaxFacts.GetReservedKeywordKinds())
+        {
+            string word = SyntaxFacts.GetText(kind);
+            Assert.True(Identifiers.IsReservedKeyword(word), $"'{word}' is a C# keyword the format does not know");
+        }
+
+        foreach (var kind in SyntaxFacts.GetContextualKeywordKinds())
+        {
+            string word = SyntaxFacts.GetText(kind);
+            Assert.True(!Identifiers.IsIdentifier(word) || Identifiers.IsContextualKeyword(word), $"'{word}' is a C# contextual keyword the format does not know");
+        }
+    }
+
+    /// <summary>
+    /// A file saved as UTF-16 or UTF-32 (the build decodes it by its byte-order mark), or with bytes that are not UTF-8
+    /// (the build falls back to another encoding): the runtime reader's error, code and line, at build time.
+    /// </summary>
+    [Theory]
+    [InlineData("utf-16 LE with BOM", 1)]
+    [InlineData("utf-16 BE with BOM", 1)]
+    [InlineData("utf-32 LE with BOM", 1)]
+    [InlineData("latin-1 byte on line 8", 8)]
+    public void FileThatIsNotUtf8IsTheRuntimesErrorAtBuildTime(string which, int line)
+    {
+        var (bytes, encoding) = which switch
+        {
+            "utf-16 LE with BOM" => (Bom(Encoding.Unicode, MalformedModels.BaseText), (Encoding?)null),
+            "utf-16 BE with BOM" => (Bom(Encoding.BigEndianUnicode, MalformedModels.BaseText), null),
+            "utf-32 LE with BOM" => (Bom(Encoding.UTF32, MalformedModels.BaseText), null),
+            _ => (Encoding.Latin1.GetBytes(MalformedModels.BaseText.Replace("\"light\"", "\"l\u00e9ger\"")), Encoding.Latin1),
+        };
+
+        string path = Path.Combine(Path.GetTempPath(), $"encoding-{Guid.NewGuid():N}.qmodel");
+        File.WriteAllBytes(path, bytes);
+        try
+        {
+            var runtime = Assert.Throws<QModelFormatException>(() => QModelFile.Read(path));
+            var diagnostic = SingleError(new BytesFile(ModelPath, bytes, encoding));
+            Assert.Equal(($"QMC{(int)runtime.Code:0000}", runtime.Line), (diagnostic.Id, Line(diagnostic)));
+            Assert.Equal(line, runtime.Line);
+            Assert.Equal(runtime.Detail, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>UTF-8 with a byte-order mark is UTF-8: both accept it.</summary>
+    [Fact]
+    public void Utf8WithAByteOrderMarkIsAccepted()
+    {
+        var bytes = Bom(new UTF8Encoding(true), MalformedModels.BaseText);
+        var (_, diagnostics, result) = GeneratorHarness.Run(GeneratorHarness.Compilation(), new BytesFile(ModelPath, bytes, null));
+        Assert.Empty(diagnostics);
+        Assert.Single(GeneratorHarness.ModelSources(Assert.Single(result.Results)));
+    }
+
+    /// <summary>The generator assembly exports one type, the generator; everything else is internal.</summary>
+    [Fact]
+    public void TheGeneratorExportsOnlyTheGenerator() =>
+        Assert.Equal([typeof(ModelGenerator)], typeof(ModelGenerator).Assembly.GetExportedTypes());
+
+    /// <summary>Every descriptor has a help link to its own section of docs/diagnostics.md.</summary>
+    [Fact]
+    public void EveryDiagnosticLinksToItsSection()
+    {
+        string docs = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "diagnostics.md"));
+        foreach (var descriptor in Diagnostics.DiagnosticDescriptors.All.Values)
+        {
+            Assert.Equal("docs/diagnostics.md#" + descriptor.Id.ToLowerInvariant(), descriptor.HelpLinkUri);
+            Assert.Contains("\n### " + descriptor.Id + "\n", docs);
+        }
+
+        foreach (QModelError code in Enum.GetValues<QModelError>())
+        {
+            Assert.True(Diagnostics.DiagnosticDescriptors.All.ContainsKey($"QMC{(int)code:0000}"), $"no descriptor for the reader's code {code}");
+        }
+    }
+
+    private static Diagnostic SingleError(AdditionalText file)
+    {
+        var (output, diagnostics, result) = GeneratorHarness.Run(GeneratorHarness.Compilation(), file);
+        var diagnostic = Assert.Single(diagnostics);
+        Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
+        Assert.Equal(ModelPath, diagnostic.Location.GetLineSpan().Path);
+        Assert.Empty(Assert.Single(result.Results).GeneratedSources);
+        Assert.DoesNotContain(output.GetDiagnostics(), d => d.Id == "CS8785");
+        return diagnostic;
+    }
+
+    private static int Line(Diagnostic diagnostic) => diagnostic.Location.GetLineSpan().StartLinePosition.Line + 1;
+
+    private static byte[] Bom(Encoding encoding, string text) => [.. encoding.GetPreamble(), .. encoding.GetBytes(text)];
+
+    private static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string thisFile = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "..", ".."));
+
+    /// <summary>A file as a build reads it: its bytes decoded by byte-order mark, else as <paramref name="fallback"/> (the build's fallback for bytes that are not UTF-8).</summary>
+    private sealed class BytesFile(string path, byte[] bytes, Encoding? fallback) : AdditionalText
+    {
+        public override string Path { get; } = path;
+
+        public override SourceText GetText(CancellationToken cancellationToken = default)
+        {
+            using var stream = new MemoryStream(bytes);
+            return fallback is null ? SourceText.From(stream) : SourceText.From(stream, fallback);
+        }
+    }
+}

@@ -1,0 +1,195 @@
+using System.Runtime.InteropServices;
+using ModelCompiler.Arithmetic;
+using ModelCompiler.Testing;
+
+namespace ModelCompiler.Kernels.Tests;
+
+/// <summary>
+/// The int8 kernels on each vector path against the plain integer sums and the Runtime's <see cref="Requantizer"/>
+/// (the reference interpreter's requantization). Operands cover the full ranges each kernel allows, limits included.
+/// </summary>
+public sealed class Int8KernelTests
+{
+    [Theory]
+    [MemberData(nameof(VectorPaths.Available), MemberType = typeof(VectorPaths))]
+    public void ConvDotIsTheIntegerSumOfEachChannel(string path)
+    {
+        int bits = VectorPaths.Bits(path);
+        var random = new Random(1);
+        foreach (int blocks in new[] { 1, 2, 3 })
+        {
+            foreach (int length in new[] { 8, 16, 72, 296 })
+            {
+                var patch = Enumerable.Range(0, length).Select(_ => (short)Edge(random, -128, 127)).ToArray();
+                var weights = Enumerable.Range(0, blocks * 16 * length).Select(_ => (sbyte)Edge(random, -127, 127)).ToArray();
+                var bias = Enumerable.Range(0, blocks * 16).Select(_ => random.Next(-100000, 100000)).ToArray();
+                var packed = new sbyte[weights.Length];
+                for (int c = 0; c < blocks * 16; c++)
+                {
+                    for (int k = 0; k < length; k++)
+                    {
+                        packed[(((c / 16 * (length / 2)) + (k / 2)) * 16 + (c % 16)) * 2 + (k % 2)] = weights[c * length + k];
+                    }
+                }
+
+                var acc = new int[blocks * 16];
+                KernelLibrary.ConvDot(ref patch[0], ref packed[0], ref bias[0], ref acc[0], length, blocks, bits);
+                for (int c = 0; c < acc.Length; c++)
+                {
+                    long expected = bias[c];
+                    for (int k = 0; k < length; k++)
+                    {
+                        expected += patch[k] * weights[c * length + k];
+                    }
+
+                    Assert.True(expected == acc[c], $"{path}: {blocks} blocks, length {length}, channel {c}: {acc[c]} instead of {expected}");
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(VectorPaths.Available), MemberType = typeof(VectorPaths))]
+    public void DenseDotIsTheIntegerSum(string path)
+    {
+        int bits = VectorPaths.Bits(path);
+        var random = new Random(2);
+        foreach (int length in new[] { 64, 128, 832 })
+        {
+            var x = Enumerable.Range(0, length).Select(_ => (short)Edge(random, -128, 127)).ToArray();
+            var w = Enumerable.Range(0, length).Select(_ => (sbyte)Edge(random, -127, 127)).ToArray();
+            long expected = 0;
+            for (int i = 0; i < length; i++)
+            {
+                expected += x[i] * w[i];
+            }
+
+            Assert.Equal(expected, KernelLibrary.DenseDot(ref x[0], ref w[0], length, bits));
+        }
+    }
+
+    /// <summary>Seven-bit weights ([-64, 63]) on uint8 inputs: the operand range for which u8 x s8 pairs cannot saturate.</summary>
+    [Theory]
+    [MemberData(nameof(VectorPaths.Available), MemberType = typeof(VectorPaths))]
+    public void DenseUnsignedIsTheIntegerSumRequantized(string path)
+    {
+        int bits = VectorPaths.Bits(path);
+        var random = new Random(3);
+        foreach (int units in new[] { 1, 3, 4, 9 })
+        {
+            foreach (int length in new[] { 64, 192 })
+            {
+                var x = Enumerable.Range(0, length).Select(_ => (byte)Edge(random, 0, 255)).ToArray();
+                var w = Enumerable.Range(0, units * length).Select(_ => (sbyte)Edge(random, -64, 63)).ToArray();
+                var bias = Enumerable.Range(0, units).Select(_ => random.Next(-300000, 300000)).ToArray();
+                var multipliers = Enumerable.Range(0, units).Select(_ => random.Next(1 << 30, int.MaxValue)).ToArray();
+                var shifts = Enumerable.Range(0, units).Select(_ => random.Next(8, 24)).ToArray();
+                int zeroPoint = random.Next(-128, 128), min = random.Next(-128, 0), max = random.Next(0, 128);
+                var output = new sbyte[units];
+                KernelLibrary.DenseUnsigned(ref x[0], ref w[0], ref bias[0], ref multipliers[0], ref shifts[0], ref output[0], units, length, zeroPoint, min, max, bits);
+                for (int u = 0; u < units; u++)
+                {
+                    long sum = bias[u];
+                    for (int i = 0; i < length; i++)
+                    {
+                        sum += x[i] * w[u * length + i];
+                    }
+
+                    int expected = Requantizer.Requantize((int)sum, multipliers[u], shifts[u], zeroPoint, min, max);
+                    Assert.True(expected == output[u], $"{path}: {units} units, length {length}, unit {u}: {output[u]} instead of {expected}");
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The 16-channel requantization of the blocked convolution: the AVX-512 path's 64-bit even/odd lane products
+    /// (RequantizeStore512), the other paths' staged scalar one, both against <see cref="Requantizer"/>.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(VectorPaths.Available), MemberType = typeof(VectorPaths))]
+    public void BlockRequantizationIsRequantizer(string path)
+    {
+        var random = new Random(4);
+        for (int round = 0; round < 200; round++)
+        {
+            var acc = Enumerable.Range(0, 16).Select(_ => round % 10 == 0 ? Edge(random, int.MinValue / 2, int.MaxValue / 2) : random.Next(-2_000_000, 2_000_000)).ToArray();
+            var multipliers = Enumerable.Range(0, 16).Select(_ => random.Next(1 << 30, int.MaxValue)).ToArray();
+            var shifts = Enumerable.Range(0, 16).Select(_ => random.Next(1, 40)).ToArray();
+            int zeroPoint = random.Next(-128, 128), min = random.Next(-128, 0), max = random.Next(0, 128);
+            int count = round % 3 == 0 ? random.Next(1, 16) : 16;
+            var output = Enumerable.Repeat((sbyte)99, 16).ToArray();
+            if (path == "avx512")
+            {
+                var constants = new long[32];
+                for (int i = 0; i < 8; i++)
+                {
+                    for (int odd = 0; odd < 2; odd++)
+                    {
+                        int shift = shifts[2 * i + odd];
+                        constants[(odd * 8) + i] = shift;
+                        constants[16 + (odd * 8) + i] = 1L << (shift - 1);
+                    }
+                }
+
+                KernelLibrary.RequantizeStore512(System.Runtime.Intrinsics.Vector512.Create(acc), ref multipliers[0], ref constants[0], zeroPoint, min, max, ref output[0], count);
+            }
+            else
+            {
+                KernelLibrary.RequantizeStaged(ref acc[0], ref multipliers[0], ref shifts[0], zeroPoint, min, max, ref output[0], count);
+            }
+
+            for (int c = 0; c < 16; c++)
+            {
+                int expected = c < count ? Requantizer.Requantize(acc[c], multipliers[c], shifts[c], zeroPoint, min, max) : 99;
+                Assert.True(expected == output[c], $"{path}: round {round}, channel {c}: {output[c]} instead of {expected}");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(VectorPaths.Available), MemberType = typeof(VectorPaths))]
+    public void WidenRunAndFlipSignKeepEveryValue(string path)
+    {
+        int bits = VectorPaths.Bits(path);
+        foreach (int count in new[] { 1, 15, 16, 17, 64, 129, 256 })
+        {
+            var input = Enumerable.Range(0, count).Select(i => unchecked((sbyte)(i * 37 - 128))).ToArray();
+            var wide = new short[count];
+            var unsigned = new byte[count];
+            KernelLibrary.WidenRun(ref input[0], ref wide[0], count, bits);
+            KernelLibrary.FlipSign(ref input[0], ref unsigned[0], count, bits);
+            Assert.Equal(input.Select(v => (short)v), wide);
+            Assert.Equal(input.Select(v => (byte)(v + 128)), unsigned);
+        }
+    }
+
+    /// <summary>The padded uint8 copy of the blocked convolution: q + 128 inside, zp + 128 in the border.</summary>
+    [Theory]
+    [MemberData(nameof(VectorPaths.Available), MemberType = typeof(VectorPaths))]
+    public void ToUnsignedPlacesTheInputInsideItsBorder(string path)
+    {
+        int bits = VectorPaths.Bits(path);
+        var random = new Random(5);
+        foreach (var (height, rowBytes, top, left, extraRows, extraBytes) in new[] { (5, 12, 1, 3, 2, 6), (7, 70, 0, 0, 0, 0), (7, 70, 0, 0, 2, 0), (3, 3, 2, 1, 4, 2) })
+        {
+            var input = Enumerable.Range(0, height * rowBytes).Select(_ => (sbyte)random.Next(-128, 128)).ToArray();
+            int paddedHeight = height + top + extraRows, paddedRowBytes = rowBytes + left + extraBytes;
+            var padded = new byte[paddedHeight * paddedRowBytes];
+            KernelLibrary.ToUnsigned(ref input[0], ref padded[0], height, rowBytes, paddedHeight, paddedRowBytes, top, left, 77, bits);
+            for (int y = 0; y < paddedHeight; y++)
+            {
+                for (int x = 0; x < paddedRowBytes; x++)
+                {
+                    bool inside = y >= top && y < top + height && x >= left && x < left + rowBytes;
+                    byte expected = inside ? (byte)(input[(y - top) * rowBytes + x - left] + 128) : (byte)77;
+                    Assert.Equal(expected, padded[y * paddedRowBytes + x]);
+                }
+            }
+        }
+    }
+
+    /// <summary>A value in [min, max], one time in four at one of its limits.</summary>
+    internal static int Edge(Random random, int min, int max) =>
+        random.Next(4) == 0 ? (random.Next(2) == 0 ? min : max) : (int)random.NextInt64(min, (long)max + 1);
+}
