@@ -62,7 +62,7 @@ public sealed class ReferenceInterpreter
     }
 
     /// <summary>Reads and validates a <c>.qmodel</c> file and prepares it to run: the run-time loader.</summary>
-    /// <exception cref="QModelFormatException">The file is not a valid v1 model (code and line in the exception).</exception>
+    /// <exception cref="QModelFormatException">The file is not a valid model (code and line in the exception).</exception>
     /// <exception cref="UserFileException">The file is missing, a folder, a link loop, unreadable, or larger than <see cref="QModelFile.DefaultMaxBytes"/>.</exception>
     public static ReferenceInterpreter Load(string path) => new(QModelFile.Read(path));
 
