@@ -13,72 +13,23 @@ public sealed class OnnxExportTests(Xunit.Abstractions.ITestOutputHelper output)
     [Theory]
     [InlineData(FlattenOrder.Chw, false)]
     [InlineData(FlattenOrder.Hwc, true)]
-    public void FloatExportComputesTheDequantizedNetwork(FlattenOrder order, bool averagePool)
-    {
-        var model = new TestModels(1).SmallCnn(order, averagePool);
-        var twin = new ReferenceInterpreter(FloatTwin(model));
-        using var session = new InferenceSession(OnnxExporter.Export(model, OnnxExportKind.Float).ToByteArray(), Options());
-        var random = new Random(2);
-        for (int n = 0; n < 50; n++)
-        {
-            float[] x = RandomImage(random, model);
-            float[] expected = twin.Run(x).Probabilities;
-            float[] actual = Run(session, model, x);
-            for (int i = 0; i < expected.Length; i++)
-            {
-                Assert.InRange(actual[i], expected[i] - 1e-4f, expected[i] + 1e-4f);
-            }
-        }
-    }
+    public void FloatExportComputesTheDequantizedNetwork(FlattenOrder order, bool averagePool) =>
+        AssertFloatExportComputesTheFloatTwin(new TestModels(1).SmallCnn(order, averagePool));
+
+    [Fact]
+    public void GraphFloatExportComputesTheDequantizedNetwork() => AssertFloatExportComputesTheFloatTwin(GraphTestModel.Create(1));
 
     [Theory]
     [InlineData(FlattenOrder.Chw, false)]
     [InlineData(FlattenOrder.Hwc, true)]
     public void QdqExportAgreesWithTheInt8Interpreter(FlattenOrder order, bool averagePool)
     {
-        // Without softmax the output is the dequantized int8 logits, comparable step by step.
-        var model = new TestModels(3).SmallCnn(order, averagePool, softmax: false);
-        var interpreter = new ReferenceInterpreter(model);
-        float step = ((DenseLayer)model.Layers[^1]).OutputQuant!.Value.Scale;
-        using var session = new InferenceSession(OnnxExporter.Export(model, OnnxExportKind.QuantizedQdq).ToByteArray(), Options());
-        var random = new Random(4);
-        int agree = 0, total = 300, values = 0, close = 0;
-        for (int n = 0; n < total; n++)
-        {
-            float[] x = RandomImage(random, model);
-            var expected = interpreter.Run(x);
-            float[] actual = Run(session, model, x);
-            agree += ArgMax(actual) == expected.ArgMax ? 1 : 0;
-            for (int i = 0; i < actual.Length; i++, values++)
-            {
-                close += Math.Abs(actual[i] - expected.Scores[i]) <= 2.5f * step ? 1 : 0;
-            }
-        }
-
         // ORT requantizes in float and rounds int8 averages half to even; we use fixed point and half away from zero.
         // Values on a rounding boundary may differ by a step per layer, which can flip a near-tie argmax; anything
         // beyond a few steps would be an export error (wrong order, scale or zero point).
-        Assert.True(agree >= total * 0.97, $"argmax agreement {agree}/{total}");
-        Assert.True(close >= values * 0.99, $"{close}/{values} logits within 2.5 steps");
-    }
-
-    [Fact]
-    public void GraphFloatExportComputesTheDequantizedNetwork()
-    {
-        var model = GraphTestModel.Create(1);
-        var twin = new ReferenceInterpreter(FloatTwin(model));
-        using var session = new InferenceSession(OnnxExporter.Export(model, OnnxExportKind.Float).ToByteArray(), Options());
-        var random = new Random(2);
-        for (int n = 0; n < 50; n++)
-        {
-            float[] x = RandomImage(random, model);
-            float[] expected = twin.Run(x).Probabilities;
-            float[] actual = Run(session, model, x);
-            for (int i = 0; i < expected.Length; i++)
-            {
-                Assert.InRange(actual[i], expected[i] - 1e-4f, expected[i] + 1e-4f);
-            }
-        }
+        var agreement = CompareQdqWithTheInterpreter(new TestModels(3).SmallCnn(order, averagePool, softmax: false), RandomImage);
+        Assert.True(agreement.ArgMax >= agreement.Inputs * 0.97, $"argmax agreement {agreement.ArgMax}/{agreement.Inputs}");
+        Assert.True(agreement.Close >= agreement.Values * 0.99, $"{agreement.Close}/{agreement.Values} logits within 2.5 steps");
     }
 
     [Fact]
@@ -87,31 +38,13 @@ public sealed class OnnxExportTests(Xunit.Abstractions.ITestOutputHelper output)
         // ORT's QLinearAdd and QLinearConv requantize in float; the interpreter in fixed point with one rounding
         // (docs/arithmetic.md). Values on a rounding boundary differ by a step, and a step can grow through later
         // layers, so agreement is checked at the argmax and within a few output steps.
-        var model = GraphTestModel.Create(3, softmax: false);
-        var interpreter = new ReferenceInterpreter(model);
-        float step = ((DenseLayer)model.Layers[^1]).OutputQuant!.Value.Scale;
-        using var session = new InferenceSession(OnnxExporter.Export(model, OnnxExportKind.QuantizedQdq).ToByteArray(), Options());
-        var random = new Random(4);
-        int agree = 0, total = 300, values = 0, close = 0, exact = 0;
-        var classes = new HashSet<int>();
-        for (int n = 0; n < total; n++)
-        {
-            float[] x = RandomScene(random, model);
-            var expected = interpreter.Run(x);
-            float[] actual = Run(session, model, x);
-            agree += ArgMax(actual) == expected.ArgMax ? 1 : 0;
-            classes.Add(expected.ArgMax);
-            for (int i = 0; i < actual.Length; i++, values++)
-            {
-                close += Math.Abs(actual[i] - expected.Scores[i]) <= 2.5f * step ? 1 : 0;
-                exact += actual[i] == expected.Scores[i] ? 1 : 0;
-            }
-        }
-
-        output.WriteLine($"graph QDQ vs int8 interpreter: argmax {agree}/{total} ({classes.Count} classes), logits exact {exact}/{values}, within 2.5 steps {close}/{values}");
-        Assert.True(classes.Count >= 3, $"the inputs reach only {classes.Count} classes: the argmax comparison would say little");
-        Assert.True(agree >= total * 0.97, $"argmax agreement {agree}/{total}");
-        Assert.True(close >= values * 0.99, $"{close}/{values} logits within 2.5 steps");
+        var agreement = CompareQdqWithTheInterpreter(GraphTestModel.Create(3, softmax: false), RandomScene);
+        output.WriteLine(
+            $"graph QDQ vs int8 interpreter: argmax {agreement.ArgMax}/{agreement.Inputs} ({agreement.Classes} classes), " +
+            $"logits exact {agreement.Exact}/{agreement.Values}, within 2.5 steps {agreement.Close}/{agreement.Values}");
+        Assert.True(agreement.Classes >= 3, $"the inputs reach only {agreement.Classes} classes: the argmax comparison would say little");
+        Assert.True(agreement.ArgMax >= agreement.Inputs * 0.97, $"argmax agreement {agreement.ArgMax}/{agreement.Inputs}");
+        Assert.True(agreement.Close >= agreement.Values * 0.99, $"{agreement.Close}/{agreement.Values} logits within 2.5 steps");
     }
 
     [Fact]
@@ -136,6 +69,55 @@ public sealed class OnnxExportTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.DoesNotContain(ops, op => op is "Conv" or "Gemm" or "MatMul" or "FusedConv" or "FusedGemm");
         Assert.Contains("QLinearConv", ops);
     }
+
+    /// <summary>The float export computes, up to float32 reassociation, what the interpreter computes with the model's float twin.</summary>
+    private static void AssertFloatExportComputesTheFloatTwin(QModel model)
+    {
+        var twin = new ReferenceInterpreter(FloatTwin(model));
+        using var session = new InferenceSession(OnnxExporter.Export(model, OnnxExportKind.Float).ToByteArray(), Options());
+        var random = new Random(2);
+        for (int n = 0; n < 50; n++)
+        {
+            float[] x = RandomImage(random, model);
+            float[] expected = twin.Run(x).Probabilities;
+            float[] actual = Run(session, model, x);
+            for (int i = 0; i < expected.Length; i++)
+            {
+                Assert.InRange(actual[i], expected[i] - 1e-4f, expected[i] + 1e-4f);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The QDQ export in ONNX Runtime against the int8 interpreter on 300 inputs: how often the argmax agrees, how many
+    /// logits (the model must end without softmax: dequantized int8 logits) are equal or within 2.5 output steps.
+    /// </summary>
+    private static QdqAgreement CompareQdqWithTheInterpreter(QModel model, Func<Random, QModel, float[]> inputs)
+    {
+        var interpreter = new ReferenceInterpreter(model);
+        float step = interpreter.OutputTensor.Quant!.Value.Scale;
+        using var session = new InferenceSession(OnnxExporter.Export(model, OnnxExportKind.QuantizedQdq).ToByteArray(), Options());
+        var random = new Random(4);
+        int agree = 0, total = 300, values = 0, close = 0, exact = 0;
+        var classes = new HashSet<int>();
+        for (int n = 0; n < total; n++)
+        {
+            float[] x = inputs(random, model);
+            var expected = interpreter.Run(x);
+            float[] actual = Run(session, model, x);
+            agree += ArgMax(actual) == expected.ArgMax ? 1 : 0;
+            classes.Add(expected.ArgMax);
+            for (int i = 0; i < actual.Length; i++, values++)
+            {
+                close += Math.Abs(actual[i] - expected.Scores[i]) <= 2.5f * step ? 1 : 0;
+                exact += actual[i] == expected.Scores[i] ? 1 : 0;
+            }
+        }
+
+        return new QdqAgreement(total, agree, classes.Count, values, exact, close);
+    }
+
+    private sealed record QdqAgreement(int Inputs, int ArgMax, int Classes, int Values, int Exact, int Close);
 
     /// <summary>The graph ONNX Runtime runs after its optimizations (fusions) for the QDQ export of <paramref name="model"/>.</summary>
     private static ModelProto Optimized(QModel model)

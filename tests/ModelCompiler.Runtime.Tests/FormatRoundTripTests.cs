@@ -38,24 +38,20 @@ public sealed class FormatRoundTripTests
             foreach (var layer in model.Layers)
             {
                 ops.Add(layer.Op);
+                if (layer is WeightedLayer weighted)
+                {
+                    precisions.Add((weighted.Op, weighted.Precision));
+                    AddWeightBits(weighted.Op, weighted.Weights);
+                    activations.Add((weighted.Op, weighted.Activation));
+                }
+
                 switch (layer)
                 {
                     case Conv2DLayer c:
-                        precisions.Add((c.Op, c.Precision));
-                        AddWeightBits(c.Op, c.Weights);
                         paddings.Add((c.Op, c.Padding));
-                        activations.Add((c.Op, c.Activation));
                         break;
                     case DepthwiseConv2DLayer c:
-                        precisions.Add((c.Op, c.Precision));
-                        AddWeightBits(c.Op, c.Weights);
                         paddings.Add((c.Op, c.Padding));
-                        activations.Add((c.Op, c.Activation));
-                        break;
-                    case DenseLayer d:
-                        precisions.Add((d.Op, d.Precision));
-                        AddWeightBits(d.Op, d.Weights);
-                        activations.Add((d.Op, d.Activation));
                         break;
                     case AddLayer a:
                         additions.Add((a.OutputQuant is null ? ElementKind.Float32 : ElementKind.Int8, a.Activation));

@@ -181,64 +181,6 @@ internal sealed class ConvolutionStep(
     }
 }
 
-/// <summary>Depthwise convolution: channel c convolved with its own filter (weights [C][KH][KW]), real weights as for Conv2D.</summary>
-internal sealed class DepthwiseStep(
-    double[] weights, double[] bias, int kernelHeight, int kernelWidth, int stride, Padding padding,
-    Activation activation, TensorShape outputShape, QuantParams? outputQuant) : ReferenceStep
-{
-    private readonly (double Lo, double Hi)? range = outputQuant is { } q ? RangeOf(q) : null;
-
-    public override ReferenceTensor Forward(ReferenceTensor x)
-    {
-        var inShape = x.Shape;
-        int channels = bias.Length;
-        int padTop = PaddingBefore(inShape.Height, kernelHeight, stride, padding);
-        int padLeft = PaddingBefore(inShape.Width, kernelWidth, stride, padding);
-        var value = new double[outputShape.Length];
-        var bound = new double[value.Length];
-        for (int oy = 0; oy < outputShape.Height; oy++)
-        {
-            for (int ox = 0; ox < outputShape.Width; ox++)
-            {
-                for (int c = 0; c < channels; c++)
-                {
-                    double z = bias[c], propagated = 0, magnitude = Math.Abs(bias[c]);
-                    int terms = 1;
-                    for (int ky = 0; ky < kernelHeight; ky++)
-                    {
-                        for (int kx = 0; kx < kernelWidth; kx++)
-                        {
-                            int iy = oy * stride - padTop + ky, ix = ox * stride - padLeft + kx;
-                            if (iy < 0 || iy >= inShape.Height || ix < 0 || ix >= inShape.Width)
-                            {
-                                continue;
-                            }
-
-                            int i = ((iy * inShape.Width) + ix) * channels + c;
-                            double w = weights[(c * kernelHeight + ky) * kernelWidth + kx];
-                            z += x.Value[i] * w;
-                            propagated += Math.Abs(w) * x.Bound[i];
-                            magnitude += Math.Abs(w) * (Math.Abs(x.Value[i]) + x.Bound[i]);
-                            terms++;
-                        }
-                    }
-
-                    int o = ((oy * outputShape.Width) + ox) * channels + c;
-                    value[o] = ClampTo(range, Activate(z, activation));
-
-                    // The same accounting as ConvolutionStep: requantization (multiplier, grid, ReLU6's top) for int8,
-                    // float32 roundoff of the products and sums otherwise.
-                    bound[o] = outputQuant is { } q
-                        ? propagated + (Math.Abs(z) + propagated) * Math.Pow(2, -30) + (activation == Activation.Relu6 ? q.Scale : q.Scale / 2) + 1e-12 * magnitude
-                        : propagated + Gamma(terms + 1) * magnitude;
-                }
-            }
-        }
-
-        return new ReferenceTensor(outputShape, value, bound);
-    }
-}
-
 /// <summary>
 /// Addition of two tensors. Int8 inputs carry their own quantization; the output has <paramref name="outputQuant"/>.
 /// </summary>

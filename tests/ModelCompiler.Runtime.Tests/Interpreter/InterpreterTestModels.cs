@@ -172,10 +172,18 @@ internal static class InterpreterTestModels
             features.Add($"DepthwiseConv2D/{padding}");
             features.Add($"DepthwiseConv2D/stride{stride}");
             features.Add($"{precision == Precision.Int8}/{activation}");
+            // The reference computes the depthwise layer as the full convolution it is: filter c applies to input
+            // channel c, every other input channel has weight 0 (no error term, a slightly looser float32 bound).
+            var full = new double[channels * channels * kernel * kernel];
+            for (int c = 0; c < channels; c++)
+            {
+                Array.Copy(realWeights, c * kernel * kernel, full, ((c * channels) + c) * kernel * kernel, kernel * kernel);
+            }
+
             var outQuant = precision == Precision.Int8
-                ? Calibrate(new DepthwiseStep(realWeights, realBias, kernel, kernel, stride, padding, activation, outShape, null), current)
+                ? Calibrate(new ConvolutionStep(full, realBias, kernel, kernel, stride, padding, activation, outShape, null), current)
                 : (QuantParams?)null;
-            var step = new DepthwiseStep(realWeights, realBias, kernel, kernel, stride, padding, activation, outShape, outQuant);
+            var step = new ConvolutionStep(full, realBias, kernel, kernel, stride, padding, activation, outShape, outQuant);
             Add(new DepthwiseConv2DLayer($"dw{layers.Count}", kernel, kernel, stride, stride, padding, activation, weights, outQuant), step, outShape, outQuant);
         }
 
