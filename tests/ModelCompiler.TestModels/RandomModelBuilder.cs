@@ -282,7 +282,7 @@ internal sealed class RandomModelBuilder(PCG pcg)
         }
 
         string result = name.ToString();
-        return mustAvoidKeywords && Identifiers.IsReservedKeyword(result) ? "_" + result : result;
+        return mustAvoidKeywords && !Identifiers.IsModelName(result) ? "_" + result : result;
     }
 
     private int Int(int min, int max) => min + (int)pcg.Next((uint)(max - min + 1));
