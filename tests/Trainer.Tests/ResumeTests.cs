@@ -7,6 +7,7 @@ using TorchSharp;
 namespace ModelCompiler.Trainer.Tests;
 
 [Trait("Category", "Slow")]
+[Collection(TorchGlobalStateCollection.Name)]
 public sealed class ResumeTests
 {
     private sealed class InterruptingProgress(int epoch, int batch, CancellationTokenSource cancel) : ITrainingProgress
