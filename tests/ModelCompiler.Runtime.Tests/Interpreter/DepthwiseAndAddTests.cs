@@ -79,6 +79,20 @@ public sealed class DepthwiseAndAddTests
         Assert.Equal(result.Int8Output, new ReferenceInterpreter(other).Run([1.06f, -1.6f]).Int8Output);
     }
 
+    [Theory]
+    // Input int8 (0.1, 0): [4.0, -0.4, 0.3] is q = [40, -4, 3]. x + x into (0.05, -100): M1 = M2 = 1/2 and
+    // Mout = 0.2 / (2^20 * 0.05) = 2^-18 exactly (0.1f is 2 * 0.05f), so y = -100 + 2 * (q + q) = [60, -116, -88]
+    // before the clamp. ReLU clamps at the zero point, -100; ReLU6's top is quantize(6) = 120 - 100 = 20.
+    [InlineData(Activation.None, new sbyte[] { 60, -116, -88 })]
+    [InlineData(Activation.Relu, new sbyte[] { 60, -100, -88 })]
+    [InlineData(Activation.Relu6, new sbyte[] { 20, -100, -88 })]
+    public void Int8AdditionWithFusedActivations(Activation activation, sbyte[] expected)
+    {
+        var add = new AddLayer("add", activation, new QuantParams(0.05f, -100)) { Inputs = ["input", "input"] };
+        var model = Create(TensorShape.Image(1, 1, 3), new QuantParams(0.1f, 0), 3, add, new FlattenLayer("flat", FlattenOrder.Hwc));
+        Assert.Equal(expected, new ReferenceInterpreter(model).Run([4f, -0.4f, 0.3f]).Int8Output);
+    }
+
     [Fact]
     public void FloatAdditionWithFusedActivations()
     {
