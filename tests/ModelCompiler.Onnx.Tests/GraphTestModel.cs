@@ -6,11 +6,13 @@ namespace ModelCompiler.Onnx.Tests;
 /// A small int8 MobileNetV2-like graph with random weights: a stride-2 stem convolution, an inverted residual block
 /// (1x1 expansion, 3x3 depthwise, 1x1 projection, added to the stem's output), a stride-2 depthwise convolution without
 /// activation (so the pooled features are not all positive and the class varies with the input), a global average
-/// pool and a dense layer. ReLU6 layers use at most the range [0, 6] (scale 6/255), as TFLite's do.
+/// pool and a dense layer. ReLU6 layers use at most the range [0, 6] (scale 6/255), as TFLite's do; the addition has no
+/// activation, a fused ReLU or a fused ReLU6.
 /// </summary>
 internal static class GraphTestModel
 {
-    public static QModel Create(int seed, bool softmax = true)
+    /// <summary>The model; <paramref name="addition"/> is the residual addition's fused activation.</summary>
+    public static QModel Create(int seed, bool softmax = true, Activation addition = Activation.None)
     {
         var random = new Random(seed);
         var input = new QuantParams(1f / 255, -128);
@@ -21,8 +23,14 @@ internal static class GraphTestModel
         layers.Add(Conv(random, "expand", 8, 16, 1, 1, Activation.Relu6, stem, out var expand));
         layers.Add(Depthwise(random, "dw", 16, 1, Activation.Relu6, expand, out var dw));
         layers.Add(Conv(random, "project", 16, 8, 1, 1, Activation.None, dw, out var project));
-        var sum = new QuantParams(1.25f * Math.Max(stem.Scale, project.Scale), -40);
-        layers.Add(new AddLayer("residual", Activation.None, sum) { Inputs = ["stem", "project"] });
+        float sumScale = 1.25f * Math.Max(stem.Scale, project.Scale);
+        var sum = addition switch
+        {
+            Activation.Relu6 => new QuantParams(Math.Min(sumScale, 6f / 255), -128),
+            Activation.Relu => new QuantParams(sumScale, -128),
+            _ => new QuantParams(sumScale, -40),
+        };
+        layers.Add(new AddLayer("residual", addition, sum) { Inputs = ["stem", "project"] });
         layers.Add(Depthwise(random, "dw2", 8, 2, Activation.None, sum, out var dw2));
         layers.Add(new GlobalAveragePoolLayer("gap"));
         layers.Add(new DenseLayer("logits", 4, Activation.None, Weights(random, 4, 8), OutputQuant(dw2, 8, Activation.None)));
