@@ -16,6 +16,8 @@ internal static class ExportCatalog
         [typeof(SoftmaxLayer)] = new SoftmaxExport(),
         [typeof(QuantizeLayer)] = new QuantizeExport(),
         [typeof(DequantizeLayer)] = new DequantizeExport(),
+        [typeof(DepthwiseConv2DLayer)] = new DepthwiseConv2DExport(),
+        [typeof(AddLayer)] = new AddExport(),
     };
 
     public static LayerExport Of(Layer layer) => ByLayerType.TryGetValue(layer.GetType(), out var export)

@@ -19,6 +19,8 @@ internal static class OperatorCatalog
         SoftmaxOperator.Instance,
         QuantizeOperator.Instance,
         DequantizeOperator.Instance,
+        DepthwiseConv2DOperator.Instance,
+        AddOperator.Instance,
     ];
 
     /// <summary>Word-to-operator table for <see cref="FieldValues.Word"/>, so an unknown op reads like any unknown word.</summary>
