@@ -284,6 +284,13 @@ public static class MalformedModels
         new("weight_bits not a number", Insert(23, "  weight_bits seven"), QModelError.InvalidNumber, 23),
         new("weight_bits on a float layer", Insert(60, "  weight_bits 7"), QModelError.Syntax, 60),
         new("weight_bits on a pool", Insert(33, "  weight_bits 7"), QModelError.Syntax, 33),
+        new("negative padding", PadBeforeFlatten("  top_bottom -1 0", "  left_right 0 2"), QModelError.InvalidDimension, 38),
+        new("absurd padding", PadBeforeFlatten("  top_bottom 1 0", "  left_right 0 99999"), QModelError.InvalidDimension, 39),
+        new("padding not an integer", PadBeforeFlatten("  top_bottom 1 0", "  left_right one 0"), QModelError.InvalidNumber, 39),
+        new("padding with one amount", PadBeforeFlatten("  top_bottom 1", "  left_right 0 2"), QModelError.Syntax, 38),
+        new("pad without left_right", PadBeforeFlatten("  top_bottom 1 0"), QModelError.MissingField, 37),
+        new("padded image too large", PadBeforeFlatten("  top_bottom 16384 0", "  left_right 0 0"), QModelError.InvalidDimension, 37),
+        new("pad of a flat tensor", Insert(41, "layer pad1 pad", "  top_bottom 1 0", "  left_right 0 0", "end", ""), QModelError.ShapeMismatch, 41),
         new("accumulator overflow", Set(28, "    ////fygAAAA="), QModelError.AccumulatorOverflow, 15),
         new("softmax not last", Insert(67, "layer early softmax", "end", ""), QModelError.OutputMismatch, 67),
         new("output count does not match the labels", Compose(Delete(9), Set(6, "labels 2")), QModelError.OutputMismatch, 66),
@@ -337,6 +344,10 @@ public static class MalformedModels
 
     /// <summary>The case of that name.</summary>
     public static MalformedCase Case(string name) => Cases.Single(c => c.Name == name);
+
+    /// <summary>A pad layer with these attribute lines between pool1 and flatten1: its header becomes line 37.</summary>
+    private static Func<string[], string[]> PadBeforeFlatten(params string[] attributes) =>
+        Insert(37, ["layer pad1 pad", .. attributes, "end", ""]);
 
     /// <summary>Replaces 1-based line <paramref name="line"/>.</summary>
     public static Func<string[], string[]> Set(int line, string content) => lines =>

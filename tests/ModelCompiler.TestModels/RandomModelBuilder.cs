@@ -31,6 +31,11 @@ internal sealed class RandomModelBuilder(PCG pcg)
                 case 4: AddResidualBlock(); break;
                 default: AddPool(); break;
             }
+
+            if (Chance(4))
+            {
+                AddPad();
+            }
         }
 
         Add(Chance(3)
@@ -136,6 +141,9 @@ internal sealed class RandomModelBuilder(PCG pcg)
         var activation = Pick(Activation.None, Activation.Relu, Activation.Relu6);
         Add(new AddLayer(NextName("add"), activation, skip.Kind == ElementKind.Int8 ? Quant() : null) { Inputs = inputs }, [skip, _current]);
     }
+
+    /// <summary>Zero padding of the current tensor, int8 or float: amounts of 0 (a copy) to 3 per side.</summary>
+    private void AddPad() => Add(new PadLayer(NextName("pad"), Int(0, 3), Int(0, 3), Int(0, 3), Int(0, 3)));
 
     private void AddDense(int units)
     {

@@ -12,6 +12,7 @@ internal static class ExportCatalog
         [typeof(Pool2DLayer)] = new Pool2DExport(),
         [typeof(GlobalAveragePoolLayer)] = new GlobalAveragePoolExport(),
         [typeof(FlattenLayer)] = new FlattenExport(),
+        [typeof(PadLayer)] = new PadExport(),
         [typeof(SoftmaxLayer)] = new SoftmaxExport(),
         [typeof(QuantizeLayer)] = new QuantizeExport(),
         [typeof(DequantizeLayer)] = new DequantizeExport(),

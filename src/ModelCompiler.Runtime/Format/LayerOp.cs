@@ -9,6 +9,7 @@ public enum LayerOp
     GlobalAveragePool,
     Dense,
     Flatten,
+    Pad,
     Softmax,
     Quantize,
     Dequantize,

@@ -15,6 +15,7 @@ internal static class KernelCatalog
         Unary<Pool2DLayer>((layer, input, output) => new PoolKernel(layer, input, output)),
         Unary<GlobalAveragePoolLayer>((_, input, output) => new GlobalAveragePoolKernel(input, output)),
         Unary<FlattenLayer>((layer, input, output) => new FlattenKernel(layer.Order, input, output)),
+        Unary<PadLayer>((layer, input, output) => new PadKernel(layer, input, output)),
         Unary<QuantizeLayer>((layer, _, output) => new QuantizeKernel(layer.Output, output)),
         Unary<DequantizeLayer>((_, input, output) => new DequantizeKernel(input, output)),
         Unary<DepthwiseConv2DLayer>((layer, input, output) => new DepthwiseConv2DKernel(layer, input, output)),

@@ -340,6 +340,32 @@ internal sealed class FlattenStep(FlattenOrder order) : ReferenceStep
     }
 }
 
+/// <summary>Zero padding: a copy with new cells of value 0 (the zero point of an int8 tensor), no arithmetic, no new error.</summary>
+internal sealed class PadStep(int top, int bottom, int left, int right) : ReferenceStep
+{
+    public override ReferenceTensor Forward(ReferenceTensor x)
+    {
+        var shape = TensorShape.Image(top + x.Shape.Height + bottom, left + x.Shape.Width + right, x.Shape.Channels);
+        var value = new double[shape.Length];
+        var bound = new double[value.Length];
+        for (int h = 0; h < x.Shape.Height; h++)
+        {
+            for (int w = 0; w < x.Shape.Width; w++)
+            {
+                for (int c = 0; c < shape.Channels; c++)
+                {
+                    int source = ((h * x.Shape.Width) + w) * shape.Channels + c;
+                    int target = (((h + top) * shape.Width) + w + left) * shape.Channels + c;
+                    value[target] = x.Value[source];
+                    bound[target] = x.Bound[source];
+                }
+            }
+        }
+
+        return new ReferenceTensor(shape, value, bound);
+    }
+}
+
 /// <summary>Adapts a 1x1 image step to vectors (Dense as a 1x1 convolution).</summary>
 internal sealed class VectorStep(ConvolutionStep inner) : ReferenceStep
 {

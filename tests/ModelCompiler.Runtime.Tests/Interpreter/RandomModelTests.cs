@@ -19,7 +19,7 @@ public sealed class RandomModelTests(ITestOutputHelper output)
         "Conv2D/Int8", "Conv2D/Float32", "Conv2D/DynamicInt8", "Conv2D/Float16",
         "Dense/Int8", "Dense/Float32", "Dense/DynamicInt8", "Dense/Float16",
         "MaxPool/int8", "MaxPool/float", "AveragePool/int8", "AveragePool/float",
-        "GlobalAveragePool/int8", "GlobalAveragePool/float",
+        "GlobalAveragePool/int8", "GlobalAveragePool/float", "Pad/int8", "Pad/float",
         "Flatten/Hwc/int8", "Flatten/Chw/int8", "Flatten/Hwc/float", "Flatten/Chw/float",
         "Quantize", "Dequantize", "Softmax", "input/int8", "input/Hwc", "input/Chw",
         "Conv2D/Same", "Conv2D/Valid", "Conv2D/stride2", "Pool/Same", "Pool/Valid",

@@ -15,6 +15,7 @@ internal static class OperatorCatalog
         GlobalAveragePoolOperator.Instance,
         DenseOperator.Instance,
         FlattenOperator.Instance,
+        PadOperator.Instance,
         SoftmaxOperator.Instance,
         QuantizeOperator.Instance,
         DequantizeOperator.Instance,
