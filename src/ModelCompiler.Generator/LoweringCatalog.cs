@@ -20,6 +20,7 @@ internal static class LoweringCatalog
         (new Pool2DLowering(), [new PoolEmitter()]),
         (new GlobalAveragePoolLowering(), [new GlobalAveragePoolEmitter()]),
         (new FlattenLowering(), [new ChwFlattenEmitter()]),
+        (new PadLowering(), [new PadEmitter()]),
         (new QuantizeLowering(), [new QuantizeEmitter()]),
         (new DequantizeLowering(), [new DequantizeEmitter()]),
     ];

@@ -7,7 +7,8 @@ namespace ModelCompiler.Onnx;
 /// <summary>
 /// Writes a <c>.qmodel</c> as an ONNX model (opset 13). The graph takes the input as float32 NCHW <c>[1, C, H, W]</c>
 /// named <c>input</c>, already preprocessed (pixel * scale + offset), and returns <c>output</c>: the probabilities
-/// when the model ends in softmax, else the logits. Each layer is written by its operator's export (<see cref="ExportCatalog"/>).
+/// when the model ends in softmax, else the logits. Each layer is written by its operator's export (<see cref="ExportCatalog"/>),
+/// reading the values of the tensors it names, so graphs (skip connections) export as graphs.
 /// </summary>
 public static class OnnxExporter
 {
@@ -15,27 +16,30 @@ public static class OnnxExporter
 
     public static ModelProto Export(QModel model, OnnxExportKind kind)
     {
-        var tensors = TensorChain.Infer(model);
+        var modelGraph = TensorChain.InferGraph(model);
+        var tensors = modelGraph.Tensors;
         var graph = new OnnxGraphBuilder(model.Name);
         var input = model.InputShape;
         graph.Input("input", DataType.Float, 1, input.Channels, input.Height, input.Width);
 
         bool qdq = kind == OnnxExportKind.QuantizedQdq;
-        string current = "input";
+        var values = new string[tensors.Count];
+        values[0] = "input";
         if (model.InputQuant is { } iq && qdq)
         {
-            current = graph.QuantizeDequantize(current, iq, "input");
+            values[0] = graph.QuantizeDequantize(values[0], iq, "input");
         }
 
         for (int i = 0; i < model.Layers.Count; i++)
         {
             var layer = model.Layers[i];
-            var context = new LayerExportContext(graph, qdq, [current], [tensors[i]], tensors[i + 1]);
-            current = ExportCatalog.Of(layer).Export(context, layer);
+            var reads = modelGraph.InputsOf(i);
+            var context = new LayerExportContext(graph, qdq, reads.Select(t => values[t]).ToArray(), reads.Select(t => tensors[t]).ToArray(), tensors[ModelGraph.OutputOf(i)]);
+            values[ModelGraph.OutputOf(i)] = ExportCatalog.Of(layer).Export(context, layer);
         }
 
-        string output = graph.Node("Identity", "output", [current]);
-        graph.Output(output, DataType.Float, 1, tensors[^1].Shape.Length);
+        string output = graph.Node("Identity", "output", [values[modelGraph.OutputTensor]]);
+        graph.Output(output, DataType.Float, 1, tensors[modelGraph.OutputTensor].Shape.Length);
 
         var proto = new ModelProto
         {

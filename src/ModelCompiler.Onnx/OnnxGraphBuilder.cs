@@ -37,6 +37,9 @@ internal sealed class OnnxGraphBuilder
     public string Int32s(string stem, int[] values, params long[] dims) =>
         Initializer(stem, TensorProto.Types.DataType.Int32, dims, Bytes(values));
 
+    public string Int64s(string stem, long[] values, params long[] dims) =>
+        Initializer(stem, TensorProto.Types.DataType.Int64, dims, Bytes(values));
+
     /// <summary>QuantizeLinear then DequantizeLinear of <paramref name="x"/>: the value as the int8 tensor holds it.</summary>
     public string QuantizeDequantize(string x, QuantParams q, string name)
     {
@@ -53,6 +56,9 @@ internal sealed class OnnxGraphBuilder
 
     public static AttributeProto Int(string name, long value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
+
+    public static AttributeProto String(string name, string value) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(value) };
 
     public static AttributeProto Ints(string name, params long[] values)
     {

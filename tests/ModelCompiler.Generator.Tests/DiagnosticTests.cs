@@ -133,7 +133,7 @@ public sealed class DiagnosticTests
         int Find(string prefix) => lines.FindIndex(l => l.TrimStart().StartsWith(prefix, StringComparison.Ordinal));
         switch (edit)
         {
-            case "wrong version": lines[0] = "qmodel 2"; break;
+            case "wrong version": lines[0] = "qmodel 3"; break;
             case "empty file": return string.Empty;
             case "missing name": lines.RemoveAt(Find("name ")); break;
             case "duplicate name": lines.Insert(Find("name ") + 1, "name Other"); break;

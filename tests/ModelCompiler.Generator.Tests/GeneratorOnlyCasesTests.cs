@@ -122,6 +122,55 @@ public sealed class GeneratorOnlyCasesTests
         Assert.Single(GeneratorHarness.ModelSources(Assert.Single(result.Results)));
     }
 
+    /// <summary>
+    /// This generator compiles chains of version 1 ops. A valid version 2 model beyond that (the reader and the
+    /// interpreter take it) is one QMC0100 on the line of the first layer it cannot compile: no source, no crash.
+    /// </summary>
+    [Theory]
+    [InlineData("depthwise convolution", "layer dw ", "layer 'dw' has the op depthwise_conv2d of qmodel version 2")]
+    [InlineData("skip connection", "layer shortcut ", "layer 'shortcut' reads 'input', not the previous layer's output 'project'")]
+    [InlineData("addition", "layer residual ", "layer 'residual' has the op add of qmodel version 2")]
+    public void VersionTwoGraphIsAnUnsupportedModelErrorOnItsLayerLine(string which, string layerLine, string message)
+    {
+        string[] lines = MalformedModels.GraphBaseText.Split('\n');
+        Func<string[], string[]>[] edits = which switch
+        {
+            // Lines of GraphBaseText (see its comment): dw 29-44, project's inputs 46, shortcut 62-68, residual's inputs 70.
+            "skip connection" => [MalformedModels.Set(46, "  inputs expand"), MalformedModels.Set(64, "  pool 1 1"), MalformedModels.Set(65, "  stride 1 1"), MalformedModels.Delete(29, 44)],
+            "addition" => [MalformedModels.Set(46, "  inputs expand"), MalformedModels.Set(70, "  inputs project project"), MalformedModels.Delete(62, 68), MalformedModels.Delete(29, 44)],
+            _ => [],
+        };
+        string text = string.Join("\n", edits.Aggregate(lines, (current, edit) => edit(current)));
+        var model = QModelReader.Read(text);
+        Assert.False(TensorChain.InferGraph(model).IsSequential);
+        Assert.Equal(model.Labels.Count, new ModelCompiler.Interpreter.ReferenceInterpreter(model).Run(new float[model.InputShape.Length]).Probabilities.Length);
+
+        var diagnostic = SingleError(new GeneratorHarness.ModelFile(ModelPath, text));
+        Assert.Equal(("QMC0100", Array.FindIndex(text.Split('\n'), l => l.StartsWith(layerLine, StringComparison.Ordinal)) + 1), (diagnostic.Id, Line(diagnostic)));
+        Assert.StartsWith(message, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>
+    /// A version 2 file whose layers form a chain is the version 1 model: the generator emits the same source for both,
+    /// up to the file lines its comments cite (each layer has one more line, its <c>inputs</c>).
+    /// </summary>
+    [Fact]
+    public void VersionTwoChainCompilesToTheSourceOfItsVersionOneText()
+    {
+        string version2 = VersionTwoText.FromChain(MalformedModels.BaseText);
+        Assert.StartsWith("qmodel 2\n", version2);
+        Assert.All(QModelReader.Read(version2).Layers, layer => Assert.Single(layer.Inputs));
+        Assert.Equal(Source(MalformedModels.BaseText), Source(version2));
+
+        static string Source(string text)
+        {
+            var (_, diagnostics, result) = GeneratorHarness.Run(GeneratorHarness.Compilation(), new GeneratorHarness.ModelFile(ModelPath, text));
+            Assert.Empty(diagnostics);
+            string source = Assert.Single(GeneratorHarness.ModelSources(Assert.Single(result.Results))).SourceText.ToString();
+            return System.Text.RegularExpressions.Regex.Replace(source, @"\(line [0-9]+\)", "(line n)");
+        }
+    }
+
     /// <summary>The generator assembly exports one type, the generator; everything else is internal.</summary>
     [Fact]
     public void TheGeneratorExportsOnlyTheGenerator() =>

@@ -8,14 +8,81 @@ using ModelCompiler.Testing;
 
 namespace ModelCompiler.Onnx.Tests;
 
-public sealed class OnnxExportTests
+public sealed class OnnxExportTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Theory]
     [InlineData(FlattenOrder.Chw, false)]
     [InlineData(FlattenOrder.Hwc, true)]
-    public void FloatExportComputesTheDequantizedNetwork(FlattenOrder order, bool averagePool)
+    public void FloatExportComputesTheDequantizedNetwork(FlattenOrder order, bool averagePool) =>
+        AssertFloatExportComputesTheFloatTwin(new TestModels(1).SmallCnn(order, averagePool));
+
+    [Fact]
+    public void GraphFloatExportComputesTheDequantizedNetwork() => AssertFloatExportComputesTheFloatTwin(GraphTestModel.Create(1));
+
+    [Theory]
+    [InlineData(FlattenOrder.Chw, false)]
+    [InlineData(FlattenOrder.Hwc, true)]
+    public void QdqExportAgreesWithTheInt8Interpreter(FlattenOrder order, bool averagePool)
     {
-        var model = new TestModels(1).SmallCnn(order, averagePool);
+        // ORT requantizes in float and rounds int8 averages half to even; we use fixed point and half away from zero.
+        // Values on a rounding boundary may differ by a step per layer, which can flip a near-tie argmax; anything
+        // beyond a few steps would be an export error (wrong order, scale or zero point).
+        var agreement = CompareQdqWithTheInterpreter(new TestModels(3).SmallCnn(order, averagePool, softmax: false), RandomImage);
+        Assert.True(agreement.ArgMax >= agreement.Inputs * 0.97, $"argmax agreement {agreement.ArgMax}/{agreement.Inputs}");
+        Assert.True(agreement.Close >= agreement.Values * 0.99, $"{agreement.Close}/{agreement.Values} logits within 2.5 steps");
+    }
+
+    [Theory]
+    [InlineData(Activation.None)]
+    [InlineData(Activation.Relu)]
+    [InlineData(Activation.Relu6)]
+    public void GraphQdqExportAgreesWithTheInt8Interpreter(Activation addition)
+    {
+        // ORT's QLinearAdd and QLinearConv requantize in float; the interpreter in fixed point with one rounding
+        // (docs/arithmetic.md). Values on a rounding boundary differ by a step, and a step can grow through later
+        // layers, so agreement is checked at the argmax and within a few output steps.
+        var agreement = CompareQdqWithTheInterpreter(GraphTestModel.Create(3, softmax: false, addition), RandomScene);
+        output.WriteLine(
+            $"graph QDQ (addition {addition}) vs int8 interpreter: argmax {agreement.ArgMax}/{agreement.Inputs} ({agreement.Classes} classes, {agreement.DistinctOutputs} distinct outputs), " +
+            $"logits exact {agreement.Exact}/{agreement.Values}, within 2.5 steps {agreement.Close}/{agreement.Values}");
+        // The comparison must see varied outputs. After a fused ReLU or ReLU6 the residual is non-negative and this random
+        // model's argmax varies little (1-2 classes), but its logits still vary and are compared one by one.
+        Assert.True(agreement.DistinctOutputs >= 50, $"only {agreement.DistinctOutputs} distinct outputs: the comparison would say little");
+        Assert.True(addition != Activation.None || agreement.Classes >= 3, $"the inputs reach only {agreement.Classes} classes: the argmax comparison would say little");
+        Assert.True(agreement.ArgMax >= agreement.Inputs * 0.97, $"argmax agreement {agreement.ArgMax}/{agreement.Inputs}");
+        Assert.True(agreement.Close >= agreement.Values * 0.99, $"{agreement.Close}/{agreement.Values} logits within 2.5 steps");
+    }
+
+    [Theory]
+    [InlineData(Activation.None)]
+    [InlineData(Activation.Relu)]
+    [InlineData(Activation.Relu6)]
+    public void GraphQdqExportFusesCompletelyInOnnxRuntime(Activation addition)
+    {
+        // Depthwise convolutions become QLinearConv with groups, the addition (its activation folded into the output
+        // quantization) QLinearAdd; no float Conv, Add, Relu or Clip is left.
+        var optimized = Optimized(GraphTestModel.Create(5, addition: addition));
+        string[] ops = optimized.Graph.Node.Select(n => n.OpType).ToArray();
+        output.WriteLine("optimized graph: " + string.Join(", ", ops));
+        Assert.DoesNotContain(ops, op => op is "Conv" or "Add" or "Gemm" or "MatMul" or "FusedConv" or "FusedGemm" or "Clip" or "Relu");
+        Assert.Contains("QLinearAdd", ops);
+        Assert.Equal(2, optimized.Graph.Node.Count(n => n.OpType == "QLinearConv" && n.Attribute.Any(a => a.Name == "group" && a.I > 1)));
+    }
+
+    [Fact]
+    public void QdqExportFusesCompletelyInOnnxRuntime()
+    {
+        // ReLU only: ORT folds a Clip (ReLU6) into the following QuantizeLinear only when the int8 range lies inside
+        // [0, 6], so a ReLU6 layer whose scale * 255 exceeds 6 stays a float FusedConv there (an ORT limitation).
+        var model = new TestModels(5).SmallCnn(FlattenOrder.Chw, averagePool: false, secondConv: Activation.Relu);
+        string[] ops = Optimized(model).Graph.Node.Select(n => n.OpType).ToArray();
+        Assert.DoesNotContain(ops, op => op is "Conv" or "Gemm" or "MatMul" or "FusedConv" or "FusedGemm");
+        Assert.Contains("QLinearConv", ops);
+    }
+
+    /// <summary>The float export computes, up to float32 reassociation, what the interpreter computes with the model's float twin.</summary>
+    private static void AssertFloatExportComputesTheFloatTwin(QModel model)
+    {
         var twin = new ReferenceInterpreter(FloatTwin(model));
         using var session = new InferenceSession(OnnxExporter.Export(model, OnnxExportKind.Float).ToByteArray(), Options());
         var random = new Random(2);
@@ -31,43 +98,42 @@ public sealed class OnnxExportTests
         }
     }
 
-    [Theory]
-    [InlineData(FlattenOrder.Chw, false)]
-    [InlineData(FlattenOrder.Hwc, true)]
-    public void QdqExportAgreesWithTheInt8Interpreter(FlattenOrder order, bool averagePool)
+    /// <summary>
+    /// The QDQ export in ONNX Runtime against the int8 interpreter on 300 inputs: how often the argmax agrees, how many
+    /// logits (the model must end without softmax: dequantized int8 logits) are equal or within 2.5 output steps.
+    /// </summary>
+    private static QdqAgreement CompareQdqWithTheInterpreter(QModel model, Func<Random, QModel, float[]> inputs)
     {
-        // Without softmax the output is the dequantized int8 logits, comparable step by step.
-        var model = new TestModels(3).SmallCnn(order, averagePool, softmax: false);
         var interpreter = new ReferenceInterpreter(model);
-        float step = ((DenseLayer)model.Layers[^1]).OutputQuant!.Value.Scale;
+        float step = interpreter.OutputTensor.Quant!.Value.Scale;
         using var session = new InferenceSession(OnnxExporter.Export(model, OnnxExportKind.QuantizedQdq).ToByteArray(), Options());
         var random = new Random(4);
-        int agree = 0, total = 300, values = 0, close = 0;
+        int agree = 0, total = 300, values = 0, close = 0, exact = 0;
+        var classes = new HashSet<int>();
+        var outputs = new HashSet<string>();
         for (int n = 0; n < total; n++)
         {
-            float[] x = RandomImage(random, model);
+            float[] x = inputs(random, model);
             var expected = interpreter.Run(x);
             float[] actual = Run(session, model, x);
             agree += ArgMax(actual) == expected.ArgMax ? 1 : 0;
+            classes.Add(expected.ArgMax);
+            outputs.Add(string.Join(",", expected.Scores));
             for (int i = 0; i < actual.Length; i++, values++)
             {
                 close += Math.Abs(actual[i] - expected.Scores[i]) <= 2.5f * step ? 1 : 0;
+                exact += actual[i] == expected.Scores[i] ? 1 : 0;
             }
         }
 
-        // ORT requantizes in float and rounds int8 averages half to even; we use fixed point and half away from zero.
-        // Values on a rounding boundary may differ by a step per layer, which can flip a near-tie argmax; anything
-        // beyond a few steps would be an export error (wrong order, scale or zero point).
-        Assert.True(agree >= total * 0.97, $"argmax agreement {agree}/{total}");
-        Assert.True(close >= values * 0.99, $"{close}/{values} logits within 2.5 steps");
+        return new QdqAgreement(total, agree, classes.Count, outputs.Count, values, exact, close);
     }
 
-    [Fact]
-    public void QdqExportFusesCompletelyInOnnxRuntime()
+    private sealed record QdqAgreement(int Inputs, int ArgMax, int Classes, int DistinctOutputs, int Values, int Exact, int Close);
+
+    /// <summary>The graph ONNX Runtime runs after its optimizations (fusions) for the QDQ export of <paramref name="model"/>.</summary>
+    private static ModelProto Optimized(QModel model)
     {
-        // ReLU only: ORT folds a Clip (ReLU6) into the following QuantizeLinear only when the int8 range lies inside
-        // [0, 6], so a ReLU6 layer whose scale * 255 exceeds 6 stays a float FusedConv there (an ORT limitation).
-        var model = new TestModels(5).SmallCnn(FlattenOrder.Chw, averagePool: false, secondConv: Activation.Relu);
         string path = Path.Combine(Path.GetTempPath(), $"qdq-optimized-{Guid.NewGuid():N}.onnx");
         try
         {
@@ -77,10 +143,7 @@ public sealed class OnnxExportTests
                 using var session = new InferenceSession(OnnxExporter.Export(model, OnnxExportKind.QuantizedQdq).ToByteArray(), options);
             }
 
-            var optimized = ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
-            string[] ops = optimized.Graph.Node.Select(n => n.OpType).ToArray();
-            Assert.DoesNotContain(ops, op => op is "Conv" or "Gemm" or "MatMul" or "FusedConv" or "FusedGemm");
-            Assert.Contains("QLinearConv", ops);
+            return ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
         }
         finally
         {
@@ -91,14 +154,18 @@ public sealed class OnnxExportTests
     /// <summary>The same network with every int8 layer turned into float32 with its dequantized constants.</summary>
     internal static QModel FloatTwin(QModel model)
     {
-        var tensors = TensorChain.Infer(model);
+        var graph = TensorChain.InferGraph(model);
         var layers = new List<Layer>();
         for (int i = 0; i < model.Layers.Count; i++)
         {
+            var input = graph.Tensors[graph.InputsOf(i)[0]].Quant;
+            var names = model.Layers[i].Inputs;
             layers.Add(model.Layers[i] switch
             {
-                Conv2DLayer c => new Conv2DLayer(c.Name, c.Filters, c.KernelHeight, c.KernelWidth, c.StrideHeight, c.StrideWidth, c.Padding, c.Activation, Float(c.Weights, tensors[i].Quant), null),
-                DenseLayer d => new DenseLayer(d.Name, d.Units, d.Activation, Float(d.Weights, tensors[i].Quant), null),
+                Conv2DLayer c => new Conv2DLayer(c.Name, c.Filters, c.KernelHeight, c.KernelWidth, c.StrideHeight, c.StrideWidth, c.Padding, c.Activation, Float(c.Weights, input), null) { Inputs = names },
+                DepthwiseConv2DLayer d => new DepthwiseConv2DLayer(d.Name, d.KernelHeight, d.KernelWidth, d.StrideHeight, d.StrideWidth, d.Padding, d.Activation, Float(d.Weights, input), null) { Inputs = names },
+                DenseLayer d => new DenseLayer(d.Name, d.Units, d.Activation, Float(d.Weights, input), null) { Inputs = names },
+                AddLayer a => new AddLayer(a.Name, a.Activation, null) { Inputs = names },
                 var other => other,
             });
         }
@@ -133,6 +200,20 @@ public sealed class OnnxExportTests
 
     private static float[] RandomImage(Random random, QModel model) =>
         Enumerable.Range(0, model.InputShape.Length).Select(_ => random.Next(256) / 255f).ToArray();
+
+    /// <summary>
+    /// Noise around a random level per channel: a global average pool of plain noise is nearly the same for every image,
+    /// so these vary the pooled features (and the class) from image to image.
+    /// </summary>
+    private static float[] RandomScene(Random random, QModel model)
+    {
+        int channels = model.InputShape.Channels;
+        var levels = Enumerable.Range(0, channels).Select(_ => random.NextSingle()).ToArray();
+        return Enumerable.Range(0, model.InputShape.Length)
+            .Select(i => Math.Clamp(levels[i % channels] + (0.4f * (random.NextSingle() - 0.5f)), 0f, 1f))
+            .Select(v => MathF.Round(v * 255) / 255f)
+            .ToArray();
+    }
 
     private static int ArgMax(float[] values) => Array.IndexOf(values, values.Max());
 

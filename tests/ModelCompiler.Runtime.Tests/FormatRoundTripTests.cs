@@ -25,28 +25,37 @@ public sealed class FormatRoundTripTests
         var ops = new HashSet<LayerOp>();
         var precisions = new HashSet<(LayerOp, Precision)>();
         var paddings = new HashSet<(LayerOp, Padding)>();
-        var activations = new HashSet<Activation>();
+        var activations = new HashSet<(LayerOp, Activation)>();
+        var additions = new HashSet<(ElementKind, Activation)>();
+        var versions = new HashSet<int>();
         var orders = new HashSet<FlattenOrder>();
         var weightBits = new HashSet<(LayerOp, int)>();
         var pcg = new PCG(7, 12345);
         for (int i = 0; i < 2000; i++)
         {
             var model = RandomModels.Create(pcg);
+            versions.Add(QModelWriter.FormatVersionOf(model));
             foreach (var layer in model.Layers)
             {
                 ops.Add(layer.Op);
+                if (layer is WeightedLayer weighted)
+                {
+                    precisions.Add((weighted.Op, weighted.Precision));
+                    AddWeightBits(weighted.Op, weighted.Weights);
+                    activations.Add((weighted.Op, weighted.Activation));
+                }
+
                 switch (layer)
                 {
                     case Conv2DLayer c:
-                        precisions.Add((c.Op, c.Precision));
-                        AddWeightBits(c.Op, c.Weights);
                         paddings.Add((c.Op, c.Padding));
-                        activations.Add(c.Activation);
                         break;
-                    case DenseLayer d:
-                        precisions.Add((d.Op, d.Precision));
-                        AddWeightBits(d.Op, d.Weights);
-                        activations.Add(d.Activation);
+                    case DepthwiseConv2DLayer c:
+                        paddings.Add((c.Op, c.Padding));
+                        break;
+                    case AddLayer a:
+                        additions.Add((a.OutputQuant is null ? ElementKind.Float32 : ElementKind.Int8, a.Activation));
+                        activations.Add((a.Op, a.Activation));
                         break;
                     case Pool2DLayer p:
                         paddings.Add((p.Op, p.Padding));
@@ -59,11 +68,13 @@ public sealed class FormatRoundTripTests
         }
 
         Assert.Equal(Enum.GetValues<LayerOp>().Length, ops.Count);
-        Assert.Equal(2 * Enum.GetValues<Precision>().Length, precisions.Count);
-        Assert.Equal(3 * Enum.GetValues<Padding>().Length, paddings.Count);
-        Assert.Equal(Enum.GetValues<Activation>().Length, activations.Count);
+        Assert.Equal(3 * Enum.GetValues<Precision>().Length, precisions.Count); // conv2d, depthwise_conv2d, dense
+        Assert.Equal(4 * Enum.GetValues<Padding>().Length, paddings.Count); // conv2d, depthwise_conv2d, maxpool2d, avgpool2d
+        Assert.Equal(4 * Enum.GetValues<Activation>().Length, activations.Count); // conv2d, depthwise_conv2d, dense, add
+        Assert.Equal(2 * Enum.GetValues<Activation>().Length, additions.Count); // int8 and float32
         Assert.Equal(Enum.GetValues<FlattenOrder>().Length, orders.Count);
-        Assert.Equal(4, weightBits.Count); // conv2d and dense, each with 8-bit and 7-bit int8 weights
+        Assert.Equal(6, weightBits.Count); // conv2d, depthwise_conv2d and dense, each with 8-bit and 7-bit int8 weights
+        Assert.Equal([1, 2], versions.Order());
 
         void AddWeightBits(LayerOp op, WeightData weights)
         {

@@ -21,6 +21,9 @@ public sealed class MalformedModelTests(Xunit.Abstractions.ITestOutputHelper out
     public void BaseTextIsValid() => QModelReader.Read(MalformedModels.BaseText);
 
     [Fact]
+    public void GraphBaseTextIsValidAndAGraph() => Assert.False(TensorChain.InferGraph(QModelReader.Read(MalformedModels.GraphBaseText)).IsSequential);
+
+    [Fact]
     public void CaseNamesAreDistinct() => Assert.Equal(MalformedModels.Cases.Length, MalformedModels.Cases.Select(c => c.Name).Distinct().Count());
 
     [Theory]

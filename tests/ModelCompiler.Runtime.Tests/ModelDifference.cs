@@ -5,7 +5,8 @@ namespace ModelCompiler.Runtime.Tests;
 /// <summary>
 /// Deep structural comparison of two models: every field, every weight, floats compared by their bits (so -0 and
 /// 0 differ, and equal NaN payloads would match). <see cref="Layer.Line"/> is ignored: it is where a layer was read,
-/// not part of the model.
+/// not part of the model. Inputs are compared as the tensors they name: an empty <see cref="Layer.Inputs"/> reads the
+/// previous layer's output, as a version 1 file says, so it equals naming that layer.
 /// </summary>
 public static class ModelDifference
 {
@@ -20,7 +21,9 @@ public static class ModelDifference
             ?? Quant("input quant", a.InputQuant, b.InputQuant)
             ?? Sequence("labels", a.Labels, b.Labels, (x, y, i) => Compare($"label {i}", x, y))
             ?? Sequence("provenance", a.Provenance, b.Provenance, (x, y, i) => Compare($"provenance {i}", x, y))
-            ?? Sequence("layers", a.Layers, b.Layers, LayerDifference);
+            ?? Sequence("layers", a.Layers, b.Layers, LayerDifference)
+            ?? Sequence("layer inputs", Enumerable.Range(0, a.Layers.Count).ToList(), Enumerable.Range(0, b.Layers.Count).ToList(), (i, _, _) =>
+                Sequence($"layer {i} ('{a.Layers[i].Name}') inputs", ModelGraph.InputNames(a.Layers, i), ModelGraph.InputNames(b.Layers, i), (x, y, k) => Compare($"input {k}", x, y)));
     }
 
     /// <summary>Fails the test with the first difference.</summary>
@@ -48,6 +51,17 @@ public static class ModelDifference
                 ?? Compare(at + " activation", x.Activation, y.Activation)
                 ?? Quant(at + " output quant", x.OutputQuant, y.OutputQuant)
                 ?? WeightDifference(at, x.Weights, y.Weights),
+            (DepthwiseConv2DLayer x, DepthwiseConv2DLayer y) =>
+                Compare(at + " kernel/stride",
+                    (x.KernelHeight, x.KernelWidth, x.StrideHeight, x.StrideWidth),
+                    (y.KernelHeight, y.KernelWidth, y.StrideHeight, y.StrideWidth))
+                ?? Compare(at + " padding", x.Padding, y.Padding)
+                ?? Compare(at + " activation", x.Activation, y.Activation)
+                ?? Quant(at + " output quant", x.OutputQuant, y.OutputQuant)
+                ?? WeightDifference(at, x.Weights, y.Weights),
+            (AddLayer x, AddLayer y) =>
+                Compare(at + " activation", x.Activation, y.Activation)
+                ?? Quant(at + " output quant", x.OutputQuant, y.OutputQuant),
             (DenseLayer x, DenseLayer y) =>
                 Compare(at + " units", x.Units, y.Units)
                 ?? Compare(at + " activation", x.Activation, y.Activation)
@@ -58,6 +72,7 @@ public static class ModelDifference
                 (x.IsMax, x.PoolHeight, x.PoolWidth, x.StrideHeight, x.StrideWidth, x.Padding),
                 (y.IsMax, y.PoolHeight, y.PoolWidth, y.StrideHeight, y.StrideWidth, y.Padding)),
             (FlattenLayer x, FlattenLayer y) => Compare(at + " order", x.Order, y.Order),
+            (PadLayer x, PadLayer y) => Compare(at + " padding", (x.Top, x.Bottom, x.Left, x.Right), (y.Top, y.Bottom, y.Left, y.Right)),
             (QuantizeLayer x, QuantizeLayer y) => Quant(at + " output quant", x.Output, y.Output),
             _ => Compare(at + " type", a.GetType(), b.GetType()),
         };

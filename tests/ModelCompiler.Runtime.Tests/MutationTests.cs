@@ -8,7 +8,7 @@ using ModelCompiler.Testing;
 namespace ModelCompiler.Runtime.Tests;
 
 /// <summary>
-/// Corrupts valid model texts at random (seeded, so every run is the same) and checks that the reader either
+/// Corrupts valid model texts (version 1 and version 2 graphs) at random (seeded, so every run is the same) and checks that the reader either
 /// accepts the text or throws <see cref="QModelFormatException"/>; nothing else may escape, no parse may allocate
 /// far more than the text's size, and whatever it accepts must round-trip through the writer.
 /// </summary>
@@ -31,6 +31,7 @@ public sealed class MutationTests(ITestOutputHelper output)
         "int8", "int32", "float32", "float16", "dynamic_int8", "valid", "same", "none", "relu", "relu6", "hwc", "chw",
         "weight_bits", "7", "conv2d", "dense", "maxpool2d", "avgpool2d", "global_avgpool", "flatten", "softmax", "quantize", "dequantize",
         "weights", "weight_scales", "bias", "end", "layer", "labels", "name", "input", "class", "",
+        "depthwise_conv2d", "add", "inputs", "expand", "project", "residual", "shortcut", "qmodel",
     ];
 
     private static readonly char[] Characters =
@@ -40,7 +41,7 @@ public sealed class MutationTests(ITestOutputHelper output)
     [Trait("Category", "Slow")]
     public void CorruptedTextsOnlyEverThrowTheFormatException()
     {
-        var seeds = new List<string> { MalformedModels.BaseText };
+        var seeds = new List<string> { MalformedModels.BaseText, MalformedModels.GraphBaseText };
         var pcg = new PCG(11, Seed);
         for (int i = 0; i < 6; i++)
         {
@@ -48,7 +49,7 @@ public sealed class MutationTests(ITestOutputHelper output)
         }
 
         var codes = new SortedDictionary<QModelError, int>();
-        int accepted = 0;
+        int accepted = 0, acceptedGraphs = 0;
         long worstTicks = 0;
         int slowest = -1;
         var total = Stopwatch.StartNew();
@@ -62,6 +63,7 @@ public sealed class MutationTests(ITestOutputHelper output)
             {
                 var model = QModelReader.Read(mutated);
                 accepted++;
+                acceptedGraphs += TensorChain.InferGraph(model).IsSequential ? 0 : 1;
                 var again = QModelReader.Read(QModelWriter.Write(model));
                 ModelDifference.AssertEqual(model, again);
             }
@@ -85,7 +87,7 @@ public sealed class MutationTests(ITestOutputHelper output)
             Assert.True(allocated < (200L * mutated.Length) + (1 << 20), $"mutation {i} allocated {allocated} bytes for {mutated.Length} characters");
         }
 
-        output.WriteLine($"{Mutations} mutations (seed {Seed}) in {total.Elapsed.TotalSeconds:F1} s (slowest parse: mutation {slowest}, {worstTicks * 1000.0 / Stopwatch.Frequency:F1} ms); accepted {accepted}");
+        output.WriteLine($"{Mutations} mutations (seed {Seed}) in {total.Elapsed.TotalSeconds:F1} s (slowest parse: mutation {slowest}, {worstTicks * 1000.0 / Stopwatch.Frequency:F1} ms); accepted {accepted}, of which graphs {acceptedGraphs}");
         foreach (var (code, count) in codes)
         {
             output.WriteLine($"  {code}: {count}");
@@ -94,6 +96,10 @@ public sealed class MutationTests(ITestOutputHelper output)
         // Most corruptions must be caught, and the errors must be varied (the mutations reach deep into the reader).
         Assert.True(accepted < Mutations / 2, $"{accepted} of {Mutations} corrupted texts were accepted");
         Assert.True(codes.Count >= 15, $"only {codes.Count} distinct error codes were produced");
+
+        // Version 2 files are among the seeds, and their own errors are reached.
+        Assert.True(acceptedGraphs > 0, "no mutated graph was accepted");
+        Assert.Empty(new[] { QModelError.DanglingReference, QModelError.ForwardReference, QModelError.UnusedTensor }.Except(codes.Keys));
         Assert.True(total.Elapsed < TimeSpan.FromSeconds(60), $"took {total.Elapsed}");
     }
 

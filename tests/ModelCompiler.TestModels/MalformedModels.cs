@@ -2,11 +2,17 @@ using ModelCompiler.Format;
 
 namespace ModelCompiler.Testing;
 
-/// <summary>One malformed <c>.qmodel</c> file: a small edit of <see cref="MalformedModels.BaseText"/>, the reader's error code and the line it names.</summary>
+/// <summary>
+/// One malformed <c>.qmodel</c> file: a small edit of <see cref="BaseText"/> (<see cref="MalformedModels.BaseText"/>
+/// unless stated, or <see cref="MalformedModels.GraphBaseText"/>), the reader's error code and the line it names.
+/// </summary>
 public sealed record MalformedCase(string Name, Func<string[], string[]> Edit, QModelError Code, int Line)
 {
+    /// <summary>The valid text the case edits.</summary>
+    public string BaseText { get; init; } = MalformedModels.BaseText;
+
     /// <summary>The edited text.</summary>
-    public string Text => string.Join("\n", Edit(MalformedModels.BaseText.Split('\n')));
+    public string Text => string.Join("\n", Edit(BaseText.Split('\n')));
 
     public override string ToString() => Name;
 }
@@ -15,7 +21,8 @@ public sealed record MalformedCase(string Name, Func<string[], string[]> Edit, Q
 /// The malformed-file suite: one malformed file per case, each made by a small edit of a valid base model (the same
 /// model as the example in docs/qmodel-format.md), with the exact error code and line the reader must give. The
 /// runtime reader's tests and the generator's tests (where each is a diagnostic QMC + code on that line) run the
-/// same cases. Line numbers refer to the edited text; the base text's numbers are in the comment on <see cref="BaseText"/>.
+/// same cases. Line numbers refer to the edited text; the base texts' numbers are in the comments on <see cref="BaseText"/>
+/// (version 1) and <see cref="GraphBaseText"/> (version 2, the graph example of the same document).
 /// </summary>
 public static class MalformedModels
 {
@@ -96,10 +103,114 @@ public static class MalformedModels
         end
         """;
 
-    /// <summary>Every case: its name, the edit of <see cref="BaseText"/>, the reader's code and the line it names.</summary>
+    /// <summary>
+    /// Lines: 1 version, 2 name, 3 input, 4 preprocess, 5 input_quant, 6-9 labels, 10 provenance,
+    /// 12-27 expand (13 inputs; 21/22 weights, 23/24 scales, 25/26 bias), 29-43 dw (30 inputs, 32 kernel; 37/38 weights,
+    /// 39/40 scales, 41/42 bias), 45-60 project (46 inputs), 62-67 shortcut (63 inputs), 69-73 residual (70 inputs,
+    /// 72 output_quant), 75-77 pool (76 inputs), 79-91 logits (80 inputs), 93-95 probabilities (94 inputs).
+    /// </summary>
+    public const string GraphBaseText = """
+        qmodel 2
+        name TinyResidual
+        input 4 4 2 hwc
+        preprocess scale=0.003921569 offset=0
+        input_quant scale=0.003921569 zero_point=-128
+        labels 3
+          "dark"
+          "light"
+          "striped"
+        provenance note "hand-made example of a version 2 graph"
+
+        layer expand conv2d
+          inputs input
+          precision int8
+          filters 4
+          kernel 1 1
+          stride 1 1
+          padding valid
+          activation relu6
+          output_quant scale=0.025 zero_point=-128
+          weights int8 8
+            fteonyCMyfY=
+          weight_scales float32 4
+            bxKDOwvXozumm8Q7QmDlOw==
+          bias int32 4
+            6f///3cAAAAj////yQAAAA==
+        end
+
+        layer dw depthwise_conv2d
+          inputs expand
+          precision int8
+          kernel 3 3
+          stride 2 2
+          padding same
+          activation relu6
+          output_quant scale=0.025 zero_point=-128
+          weights int8 36
+            YTbiBmjwgXbpSoa6YL/BoFw/Hh2gylXJeA/mRTeNfCK83ewl
+          weight_scales float32 4
+            pptEO5DCdTu8dJM7MQisOw==
+          bias int32 4
+            k////7gAAAC2AAAAIP///w==
+        end
+
+        layer project conv2d
+          inputs dw
+          precision int8
+          filters 2
+          kernel 1 1
+          stride 1 1
+          padding valid
+          activation none
+          output_quant scale=0.04 zero_point=3
+          weights int8 8
+            124ZtNJuv+E=
+          weight_scales float32 2
+            CtejO8zMzDs=
+          bias int32 2
+            sAAAADP///8=
+        end
+
+        layer shortcut avgpool2d
+          inputs input
+          pool 2 2
+          stride 2 2
+          padding valid
+        end
+
+        layer residual add
+          inputs shortcut project
+          activation relu
+          output_quant scale=0.05 zero_point=-128
+        end
+
+        layer pool global_avgpool
+          inputs residual
+        end
+
+        layer logits dense
+          inputs pool
+          precision int8
+          units 3
+          activation none
+          output_quant scale=0.1 zero_point=0
+          weights int8 6
+            GjeVBTYY
+          weight_scales float32 3
+            CtcjPMzMTDyPwnU8
+          bias int32 3
+            4wAAAA////8gAAAA
+        end
+
+        layer probabilities softmax
+          inputs logits
+        end
+        """;
+
+    /// <summary>Every case: its name, the edit of its base text, the reader's code and the line it names.</summary>
     public static readonly MalformedCase[] Cases =
     [
-        new("wrong version", Set(1, "qmodel 2"), QModelError.UnsupportedVersion, 1),
+        new("wrong version", Set(1, "qmodel 3"), QModelError.UnsupportedVersion, 1),
         new("missing magic", Set(1, "model 1"), QModelError.UnsupportedVersion, 1),
         new("text after the version", Set(1, "qmodel 1 beta"), QModelError.UnsupportedVersion, 1),
         new("empty file", _ => [], QModelError.UnsupportedVersion, 1),
@@ -173,6 +284,13 @@ public static class MalformedModels
         new("weight_bits not a number", Insert(23, "  weight_bits seven"), QModelError.InvalidNumber, 23),
         new("weight_bits on a float layer", Insert(60, "  weight_bits 7"), QModelError.Syntax, 60),
         new("weight_bits on a pool", Insert(33, "  weight_bits 7"), QModelError.Syntax, 33),
+        new("negative padding", PadBeforeFlatten("  top_bottom -1 0", "  left_right 0 2"), QModelError.InvalidDimension, 38),
+        new("absurd padding", PadBeforeFlatten("  top_bottom 1 0", "  left_right 0 99999"), QModelError.InvalidDimension, 39),
+        new("padding not an integer", PadBeforeFlatten("  top_bottom 1 0", "  left_right one 0"), QModelError.InvalidNumber, 39),
+        new("padding with one amount", PadBeforeFlatten("  top_bottom 1", "  left_right 0 2"), QModelError.Syntax, 38),
+        new("pad without left_right", PadBeforeFlatten("  top_bottom 1 0"), QModelError.MissingField, 37),
+        new("padded image too large", PadBeforeFlatten("  top_bottom 16384 0", "  left_right 0 0"), QModelError.InvalidDimension, 37),
+        new("pad of a flat tensor", Insert(41, "layer pad1 pad", "  top_bottom 1 0", "  left_right 0 0", "end", ""), QModelError.ShapeMismatch, 41),
         new("accumulator overflow", Set(28, "    ////fygAAAA="), QModelError.AccumulatorOverflow, 15),
         new("softmax not last", Insert(67, "layer early softmax", "end", ""), QModelError.OutputMismatch, 67),
         new("output count does not match the labels", Compose(Delete(9), Set(6, "labels 2")), QModelError.OutputMismatch, 66),
@@ -184,10 +302,52 @@ public static class MalformedModels
         new("duplicate layer name", Set(31, "layer conv1 maxpool2d"), QModelError.InvalidLayerName, 31),
         new("layer name not an identifier", Set(31, "layer 1pool maxpool2d"), QModelError.InvalidLayerName, 31),
         new("no layers", lines => lines.Take(13).ToArray(), QModelError.EmptyModel, 13),
+
+        // Version 2 ops and lines in a version 1 file.
+        new("depthwise_conv2d in a version 1 file", Set(31, "layer pool1 depthwise_conv2d"), QModelError.UnknownOp, 31),
+        new("add in a version 1 file", Set(31, "layer pool1 add"), QModelError.UnknownOp, 31),
+        new("inputs line in a version 1 file", Insert(16, "  inputs input"), QModelError.Syntax, 16),
+
+        // Graphs: edits of GraphBaseText.
+        new("dangling reference", Set(70, "  inputs shortcut projection"), QModelError.DanglingReference, 70) { BaseText = GraphBaseText },
+        new("reference that is not a name", Set(70, "  inputs shortcut 9x"), QModelError.DanglingReference, 70) { BaseText = GraphBaseText },
+        new("forward reference", Set(46, "  inputs residual"), QModelError.ForwardReference, 46) { BaseText = GraphBaseText },
+        new("layer reading itself", Set(46, "  inputs project"), QModelError.ForwardReference, 46) { BaseText = GraphBaseText },
+        new("cycle of two layers", Set(30, "  inputs project"), QModelError.ForwardReference, 30) { BaseText = GraphBaseText },
+        new("reference to the model output", Set(63, "  inputs probabilities"), QModelError.ForwardReference, 63) { BaseText = GraphBaseText },
+        new("unused tensor", Set(70, "  inputs shortcut shortcut"), QModelError.UnusedTensor, 45) { BaseText = GraphBaseText },
+        new("addition of different shapes", Set(63, "  inputs expand"), QModelError.ShapeMismatch, 69) { BaseText = GraphBaseText },
+        new(
+            "addition of an int8 and a float32 tensor",
+            Compose(Insert(68, "layer deq dequantize", "  inputs shortcut", "end", ""), Set(74, "  inputs deq project")),
+            QModelError.ShapeMismatch,
+            73) { BaseText = GraphBaseText },
+        new("addition of one tensor", Set(70, "  inputs shortcut"), QModelError.Syntax, 70) { BaseText = GraphBaseText },
+        new("addition of three tensors", Set(70, "  inputs shortcut project dw"), QModelError.Syntax, 70) { BaseText = GraphBaseText },
+        new("convolution of two tensors", Set(46, "  inputs dw expand"), QModelError.Syntax, 46) { BaseText = GraphBaseText },
+        new("inputs without names", Set(46, "  inputs"), QModelError.Syntax, 46) { BaseText = GraphBaseText },
+        new("missing inputs in version 2", Delete(46), QModelError.MissingField, 45) { BaseText = GraphBaseText },
+        new("inputs given twice", Insert(47, "  inputs dw"), QModelError.DuplicateField, 47) { BaseText = GraphBaseText },
+        new("int8 addition without output_quant", Delete(72), QModelError.MissingField, 69) { BaseText = GraphBaseText },
+        new("layer named input", Set(62, "layer input avgpool2d"), QModelError.InvalidLayerName, 62) { BaseText = GraphBaseText },
+        new("inputs in a version 1 file", Set(1, "qmodel 1"), QModelError.Syntax, 13) { BaseText = GraphBaseText },
+        new("depthwise weight count", Set(32, "  kernel 3 2"), QModelError.WeightCountMismatch, 29) { BaseText = GraphBaseText },
+        new("depthwise scales and bias of different lengths", Compose(Set(39, "  weight_scales float32 3"), Set(40, "    pptEO5DCdTu8dJM7")), QModelError.WeightCountMismatch, 39) { BaseText = GraphBaseText },
+        new(
+            "depthwise channels other than its input's",
+            Compose(Set(39, "  weight_scales float32 3"), Set(40, "    pptEO5DCdTu8dJM7"), Set(41, "  bias int32 3"), Set(42, "    k////7gAAAC2AAAA")),
+            QModelError.WeightCountMismatch,
+            29) { BaseText = GraphBaseText },
+        new("depthwise accumulator overflow", Set(42, "    ////f7gAAAC2AAAAIP///w=="), QModelError.AccumulatorOverflow, 29) { BaseText = GraphBaseText },
+        new("depthwise weight_bits 7 with a larger weight", Insert(37, "  weight_bits 7"), QModelError.WeightOutsideDeclaredBits, 29) { BaseText = GraphBaseText },
     ];
 
     /// <summary>The case of that name.</summary>
     public static MalformedCase Case(string name) => Cases.Single(c => c.Name == name);
+
+    /// <summary>A pad layer with these attribute lines between pool1 and flatten1: its header becomes line 37.</summary>
+    private static Func<string[], string[]> PadBeforeFlatten(params string[] attributes) =>
+        Insert(37, ["layer pad1 pad", .. attributes, "end", ""]);
 
     /// <summary>Replaces 1-based line <paramref name="line"/>.</summary>
     public static Func<string[], string[]> Set(int line, string content) => lines =>
@@ -205,7 +365,6 @@ public static class MalformedModels
     public static Func<string[], string[]> Delete(int first, int? last = null) => lines =>
         [.. lines.Take(first - 1), .. lines.Skip(last ?? first)];
 
-    private static Func<string[], string[]> Compose(Func<string[], string[]> first, Func<string[], string[]> second) => lines => second(first(lines));
-
-
+    /// <summary>The edits one after the other.</summary>
+    private static Func<string[], string[]> Compose(params Func<string[], string[]>[] edits) => lines => edits.Aggregate(lines, (text, edit) => edit(text));
 }

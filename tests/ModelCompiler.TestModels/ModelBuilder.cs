@@ -90,6 +90,12 @@ public sealed class ModelBuilder
         return this;
     }
 
+    public ModelBuilder Pad(int top, int bottom, int left, int right)
+    {
+        Add(new PadLayer(NextName("pad"), top, bottom, left, right) { Line = Layers.Count + 10 });
+        return this;
+    }
+
     public ModelBuilder GlobalAveragePool()
     {
         Add(new GlobalAveragePoolLayer(NextName("gap")) { Line = Layers.Count + 10 });

@@ -6,12 +6,14 @@ namespace ModelCompiler.Testing;
 
 /// <summary>
 /// Builds one random valid model layer by layer, tracking the current tensor so every layer accepts its input
-/// (inserting quantize/dequantize where a layer's precision needs the other element type).
+/// (inserting quantize/dequantize where a layer's precision needs the other element type). Some models are graphs:
+/// residual blocks add a branch to the tensor it started from, and some layers name their input explicitly.
 /// </summary>
 internal sealed class RandomModelBuilder(PCG pcg)
 {
     private readonly List<Layer> _layers = [];
     private TensorInfo _current;
+    private string _currentName = ModelGraph.InputName;
 
     public QModel Build()
     {
@@ -22,14 +24,23 @@ internal sealed class RandomModelBuilder(PCG pcg)
         int imageLayers = Int(0, 3);
         for (int i = 0; i < imageLayers; i++)
         {
-            switch (Int(0, 4))
+            switch (Int(0, 6))
             {
                 case 0 or 1 or 2: AddConv(); break;
+                case 3: AddDepthwise(); break;
+                case 4: AddResidualBlock(); break;
                 default: AddPool(); break;
+            }
+
+            if (Chance(4))
+            {
+                AddPad();
             }
         }
 
-        Add(Chance(3) ? new GlobalAveragePoolLayer(NextName("gap")) : new FlattenLayer(NextName("flatten"), Pick(FlattenOrder.Hwc, FlattenOrder.Chw)));
+        Add(Chance(3)
+            ? new GlobalAveragePoolLayer(NextName("gap")) { Inputs = ReadsCurrent() }
+            : new FlattenLayer(NextName("flatten"), Pick(FlattenOrder.Hwc, FlattenOrder.Chw)) { Inputs = ReadsCurrent() });
         int labelCount = Int(1, 5);
         int denseLayers = Int(1, 2);
         for (int i = 0; i < denseLayers; i++)
@@ -37,14 +48,26 @@ internal sealed class RandomModelBuilder(PCG pcg)
             AddDense(i == denseLayers - 1 ? labelCount : Int(1, 6));
         }
 
+        if (Chance(4))
+        {
+            // A residual over vectors: an addition of a dense layer's output and its input.
+            var (skip, skipName) = (_current, _currentName);
+            AddDense(skip.Shape.Channels);
+            EnsureKind(skip.Kind);
+            Add(new AddLayer(NextName("add"), Pick(Activation.None, Activation.Relu, Activation.Relu6), skip.Kind == ElementKind.Int8 ? Quant() : null)
+            {
+                Inputs = [_currentName, skipName],
+            }, [_current, skip]);
+        }
+
         if (_current.Kind == ElementKind.Int8 && Chance(3))
         {
-            Add(new DequantizeLayer(NextName("dequant")));
+            Add(new DequantizeLayer(NextName("dequant")) { Inputs = ReadsCurrent() });
         }
 
         if (Chance(2))
         {
-            Add(new SoftmaxLayer(NextName("softmax")));
+            Add(new SoftmaxLayer(NextName("softmax")) { Inputs = ReadsCurrent() });
         }
 
         var model = new QModel(
@@ -54,26 +77,73 @@ internal sealed class RandomModelBuilder(PCG pcg)
         return model;
     }
 
-    private void AddConv()
+    private void AddConv(bool keepShape = false)
     {
         var precision = Pick(Precision.Int8, Precision.Float32, Precision.DynamicInt8, Precision.Float16);
         EnsureKind(precision == Precision.Int8 ? ElementKind.Int8 : ElementKind.Float32);
-        var padding = Pick(Padding.Valid, Padding.Same);
+        var padding = keepShape ? Padding.Same : Pick(Padding.Valid, Padding.Same);
         var (kh, kw) = Window(padding);
-        int filters = Int(1, 4);
+        int filters = keepShape ? _current.Shape.Channels : Int(1, 4);
+        int stride = keepShape ? 1 : Int(1, 3);
         int perFilter = _current.Shape.Channels * kh * kw;
         Add(new Conv2DLayer(
-            NextName("conv"), filters, kh, kw, Int(1, 3), Int(1, 3), padding,
+            NextName("conv"), filters, kh, kw, stride, keepShape ? 1 : Int(1, 3), padding,
             Pick(Activation.None, Activation.Relu, Activation.Relu6), Weights(precision, filters, perFilter),
-            precision == Precision.Int8 ? Quant() : null));
+            precision == Precision.Int8 ? Quant() : null) { Inputs = ReadsCurrent() });
     }
 
-    private void AddPool()
+    private void AddDepthwise(bool keepShape = false)
     {
-        var padding = Pick(Padding.Valid, Padding.Same);
-        var (ph, pw) = Window(padding);
-        Add(new Pool2DLayer(NextName("pool"), Chance(2), ph, pw, Int(1, 3), Int(1, 3), padding));
+        var precision = Pick(Precision.Int8, Precision.Float32, Precision.DynamicInt8, Precision.Float16);
+        EnsureKind(precision == Precision.Int8 ? ElementKind.Int8 : ElementKind.Float32);
+        var padding = keepShape ? Padding.Same : Pick(Padding.Valid, Padding.Same);
+        var (kh, kw) = Window(padding);
+        int channels = _current.Shape.Channels;
+        Add(new DepthwiseConv2DLayer(
+            NextName("dw"), kh, kw, keepShape ? 1 : Int(1, 3), keepShape ? 1 : Int(1, 3), padding,
+            Pick(Activation.None, Activation.Relu, Activation.Relu6), Weights(precision, channels, kh * kw),
+            precision == Precision.Int8 ? Quant() : null) { Inputs = ReadsCurrent() });
     }
+
+    private void AddPool(bool keepShape = false)
+    {
+        var padding = keepShape ? Padding.Same : Pick(Padding.Valid, Padding.Same);
+        var (ph, pw) = Window(padding);
+        int stride = keepShape ? 1 : Int(1, 3);
+        Add(new Pool2DLayer(NextName("pool"), Chance(2), ph, pw, stride, keepShape ? 1 : Int(1, 3), padding) { Inputs = ReadsCurrent() });
+    }
+
+    /// <summary>
+    /// A branch of one to three shape-keeping layers from the current tensor, added back to it: the tensor feeds the
+    /// branch and the addition, and the addition names both (in either order).
+    /// </summary>
+    private void AddResidualBlock()
+    {
+        if (Chance(2))
+        {
+            EnsureKind(Pick(ElementKind.Int8, ElementKind.Float32));
+        }
+
+        var (skip, skipName) = (_current, _currentName);
+        int branch = Int(1, 3);
+        for (int i = 0; i < branch; i++)
+        {
+            switch (Int(0, 2))
+            {
+                case 0: AddConv(keepShape: true); break;
+                case 1: AddDepthwise(keepShape: true); break;
+                default: AddPool(keepShape: true); break;
+            }
+        }
+
+        EnsureKind(skip.Kind);
+        string[] inputs = Chance(2) ? [skipName, _currentName] : [_currentName, skipName];
+        var activation = Pick(Activation.None, Activation.Relu, Activation.Relu6);
+        Add(new AddLayer(NextName("add"), activation, skip.Kind == ElementKind.Int8 ? Quant() : null) { Inputs = inputs }, [skip, _current]);
+    }
+
+    /// <summary>Zero padding of the current tensor, int8 or float: amounts of 0 (a copy) to 3 per side.</summary>
+    private void AddPad() => Add(new PadLayer(NextName("pad"), Int(0, 3), Int(0, 3), Int(0, 3), Int(0, 3)));
 
     private void AddDense(int units)
     {
@@ -81,7 +151,7 @@ internal sealed class RandomModelBuilder(PCG pcg)
         EnsureKind(precision == Precision.Int8 ? ElementKind.Int8 : ElementKind.Float32);
         Add(new DenseLayer(
             NextName("dense"), units, Pick(Activation.None, Activation.Relu, Activation.Relu6),
-            Weights(precision, units, _current.Shape.Channels), precision == Precision.Int8 ? Quant() : null));
+            Weights(precision, units, _current.Shape.Channels), precision == Precision.Int8 ? Quant() : null) { Inputs = ReadsCurrent() });
     }
 
     /// <summary>Kernel or pool size: with valid padding it must fit the input; same padding allows larger.</summary>
@@ -93,15 +163,23 @@ internal sealed class RandomModelBuilder(PCG pcg)
     {
         if (_current.Kind != kind)
         {
-            Add(kind == ElementKind.Int8 ? new QuantizeLayer(NextName("quant"), Quant()) : new DequantizeLayer(NextName("dequant")));
+            Add(kind == ElementKind.Int8
+                ? new QuantizeLayer(NextName("quant"), Quant()) { Inputs = ReadsCurrent() }
+                : new DequantizeLayer(NextName("dequant")) { Inputs = ReadsCurrent() });
         }
     }
 
-    private void Add(Layer layer)
+    private void Add(Layer layer) => Add(layer, [_current]);
+
+    private void Add(Layer layer, TensorInfo[] inputs)
     {
-        _current = TensorChain.Next(_current, layer);
+        _current = TensorChain.Next(inputs, layer);
+        _currentName = layer.Name;
         _layers.Add(layer);
     }
+
+    /// <summary>Usually nothing (the previous layer's output, implicitly); sometimes the same tensor by name.</summary>
+    private string[] ReadsCurrent() => Chance(4) ? [_currentName] : [];
 
     private WeightData Weights(Precision precision, int outputs, int perOutput)
     {
@@ -212,7 +290,7 @@ internal sealed class RandomModelBuilder(PCG pcg)
         }
 
         string result = name.ToString();
-        return mustAvoidKeywords && Identifiers.IsReservedKeyword(result) ? "_" + result : result;
+        return mustAvoidKeywords && !Identifiers.IsModelName(result) ? "_" + result : result;
     }
 
     private int Int(int min, int max) => min + (int)pcg.Next((uint)(max - min + 1));

@@ -36,7 +36,7 @@ public sealed class TestModels(int seed)
 
     public static string[] Labels(int count) => Enumerable.Range(0, count).Select(i => "class " + i).ToArray();
 
-    /// <summary>A small random all-int8 model: random kernels, strides, paddings, activations, channel counts, pools.</summary>
+    /// <summary>A small random all-int8 model: random kernels, strides, paddings, activations, channel counts, pools, pad layers.</summary>
     public QModel RandomInt8()
     {
         int size = _random.Next(7, 16);
@@ -48,6 +48,11 @@ public sealed class TestModels(int seed)
             int convs = _random.Next(1, 4);
             for (int i = 0; i < convs && b.Shape.Height >= 3 && b.Shape.Width >= 3; i++)
             {
+                if (_random.Next(3) == 0)
+                {
+                    b.Pad(_random.Next(0, 3), _random.Next(0, 3), _random.Next(0, 3), _random.Next(0, 3));
+                }
+
                 int k = _random.Next(1, 4);
                 int stride = _random.Next(1, 3);
                 b.Conv(_random.Next(1, 40), k, stride, RandomPadding(), RandomActivation(), kernelWidth: _random.Next(1, 4));
@@ -83,7 +88,7 @@ public sealed class TestModels(int seed)
         });
     }
 
-    /// <summary>Every precision and boundary: int8 region, dequantize, float32/float16/dynamic_int8 layers, quantize back.</summary>
+    /// <summary>Every precision and boundary: int8 region, dequantize, float32/float16/dynamic_int8 layers, quantize back; pads on the float input, in the int8 and in the float region.</summary>
     public QModel MixedPrecision(InputLayout layout, bool floatInput)
     {
         int side = floatInput ? 30 : 10;
@@ -92,7 +97,7 @@ public sealed class TestModels(int seed)
         {
             if (floatInput)
             {
-                b.FloatInput().Conv(9, 3, 1, Padding.Same, Activation.Relu, precision: Precision.Float32)
+                b.FloatInput().Pad(2, 0, 1, 3).Conv(9, 3, 1, Padding.Same, Activation.Relu, precision: Precision.Float32)
                     .MaxPool(2, 2, Padding.Same)
                     .Conv(18, 3, 2, Padding.Valid, Activation.Relu6, precision: Precision.Float16)
                     .AvgPool(2, 1, Padding.Same)
@@ -100,7 +105,9 @@ public sealed class TestModels(int seed)
             }
 
             b.Conv(20, 3, 1, Padding.Same, Activation.Relu6).MaxPool(3, 2, Padding.Same, stride: 3)
+                .Pad(0, 1, 1, 0)
                 .Dequantize()
+                .Pad(1, 0, 0, 1)
                 .Conv(17, 2, 1, Padding.Valid, Activation.None, precision: Precision.DynamicInt8)
                 .MaxPool(2, 2, Padding.Valid)
                 .Conv(5, 1, 1, Padding.Same, Activation.Relu, precision: Precision.Float16)
@@ -150,9 +157,9 @@ public sealed class TestModels(int seed)
 
     /// <summary>
     /// The ONNX exporter's small int8 CNN (<see cref="WeightScheme.Uniform"/>): 12x12x1, conv 8 same ReLU, max or average
-    /// pool, conv 12 valid, max pool, flatten, dense 16 ReLU, dense 4, optional softmax.
+    /// pool, optional pad (top 1, bottom 2, right 1), conv 12 valid, max pool, flatten, dense 16 ReLU, dense 4, optional softmax.
     /// </summary>
-    public QModel SmallCnn(FlattenOrder order, bool averagePool, Activation secondConv = Activation.Relu6, bool softmax = true) =>
+    public QModel SmallCnn(FlattenOrder order, bool averagePool, Activation secondConv = Activation.Relu6, bool softmax = true, bool pad = false) =>
         Build("OnnxTestModel", TensorShape.Image(12, 12, 1), InputLayout.Hwc, ["a", "b", "c", "d"], WeightScheme.Uniform, b =>
         {
             b.Conv(8, 3, 1, Padding.Same, Activation.Relu);
@@ -163,6 +170,11 @@ public sealed class TestModels(int seed)
             else
             {
                 b.MaxPool(2, 2, Padding.Valid);
+            }
+
+            if (pad)
+            {
+                b.Pad(1, 2, 0, 1);
             }
 
             b.Conv(12, 3, 1, Padding.Valid, secondConv).MaxPool(2, 2, Padding.Valid).Flatten(order)

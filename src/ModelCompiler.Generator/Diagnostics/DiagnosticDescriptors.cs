@@ -118,6 +118,15 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor WeightOutsideDeclaredBits = new(
         "QMC0026", "Weight outside its declared bits", MessageFormat, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink("QMC0026"));
 
+    public static readonly DiagnosticDescriptor DanglingReference = new(
+        "QMC0027", "Input names no tensor", MessageFormat, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink("QMC0027"));
+
+    public static readonly DiagnosticDescriptor ForwardReference = new(
+        "QMC0028", "Input names a later layer", MessageFormat, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink("QMC0028"));
+
+    public static readonly DiagnosticDescriptor UnusedTensor = new(
+        "QMC0029", "Layer output never read", MessageFormat, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink("QMC0029"));
+
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = typeof(DiagnosticDescriptors)
         .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
         .Where(f => f.FieldType == typeof(DiagnosticDescriptor))

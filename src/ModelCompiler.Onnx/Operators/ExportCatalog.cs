@@ -12,9 +12,12 @@ internal static class ExportCatalog
         [typeof(Pool2DLayer)] = new Pool2DExport(),
         [typeof(GlobalAveragePoolLayer)] = new GlobalAveragePoolExport(),
         [typeof(FlattenLayer)] = new FlattenExport(),
+        [typeof(PadLayer)] = new PadExport(),
         [typeof(SoftmaxLayer)] = new SoftmaxExport(),
         [typeof(QuantizeLayer)] = new QuantizeExport(),
         [typeof(DequantizeLayer)] = new DequantizeExport(),
+        [typeof(DepthwiseConv2DLayer)] = new DepthwiseConv2DExport(),
+        [typeof(AddLayer)] = new AddExport(),
     };
 
     public static LayerExport Of(Layer layer) => ByLayerType.TryGetValue(layer.GetType(), out var export)

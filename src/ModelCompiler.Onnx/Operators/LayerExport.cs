@@ -17,6 +17,21 @@ internal sealed record LayerExportContext(
     /// </summary>
     public string KeepQuantization(string value, string name) =>
         Qdq && Output.Quant is { } q ? Graph.QuantizeDequantize(value, q, name) : value;
+
+    /// <summary>
+    /// A fused activation as its own node (Relu, or Clip to [0, 6]), then in a QDQ graph the output's Q/DQ pair, after
+    /// the activation, where ONNX Runtime folds a Relu (and a Clip whose range covers the int8 one) into the quantization.
+    /// </summary>
+    public string Activate(string value, string name, Activation activation, QuantParams? output)
+    {
+        value = activation switch
+        {
+            Activation.Relu => Graph.Node("Relu", name + "_relu", [value]),
+            Activation.Relu6 => Graph.Node("Clip", name + "_relu6", [value, Graph.Floats(name + "_min", [0f]), Graph.Floats(name + "_max", [6f])]),
+            _ => value,
+        };
+        return Qdq && output is { } q ? Graph.QuantizeDequantize(value, q, name) : value;
+    }
 }
 
 /// <summary>The ONNX nodes and initializers of one operator's layers; one instance per layer type in <see cref="ExportCatalog"/>.</summary>

@@ -35,16 +35,6 @@ internal abstract class WeightedExport<TLayer> : LayerExport<TLayer>
     }
 
     /// <summary>The fused activation as its own node, then (QDQ) the output's quantization.</summary>
-    protected static string Activate(LayerExportContext context, TLayer layer, string y)
-    {
-        var graph = context.Graph;
-        string name = layer.Name;
-        y = layer.Activation switch
-        {
-            Activation.Relu => graph.Node("Relu", name + "_relu", [y]),
-            Activation.Relu6 => graph.Node("Clip", name + "_relu6", [y, graph.Floats(name + "_min", [0f]), graph.Floats(name + "_max", [6f])]),
-            _ => y,
-        };
-        return context.Qdq && layer.OutputQuant is { } q ? graph.QuantizeDequantize(y, q, name) : y;
-    }
+    protected static string Activate(LayerExportContext context, TLayer layer, string y) =>
+        context.Activate(y, layer.Name, layer.Activation, layer.OutputQuant);
 }

@@ -26,6 +26,22 @@ public static class Requantizer
     }
 
     /// <summary>
+    /// <c>value * M</c> rounded once, to the nearest integer with ties toward +infinity: the rule above without zero point
+    /// or clamp, which is how an int8 addition rescales its inputs to their common scale (docs/arithmetic.md, "Addition").
+    /// The caller keeps <c>|value * M|</c> below 2^31; the addition's input multipliers are at most 1/2.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Rescale(int value, QuantizedMultiplier multiplier) => Rescale(value, multiplier.Multiplier, multiplier.Shift);
+
+    /// <summary>The rescaling on the multiplier's two parts.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Rescale(int value, int multiplier, int shift)
+    {
+        long product = (long)value * multiplier;
+        return (int)((product + (1L << (shift - 1))) >> shift);
+    }
+
+    /// <summary>
     /// The multiplier that takes an accumulator at scale <c>inputScale * weightScale</c> to <c>outputScale</c>,
     /// computed in double from the float32 scales so every component gets the same bits.
     /// </summary>

@@ -2,9 +2,11 @@ namespace ModelCompiler.Format;
 
 /// <summary>The model-wide fields of a <c>.qmodel</c> file, as the header declares them.</summary>
 internal sealed class ModelHeader(
-    string name, int nameLine, TensorShape inputShape, InputLayout layout, Preprocessing preprocessing, QuantParams? inputQuant,
+    int version, string name, int nameLine, TensorShape inputShape, InputLayout layout, Preprocessing preprocessing, QuantParams? inputQuant,
     IReadOnlyList<string> labels, IReadOnlyList<ProvenanceEntry> provenance)
 {
+    /// <summary>The format version the file declares, 1 or 2.</summary>
+    public int Version { get; } = version;
     public string Name { get; } = name;
     public int NameLine { get; } = nameLine;
     public TensorShape InputShape { get; } = inputShape;
@@ -25,7 +27,7 @@ internal static class HeaderParser
 
     public static ModelHeader Parse(LineCursor cursor)
     {
-        ReadVersion(cursor);
+        int version = ReadVersion(cursor);
 
         string? name = null;
         (TensorShape Shape, InputLayout Layout)? input = null;
@@ -92,6 +94,7 @@ internal static class HeaderParser
 
         int endLine = cursor.TryPeek(out var end) ? end.Number : cursor.LastLineNumber;
         return new ModelHeader(
+            version,
             name ?? throw Missing("name", endLine),
             seen["name"],
             input?.Shape ?? throw Missing("input", endLine),
@@ -102,22 +105,28 @@ internal static class HeaderParser
             provenance);
     }
 
-    private static void ReadVersion(LineCursor cursor)
+    private static int ReadVersion(LineCursor cursor)
     {
         if (!cursor.TryPeekSignificant(out var line))
         {
-            throw new QModelFormatException(QModelError.UnsupportedVersion, cursor.LastLineNumber, "no 'qmodel 1' line: the file is empty or holds only comments");
+            throw new QModelFormatException(QModelError.UnsupportedVersion, cursor.LastLineNumber, "no 'qmodel 1' or 'qmodel 2' line: the file is empty or holds only comments");
         }
 
         cursor.Advance();
-        if (line.Indent == 0 && line.Content == "qmodel 1")
+        if (line.Indent == 0)
         {
-            return;
+            for (int version = 1; version <= QModel.CurrentFormatVersion; version++)
+            {
+                if (line.Content == "qmodel " + version.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                {
+                    return version;
+                }
+            }
         }
 
         string detail = line.Indent == 0 && line.Content.StartsWith("qmodel ", StringComparison.Ordinal)
-            ? $"format version '{FieldValues.Shorten(line.Content.Substring(7).Trim())}' is not supported (this reader reads version {QModel.CurrentFormatVersion})"
-            : "not a .qmodel file: the first line must be 'qmodel 1'";
+            ? $"format version '{FieldValues.Shorten(line.Content.Substring(7).Trim())}' is not supported (this reader reads versions 1 to {QModel.CurrentFormatVersion})"
+            : "not a .qmodel file: the first line must be 'qmodel 1' or 'qmodel 2'";
         throw new QModelFormatException(QModelError.UnsupportedVersion, line.Number, detail);
     }
 

@@ -43,6 +43,24 @@ internal sealed class LayerFields(
         return (FieldValues.Dimension(tokens[1], line.Number, key + " height"), FieldValues.Dimension(tokens[2], line.Number, key + " width"));
     }
 
+    /// <summary>
+    /// <c>key A B</c> for padding amounts, which may be zero: each in [0, <see cref="TensorChain.MaxDimension"/>];
+    /// <paramref name="first"/> and <paramref name="second"/> name the sides (top, bottom, ...).
+    /// </summary>
+    public (int First, int Second) PaddingAmounts(string key, string first, string second)
+    {
+        var (tokens, line) = Get(key);
+        if (tokens.Length != 3)
+        {
+            throw line.Syntax($"expected '{key} <{first}> <{second}>'");
+        }
+
+        return (Amount(tokens[1], line.Number, first), Amount(tokens[2], line.Number, second));
+
+        static int Amount(string token, int number, string side) =>
+            FieldValues.Integer(token, number, side + " padding", 0, TensorChain.MaxDimension, QModelError.InvalidDimension);
+    }
+
     public Precision Precision() =>
         FieldValues.Word(Vocabulary.Precisions, Single("precision"), LineOf("precision"), "precision", QModelError.UnknownPrecision);
 

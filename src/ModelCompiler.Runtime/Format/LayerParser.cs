@@ -3,12 +3,16 @@ namespace ModelCompiler.Format;
 /// <summary>
 /// Reads one <c>layer &lt;name&gt; &lt;op&gt;</c> … <c>end</c> section: attribute lines indented two spaces (any
 /// order, each once) and, for operators with weights, the data blocks their precision requires. Which keys are
-/// allowed and what they mean is the operator's business (<see cref="OperatorCatalog"/>).
+/// allowed and what they mean is the operator's business (<see cref="OperatorCatalog"/>), except <c>inputs</c>, the
+/// tensors the layer reads, which every layer of a version 2 file has and no layer of a version 1 file may have.
 /// </summary>
 internal static class LayerParser
 {
-    /// <summary>Parses the layer whose header line the cursor is on.</summary>
-    public static Layer Parse(LineCursor cursor)
+    /// <summary>The attribute naming the tensors a layer reads (format version 2).</summary>
+    public const string InputsKey = "inputs";
+
+    /// <summary>Parses the layer whose header line the cursor is on, in a file of format <paramref name="version"/>.</summary>
+    public static Layer Parse(LineCursor cursor, int version)
     {
         cursor.TryPeek(out var header);
         cursor.Advance();
@@ -27,15 +31,28 @@ internal static class LayerParser
         }
 
         var op = FieldValues.Word(OperatorCatalog.Words, tokens[2], header.Number, "op", QModelError.UnknownOp);
-        var (attributes, blocks) = ReadBody(cursor, header, name, op);
-        return op.Read(new LayerFields(header, name, op, attributes, blocks));
+        if (op.SinceVersion > version)
+        {
+            throw new QModelFormatException(
+                QModelError.UnknownOp, header.Number, $"op '{op.Word}' needs format version {op.SinceVersion} ('qmodel {op.SinceVersion}'); this file is version {version}");
+        }
+
+        var (attributes, blocks, inputs) = ReadBody(cursor, header, name, op, version);
+        var layer = op.Read(new LayerFields(header, name, op, attributes, blocks));
+        if (inputs is { } named)
+        {
+            layer.SetInputs(named.Names, named.Line);
+        }
+
+        return layer;
     }
 
-    private static (Dictionary<string, (string[] Tokens, SourceLine Line)> Attributes, Dictionary<BlockRole, DataBlock> Blocks) ReadBody(
-        LineCursor cursor, SourceLine header, string name, LayerOperator op)
+    private static (Dictionary<string, (string[] Tokens, SourceLine Line)> Attributes, Dictionary<BlockRole, DataBlock> Blocks, (string[] Names, int Line)? Inputs) ReadBody(
+        LineCursor cursor, SourceLine header, string name, LayerOperator op, int version)
     {
         var attributes = new Dictionary<string, (string[], SourceLine)>(StringComparer.Ordinal);
         var blocks = new Dictionary<BlockRole, DataBlock>();
+        (string[] Names, int Line)? inputs = null;
         while (true)
         {
             if (!cursor.TryPeekSignificant(out var line))
@@ -48,7 +65,13 @@ internal static class LayerParser
             {
                 if (line.Content == "end")
                 {
-                    return (attributes, blocks);
+                    if (version >= 2 && inputs is null)
+                    {
+                        throw new QModelFormatException(
+                            QModelError.MissingField, header.Number, $"layer '{name}' ({op.Word}) has no '{InputsKey}' attribute (every layer of a version 2 file names the tensors it reads)");
+                    }
+
+                    return (attributes, blocks, inputs);
                 }
 
                 throw new QModelFormatException(
@@ -68,12 +91,29 @@ internal static class LayerParser
                 continue;
             }
 
+            if (key == InputsKey && version >= 2)
+            {
+                if (inputs is { } earlier)
+                {
+                    throw new QModelFormatException(QModelError.DuplicateField, line.Number, $"attribute '{InputsKey}' already given on line {earlier.Line}");
+                }
+
+                if (tokens.Length < 2)
+                {
+                    throw line.Syntax($"expected '{InputsKey} <tensor> ...': '{ModelGraph.InputName}' or the names of earlier layers");
+                }
+
+                inputs = (tokens.Skip(1).ToArray(), line.Number);
+                continue;
+            }
+
             if (!op.Accepts(key))
             {
                 string expected = op.Attributes.Count == 0
                     ? "it has none"
                     : "expected " + string.Join(", ", op.Attributes) + (op.HasBlocks ? ", weights, weight_scales or bias" : "");
-                throw line.Syntax($"unknown attribute '{FieldValues.Shorten(key)}' for a {op.Word} layer ({expected})");
+                string needsVersion2 = key == InputsKey ? $"; '{InputsKey}' needs format version 2 ('qmodel 2')" : "";
+                throw line.Syntax($"unknown attribute '{FieldValues.Shorten(key)}' for a {op.Word} layer ({expected}){needsVersion2}");
             }
 
             if (attributes.TryGetValue(key, out var first))

@@ -59,7 +59,7 @@ internal sealed class LayerTextWriter(StringBuilder text)
                 Block(BlockRole.Bias, ElementType.Float32, Bytes(d.Bias));
                 break;
             default:
-                throw new QModelFormatException(QModelError.UnknownPrecision, 0, $"weights of type {layer.Weights.GetType().Name} have no spelling in format version 1");
+                throw new QModelFormatException(QModelError.UnknownPrecision, 0, $"weights of type {layer.Weights.GetType().Name} have no spelling in the format");
         }
     }
 

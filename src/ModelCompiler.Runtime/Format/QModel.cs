@@ -1,7 +1,9 @@
 namespace ModelCompiler.Format;
 
 /// <summary>
-/// A quantized sequential image classifier: the in-memory form of a <c>.qmodel</c> file (format version 1).
+/// A quantized image classifier: the in-memory form of a <c>.qmodel</c> file. Its layers are in execution order; each
+/// reads the tensors its <see cref="Layer.Inputs"/> names (the previous layer's output when it names none), so a model
+/// is a chain (format version 1) or a graph with branches and skip connections (version 2; <see cref="TensorChain.InferGraph"/>).
 /// The network input is int8 (quantized with <see cref="InputQuant"/>) when that is set, float32 otherwise.
 /// </summary>
 public sealed class QModel(
@@ -14,7 +16,8 @@ public sealed class QModel(
     IReadOnlyList<ProvenanceEntry> provenance,
     IReadOnlyList<Layer> layers)
 {
-    public const int CurrentFormatVersion = 1;
+    /// <summary>The newest format version: the reader reads versions 1 to this one, and the writer writes the oldest that can hold a model.</summary>
+    public const int CurrentFormatVersion = 2;
 
     /// <summary>A C# identifier; the generated class is named after it.</summary>
     public string Name { get; } = name;

@@ -6,7 +6,7 @@ namespace ModelCompiler.Format;
 /// </summary>
 public enum QModelError
 {
-    /// <summary>The first line is not <c>qmodel 1</c> (missing magic, or an unsupported version).</summary>
+    /// <summary>The first line is not <c>qmodel 1</c> or <c>qmodel 2</c> (missing magic, or an unsupported version).</summary>
     UnsupportedVersion = 1,
     /// <summary>A line that the grammar does not allow here (unknown key, stray text, bad indentation).</summary>
     Syntax = 2,
@@ -66,4 +66,16 @@ public enum QModelError
     /// model built in memory whose int8 weights declare a width other than 7 or 8.
     /// </summary>
     WeightOutsideDeclaredBits = 26,
+    /// <summary>
+    /// A layer's <c>inputs</c> names a tensor that does not exist: neither <c>input</c> (the model input) nor the name of
+    /// any layer.
+    /// </summary>
+    DanglingReference = 27,
+    /// <summary>
+    /// A layer's <c>inputs</c> names itself or a later layer. Layers are listed in execution order and read only earlier
+    /// tensors, so this is also how a cycle shows.
+    /// </summary>
+    ForwardReference = 28,
+    /// <summary>A layer's output that no later layer reads (only the last layer's output, the model's, may be unread).</summary>
+    UnusedTensor = 29,
 }

@@ -1,8 +1,9 @@
 namespace ModelCompiler.Format;
 
 /// <summary>
-/// Parses and fully validates <c>.qmodel</c> text (format version 1, see docs/qmodel-format.md). Syntax and values
-/// are checked line by line, then <see cref="TensorChain.Infer"/> checks that the layers chain. Every problem is a
+/// Parses and fully validates <c>.qmodel</c> text (format versions 1 and 2, see docs/qmodel-format.md). Syntax and
+/// values are checked line by line, then <see cref="TensorChain.InferGraph"/> checks the references between layers and
+/// that each layer accepts the tensors it reads. Every problem is a
 /// <see cref="QModelFormatException"/> naming a line; nothing else escapes, and the work and memory are bounded by
 /// the length of the text.
 /// </summary>
@@ -28,7 +29,7 @@ public static class QModelReader
                     : "expected 'layer <name> <op>'");
             }
 
-            var layer = LayerParser.Parse(cursor);
+            var layer = LayerParser.Parse(cursor, header.Version);
             if (names.TryGetValue(layer.Name, out int first))
             {
                 throw new QModelFormatException(QModelError.InvalidLayerName, layer.Line, $"layer name '{layer.Name}' is already used on line {first}");
@@ -48,7 +49,7 @@ public static class QModelReader
         {
             NameLine = header.NameLine,
         };
-        TensorChain.Infer(model);
+        TensorChain.InferGraph(model);
         return model;
     }
 

@@ -24,8 +24,9 @@ public static class QModelWriter
             throw new ArgumentNullException(nameof(model));
         }
 
+        int version = FormatVersionOf(model);
         var w = new StringBuilder();
-        w.Append("qmodel ").Append(QModel.CurrentFormatVersion).Append('\n');
+        w.Append("qmodel ").Append(Int(version)).Append('\n');
         if (!Identifiers.IsModelName(model.Name))
         {
             throw new QModelFormatException(QModelError.InvalidName, 0, $"model name '{model.Name}' is not an identifier or is a C# keyword");
@@ -52,12 +53,40 @@ public static class QModelWriter
             w.Append("provenance ").Append(entry.Key).Append(' ').Append(QuotedString.Quote(entry.Value)).Append('\n');
         }
 
-        foreach (var layer in model.Layers)
+        for (int i = 0; i < model.Layers.Count; i++)
         {
-            WriteLayer(w, layer);
+            WriteLayer(w, model.Layers[i], version >= 2 ? ModelGraph.InputNames(model.Layers, i) : null);
         }
 
         return w.ToString();
+    }
+
+    /// <summary>
+    /// The version <see cref="Write"/> writes: 1 for a chain of version 1 ops (so every version 1 file re-writes as it
+    /// was), 2 when a layer reads something other than the previous layer's output or an op is newer.
+    /// </summary>
+    public static int FormatVersionOf(QModel model)
+    {
+        if (model is null)
+        {
+            throw new ArgumentNullException(nameof(model));
+        }
+
+        if (!ModelGraph.IsChain(model.Layers))
+        {
+            return 2;
+        }
+
+        int version = 1;
+        foreach (var layer in model.Layers)
+        {
+            if (OperatorCatalog.TryGet(layer.Op, out var op))
+            {
+                version = Math.Max(version, op.SinceVersion);
+            }
+        }
+
+        return version;
     }
 
     private static void WriteLabels(StringBuilder w, IReadOnlyList<string> labels)
@@ -75,7 +104,8 @@ public static class QModelWriter
         }
     }
 
-    private static void WriteLayer(StringBuilder w, Layer layer)
+    /// <summary>A layer section; version 2 sections start with the names of the tensors the layer reads.</summary>
+    private static void WriteLayer(StringBuilder w, Layer layer, IReadOnlyList<string>? inputs)
     {
         if (!Identifiers.IsIdentifier(layer.Name))
         {
@@ -84,10 +114,26 @@ public static class QModelWriter
 
         if (!OperatorCatalog.TryGet(layer.Op, out var op))
         {
-            throw new QModelFormatException(QModelError.InvalidAttribute, 0, $"{nameof(LayerOp)} value {layer.Op} has no spelling in format version 1");
+            throw new QModelFormatException(QModelError.InvalidAttribute, 0, $"{nameof(LayerOp)} value {layer.Op} has no spelling in the format");
         }
 
         w.Append('\n').Append("layer ").Append(layer.Name).Append(' ').Append(op.Word).Append('\n');
+        if (inputs is not null)
+        {
+            w.Append("  ").Append(LayerParser.InputsKey);
+            foreach (string name in inputs)
+            {
+                if (name != ModelGraph.InputName && !Identifiers.IsIdentifier(name))
+                {
+                    throw new QModelFormatException(QModelError.DanglingReference, 0, $"layer '{layer.Name}' reads '{FieldValues.Shorten(name)}', which cannot name a tensor");
+                }
+
+                w.Append(' ').Append(name);
+            }
+
+            w.Append('\n');
+        }
+
         op.Write(new LayerTextWriter(w), layer);
         w.Append("end\n");
     }

@@ -81,7 +81,7 @@ internal static class Vocabulary
             }
         }
 
-        throw new QModelFormatException(QModelError.InvalidAttribute, 0, $"{typeof(T).Name} value {value} has no spelling in format version 1");
+        throw new QModelFormatException(QModelError.InvalidAttribute, 0, $"{typeof(T).Name} value {value} has no spelling in the format");
     }
 
     /// <summary>The accepted words, for error messages: <c>valid|same</c>.</summary>

@@ -15,7 +15,12 @@ internal static class WeightBlocks
         _ => [(BlockRole.Weights, ElementType.Float16), (BlockRole.Bias, ElementType.Float32)],
     };
 
-    public static WeightData Assemble(LayerFields fields, Precision precision, int outputs, int weightBits)
+    /// <summary>
+    /// The layer's constants from its blocks. <paramref name="outputs"/> is the number of output channels when the
+    /// attributes fix it (filters, units); null when the input tensor does (depthwise), in which case the bias block's
+    /// length stands for it and the per-channel blocks must agree with it.
+    /// </summary>
+    public static WeightData Assemble(LayerFields fields, Precision precision, int? outputs, int weightBits)
     {
         var required = Required(precision);
         string precisionWord = Vocabulary.WordOf(Vocabulary.Precisions, precision);
@@ -36,6 +41,7 @@ internal static class WeightBlocks
             }
         }
 
+        int? channels = outputs ?? (fields.Blocks.TryGetValue(BlockRole.Bias, out var biasBlock) ? biasBlock.Values.Length : null);
         foreach (var (role, type) in required)
         {
             if (!fields.Blocks.TryGetValue(role, out var block))
@@ -45,11 +51,12 @@ internal static class WeightBlocks
                     $"{precisionWord} layer '{fields.Name}' has no '{Vocabulary.WordOf(Vocabulary.BlockRoles, role)} {Vocabulary.WordOf(Vocabulary.ElementTypes, type)}' block");
             }
 
-            if (role != BlockRole.Weights && block.Values.Length != outputs)
+            if (role != BlockRole.Weights && channels is int expected && block.Values.Length != expected)
             {
+                string what = outputs is null ? $"its bias has {expected} values, one per channel" : $"layer '{fields.Name}' has {expected} output channels";
                 throw new QModelFormatException(
                     QModelError.WeightCountMismatch, block.Line,
-                    $"'{Vocabulary.WordOf(Vocabulary.BlockRoles, role)}' has {block.Values.Length} values but layer '{fields.Name}' has {outputs} output channels");
+                    $"'{Vocabulary.WordOf(Vocabulary.BlockRoles, role)}' has {block.Values.Length} values but {what}");
             }
         }
 

@@ -10,7 +10,7 @@ internal abstract class LayerKernel
     public abstract TensorValue Run(ReadOnlySpan<TensorValue> inputs);
 }
 
-/// <summary>A kernel that reads one tensor, as every layer of format version 1 does.</summary>
+/// <summary>A kernel that reads one tensor, as every op but the addition does.</summary>
 internal abstract class UnaryKernel : LayerKernel
 {
     public sealed override TensorValue Run(ReadOnlySpan<TensorValue> inputs) => Run(inputs[0]);

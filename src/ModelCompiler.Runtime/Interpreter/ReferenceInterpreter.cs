@@ -8,39 +8,61 @@ namespace ModelCompiler.Interpreter;
 /// <summary>
 /// Runs any valid <see cref="QModel"/> with plain loops that follow the project's arithmetic exactly
 /// (docs/arithmetic.md): the oracle generated code must match bit for bit, and a run-time loader for models
-/// that are not compiled in. Thread-safe: all model-derived state is prepared in the constructor and never mutated.
+/// that are not compiled in. Layers run in the file's order, each on the tensors it names; a tensor is kept until its
+/// last reader has run. Thread-safe: all model-derived state is prepared in the constructor and never mutated.
 /// </summary>
 public sealed class ReferenceInterpreter
 {
-    private readonly TensorInfo[] _tensors;
+    private readonly ModelGraph _graph;
     private readonly LayerKernel[] _kernels;
 
-    /// <summary>Validates the model (TensorChain.Infer) and prepares every layer's kernel.</summary>
-    /// <exception cref="QModelFormatException">The model's layers do not chain or its constants are invalid.</exception>
+    /// <summary>For each layer that runs, the tensors whose last reader it is: they can be dropped after it.</summary>
+    private readonly int[][] _released;
+
+    private readonly int _output;
+
+    /// <summary>Validates the model (TensorChain.InferGraph) and prepares every layer's kernel.</summary>
+    /// <exception cref="QModelFormatException">The model's layers do not connect or its constants are invalid.</exception>
     public ReferenceInterpreter(QModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
         Model = model;
-        _tensors = TensorChain.Infer(model);
+        _graph = TensorChain.InferGraph(model);
+        var tensors = _graph.Tensors;
 
-        // Softmax is only ever last; the result applies it to the scores, so it needs no kernel.
+        // Softmax is only ever last; the result applies it to the scores (the tensor it reads), so it needs no kernel.
         int computed = model.Layers.Count;
+        _output = _graph.OutputTensor;
         if (model.Layers[computed - 1] is SoftmaxLayer)
         {
             computed--;
+            _output = _graph.InputsOf(computed)[0];
         }
 
         _kernels = new LayerKernel[computed];
+        var released = new List<int>[computed];
         for (int i = 0; i < computed; i++)
         {
-            _kernels[i] = KernelCatalog.Create(model.Layers[i], [_tensors[i]], _tensors[i + 1]);
+            var inputs = _graph.InputsOf(i).Select(t => tensors[t]).ToArray();
+            _kernels[i] = KernelCatalog.Create(model.Layers[i], inputs, tensors[ModelGraph.OutputOf(i)]);
+            released[i] = [];
         }
 
-        OutputTensor = _tensors[computed];
+        for (int t = 0; t < tensors.Count; t++)
+        {
+            int last = _graph.LastConsumerOf(t);
+            if (last >= 0 && last < computed && t != _output)
+            {
+                released[last].Add(t);
+            }
+        }
+
+        _released = Array.ConvertAll(released, r => r.ToArray());
+        OutputTensor = tensors[_output];
     }
 
     /// <summary>Reads and validates a <c>.qmodel</c> file and prepares it to run: the run-time loader.</summary>
-    /// <exception cref="QModelFormatException">The file is not a valid v1 model (code and line in the exception).</exception>
+    /// <exception cref="QModelFormatException">The file is not a valid model (code and line in the exception).</exception>
     /// <exception cref="UserFileException">The file is missing, a folder, a link loop, unreadable, or larger than <see cref="QModelFile.DefaultMaxBytes"/>.</exception>
     public static ReferenceInterpreter Load(string path) => new(QModelFile.Read(path));
 
@@ -50,7 +72,10 @@ public sealed class ReferenceInterpreter
     public QModel Model { get; }
 
     /// <summary>The network input, then each layer's output, as TensorChain inferred them.</summary>
-    public IReadOnlyList<TensorInfo> Tensors => _tensors;
+    public IReadOnlyList<TensorInfo> Tensors => _graph.Tensors;
+
+    /// <summary>Which tensors each layer reads and who reads each tensor.</summary>
+    public ModelGraph Graph => _graph;
 
     /// <summary>The pre-softmax output tensor: what <see cref="InferenceResult.Int8Output"/> or Scores hold.</summary>
     public TensorInfo OutputTensor { get; }
@@ -64,15 +89,27 @@ public sealed class ReferenceInterpreter
     {
         CheckLength(input.Length, nameof(input));
         var hwc = ToHwc(input);
-        var tensor = Model.InputQuant is { } inputQuant
+        var values = new TensorValue?[_graph.Tensors.Count];
+        values[0] = Model.InputQuant is { } inputQuant
             ? TensorValue.OfInt8(Model.InputShape, QuantizeKernel.Quantize(hwc, inputQuant))
             : TensorValue.OfFloat(Model.InputShape, hwc);
-        foreach (var kernel in _kernels)
+        for (int i = 0; i < _kernels.Length; i++)
         {
-            tensor = kernel.Run([tensor]);
+            var reads = _graph.InputsOf(i);
+            var inputs = new TensorValue[reads.Count];
+            for (int k = 0; k < inputs.Length; k++)
+            {
+                inputs[k] = values[reads[k]]!;
+            }
+
+            values[ModelGraph.OutputOf(i)] = _kernels[i].Run(inputs);
+            foreach (int t in _released[i])
+            {
+                values[t] = null;
+            }
         }
 
-        return ToResult(tensor);
+        return ToResult(values[_output]!);
     }
 
     /// <summary>

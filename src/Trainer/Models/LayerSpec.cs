@@ -13,6 +13,7 @@ public enum LayerKind
     [JsonStringEnumMemberName("avgpool2d")] AvgPool2D,
     [JsonStringEnumMemberName("globalavgpool")] GlobalAvgPool,
     [JsonStringEnumMemberName("flatten")] Flatten,
+    [JsonStringEnumMemberName("pad")] Pad,
     [JsonStringEnumMemberName("dense")] Dense,
     [JsonStringEnumMemberName("dropout")] Dropout,
 }
@@ -34,6 +35,10 @@ public sealed record LayerSpec
     /// <summary>Stride; 0 means 1 for conv and the window size for pools (Keras defaults).</summary>
     [JsonPropertyName("stride")] public int Stride { get; init; }
     [JsonPropertyName("padding")] public string Padding { get; init; } = "valid";
+    /// <summary>Zero padding of a pad layer: [all], [height, width] or [top, bottom, left, right]; absent for other kinds.</summary>
+    [JsonPropertyName("pads")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int[]? Pads { get; init; }
     [JsonPropertyName("activation")] public string Activation { get; init; } = "none";
     [JsonPropertyName("rate")] public double Rate { get; init; }
 

@@ -26,6 +26,9 @@ internal abstract class ReferenceStep
 
     public abstract ReferenceTensor Forward(ReferenceTensor x);
 
+    /// <summary>The step on the tensors its layer reads; every step but the addition reads one.</summary>
+    public virtual ReferenceTensor Forward(IReadOnlyList<ReferenceTensor> inputs) => Forward(inputs[0]);
+
     /// <summary>Higham's gamma_k: the relative error bound of k float32 roundings in a recursive sum.</summary>
     protected static double Gamma(int k) => k * U / (1 - (k * U));
 
@@ -178,6 +181,46 @@ internal sealed class ConvolutionStep(
     }
 }
 
+/// <summary>
+/// Addition of two tensors. Int8 inputs carry their own quantization; the output has <paramref name="outputQuant"/>.
+/// </summary>
+internal sealed class AddStep(Activation activation, QuantParams? firstQuant, QuantParams? secondQuant, QuantParams? outputQuant) : ReferenceStep
+{
+    private readonly (double Lo, double Hi)? range = outputQuant is { } q ? RangeOf(q) : null;
+
+    public override ReferenceTensor Forward(ReferenceTensor x) => throw new InvalidOperationException("an addition reads two tensors");
+
+    public override ReferenceTensor Forward(IReadOnlyList<ReferenceTensor> inputs)
+    {
+        ReferenceTensor a = inputs[0], b = inputs[1];
+        var value = new double[a.Value.Length];
+        var bound = new double[value.Length];
+        for (int i = 0; i < value.Length; i++)
+        {
+            double z = a.Value[i] + b.Value[i];
+            double propagated = a.Bound[i] + b.Bound[i];
+            double magnitude = Math.Abs(a.Value[i]) + Math.Abs(b.Value[i]) + propagated;
+            value[i] = ClampTo(range, Activate(z, activation));
+            if (outputQuant is { } q)
+            {
+                // docs/arithmetic.md, "Addition": each input is rounded once to the grid 2 max(s1, s2) 2^-20 (half a cell
+                // each), the three multipliers are off by 2^-31 relative (2^-29 covers them and the double arithmetic),
+                // then one rounding to the output grid (s/2; s for ReLU6, whose int8 top is within s/2 of 6).
+                double cell = 2.0 * Math.Max(firstQuant!.Value.Scale, secondQuant!.Value.Scale) * Math.Pow(2, -20);
+                double grid = activation == Activation.Relu6 ? q.Scale : q.Scale / 2;
+                bound[i] = propagated + cell + magnitude * Math.Pow(2, -29) + grid;
+            }
+            else
+            {
+                // One float32 addition.
+                bound[i] = propagated + Gamma(1) * magnitude;
+            }
+        }
+
+        return new ReferenceTensor(a.Shape, value, bound);
+    }
+}
+
 /// <summary>Max or average pooling over in-bounds cells.</summary>
 internal sealed class PoolStep(bool isMax, int size, int stride, Padding padding, TensorShape outputShape, QuantParams? quant)
     : ReferenceStep
@@ -294,6 +337,32 @@ internal sealed class FlattenStep(FlattenOrder order) : ReferenceStep
         }
 
         return new ReferenceTensor(TensorShape.Vector(value.Length), value, bound);
+    }
+}
+
+/// <summary>Zero padding: a copy with new cells of value 0 (the zero point of an int8 tensor), no arithmetic, no new error.</summary>
+internal sealed class PadStep(int top, int bottom, int left, int right) : ReferenceStep
+{
+    public override ReferenceTensor Forward(ReferenceTensor x)
+    {
+        var shape = TensorShape.Image(top + x.Shape.Height + bottom, left + x.Shape.Width + right, x.Shape.Channels);
+        var value = new double[shape.Length];
+        var bound = new double[value.Length];
+        for (int h = 0; h < x.Shape.Height; h++)
+        {
+            for (int w = 0; w < x.Shape.Width; w++)
+            {
+                for (int c = 0; c < shape.Channels; c++)
+                {
+                    int source = ((h * x.Shape.Width) + w) * shape.Channels + c;
+                    int target = (((h + top) * shape.Width) + w + left) * shape.Channels + c;
+                    value[target] = x.Value[source];
+                    bound[target] = x.Bound[source];
+                }
+            }
+        }
+
+        return new ReferenceTensor(shape, value, bound);
     }
 }
 

@@ -6,7 +6,8 @@ namespace ModelCompiler.Runtime.Tests.Interpreter;
 /// Seeded generator of random small models of every op and precision. Weights are random floats; int8 layers get
 /// per-channel symmetric weights and int32 bias at s_in * s_w; every int8 tensor's scale and zero point come from
 /// the range the reference network reaches on random calibration inputs (so the generator builds the model and its
-/// reference twin layer by layer).
+/// reference twin layer by layer). Some models are graphs: residual blocks over images (a depthwise or convolution branch
+/// added back to the tensor it started from) and over vectors (a dense layer added to its input).
 /// </summary>
 internal static class InterpreterTestModels
 {
@@ -16,10 +17,30 @@ internal static class InterpreterTestModels
     {
         var random = new Random(seed);
         var builder = new Builder(random);
+        // At most one residual block: every layer of a branch adds its worst-case error to the skip's, and deeper random
+        // graphs get bounds too loose for TheBoundIsTightEnoughToRejectAWrongAnswer to mean anything.
         int convBlocks = random.Next(1, 3);
+        bool residual = false;
         for (int b = 0; b < convBlocks; b++)
         {
-            builder.AddConv(Pick(random, Precisions));
+            switch (random.Next(5))
+            {
+                case 0 or 1: builder.AddConv(Pick(random, Precisions)); break;
+                case 2: builder.AddDepthwise(Pick(random, Precisions)); break;
+                default:
+                    if (residual)
+                    {
+                        builder.AddDepthwise(Pick(random, Precisions));
+                    }
+                    else
+                    {
+                        builder.AddResidualBlock();
+                        residual = true;
+                    }
+
+                    break;
+            }
+
             if (random.Next(3) > 0)
             {
                 builder.AddPool(random.Next(2) == 0);
@@ -28,6 +49,15 @@ internal static class InterpreterTestModels
 
         if (random.Next(3) == 0)
         {
+            // Pads draw from a stream of their own and only go before a global pool (whose output length ignores height
+            // and width), so every other draw, and with it every model's layers and weights, stays what it was without
+            // them: the power check below is calibrated on those models.
+            var pads = new Random(seed + 7919);
+            if (pads.Next(2) == 0)
+            {
+                builder.AddPad(pads);
+            }
+
             builder.AddGlobalAveragePool();
         }
         else
@@ -38,6 +68,11 @@ internal static class InterpreterTestModels
         if (random.Next(2) == 0)
         {
             builder.AddDense(Pick(random, Precisions), random.Next(3, 9), PickActivation(random));
+        }
+
+        if (random.Next(6) == 0)
+        {
+            builder.AddVectorResidual(Pick(random, Precisions));
         }
 
         int classes = random.Next(2, 6);
@@ -60,12 +95,21 @@ internal static class InterpreterTestModels
 
         private readonly Random random;
         private readonly List<Layer> layers = [];
-        private readonly List<ReferenceStep> steps = [];
+        private readonly List<ReferenceNode> steps = [];
         private readonly HashSet<string> features = [];
         private readonly TensorShape inputShape;
         private readonly InputLayout inputLayout;
-        private readonly List<ReferenceTensor> calibration = [];
+
+        /// <summary>Per reference tensor (0: the raw input, k + 1: step k's output): its value on each calibration input.</summary>
+        private readonly List<List<ReferenceTensor>> calibration = [];
+
+        /// <summary>Per reference tensor: the name layers read it by (the model input is 'input', quantized or not).</summary>
+        private readonly List<string> names = [ModelGraph.InputName];
+
+        private readonly List<QuantParams?> quants = [null];
         private QuantParams? inputQuant;
+        private bool inputRead; // a residual reads the model input by name: it may no longer become int8
+        private int current; // the reference tensor the next layer reads
         private TensorShape shape;
         private QuantParams? quant; // the current tensor's quantization; null when it is float32
 
@@ -76,20 +120,22 @@ internal static class InterpreterTestModels
             inputLayout = random.Next(2) == 0 ? InputLayout.Hwc : InputLayout.Chw;
             features.Add("input/" + inputLayout);
             shape = inputShape;
+            calibration.Add([]);
             for (int i = 0; i < CalibrationInputs; i++)
             {
                 var x = RandomTestModel.RandomInput(random, inputShape);
-                calibration.Add(new ReferenceTensor(inputShape, x.Select(v => (double)v).ToArray(), new double[x.Length]));
+                calibration[0].Add(new ReferenceTensor(inputShape, x.Select(v => (double)v).ToArray(), new double[x.Length]));
             }
         }
 
-        public void AddConv(Precision precision)
+        /// <summary>A convolution; <paramref name="keepShape"/> makes it stride 1, same padding, as many filters as channels.</summary>
+        public void AddConv(Precision precision, bool keepShape = false)
         {
             EnsureKind(precision == Precision.Int8);
-            int filters = random.Next(1, 5);
+            int filters = keepShape ? shape.Channels : random.Next(1, 5);
             int kernel = random.Next(1, 4);
-            int stride = random.Next(1, 3);
-            var padding = kernel <= Math.Min(shape.Height, shape.Width) && random.Next(2) == 0 ? Padding.Valid : Padding.Same;
+            int stride = keepShape ? 1 : random.Next(1, 3);
+            var padding = !keepShape && kernel <= Math.Min(shape.Height, shape.Width) && random.Next(2) == 0 ? Padding.Valid : Padding.Same;
             var activation = PickActivation(random);
             int outH = OutputSize(shape.Height, kernel, stride, padding), outW = OutputSize(shape.Width, kernel, stride, padding);
             var outShape = TensorShape.Image(outH, outW, filters);
@@ -100,7 +146,7 @@ internal static class InterpreterTestModels
             features.Add($"Conv2D/stride{stride}");
             features.Add($"{precision == Precision.Int8}/{activation}");
             var step = new ConvolutionStep(realWeights, realBias, kernel, kernel, stride, padding, activation, outShape, null);
-            var outQuant = precision == Precision.Int8 ? Calibrate(step) : (QuantParams?)null;
+            var outQuant = precision == Precision.Int8 ? Calibrate(step, current) : (QuantParams?)null;
             var finalStep = new ConvolutionStep(realWeights, realBias, kernel, kernel, stride, padding, activation, outShape, outQuant);
             Add(new Conv2DLayer($"conv{layers.Count}", filters, kernel, kernel, stride, stride, padding, activation, weights, outQuant), finalStep, outShape, outQuant);
         }
@@ -116,8 +162,94 @@ internal static class InterpreterTestModels
 
             // A dense layer is a 1x1 convolution over a 1x1 image whose channels are the inputs.
             ReferenceStep Step(QuantParams? q) => new VectorStep(new ConvolutionStep(realWeights, realBias, 1, 1, 1, Padding.Valid, activation, asImage, q));
-            var outQuant = precision == Precision.Int8 ? Calibrate(Step(null)) : (QuantParams?)null;
+            var outQuant = precision == Precision.Int8 ? Calibrate(Step(null), current) : (QuantParams?)null;
             Add(new DenseLayer($"dense{layers.Count}", units, activation, weights, outQuant), Step(outQuant), outShape, outQuant);
+        }
+
+        /// <summary>A depthwise convolution; <paramref name="keepShape"/> makes it stride 1 with same padding.</summary>
+        public void AddDepthwise(Precision precision, bool keepShape = false)
+        {
+            EnsureKind(precision == Precision.Int8);
+            int channels = shape.Channels;
+            int kernel = random.Next(1, 4);
+            int stride = keepShape ? 1 : random.Next(1, 3);
+            var padding = !keepShape && kernel <= Math.Min(shape.Height, shape.Width) && random.Next(2) == 0 ? Padding.Valid : Padding.Same;
+            var activation = PickActivation(random);
+            var outShape = TensorShape.Image(OutputSize(shape.Height, kernel, stride, padding), OutputSize(shape.Width, kernel, stride, padding), channels);
+            var (weights, realWeights, realBias) = MakeWeights(precision, channels, kernel * kernel);
+            features.Add($"DepthwiseConv2D/{precision}");
+            features.Add($"DepthwiseConv2D/{padding}");
+            features.Add($"DepthwiseConv2D/stride{stride}");
+            features.Add($"{precision == Precision.Int8}/{activation}");
+            // The reference computes the depthwise layer as the full convolution it is: filter c applies to input
+            // channel c, every other input channel has weight 0 (no error term, a slightly looser float32 bound).
+            var full = new double[channels * channels * kernel * kernel];
+            for (int c = 0; c < channels; c++)
+            {
+                Array.Copy(realWeights, c * kernel * kernel, full, ((c * channels) + c) * kernel * kernel, kernel * kernel);
+            }
+
+            var outQuant = precision == Precision.Int8
+                ? Calibrate(new ConvolutionStep(full, realBias, kernel, kernel, stride, padding, activation, outShape, null), current)
+                : (QuantParams?)null;
+            var step = new ConvolutionStep(full, realBias, kernel, kernel, stride, padding, activation, outShape, outQuant);
+            Add(new DepthwiseConv2DLayer($"dw{layers.Count}", kernel, kernel, stride, stride, padding, activation, weights, outQuant), step, outShape, outQuant);
+        }
+
+        /// <summary>
+        /// A branch of one or two shape-keeping convolutions (depthwise or not) from the current tensor, added back to it:
+        /// that tensor feeds the branch and the addition.
+        /// </summary>
+        public void AddResidualBlock()
+        {
+            bool int8 = random.Next(2) == 0;
+            var precisions = int8 ? new[] { Precision.Int8 } : [Precision.Float32, Precision.DynamicInt8, Precision.Float16];
+            EnsureKind(int8);
+            int skip = current;
+            int branch = random.Next(4) == 0 ? 2 : 1;
+            for (int i = 0; i < branch; i++)
+            {
+                if (random.Next(2) == 0)
+                {
+                    AddDepthwise(Pick(random, precisions), keepShape: true);
+                }
+                else
+                {
+                    AddConv(Pick(random, precisions), keepShape: true);
+                }
+            }
+
+            AddAddition(skip, $"image/{(skip == 0 || names[skip] == ModelGraph.InputName ? "input" : "layer")}");
+        }
+
+        /// <summary>A dense layer as long as its input, added to that input.</summary>
+        public void AddVectorResidual(Precision precision)
+        {
+            int skip = current;
+            AddDense(precision, shape.Length, PickActivation(random));
+            AddAddition(skip, "vector");
+        }
+
+        /// <summary>The addition of tensor <paramref name="skip"/> and the current one (in either order), of <paramref name="skip"/>'s element type.</summary>
+        private void AddAddition(int skip, string feature)
+        {
+            var skipQuant = QuantOf(skip);
+            EnsureKind(skipQuant is not null);
+            inputRead |= names[skip] == ModelGraph.InputName;
+            int[] reads = random.Next(2) == 0 ? [skip, current] : [current, skip];
+            var (first, second) = (QuantOf(reads[0]), QuantOf(reads[1]));
+            var activation = PickActivation(random);
+            var outQuant = skipQuant is null ? (QuantParams?)null : ChooseQuant(Forward(new AddStep(activation, first, second, null), reads));
+            features.Add($"Add/{Kind}");
+            features.Add($"Add/{feature}");
+            features.Add($"Add/{Kind}/{activation}");
+            if (first is { } a && second is { } b)
+            {
+                features.Add(a.Scale > b.Scale ? "Add/first scale larger" : "Add/second scale larger");
+            }
+
+            var add = new AddLayer($"add{layers.Count}", activation, outQuant) { Inputs = [names[reads[0]], names[reads[1]]] };
+            Add(add, new AddStep(activation, first, second, outQuant), reads, shape, outQuant);
         }
 
         public void AddPool(bool isMax)
@@ -137,6 +269,14 @@ internal static class InterpreterTestModels
             Add(new GlobalAveragePoolLayer($"gap{layers.Count}"), new AveragePoolStep(quant), TensorShape.Vector(shape.Channels), quant);
         }
 
+        public void AddPad(Random amounts)
+        {
+            int top = amounts.Next(0, 3), bottom = amounts.Next(0, 3), left = amounts.Next(0, 3), right = amounts.Next(0, 3);
+            var outShape = TensorShape.Image(top + shape.Height + bottom, left + shape.Width + right, shape.Channels);
+            features.Add($"Pad/{Kind}");
+            Add(new PadLayer($"pad{layers.Count}", top, bottom, left, right), new PadStep(top, bottom, left, right), outShape, quant);
+        }
+
         public void AddFlatten(FlattenOrder order)
         {
             features.Add($"Flatten/{order}/{Kind}");
@@ -148,6 +288,8 @@ internal static class InterpreterTestModels
             features.Add("Softmax");
             layers.Add(new SoftmaxLayer($"softmax{layers.Count}"));
         }
+
+        private QuantParams? QuantOf(int tensor) => quants[tensor];
 
         public RandomTestModel Build(int seed, int classes)
         {
@@ -165,14 +307,13 @@ internal static class InterpreterTestModels
         {
             if (int8 && quant is null)
             {
-                var q = ChooseQuant(calibration);
+                var q = ChooseQuant(calibration[current]);
                 var finalStep = new QuantizeStep(q);
-                if (layers.Count == 0 && random.Next(3) > 0)
+                if (layers.Count == 0 && !inputRead && random.Next(3) > 0)
                 {
                     features.Add("input/int8");
                     inputQuant = q;
-                    steps.Add(finalStep);
-                    Advance(finalStep, shape, q);
+                    Append(new ReferenceNode(finalStep, [current]), ModelGraph.InputName, shape, q);
                 }
                 else
                 {
@@ -187,26 +328,32 @@ internal static class InterpreterTestModels
             }
         }
 
-        private void Add(Layer layer, ReferenceStep step, TensorShape outShape, QuantParams? outQuant)
+        private void Add(Layer layer, ReferenceStep step, TensorShape outShape, QuantParams? outQuant) => Add(layer, step, [current], outShape, outQuant);
+
+        private void Add(Layer layer, ReferenceStep step, int[] reads, TensorShape outShape, QuantParams? outQuant)
         {
             layers.Add(layer);
-            steps.Add(step);
-            Advance(step, outShape, outQuant);
+            Append(new ReferenceNode(step, reads), layer.Name, outShape, outQuant);
         }
 
-        private void Advance(ReferenceStep step, TensorShape outShape, QuantParams? outQuant)
+        /// <summary>A new reference tensor, computed on the calibration inputs; it becomes the current one.</summary>
+        private void Append(ReferenceNode node, string name, TensorShape outShape, QuantParams? outQuant)
         {
-            for (int i = 0; i < calibration.Count; i++)
-            {
-                calibration[i] = step.Forward(calibration[i]);
-            }
-
+            steps.Add(node);
+            calibration.Add(Forward(node.Step, node.Reads));
+            names.Add(name);
+            quants.Add(outQuant);
+            current = calibration.Count - 1;
             shape = outShape;
             quant = outQuant;
         }
 
+        /// <summary>The step on the calibration values of the tensors it reads.</summary>
+        private List<ReferenceTensor> Forward(ReferenceStep step, int[] reads) =>
+            Enumerable.Range(0, CalibrationInputs).Select(k => step.Forward(reads.Select(t => calibration[t][k]).ToArray())).ToList();
+
         /// <summary>Runs the step (built without output quantization) on the calibration set and picks a quantization covering it.</summary>
-        private QuantParams Calibrate(ReferenceStep step) => ChooseQuant(calibration.Select(step.Forward).ToList());
+        private QuantParams Calibrate(ReferenceStep step, int input) => ChooseQuant(Forward(step, [input]));
 
         private static QuantParams ChooseQuant(List<ReferenceTensor> tensors)
         {
@@ -326,9 +473,12 @@ internal static class InterpreterTestModels
         private static string Describe(Layer layer) => layer switch
         {
             Conv2DLayer c => $"conv {c.Filters}x{c.KernelHeight}x{c.KernelWidth}/{c.StrideHeight} {c.Padding} {c.Activation} {c.Precision}",
+            DepthwiseConv2DLayer d => $"depthwise {d.KernelHeight}x{d.KernelWidth}/{d.StrideHeight} {d.Padding} {d.Activation} {d.Precision}",
+            AddLayer a => $"add({string.Join(", ", a.Inputs)}) {a.Activation}{(a.OutputQuant is { } q ? $" q({q.Scale}, {q.ZeroPoint})" : "")}",
             DenseLayer d => $"dense {d.Units} {d.Activation} {d.Precision}",
             Pool2DLayer p => $"{(p.IsMax ? "max" : "avg")}pool {p.PoolHeight}/{p.StrideHeight} {p.Padding}",
             FlattenLayer f => $"flatten {f.Order}",
+            PadLayer p => $"pad {p.Top} {p.Bottom} {p.Left} {p.Right}",
             QuantizeLayer q => $"quantize({q.Output.Scale}, {q.Output.ZeroPoint})",
             _ => layer.Op.ToString(),
         };

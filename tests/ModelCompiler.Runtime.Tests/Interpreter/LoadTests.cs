@@ -32,7 +32,7 @@ public sealed class LoadTests
         string path = Path.Combine(Path.GetTempPath(), $"load-{Guid.NewGuid():N}.qmodel");
         try
         {
-            File.WriteAllText(path, "qmodel 2\n");
+            File.WriteAllText(path, "qmodel 3\n");
             var error = Assert.Throws<QModelFormatException>(() => ReferenceInterpreter.Load(path));
             Assert.Equal(QModelError.UnsupportedVersion, error.Code);
             Assert.Equal(1, error.Line);

@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 namespace ModelCompiler.Runtime.Tests.Interpreter;
 
 /// <summary>
-/// Random small models of every op and precision: the interpreter's output (int8 dequantized, or float) stays within
+/// Random small models and graphs of every op and precision: the interpreter's output (int8 dequantized, or float) stays within
 /// a proven error bound of the float reference of the same dequantized network (FloatReference.cs derives the bound
 /// layer by layer from the rounding each op performs).
 /// </summary>
@@ -19,11 +19,15 @@ public sealed class RandomModelTests(ITestOutputHelper output)
         "Conv2D/Int8", "Conv2D/Float32", "Conv2D/DynamicInt8", "Conv2D/Float16",
         "Dense/Int8", "Dense/Float32", "Dense/DynamicInt8", "Dense/Float16",
         "MaxPool/int8", "MaxPool/float", "AveragePool/int8", "AveragePool/float",
-        "GlobalAveragePool/int8", "GlobalAveragePool/float",
+        "GlobalAveragePool/int8", "GlobalAveragePool/float", "Pad/int8", "Pad/float",
         "Flatten/Hwc/int8", "Flatten/Chw/int8", "Flatten/Hwc/float", "Flatten/Chw/float",
         "Quantize", "Dequantize", "Softmax", "input/int8", "input/Hwc", "input/Chw",
         "Conv2D/Same", "Conv2D/Valid", "Conv2D/stride2", "Pool/Same", "Pool/Valid",
         "True/None", "True/Relu", "True/Relu6", "False/Relu", "False/Relu6",
+        "DepthwiseConv2D/Int8", "DepthwiseConv2D/Float32", "DepthwiseConv2D/DynamicInt8", "DepthwiseConv2D/Float16",
+        "DepthwiseConv2D/Same", "DepthwiseConv2D/Valid", "DepthwiseConv2D/stride1", "DepthwiseConv2D/stride2",
+        "Add/int8", "Add/float", "Add/image/input", "Add/image/layer", "Add/vector",
+        "Add/int8/None", "Add/int8/Relu", "Add/int8/Relu6", "Add/float/Relu6", "Add/first scale larger", "Add/second scale larger",
     ];
 
     [Fact]

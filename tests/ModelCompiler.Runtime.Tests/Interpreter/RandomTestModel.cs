@@ -4,9 +4,10 @@ namespace ModelCompiler.Runtime.Tests.Interpreter;
 
 /// <summary>
 /// A random small model built in memory, with the float reference network that is its dequantized twin and the
-/// features it exercises (for the coverage assertion).
+/// features it exercises (for the coverage assertion). The reference is a graph too: each step reads the reference
+/// tensors it names (0 is the raw input, step k produces tensor k + 1).
 /// </summary>
-internal sealed class RandomTestModel(QModel model, IReadOnlyList<ReferenceStep> steps, IReadOnlySet<string> features, string description)
+internal sealed class RandomTestModel(QModel model, IReadOnlyList<ReferenceNode> steps, IReadOnlySet<string> features, string description)
 {
     public QModel Model { get; } = model;
 
@@ -53,14 +54,17 @@ internal sealed class RandomTestModel(QModel model, IReadOnlyList<ReferenceStep>
     /// <summary>The reference's pre-softmax output and its error bound for an HWC input.</summary>
     public ReferenceTensor Reference(float[] hwc) => Run(steps, hwc, Model.InputShape);
 
-    public static ReferenceTensor Run(IEnumerable<ReferenceStep> steps, float[] hwc, TensorShape shape)
+    public static ReferenceTensor Run(IEnumerable<ReferenceNode> steps, float[] hwc, TensorShape shape)
     {
-        var tensor = new ReferenceTensor(shape, hwc.Select(v => (double)v).ToArray(), new double[hwc.Length]);
-        foreach (var step in steps)
+        var tensors = new List<ReferenceTensor> { new(shape, hwc.Select(v => (double)v).ToArray(), new double[hwc.Length]) };
+        foreach (var node in steps)
         {
-            tensor = step.Forward(tensor);
+            tensors.Add(node.Step.Forward(node.Reads.Select(t => tensors[t]).ToArray()));
         }
 
-        return tensor;
+        return tensors[^1];
     }
 }
+
+/// <summary>One step of the reference graph and the reference tensors it reads.</summary>
+internal sealed record ReferenceNode(ReferenceStep Step, int[] Reads);

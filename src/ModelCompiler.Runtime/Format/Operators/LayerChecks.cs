@@ -22,6 +22,15 @@ internal static class LayerChecks
         }
     }
 
+    /// <summary>An amount that may be zero (padding), as <see cref="Positive"/> checks sizes: [0, <see cref="TensorChain.MaxDimension"/>].</summary>
+    public static void Amount(int value, Layer layer, string what)
+    {
+        if (value < 0 || value > TensorChain.MaxDimension)
+        {
+            throw new QModelFormatException(QModelError.InvalidDimension, layer.Line, $"layer '{layer.Name}': {what} {value} is outside [0, {TensorChain.MaxDimension}]");
+        }
+    }
+
     /// <summary>
     /// The output height and width of a window (<paramref name="window"/> is "kernel" or "pool") sliding over an image:
     /// window and stride sizes in range, and a window that fits its input with valid padding.

@@ -32,6 +32,12 @@ internal abstract class LayerOperator
     /// <summary>True for an op that may only end the model (softmax).</summary>
     public virtual bool OnlyLast => false;
 
+    /// <summary>How many tensors a layer of this op reads (the length of its <c>inputs</c>).</summary>
+    public virtual int InputCount => 1;
+
+    /// <summary>The first format version that has this op: a <c>qmodel 1</c> file holds only the ops of version 1.</summary>
+    public virtual int SinceVersion => 1;
+
     /// <summary>Builds the layer from its attribute lines and data blocks (the reader has checked which keys occur).</summary>
     public abstract Layer Read(LayerFields fields);
 
@@ -40,8 +46,8 @@ internal abstract class LayerOperator
 
     /// <summary>
     /// The output tensor of <paramref name="layer"/> given the tensors it reads, or a <see cref="QModelFormatException"/>
-    /// naming the layer's line. Every op of format version 1 reads one tensor (<see cref="UnaryOperator{TLayer}"/>);
-    /// the list is there for ops that read several.
+    /// naming the layer's line. <paramref name="inputs"/> has <see cref="InputCount"/> tensors, in the order the layer
+    /// names them (most ops read one: <see cref="UnaryOperator{TLayer}"/>).
     /// </summary>
     public abstract TensorInfo Infer(Layer layer, IReadOnlyList<TensorInfo> inputs);
 

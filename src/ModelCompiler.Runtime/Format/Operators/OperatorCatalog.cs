@@ -15,9 +15,12 @@ internal static class OperatorCatalog
         GlobalAveragePoolOperator.Instance,
         DenseOperator.Instance,
         FlattenOperator.Instance,
+        PadOperator.Instance,
         SoftmaxOperator.Instance,
         QuantizeOperator.Instance,
         DequantizeOperator.Instance,
+        DepthwiseConv2DOperator.Instance,
+        AddOperator.Instance,
     ];
 
     /// <summary>Word-to-operator table for <see cref="FieldValues.Word"/>, so an unknown op reads like any unknown word.</summary>

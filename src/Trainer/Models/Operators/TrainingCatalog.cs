@@ -12,6 +12,7 @@ internal static class TrainingCatalog
         Pool2DTraining.Average,
         new GlobalAveragePoolTraining(),
         new FlattenTraining(),
+        new PadTraining(),
         new DenseTraining(),
         new DropoutTraining(),
     ];
