@@ -71,7 +71,7 @@ public static class ComparisonFigure
             [.. Enumerable.Range(0, n).Select(i => (double)(n - 1 - i))],
             [.. table.Rows.Select(r => r.Label)]);
         plot.Axes.Left.MajorTickStyle.Length = 0;
-        plot.Title(string.Create(CultureInfo.InvariantCulture, $"test accuracy of each exported file ({table.TestImages} test images, reference interpreter)"));
+        plot.Title(string.Create(CultureInfo.InvariantCulture, $"each file, {table.TestImages} test images"));
         plot.XLabel("accuracy %");
         return plot;
     }
