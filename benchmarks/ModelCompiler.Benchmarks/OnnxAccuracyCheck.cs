@@ -8,7 +8,8 @@ namespace ModelCompiler.Benchmarks;
 /// Is the int8 ONNX export faithful? ONNX Runtime on the exported int8 QDQ graph and the generated code (bit-exact
 /// with the reference interpreter, so its accuracy is the <c>.qmodel</c>'s int8 accuracy) classify the 10,000
 /// Fashion-MNIST test images; the two accuracies and their argmax agreement are printed and written to
-/// onnx-accuracy.json. Only for a model trained on Fashion-MNIST (the Intel sample's data is a synthetic stand-in).
+/// onnx-accuracy.json. Only for the Fashion-MNIST model: the Intel photographs are not part of the repository, and the
+/// Intel sample checks its compiled code against the reference interpreter on them itself (intel-classifier --verify-interpreter).
 /// </summary>
 public static class OnnxAccuracyCheck
 {

@@ -1,89 +1,148 @@
+using System.CommandLine;
+using System.Globalization;
 using ModelCompiler.Format;
 using ModelCompiler.Imaging;
 
 namespace ModelCompiler.Samples.Intel;
 
 /// <summary>
-/// The seed's last step: classify scene photos (files, or a folder such as Kaggle's seg_pred) with the int8
-/// model compiled in from intel.qmodel. The generated <see cref="IntelClassifier"/> does all the work.
+/// The seed's scene classifier as a user runs it: label photos (the seed's last step, on Kaggle's seg_pred), or
+/// measure the model on a labelled folder (seg_test). The int8 model is compiled in from intel.qmodel by the
+/// generator, in the IntelClassifier.Model library: no interpreter and no model file at run time.
 /// </summary>
 internal static class Program
 {
     private static int Main(string[] args)
     {
-        if (args.Length == 0 || args[0] is "-h" or "--help")
+        var photos = new Argument<string[]>("photos") { Description = "Photos, or folders of photos, to label (e.g. Kaggle's seg_pred)", Arity = ArgumentArity.ZeroOrMore };
+        var evaluate = new Option<string?>("--evaluate") { Description = "A folder with one sub-folder per class (e.g. seg_test): print accuracy, the confusion matrix and microseconds per photo" };
+        var json = new Option<string?>("--json") { Description = "With --evaluate: also write the figures to this JSON file" };
+        var minAccuracy = new Option<double?>("--min-accuracy") { Description = "With --evaluate: exit with 1 when the accuracy is below this fraction (e.g. 0.8), for scripts" };
+        var sheet = new Option<string?>("--contact-sheet") { Description = "Also draw the photos with their predicted labels into this PNG" };
+        var sheetSize = new Option<int>("--sheet-size") { Description = "At most this many photos on the contact sheet (evenly spread)", DefaultValueFactory = _ => 48 };
+        var verify = new Option<string?>("--verify-interpreter")
         {
-            Console.WriteLine("usage: intel-classifier [--max-image-pixels N] [--max-image-bytes N] [--allow-truncated] <image or folder>...");
-            Console.WriteLine($"Classifies {IntelClassifier.InputHeight}x{IntelClassifier.InputWidth} RGB scenes as: {string.Join(", ", IntelClassifier.Labels)}.");
-            return args.Length == 0 ? 2 : 0;
-        }
-
-        if (!TryParse(args, out var limits, out var paths))
+            Description = "The .qmodel compiled into this program: also run it through the reference interpreter and fail unless the compiled logits equal the interpreter's, bit for bit, on every photo",
+        };
+        var maxPixels = new Option<long>("--max-image-pixels") { Description = "Refuse images whose header declares more pixels (docs/limits.md)", DefaultValueFactory = _ => ImageReadOptions.DefaultMaxPixels };
+        var maxBytes = new Option<long>("--max-image-bytes") { Description = "Refuse image files larger than this", DefaultValueFactory = _ => ImageReadOptions.DefaultMaxFileBytes };
+        var allowTruncated = new Option<bool>("--allow-truncated") { Description = "Classify truncated images as far as their data goes, with a warning, instead of refusing them" };
+        var root = new RootCommand(
+            $"Classify {IntelClassifier.InputHeight}x{IntelClassifier.InputWidth} scene photos as {string.Join(", ", IntelClassifier.Labels)} with the int8 model compiled from intel.qmodel")
         {
-            return 2;
-        }
-
-        // Folders are walked once each (links back up the tree are skipped and reported); every file is opened with
-        // the limits, so each failure is one line naming the file, never a hang or a stack trace.
-        var list = ImageFolderWalk.Expand(paths);
-        int failures = list.Skipped.Count;
-        foreach (var skipped in list.Skipped)
-        {
-            Console.Error.WriteLine($"skipped {TerminalText.Escape(skipped.Path)}: {TerminalText.Escape(skipped.Reason)}");
-        }
-
-        var pixels = new byte[IntelClassifier.InputLength];
-        foreach (string path in list.Files)
+            photos, evaluate, json, minAccuracy, sheet, sheetSize, verify, maxPixels, maxBytes, allowTruncated,
+        };
+        root.SetAction(result =>
         {
             try
             {
-                var image = ImageFile.Read(path, 3, limits);
-                image.ResizeTo(pixels, IntelClassifier.InputHeight, IntelClassifier.InputWidth);
-                if (image.Warning is { } warning)
+                string? labelled = result.GetValue(evaluate);
+                string[] unlabelled = result.GetValue(photos) ?? [];
+                if ((labelled is null) == (unlabelled.Length == 0))
                 {
-                    Console.Error.WriteLine($"warning: {TerminalText.Escape(path)}: {warning}");
+                    Console.Error.WriteLine("give photos or folders to label, or --evaluate <folder with class sub-folders> (see --help)");
+                    return 2;
                 }
 
-                Console.WriteLine($"{TerminalText.Escape(path)}: {TerminalText.Escape(IntelClassifier.PredictLabel(pixels))}");
-            }
-            catch (ImageFileException e)
-            {
-                Console.Error.WriteLine($"skipped {e.Message}");
-                failures++;
-            }
-        }
+                var limits = new ImageReadOptions { MaxPixels = result.GetValue(maxPixels), MaxFileBytes = result.GetValue(maxBytes), AllowTruncated = result.GetValue(allowTruncated) };
+                var skipped = new List<SkippedPath>();
+                List<LabelledPhoto> listed;
+                if (labelled is not null)
+                {
+                    listed = LabelledFolder.Read(labelled, IntelClassifier.Labels, skipped);
+                }
+                else
+                {
+                    var walk = PhotoFile.Expand(unlabelled);
+                    skipped.AddRange(walk.Skipped);
+                    listed = [.. walk.Files.Select(p => new LabelledPhoto(p, -1))];
+                }
 
-        return failures == 0 ? 0 : 1;
+                var decoded = DecodedPhotos.Load(listed, limits);
+                foreach (var path in skipped)
+                {
+                    Console.Error.WriteLine($"skipped {TerminalText.Escape(path.Path)}: {TerminalText.Escape(path.Reason)}");
+                }
+
+                foreach (string failure in decoded.Failures)
+                {
+                    Console.Error.WriteLine($"skipped {failure}");
+                }
+
+                foreach (string warning in decoded.Warnings)
+                {
+                    Console.Error.WriteLine($"warning: {warning}");
+                }
+
+                if (decoded.Count == 0)
+                {
+                    Console.Error.WriteLine("no readable photos");
+                    return 1;
+                }
+
+                int[] predictions = labelled is not null ? Evaluation.Run(labelled, decoded, Console.Out, result.GetValue(json)) : Label(decoded);
+                if (result.GetValue(sheet) is { } sheetPath)
+                {
+                    var tiles = ContactSheet.Spread(decoded.Count, result.GetValue(sheetSize))
+                        .Select(i => new SheetTile(
+                            decoded.Image(i).ToArray(),
+                            IntelClassifier.Labels[predictions[i]],
+                            decoded.Photos[i].Label >= 0 ? IntelClassifier.Labels[decoded.Photos[i].Label] : null))
+                        .ToList();
+                    ContactSheet.Write(sheetPath, tiles, $"intel-classifier: {labelled ?? string.Join(" ", unlabelled)} ({tiles.Count} of {decoded.Count} photos)");
+                    Console.WriteLine($"wrote {sheetPath}");
+                }
+
+                if (result.GetValue(verify) is { } qmodel)
+                {
+                    var differing = InterpreterCheck.Run(qmodel, decoded);
+                    foreach (string path in differing)
+                    {
+                        Console.Error.WriteLine($"compiled code and reference interpreter differ on {TerminalText.Escape(path)}");
+                    }
+
+                    Console.WriteLine(differing.Count == 0
+                        ? $"compiled code = reference interpreter ({qmodel}) on all {decoded.Count} photos, logits bit for bit"
+                        : $"compiled code differs from the reference interpreter on {differing.Count} of {decoded.Count} photos");
+                    if (differing.Count > 0)
+                    {
+                        return 1;
+                    }
+                }
+
+                if (result.GetValue(minAccuracy) is { } floor && labelled is not null)
+                {
+                    int correct = Enumerable.Range(0, decoded.Count).Count(i => predictions[i] == decoded.Photos[i].Label);
+                    if (correct < floor * decoded.Count)
+                    {
+                        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"accuracy {(double)correct / decoded.Count:P2} is below --min-accuracy {floor:P2}"));
+                        return 1;
+                    }
+                }
+
+                return decoded.Failures.Count == 0 && skipped.Count == 0 ? 0 : 1;
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException or ModelCompiler.Format.QModelFormatException)
+            {
+                Console.Error.WriteLine($"error: {TerminalText.Escape(e.Message)}");
+                return 1;
+            }
+        });
+        return root.Parse(args).Invoke();
     }
 
-    /// <summary>The limit options (docs/limits.md), then the paths.</summary>
-    private static bool TryParse(string[] args, out ImageReadOptions limits, out List<string> paths)
+    /// <summary>The seed's last step: one line per photo with its label and the model's probability for it.</summary>
+    private static int[] Label(DecodedPhotos decoded)
     {
-        limits = ImageReadOptions.Default;
-        paths = [];
-        for (int i = 0; i < args.Length; i++)
+        var predictions = new int[decoded.Count];
+        Span<float> probabilities = stackalloc float[IntelClassifier.ClassCount];
+        for (int i = 0; i < decoded.Count; i++)
         {
-            if (args[i] == "--allow-truncated")
-            {
-                limits = limits with { AllowTruncated = true };
-            }
-            else if (args[i] is "--max-image-pixels" or "--max-image-bytes")
-            {
-                if (i + 1 >= args.Length || !long.TryParse(args[i + 1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long value) || value < 1)
-                {
-                    Console.Error.WriteLine($"error: {args[i]} needs a positive whole number");
-                    return false;
-                }
-
-                limits = args[i] == "--max-image-pixels" ? limits with { MaxPixels = value } : limits with { MaxFileBytes = value };
-                i++;
-            }
-            else
-            {
-                paths.Add(args[i]);
-            }
+            int best = predictions[i] = IntelClassifier.Predict(decoded.Image(i));
+            IntelClassifier.PredictProbabilities(decoded.Image(i), probabilities);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{TerminalText.Escape(decoded.Photos[i].Path)}: {TerminalText.Escape(IntelClassifier.Labels[best])} ({probabilities[best]:P1})"));
         }
 
-        return true;
+        return predictions;
     }
 }

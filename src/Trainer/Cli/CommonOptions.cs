@@ -31,8 +31,19 @@ public sealed class CommonOptions
 
     public Option<double> ValFraction { get; } = new("--val-fraction")
     {
-        Description = "Hold out this fraction of the training images for validation; 0 validates on the test set, as the seed does.",
+        Description = "Hold out this fraction of each class of the training images (seeded) for validation; 0 validates on the test set, as the seed does.",
         DefaultValueFactory = _ => 0,
+    };
+
+    public Option<string?> DatasetName { get; } = new("--dataset-name")
+    {
+        Description = "Name the data by this text in the model's provenance and metadata instead of the folder's path (e.g. the data set's public name and source).",
+    };
+
+    public Option<string> ImageCache { get; } = new("--image-cache")
+    {
+        Description = "With --data-dir: folder that keeps decoded, resized images between runs (keyed by the files' paths, sizes and times and the input shape), or 'none'.",
+        DefaultValueFactory = _ => DecodedImageCache.DefaultDirectory(),
     };
 
     public Option<int> Seed { get; } = new("--seed") { Description = "Seed for weights, shuffling, augmentation and subsets: runs are repeatable.", DefaultValueFactory = _ => 1234 };
@@ -105,7 +116,7 @@ public sealed class CommonOptions
 
     public void AddDataTo(Command command)
     {
-        foreach (var option in new Option[] { Data, DataDir, FashionDir, TrainLimit, TestLimit, ValFraction, Seed, Threads, MaxImagePixels, MaxImageBytes, TruncatedImages })
+        foreach (var option in new Option[] { Data, DataDir, FashionDir, TrainLimit, TestLimit, ValFraction, DatasetName, ImageCache, Seed, Threads, MaxImagePixels, MaxImageBytes, TruncatedImages })
         {
             command.Options.Add(option);
         }
@@ -120,6 +131,8 @@ public sealed class CommonOptions
         TestLimit = result.GetValue(TestLimit),
         ValidationFraction = result.GetValue(ValFraction),
         Seed = result.GetValue(Seed),
+        DatasetName = result.GetValue(DatasetName),
+        ImageCacheDirectory = result.GetValue(ImageCache) is { } cache && !cache.Equals("none", StringComparison.OrdinalIgnoreCase) ? cache : null,
         Images = new ImageReadOptions
         {
             MaxPixels = result.GetValue(MaxImagePixels),

@@ -14,7 +14,8 @@ public static class DataSummary
     {
         console.MarkupLine($"data: {ConsoleText.Show(data.Name)}");
         console.MarkupLine($"      {data.Train.Count} training, {data.Validation.Count} validation, {data.Test.Count} test images, {data.Train.Classes.Count} classes, {data.Skipped.Count} skipped"
-            + (data.Warnings.Count > 0 ? $", {data.Warnings.Count} truncated used" : ""));
+            + (data.Warnings.Count > 0 ? $", {data.Warnings.Count} truncated used" : "")
+            + $" ({data.LoadSeconds:F1} s to load{(data.SplitsFromCache > 0 ? $", {data.SplitsFromCache} folder(s) from the decoded-image cache" : "")})");
         foreach (var skipped in data.Skipped)
         {
             ConsoleText.Line(console, $"skipped {skipped.Path}: {skipped.Reason}");

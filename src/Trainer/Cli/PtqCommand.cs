@@ -68,7 +68,11 @@ public static class PtqCommand
                     network.Configure(precisions);
                 }
 
-                ExportComparison.Run(network, bundle, fromPath, data, "ptq-" + kind, bundle.History, result.GetValue(export.Output)!, threads, console, result.GetValue(export.Name));
+                string recipe = precision == Precision.Int8
+                    ? $"ptq: {kind}, {result.GetValue(export.CalibrationSamples)} calibration images (seed {result.GetValue(common.Seed)}), {(p is { } pc ? $"{pc} percentile" : "min/max")} ranges, {network.WeightBits}-bit weights"
+                    : $"ptq: {kind}";
+                var quantized = bundle with { Training = [.. bundle.Training ?? [], recipe] };
+                ExportComparison.Run(network, quantized, fromPath, data, "ptq-" + kind, bundle.History, result.GetValue(export.Output)!, threads, console, result.GetValue(export.Name), CommandLineText.Of(result));
             }
 
             return 0;

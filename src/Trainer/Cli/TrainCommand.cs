@@ -20,10 +20,9 @@ public static class TrainCommand
         var model = new Option<string>("--model") { Description = "fashion-cnn, intel-cnn, or a JSON model description file.", DefaultValueFactory = _ => "fashion-cnn" };
         var fit = new EpochOptions(defaultEpochs: 3, defaultLearningRate: 1e-3);
         var output = CommonOptions.Output<string>("Trained model file (weights; metadata goes to <output>.json, checkpoints to <output>.checkpoints/).", "model.tsm");
-        var augment = new Option<bool>("--augment") { Description = "The seed's augmentation: zoom 0.3, rotation 25 degrees, shear 0.1." };
         var hflip = new Option<bool>("--hflip") { Description = "With --augment, also flip images horizontally at random." };
         var command = new Command("train", "Train a float model (the seed's model.fit).");
-        foreach (var option in new Option[] { model, fit.Epochs, common.BatchSize, fit.LearningRate, common.AdamEpsilon, output, fit.Resume, augment, hflip })
+        foreach (var option in new Option[] { model, fit.Epochs, common.BatchSize, fit.LearningRate, common.AdamEpsilon, output, fit.Resume, fit.Augment, hflip, fit.KeepBest })
         {
             command.Options.Add(option);
         }
@@ -46,9 +45,10 @@ public static class TrainCommand
                 LearningRate = result.GetValue(fit.LearningRate),
                 AdamEpsilon = result.GetValue(common.AdamEpsilon),
                 Seed = seed,
-                Augmenter = result.GetValue(augment) ? new Augmenter(horizontalFlip: result.GetValue(hflip)) : null,
+                Augmenter = result.GetValue(fit.Augment) ? new Augmenter(horizontalFlip: result.GetValue(hflip)) : null,
                 CheckpointFolder = path + ".checkpoints",
                 Resume = result.GetValue(fit.Resume),
+                KeepBest = result.GetValue(fit.KeepBest),
             };
             var report = Train(description, data, options, path, console);
             console.MarkupLine($"test accuracy {report.FloatAccuracy!.Value.ToString("P2", CultureInfo.InvariantCulture)} on {data.Test.Count} images; wrote {Markup.Escape(path)}");
@@ -68,10 +68,11 @@ public static class TrainCommand
             Classes = [.. data.Train.Classes],
             Precisions = Enumerable.Repeat(Precision.Float32, network.Precisions.Length).ToArray(),
             Dataset = data.Name,
+            DataSplit = data.Split,
             History = [],
         };
         var history = ConsoleProgress.Show(console, progress => TrainingLoop.Run(network, data.Train, data.Validation, options, template, progress));
-        var bundle = template with { History = history, FloatAccuracy = Evaluator.Accuracy(network, data.Test) };
+        var bundle = template with { History = history, FloatAccuracy = Evaluator.Accuracy(network, data.Test), Training = [options.Describe(history)] };
         bundle.Save(network, path);
         TrainingCurves.Save(history, path + ".curves.png", $"{description.Name}: float training");
         return bundle;

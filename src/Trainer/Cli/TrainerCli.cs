@@ -32,6 +32,7 @@ public static class TrainerCli
             StandInCommand.Create(console),
             ReportCommand.Create(console),
             ExportOnnxCommand.Create(console),
+            CompareCommand.Create(console),
         },
     };
 

@@ -7,6 +7,10 @@ namespace ModelCompiler.Trainer.Data;
 /// </summary>
 public sealed class Augmenter(double zoom = 0.3, double rotationDegrees = 25, double shearDegrees = 0.1, bool horizontalFlip = false)
 {
+    public override string ToString() => string.Create(
+        System.Globalization.CultureInfo.InvariantCulture,
+        $"zoom {zoom}, rotation {rotationDegrees} degrees, shear {shearDegrees}{(horizontalFlip ? ", horizontal flips" : "")}");
+
     /// <summary>Transforms one HWC image with randomness from <paramref name="random"/>.</summary>
     public byte[] Apply(ReadOnlySpan<byte> image, int height, int width, int channels, Random random)
     {

@@ -58,6 +58,29 @@ public sealed class ImageDataset(byte[] pixels, int[] labels, int height, int wi
         return (Subset(order[validation..]), Subset(order[..validation]));
     }
 
+    /// <summary>
+    /// Holds out <paramref name="fraction"/> of every class (rounded per class, at least one image of a class with two
+    /// or more), chosen by a seeded shuffle, so the validation set has the training set's class proportions.
+    /// </summary>
+    public (ImageDataset Train, ImageDataset Validation) StratifiedSplit(double fraction, int seed)
+    {
+        var random = new Random(seed);
+        var kept = new List<int>();
+        var held = new List<int>();
+        foreach (var members in Enumerable.Range(0, Count).GroupBy(i => Labels[i]).OrderBy(g => g.Key))
+        {
+            var order = members.ToArray();
+            random.Shuffle(order);
+            int take = order.Length < 2 ? 0 : Math.Max(1, (int)Math.Round(order.Length * fraction));
+            held.AddRange(order[..take]);
+            kept.AddRange(order[take..]);
+        }
+
+        kept.Sort();
+        held.Sort();
+        return (Subset(kept), Subset(held));
+    }
+
     /// <summary>One batch as (x: float [n, C, H, W], y: int64 [n]); <paramref name="augment"/> transforms each HWC image first.</summary>
     public (Tensor X, Tensor Y) Batch(ReadOnlySpan<int> indices, Func<int, byte[]>? augment = null)
     {

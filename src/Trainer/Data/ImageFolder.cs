@@ -9,7 +9,11 @@ public readonly record struct SkippedImage(string Path, string Reason, ImageProb
 public readonly record struct ImageWarning(string Path, string Warning);
 
 /// <summary>What <see cref="ImageFolder.Load"/> read: training and test sets, the files it skipped and the ones it used with a warning.</summary>
-public sealed record ImageFolderData(ImageDataset Train, ImageDataset Test, IReadOnlyList<SkippedImage> Skipped, string TestSource, IReadOnlyList<ImageWarning> Warnings);
+public sealed record ImageFolderData(ImageDataset Train, ImageDataset Test, IReadOnlyList<SkippedImage> Skipped, string TestSource, IReadOnlyList<ImageWarning> Warnings)
+{
+    /// <summary>How many of the splits read came from the <see cref="DecodedImageCache"/> rather than the decoder.</summary>
+    public int SplitsFromCache { get; init; }
+}
 
 /// <summary>
 /// Reads a folder of labelled images, one sub-folder per class, like Keras' <c>flow_from_directory</c>. Layouts:
@@ -21,7 +25,19 @@ public sealed record ImageFolderData(ImageDataset Train, ImageDataset Test, IRea
 /// </summary>
 public static class ImageFolder
 {
-    public static ImageFolderData Load(string root, int height, int width, int channels, int seed, double testFraction = 0.2, ImageReadOptions? images = null)
+    /// <summary>
+    /// Names what <see cref="Decode(string, int, int, int, ImageReadOptions, out string?, out string?)"/> computes; part of
+    /// the <see cref="DecodedImageCache"/> key. Change it whenever opening or resizing changes its output, so cached
+    /// pixels of the old code are not used.
+    /// </summary>
+    public const string DecoderVersion = "ModelCompiler.Imaging ImageFile.ReadResized (StbImageSharp 2.30.16, BilinearResizer) 1";
+
+    /// <summary>
+    /// Reads <paramref name="root"/>; with <paramref name="cache"/>, each split's decoded images are read from it when
+    /// its files, the input shape and <paramref name="images"/> are unchanged, and stored in it otherwise.
+    /// </summary>
+    public static ImageFolderData Load(
+        string root, int height, int width, int channels, int seed, double testFraction = 0.2, ImageReadOptions? images = null, DecodedImageCache? cache = null)
     {
         images ??= ImageReadOptions.Default;
         if (!Directory.Exists(root))
@@ -36,14 +52,14 @@ public static class ImageFolder
         if (trainDir is not null && testDir is not null)
         {
             var classes = ClassFolders(trainDir);
-            var train = Read(trainDir, classes, height, width, channels, images, skipped, warnings);
-            var test = Read(testDir, classes, height, width, channels, images, skipped, warnings);
-            return new ImageFolderData(train, test, skipped, testDir, warnings);
+            var (train, trainCached) = Read(trainDir, classes, height, width, channels, images, skipped, warnings, cache);
+            var (test, testCached) = Read(testDir, classes, height, width, channels, images, skipped, warnings, cache);
+            return new ImageFolderData(train, test, skipped, testDir, warnings) { SplitsFromCache = (trainCached ? 1 : 0) + (testCached ? 1 : 0) };
         }
 
-        var all = Read(root, ClassFolders(root), height, width, channels, images, skipped, warnings);
+        var (all, cached) = Read(root, ClassFolders(root), height, width, channels, images, skipped, warnings, cache);
         var (rest, held) = all.Split(testFraction, seed);
-        return new ImageFolderData(rest, held, skipped, $"{testFraction:P0} of {root} (seed {seed})", warnings);
+        return new ImageFolderData(rest, held, skipped, $"{testFraction:P0} of {root} (seed {seed})", warnings) { SplitsFromCache = cached ? 1 : 0 };
     }
 
     /// <summary>Decodes one file to HWC bytes of the requested size, or returns the reason it cannot.</summary>
@@ -61,16 +77,16 @@ public static class ImageFolder
         return opened.Pixels;
     }
 
-    private static Opened Open(string path, int height, int width, int channels, ImageReadOptions images)
+    private static DecodedFile Open(string path, int height, int width, int channels, ImageReadOptions images)
     {
         try
         {
             var image = ImageFile.ReadResized(path, height, width, channels, images);
-            return new Opened(image.Pixels, null, image.Warning, null);
+            return new DecodedFile(image.Pixels, null, image.Warning, null);
         }
         catch (ImageFileException e)
         {
-            return new Opened(null, e.Reason, null, e.Problem);
+            return new DecodedFile(null, e.Reason, null, e.Problem);
         }
     }
 
@@ -98,8 +114,9 @@ public static class ImageFolder
         return classes;
     }
 
-    private static ImageDataset Read(
-        string directory, string[] classes, int height, int width, int channels, ImageReadOptions images, List<SkippedImage> skipped, List<ImageWarning> warnings)
+    private static (ImageDataset Data, bool FromCache) Read(
+        string directory, string[] classes, int height, int width, int channels, ImageReadOptions images, List<SkippedImage> skipped,
+        List<ImageWarning> warnings, DecodedImageCache? cache)
     {
         var files = new List<(string Path, int Label)>();
         for (int c = 0; c < classes.Length; c++)
@@ -116,12 +133,25 @@ public static class ImageFolder
                 .Select(f => (f, c)));
         }
 
-        var opened = new Opened[files.Count];
-        Parallel.For(0, files.Count, i => opened[i] = Open(files[i].Path, height, width, channels, images));
         int size = height * width * channels;
-        var pixels = new List<byte>(files.Count * size);
-        var labels = new List<int>(files.Count);
-        for (int i = 0; i < files.Count; i++)
+        string settings = $"{DecoderVersion}; max pixels {images.MaxPixels}, max bytes {images.MaxFileBytes}, truncated {(images.AllowTruncated ? "used" : "skipped")}";
+        string? key = cache is null ? null : DecodedImageCache.Key(directory, classes, files, height, width, channels, settings);
+        var hit = key is null ? null : cache!.TryRead(key, files.Count, size);
+        bool fromCache = hit is not null;
+        var opened = hit ?? new DecodedFile[files.Count];
+        if (!fromCache)
+        {
+            Parallel.For(0, files.Count, i => opened[i] = Open(files[i].Path, height, width, channels, images));
+            if (key is not null)
+            {
+                cache!.TryWrite(key, opened, size);
+            }
+        }
+
+        int readable = opened.Count(o => o.Pixels is not null);
+        var pixels = new byte[(long)readable * size];
+        var labels = new int[readable];
+        for (int i = 0, n = 0; i < files.Count; i++)
         {
             if (opened[i].Pixels is not { } decoded)
             {
@@ -134,17 +164,15 @@ public static class ImageFolder
                 warnings.Add(new ImageWarning(files[i].Path, warning));
             }
 
-            pixels.AddRange(decoded);
-            labels.Add(files[i].Label);
+            decoded.CopyTo(pixels.AsSpan(n * size));
+            labels[n++] = files[i].Label;
         }
 
-        if (labels.Count == 0)
+        if (readable == 0)
         {
             throw new DatasetMissingException($"{directory} holds no readable images");
         }
 
-        return new ImageDataset([.. pixels], [.. labels], height, width, channels, classes);
+        return (new ImageDataset(pixels, labels, height, width, channels, classes), fromCache);
     }
-
-    private readonly record struct Opened(byte[]? Pixels, string? Error, string? Warning, ImageProblem? Problem);
 }

@@ -28,6 +28,8 @@ public sealed record ExportReport
     /// <summary>Weight width of each int8 layer (8, or 7 for <c>weight_bits 7</c>).</summary>
     [JsonPropertyName("weight_bits")] public Dictionary<string, int>? WeightBits { get; init; }
     [JsonPropertyName("seconds")] public double Seconds { get; init; }
+    /// <summary>The modelc-train command line that wrote this report, when known.</summary>
+    [JsonPropertyName("command")] public string? Command { get; init; }
 
     public static string PathFor(string output) => output + ".report.json";
 

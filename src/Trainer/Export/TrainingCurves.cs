@@ -8,6 +8,18 @@ public static class TrainingCurves
 {
     public static void Save(IReadOnlyList<EpochRecord> history, string path, string title)
     {
+        var plot = Create(history, title);
+        AtomicFile.Write(path, temporary =>
+        {
+            string png = temporary + ".png";
+            plot.SavePng(png, 900, 540);
+            File.Move(png, temporary, overwrite: true);
+        });
+    }
+
+    /// <summary>The plot <see cref="Save"/> writes.</summary>
+    public static Plot Create(IReadOnlyList<EpochRecord> history, string title)
+    {
         var plot = new Plot();
         int offset = 0;
         foreach (var phase in history.Select(h => h.Phase).Distinct())
@@ -26,11 +38,6 @@ public static class TrainingCurves
         plot.XLabel("epoch (float, then QAT)");
         plot.YLabel("accuracy %");
         plot.ShowLegend(Alignment.LowerRight);
-        AtomicFile.Write(path, temporary =>
-        {
-            string png = temporary + ".png";
-            plot.SavePng(png, 900, 540);
-            File.Move(png, temporary, overwrite: true);
-        });
+        return plot;
     }
 }

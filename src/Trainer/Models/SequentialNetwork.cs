@@ -11,7 +11,10 @@ namespace ModelCompiler.Trainer.Models;
 /// graph the Runtime computes for given per-layer precisions (each layer kind's part is its <see cref="TrainingOperator"/>:
 /// int8 layers see fake-quantized inputs, weights and bias, pooling and flattening act on the quantized values exactly
 /// as the int8 kernels do, float regions stay float, and where an int8 layer follows a float tensor a boundary observer
-/// plays the exported quantize layer).
+/// plays the exported quantize layer). A max pool can run in int8 between float layers (<see cref="SelectQuantizedPools"/>,
+/// what TFMOT's <c>quantize_annotate_layer(MaxPooling2D)</c> does): the layer with weights before it gets its output
+/// observer (TFMOT's output-only quantization of a layer feeding an annotated one), and the pool then acts on quantized
+/// values, exported as quantize, int8 max pool, dequantize.
 /// </summary>
 public sealed class SequentialNetwork : nn.Module<Tensor, Tensor>
 {
@@ -25,6 +28,8 @@ public sealed class SequentialNetwork : nn.Module<Tensor, Tensor>
     private readonly NetworkLayer[] _layers;
     private readonly WeightedNetworkLayer[] _weighted;
     private int _weightBits = Int8Weights.FullBits;
+    private bool[] _poolInputQuantized;
+    private string[] _quantizedPools = [];
 
     public SequentialNetwork(ModelDescription description) : base(description.Name)
     {
@@ -48,6 +53,7 @@ public sealed class SequentialNetwork : nn.Module<Tensor, Tensor>
 
         _weighted = [.. weighted];
         Precisions = Enumerable.Repeat(Precision.Float32, _weighted.Length).ToArray();
+        _poolInputQuantized = new bool[_weighted.Length];
         register_module("compute", _compute);
         register_module("outputs", _outputs);
         register_module("boundaries", _boundaries);
@@ -83,6 +89,45 @@ public sealed class SequentialNetwork : nn.Module<Tensor, Tensor>
     /// <summary>The description's layers at work, in order.</summary>
     internal IReadOnlyList<NetworkLayer> Layers => _layers;
 
+    /// <summary>Max pools that run in int8 although the layer before them is float (see the class remarks).</summary>
+    public IReadOnlyList<string> QuantizedPools => _quantizedPools;
+
+    /// <summary>
+    /// Chooses the max pools (by name) that run in int8 when the layer feeding them stays float; takes effect with the
+    /// next <see cref="Configure"/>. A pool must follow a conv2d or dense layer directly (dropout in between is fine).
+    /// </summary>
+    public void SelectQuantizedPools(IReadOnlyCollection<string> names)
+    {
+        var inputs = new bool[_weighted.Length];
+        foreach (string name in names)
+        {
+            int i = Array.FindIndex(_layers, l => l.Name == name && l.Spec.Kind == LayerKind.MaxPool2D);
+            if (i < 0)
+            {
+                throw new ModelDescriptionException($"no maxpool2d layer is named '{name}'");
+            }
+
+            int producer = i - 1;
+            while (producer >= 0 && _layers[producer].Spec.Kind == LayerKind.Dropout)
+            {
+                producer--;
+            }
+
+            if (producer < 0 || _layers[producer] is not WeightedNetworkLayer weighted)
+            {
+                throw new ModelDescriptionException($"max pool '{name}' can run in int8 only right after a conv2d or dense layer");
+            }
+
+            inputs[weighted.Index] = true;
+        }
+
+        _poolInputQuantized = inputs;
+        _quantizedPools = [.. names];
+    }
+
+    /// <summary>True when float layer <paramref name="k"/> quantizes its output for an int8 max pool after it.</summary>
+    public bool QuantizesOutputForPool(int k) => _poolInputQuantized[k] && Precisions[k] != Precision.Int8;
+
     /// <summary>Sets the per-layer precisions and switches observers of int8 layers on (others off).</summary>
     public void Configure(Precision[] precisions, bool calibrating = false, double? percentile = null)
     {
@@ -97,7 +142,7 @@ public sealed class SequentialNetwork : nn.Module<Tensor, Tensor>
         for (int k = 0; k < _weighted.Length; k++)
         {
             bool int8 = precisions[k] == Precision.Int8;
-            _weighted[k].Output.Mode = int8 ? mode : ObserverMode.Off;
+            _weighted[k].Output.Mode = int8 || QuantizesOutputForPool(k) ? mode : ObserverMode.Off;
             _weighted[k].Output.Percentile = percentile;
             _weighted[k].Boundary.Mode = int8 && NeedsBoundary(k) ? mode : ObserverMode.Off;
             _weighted[k].Boundary.Percentile = percentile;
@@ -105,14 +150,14 @@ public sealed class SequentialNetwork : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>True when conv/dense layer <paramref name="k"/> is int8 and receives a float tensor (a quantize layer goes before it).</summary>
-    public bool NeedsBoundary(int k) => Precisions[k] == Precision.Int8 && k > 0 && Precisions[k - 1] != Precision.Int8;
+    public bool NeedsBoundary(int k) => Precisions[k] == Precision.Int8 && k > 0 && Precisions[k - 1] != Precision.Int8 && !QuantizesOutputForPool(k - 1);
 
     /// <summary>Copies float32 weights and bias into conv/dense layer <paramref name="k"/> (shaped as its module holds them).</summary>
     public void LoadWeights(int k, float[] weights, float[] bias) => _weighted[k].Load(weights, bias);
 
     public override Tensor forward(Tensor input)
     {
-        bool quantizing = !Calibrating && Precisions.Any(p => p != Precision.Float32);
+        bool quantizing = !Calibrating && (Precisions.Any(p => p != Precision.Float32) || _poolInputQuantized.Any(q => q));
         var pass = new ForwardPass(this, quantizing, training);
         var x = quantizing && FirstComputeIsInt8
             ? new NetworkTensor(FakeQuantizer.Activation(input, PixelInputQuant), PixelInputQuant)

@@ -9,7 +9,9 @@ namespace ModelCompiler.Trainer.Training;
 /// <summary>
 /// The last finished epoch of a training phase, in a folder: <c>model-&lt;phase&gt;-e&lt;n&gt;.bin</c> (weights and observer
 /// buffers), <c>optimizer-&lt;phase&gt;-e&lt;n&gt;.bin</c> (Adam's moments) and <c>state.json</c>, written last and atomically,
-/// which names them. A crash at any moment leaves the previous state.json and the files it names intact.
+/// which names them. A crash at any moment leaves the previous state.json and the files it names intact. With
+/// <c>best_model_file</c> the folder also keeps the weights of the epoch with the best validation accuracy so far
+/// (<c>model-&lt;phase&gt;-best-e&lt;n&gt;.bin</c>), for <see cref="TrainingOptions.KeepBest"/>.
 /// </summary>
 public sealed record Checkpoint
 {
@@ -20,6 +22,9 @@ public sealed record Checkpoint
     [JsonPropertyName("model_file")] public required string ModelFile { get; init; }
     [JsonPropertyName("optimizer_file")] public required string OptimizerFile { get; init; }
     [JsonPropertyName("bundle")] public required ModelBundle Bundle { get; init; }
+    /// <summary>Epoch whose weights <see cref="BestModelFile"/> holds (best validation accuracy of the phase so far).</summary>
+    [JsonPropertyName("best_epoch")] public int? BestEpoch { get; init; }
+    [JsonPropertyName("best_model_file")] public string? BestModelFile { get; init; }
 
     public static string StatePath(string folder) => Path.Combine(folder, "state.json");
 
@@ -41,10 +46,19 @@ public sealed record Checkpoint
         }
     }
 
-    public static Checkpoint Write(string folder, string phase, int completedEpochs, SequentialNetwork network, Adam optimizer, ModelBundle bundle)
+    /// <summary>
+    /// Saves the state after <paramref name="completedEpochs"/>; <paramref name="bestEpoch"/> is the phase's epoch with
+    /// the best validation accuracy so far (when it is this epoch, its weights are also kept as the best model).
+    /// </summary>
+    public static Checkpoint Write(
+        string folder, string phase, int completedEpochs, SequentialNetwork network, Adam optimizer, ModelBundle bundle, int? bestEpoch = null)
     {
         Directory.CreateDirectory(folder);
         var previous = TryRead(folder);
+        string? bestFile = bestEpoch is null ? null
+            : bestEpoch == completedEpochs ? $"model-{phase}-best-e{completedEpochs}.bin"
+            : previous is { Phase: var p, BestEpoch: var e, BestModelFile: { } file } && p == phase && e == bestEpoch ? file
+            : throw new InvalidOperationException($"{folder} does not hold the weights of {phase} epoch {bestEpoch}");
         var checkpoint = new Checkpoint
         {
             Phase = phase,
@@ -52,15 +66,23 @@ public sealed record Checkpoint
             ModelFile = $"model-{phase}-e{completedEpochs}.bin",
             OptimizerFile = $"optimizer-{phase}-e{completedEpochs}.bin",
             Bundle = bundle,
+            BestEpoch = bestEpoch,
+            BestModelFile = bestFile,
         };
         AtomicFile.Write(Path.Combine(folder, checkpoint.ModelFile), t => network.save(t));
         AtomicFile.Write(Path.Combine(folder, checkpoint.OptimizerFile), t => optimizer.save_state_dict(t));
+        if (bestFile is not null && bestEpoch == completedEpochs)
+        {
+            AtomicFile.Write(Path.Combine(folder, bestFile), t => network.save(t));
+        }
+
         AtomicFile.WriteText(StatePath(folder), JsonSerializer.Serialize(checkpoint, Json));
         if (previous is not null)
         {
-            foreach (string old in new[] { previous.ModelFile, previous.OptimizerFile })
+            var current = new[] { checkpoint.ModelFile, checkpoint.OptimizerFile, checkpoint.BestModelFile };
+            foreach (string? old in new[] { previous.ModelFile, previous.OptimizerFile, previous.BestModelFile })
             {
-                if (old != checkpoint.ModelFile && old != checkpoint.OptimizerFile)
+                if (old is not null && !current.Contains(old))
                 {
                     File.Delete(Path.Combine(folder, old));
                 }
@@ -70,13 +92,16 @@ public sealed record Checkpoint
         return checkpoint;
     }
 
+    /// <summary>Loads the weights of the best epoch into <paramref name="network"/> (built like the one saved).</summary>
+    public void RestoreBest(string folder, SequentialNetwork network) =>
+        network.load(Checked(folder, BestModelFile ?? throw new InvalidOperationException($"{folder} keeps no best-epoch weights")));
+
     /// <summary>The network as it was after the checkpoint's epoch (for evaluation).</summary>
     public SequentialNetwork LoadNetwork(string folder)
     {
         var network = new SequentialNetwork(Bundle.Description.Validated(StatePath(folder)));
         network.load(Checked(folder, ModelFile));
-        network.Configure(Bundle.Precisions);
-        network.WeightBits = Bundle.WeightBits;
+        Bundle.ConfigureNetwork(network);
         return network;
     }
 

@@ -18,14 +18,28 @@ public sealed record ModelBundle
     [JsonPropertyName("description")] public required ModelDescription Description { get; init; }
     [JsonPropertyName("classes")] public required string[] Classes { get; init; }
     [JsonPropertyName("precisions")] public required Precision[] Precisions { get; init; }
+    /// <summary>Max pools that run in int8 after a float layer (<see cref="SequentialNetwork.SelectQuantizedPools"/>); absent means none.</summary>
+    [JsonPropertyName("quantized_pools")] public string[]? QuantizedPools { get; init; }
     [JsonPropertyName("dataset")] public required string Dataset { get; init; }
     [JsonPropertyName("history")] public required List<EpochRecord> History { get; init; }
     /// <summary>Width of the int8 layers' weights (8, or 7 after <c>--weight-bits 7</c>); absent in older files, meaning 8.</summary>
     [JsonPropertyName("weight_bits")] public int WeightBits { get; init; } = Int8Weights.FullBits;
     /// <summary>Test-set accuracy of the float model, once measured (the export table's first column).</summary>
     [JsonPropertyName("float_accuracy")] public double? FloatAccuracy { get; init; }
+    /// <summary>How the images were divided (counts, validation source); absent in older files.</summary>
+    [JsonPropertyName("data_split")] public string? DataSplit { get; init; }
+    /// <summary>The recipe of each training phase that made these weights, one line each (<see cref="TrainingOptions.Describe"/>).</summary>
+    [JsonPropertyName("training")] public List<string>? Training { get; init; }
 
     public static string SidecarPath(string path) => path + ".json";
+
+    /// <summary>Applies the saved precisions, int8 pools and weight width to a network built from <see cref="Description"/>.</summary>
+    public void ConfigureNetwork(SequentialNetwork network)
+    {
+        network.SelectQuantizedPools(QuantizedPools ?? []);
+        network.Configure(Precisions);
+        network.WeightBits = WeightBits;
+    }
 
     public void Save(SequentialNetwork network, string path)
     {
@@ -39,12 +53,13 @@ public sealed record ModelBundle
         AtomicFile.WriteText(SidecarPath(path), JsonSerializer.Serialize(this, Json));
     }
 
-    public static (ModelBundle Bundle, SequentialNetwork Network) Load(string path)
+    /// <summary>The sidecar alone (description, history, ...), without building the network or loading libtorch.</summary>
+    public static ModelBundle ReadMetadata(string path)
     {
         string sidecar = SidecarPath(path);
-        if (!File.Exists(path) || !File.Exists(sidecar))
+        if (!File.Exists(sidecar))
         {
-            throw new FileNotFoundException($"{path} is not a trained model (it needs {Path.GetFileName(path)} and {Path.GetFileName(sidecar)}); run 'modelc-train train' first");
+            throw new FileNotFoundException($"{sidecar} does not exist; {path} is not a model written by 'train' or 'qat'");
         }
 
         ModelBundle? read;
@@ -57,13 +72,23 @@ public sealed record ModelBundle
             throw new InvalidDataException($"{sidecar}: not a model sidecar ({e.Message})", e);
         }
 
-        var bundle = read ?? throw new InvalidDataException($"{sidecar} is empty");
+        return read ?? throw new InvalidDataException($"{sidecar} is empty");
+    }
+
+    public static (ModelBundle Bundle, SequentialNetwork Network) Load(string path)
+    {
+        string sidecar = SidecarPath(path);
+        if (!File.Exists(path) || !File.Exists(sidecar))
+        {
+            throw new FileNotFoundException($"{path} is not a trained model (it needs {Path.GetFileName(path)} and {Path.GetFileName(sidecar)}); run 'modelc-train train' first");
+        }
+
+        var bundle = ReadMetadata(path);
         UserFile.CheckReadable(path, "a TorchSharp weights file");
         var description = bundle.Description.Validated(sidecar);
         var network = new SequentialNetwork(description);
         network.load(path);
-        network.Configure(bundle.Precisions);
-        network.WeightBits = bundle.WeightBits;
+        bundle.ConfigureNetwork(network);
         return (bundle with { Description = description }, network);
     }
 }

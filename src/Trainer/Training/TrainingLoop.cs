@@ -21,6 +21,11 @@ public static class TrainingLoop
         var optimizer = adam.Optimizer;
         var history = new List<EpochRecord>();
         int firstEpoch = 0;
+        if (options.KeepBest && options.CheckpointFolder is null)
+        {
+            throw new ArgumentException("keeping the best epoch needs a checkpoint folder");
+        }
+
         if (options.Resume && options.CheckpointFolder is { } folder && Checkpoint.TryRead(folder) is { } checkpoint)
         {
             if (checkpoint.Phase != options.Phase)
@@ -45,6 +50,8 @@ public static class TrainingLoop
             network.train();
             double lossSum = 0;
             long correct = 0, seen = 0;
+            var batchClock = new Stopwatch();
+            var stepClock = new Stopwatch();
             for (int b = 0; b < batches; b++)
             {
                 cancel.ThrowIfCancellationRequested();
@@ -54,7 +61,10 @@ public static class TrainingLoop
                 Func<int, byte[]>? augment = options.Augmenter is { } a
                     ? i => a.Apply(train.Image(i), train.Height, train.Width, train.Channels, new Random(StreamSeed(options.Seed, currentEpoch, i)))
                     : null;
+                batchClock.Start();
                 var (x, y) = train.Batch(slice, augment);
+                batchClock.Stop();
+                stepClock.Start();
                 adam.ZeroGrad();
                 var logits = network.forward(x);
                 var loss = nn.functional.cross_entropy(logits, y);
@@ -63,11 +73,15 @@ public static class TrainingLoop
                 lossSum += loss.item<float>() * slice.Length;
                 correct += logits.argmax(1).eq(y).sum().item<long>();
                 seen += slice.Length;
+                stepClock.Stop();
                 progress.BatchFinished(b + 1, lossSum / seen, (double)correct / seen);
             }
 
+            var validationClock = Stopwatch.StartNew();
             double validationAccuracy = Evaluator.Accuracy(network, validation);
-            var record = new EpochRecord(options.Phase, epoch + 1, lossSum / seen, (double)correct / seen, validationAccuracy, clock.Elapsed.TotalSeconds);
+            var record = new EpochRecord(
+                options.Phase, epoch + 1, lossSum / seen, (double)correct / seen, validationAccuracy, clock.Elapsed.TotalSeconds,
+                (int)seen, batchClock.Elapsed.TotalSeconds, stepClock.Elapsed.TotalSeconds, validationClock.Elapsed.TotalSeconds);
             history.Add(record);
             progress.EpochFinished(record);
             if (options.CheckpointFolder is { } target)
@@ -75,10 +89,17 @@ public static class TrainingLoop
                 var bundle = bundleTemplate with
                 {
                     Precisions = network.Precisions,
+                    QuantizedPools = network.QuantizedPools.Count > 0 ? [.. network.QuantizedPools] : null,
                     History = [.. bundleTemplate.History.Where(h => h.Phase != options.Phase), .. history],
                 };
-                Checkpoint.Write(target, options.Phase, epoch + 1, network, optimizer, bundle);
+                Checkpoint.Write(target, options.Phase, epoch + 1, network, optimizer, bundle, EpochRecord.BestEpoch(history, options.Phase));
             }
+        }
+
+        if (options.KeepBest && Checkpoint.TryRead(options.CheckpointFolder!) is { BestEpoch: { } best } kept && best != options.Epochs)
+        {
+            kept.RestoreBest(options.CheckpointFolder!, network);
+            progress.Message($"kept the weights of {options.Phase} epoch {best} (best validation accuracy), not of epoch {options.Epochs}");
         }
 
         return history;

@@ -34,7 +34,8 @@ public sealed class ConsoleProgress(ProgressContext context, IAnsiConsole consol
     {
         if (_task is not null)
         {
-            _task.Description = $"{_label} loss {F(record.Loss)} acc {P(record.TrainAccuracy)} val {P(record.ValidationAccuracy)} ({record.Seconds:F0} s)";
+            _task.Description = $"{_label} loss {F(record.Loss)} acc {P(record.TrainAccuracy)} val {P(record.ValidationAccuracy)} " +
+                $"({record.Seconds:F0} s, {record.ImagesPerSecond:F1} img/s: batches {record.BatchSeconds:F1} s, steps {record.StepSeconds:F1} s, validation {record.ValidationSeconds:F1} s)";
             _task.StopTask();
             if (!console.Profile.Capabilities.Interactive)
             {

@@ -13,12 +13,14 @@ namespace ModelCompiler.Trainer.Workflow;
 /// <summary>
 /// Exports a quantized network to a .qmodel (atomically), reads the file back, runs it through the reference
 /// interpreter on the test set and reports the seed's comparison: table on the console, <c>.report.json</c>, curves PNG.
+/// The file's provenance names the data and its split, the recipe of each training phase (<paramref name="bundle"/>'s
+/// <see cref="ModelBundle.Training"/>) and the measured accuracies.
 /// </summary>
 public static class ExportComparison
 {
     public static ExportReport Run(
-        SequentialNetwork network, ModelBundle floatBundle, string floatModelPath, LoadedData data, string mode,
-        IReadOnlyList<EpochRecord> history, string output, int threads, IAnsiConsole console, string? modelName = null)
+        SequentialNetwork network, ModelBundle bundle, string floatModelPath, LoadedData data, string mode,
+        IReadOnlyList<EpochRecord> history, string output, int threads, IAnsiConsole console, string? modelName = null, string? command = null)
     {
         var clock = Stopwatch.StartNew();
         var fakeQuant = Evaluator.Predict(network, data.Test);
@@ -38,23 +40,39 @@ public static class ExportComparison
             new("tool", "modelc-train"),
             new("mode", mode),
             new("dataset", data.Name),
+            new("data_split", data.Split),
+        };
+        foreach (string line in bundle.Training ?? [])
+        {
+            // "float: 25 epochs, ..." becomes provenance training.float "25 epochs, ...".
+            int colon = line.IndexOf(':', StringComparison.Ordinal);
+            provenance.Add(colon > 0 ? new("training." + line[..colon], line[(colon + 1)..].Trim()) : new("training", line));
+        }
+
+        provenance.AddRange(
+        [
             new("date", now),
             new("test_images", data.Test.Count.ToString(CultureInfo.InvariantCulture)),
             new("float_accuracy", floatAccuracy.ToString("F4", CultureInfo.InvariantCulture)),
             new("fake_quant_accuracy", fakeQuantAccuracy.ToString("F4", CultureInfo.InvariantCulture)),
-        };
-        var model = QModelExporter.Export(network, floatBundle.Classes, provenance, modelName);
+        ]);
         string? folder = Path.GetDirectoryName(Path.GetFullPath(output));
         if (folder is not null)
         {
             Directory.CreateDirectory(folder);
         }
 
+        var model = QModelExporter.Export(network, bundle.Classes, provenance, modelName);
         QModelFile.WriteAtomic(output, model);
-        var written = QModelFile.Read(output);
-        var fromFile = InterpreterEvaluation.Predict(written, data.Test, threads);
+        var fromFile = InterpreterEvaluation.Predict(QModelFile.Read(output), data.Test, threads);
         double int8Accuracy = Evaluator.Accuracy(fromFile, data.Test.Labels);
         int agree = fakeQuant.Zip(fromFile).Count(p => p.First == p.Second);
+
+        // The file's own figures join its provenance; the layers are written again unchanged, so they still hold.
+        provenance.Add(new("int8_accuracy", int8Accuracy.ToString("F4", CultureInfo.InvariantCulture)));
+        provenance.Add(new("argmax_agreement", ((double)agree / Math.Max(1, data.Test.Count)).ToString("F4", CultureInfo.InvariantCulture)));
+        model = QModelExporter.Export(network, bundle.Classes, provenance, modelName);
+        QModelFile.WriteAtomic(output, model);
 
         var weighted = model.Layers.OfType<WeightedLayer>().ToList();
         long floatBytes = weighted.Sum(l => 4L * (l.Weights.WeightCount + l.Weights.OutputChannels));
@@ -70,9 +88,10 @@ public static class ExportComparison
             FloatBytes = floatBytes,
             QModelBytes = new FileInfo(output).Length,
             WeightBytes = weightBytes,
-            LayerPrecisions = weighted.ToDictionary(l => l.Name, l => TensorChain.PrecisionName(l.Precision)),
+            LayerPrecisions = LayerPrecisions(model),
             WeightBits = weighted.Where(l => l.Weights is Int8Weights).ToDictionary(l => l.Name, l => ((Int8Weights)l.Weights).WeightBits),
             Seconds = clock.Elapsed.TotalSeconds,
+            Command = command,
         };
         report.Write(output);
         if (history.Count > 0)
@@ -82,6 +101,18 @@ public static class ExportComparison
 
         Print(report, output, console);
         return report;
+    }
+
+    /// <summary>Precision of each conv/dense layer, and of each max pool (int8 when its input tensor is int8).</summary>
+    private static Dictionary<string, string> LayerPrecisions(QModel model)
+    {
+        var tensors = TensorChain.Infer(model);
+        return model.Layers.Select((l, i) => l switch
+        {
+            WeightedLayer w => (l.Name, TensorChain.PrecisionName(w.Precision)),
+            Pool2DLayer { IsMax: true } => (l.Name, tensors[i].Kind == ElementKind.Int8 ? "int8" : "float32"),
+            _ => (l.Name, ""),
+        }).Where(p => p.Item2.Length > 0).ToDictionary(p => p.Name, p => p.Item2);
     }
 
     public static void Print(ExportReport report, string output, IAnsiConsole console)

@@ -95,7 +95,7 @@ internal abstract class WeightedNetworkLayer : UnaryNetworkLayer
             _ => y,
         };
 
-        if (network.Calibrating && network.Precisions[Index] == Precision.Int8)
+        if (network.Calibrating && (network.Precisions[Index] == Precision.Int8 || network.QuantizesOutputForPool(Index)))
         {
             if (network.NeedsBoundary(Index))
             {
@@ -105,7 +105,10 @@ internal abstract class WeightedNetworkLayer : UnaryNetworkLayer
             return new NetworkTensor(Output.forward(y), current);
         }
 
-        return precision == Precision.Int8 ? new NetworkTensor(Output.forward(y), Output.Params) : new NetworkTensor(y, null);
+        // A float layer feeding an int8 max pool quantizes its output too (SequentialNetwork.SelectQuantizedPools).
+        return precision == Precision.Int8 || (pass.Quantizing && network.QuantizesOutputForPool(Index))
+            ? new NetworkTensor(Output.forward(y), Output.Params)
+            : new NetworkTensor(y, null);
     }
 
     protected override QuantParams? Export(QuantParams? input, ExportPass pass)
@@ -125,6 +128,13 @@ internal abstract class WeightedNetworkLayer : UnaryNetworkLayer
         var (weight, bias) = Parameters;
         QuantParams? outputQuant = precision == Precision.Int8 ? Output.Params : null;
         pass.Layers.Add(ToQModel(Constants(precision, weight, bias, input, pass.Network.WeightBits), outputQuant));
+        if (pass.Network.QuantizesOutputForPool(Index))
+        {
+            // The observed range of the float output becomes a quantize layer before the int8 max pool.
+            outputQuant = Output.Params;
+            pass.Layers.Add(new QuantizeLayer(Name + "_quantize", outputQuant.Value));
+        }
+
         return outputQuant;
     }
 
