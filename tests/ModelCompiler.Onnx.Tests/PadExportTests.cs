@@ -6,6 +6,8 @@ using ModelCompiler.Interpreter;
 using ModelCompiler.Onnx.Schema;
 using ModelCompiler.Testing;
 
+using static ModelCompiler.Onnx.Tests.OnnxRuntimeRunner;
+
 namespace ModelCompiler.Onnx.Tests;
 
 /// <summary>
@@ -107,32 +109,4 @@ public sealed class PadExportTests
             File.Delete(path);
         }
     }
-
-    private static float[] Run(InferenceSession session, QModel model, float[] hwc)
-    {
-        var shape = model.InputShape;
-        var nchw = new DenseTensor<float>([1, shape.Channels, shape.Height, shape.Width]);
-        for (int h = 0; h < shape.Height; h++)
-        {
-            for (int w = 0; w < shape.Width; w++)
-            {
-                for (int c = 0; c < shape.Channels; c++)
-                {
-                    nchw[0, c, h, w] = hwc[(h * shape.Width + w) * shape.Channels + c];
-                }
-            }
-        }
-
-        using var results = session.Run([NamedOnnxValue.CreateFromTensor("input", nchw)]);
-        return results.First().AsEnumerable<float>().ToArray();
-    }
-
-    private static float[] RandomImage(Random random, QModel model) =>
-        Enumerable.Range(0, model.InputShape.Length).Select(_ => random.Next(256) / 255f).ToArray();
-
-    private static SessionOptions Options() => new()
-    {
-        GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-        IntraOpNumThreads = 1,
-    };
 }
