@@ -57,9 +57,9 @@ internal static class Literals
     /// read through <see cref="DataReference"/>. A string literal is one token and one operation to the compiler and its
     /// analyzers, where an array initializer is one per element: for the Intel sample's 3.5 M weights, the model library
     /// compiles in about a quarter of the time it took as <c>ulong</c> literals (docs/generator.md has the figures). The
-    /// characters are stored as they are (the literal is never decoded), so the data is read in place: from the
-    /// metadata's string heap, materialised once by the runtime (a frozen string under Native AOT), 4-byte aligned,
-    /// which every kernel's unaligned loads accept. One line a block: a literal split into concatenated lines makes the
+    /// literal is never decoded: Native AOT keeps it as a frozen string in the binary, read in place; the JIT copies it
+    /// once from the metadata into its heap. Its characters are 4-byte aligned, which every kernel's unaligned loads
+    /// accept. One line a block: a literal split into concatenated lines makes the
     /// compiler fold the pieces (minutes for the same model).
     /// </summary>
     public static void WriteDataLiteral(SourceWriter writer, string name, byte[] bytes, string comment)
