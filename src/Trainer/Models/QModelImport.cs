@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace ModelCompiler.Trainer.Models;
 
 /// <summary>
-/// A <c>.qmodel</c> as a float <see cref="SequentialNetwork"/>: the description its layers were exported from, with
+/// A <c>.qmodel</c> as a float <see cref="GraphNetwork"/>: the description its layers were exported from, with
 /// the weights dequantized (<see cref="FloatWeights"/>, as the float ONNX export holds them), so TorchSharp
 /// computes the function the file's constants stand for. Reads what the trainer writes: square windows, (c, h, w)
 /// flatten, a dense layer last, quantize/dequantize boundaries and a final softmax (which the trainer adds itself).
@@ -14,7 +14,7 @@ public static class QModelImport
 {
     /// <summary>The network in evaluation mode; its <c>forward</c> returns the logits (softmax not applied).</summary>
     /// <exception cref="NotSupportedException">A layer has no trainer equivalent.</exception>
-    public static SequentialNetwork FloatNetwork(QModel model)
+    public static GraphNetwork FloatNetwork(QModel model)
     {
         var tensors = TensorChain.Infer(model);
         var specs = new List<LayerSpec>();
@@ -38,7 +38,7 @@ public static class QModelImport
         var shape = model.InputShape;
         var description = new ModelDescription { Name = model.Name, Input = [shape.Height, shape.Width, shape.Channels], Layers = [.. specs] }
             .Validated(model.Name);
-        var network = new SequentialNetwork(description);
+        var network = new GraphNetwork(description);
         using (no_grad())
         {
             for (int k = 0; k < constants.Count; k++)

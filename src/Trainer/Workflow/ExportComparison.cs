@@ -19,7 +19,7 @@ namespace ModelCompiler.Trainer.Workflow;
 public static class ExportComparison
 {
     public static ExportReport Run(
-        SequentialNetwork network, ModelBundle bundle, string floatModelPath, LoadedData data, string mode,
+        GraphNetwork network, ModelBundle bundle, string floatModelPath, LoadedData data, string mode,
         IReadOnlyList<EpochRecord> history, string output, int threads, IAnsiConsole console, string? modelName = null, string? command = null)
     {
         var clock = Stopwatch.StartNew();
