@@ -13,10 +13,14 @@ internal static class BatchNormFolding
     /// <summary>Keras' BatchNormalization epsilon (torch's default is 1e-5).</summary>
     public const double Epsilon = 1e-3;
 
-    /// <summary>Keras' momentum 0.99 in torch's convention (the weight of the new batch).</summary>
-    public const double Momentum = 0.01;
+    /// <summary>
+    /// Weight of each batch in the running statistics: torch's default 0.1, not Keras' 0.01 (its momentum 0.99), which
+    /// after the few hundred steps of a short run leaves the running statistics halfway from their start (mean 0,
+    /// variance 1) and the evaluated model at chance.
+    /// </summary>
+    public const double Momentum = 0.1;
 
-    /// <summary>A batch normalization over <paramref name="channels"/> with Keras' defaults.</summary>
+    /// <summary>A batch normalization over <paramref name="channels"/>: Keras' epsilon, torch's momentum.</summary>
     public static BatchNorm2d Create(long channels) => nn.BatchNorm2d(channels, Epsilon, Momentum);
 
     /// <summary>f = gamma / sqrt(running_var + eps), one per channel (differentiable in gamma).</summary>
