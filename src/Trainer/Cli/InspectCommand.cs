@@ -34,11 +34,9 @@ public static class InspectCommand
                 var layer = model.Layers[i];
                 var reads = graph.InputsOf(i);
                 var output = tensors[ModelGraph.OutputOf(i)];
-                // Every output position of a weighted layer uses each of its weights once (a dense output has one position).
-                var (precision, parameters, macs, bytes) = layer is WeightedLayer w
-                    ? (TensorChain.PrecisionName(w.Precision), (long)w.Weights.WeightCount + w.Weights.OutputChannels,
-                        (long)output.Shape.Height * output.Shape.Width * w.Weights.WeightCount, w.Weights.ByteSize)
-                    : (output.Kind == ElementKind.Int8 ? "int8" : "float32", 0L, 0L, 0L);
+                var cost = LayerCost.Of(layer, output);
+                var (parameters, macs, bytes) = (cost.Parameters, cost.MultiplyAccumulates, cost.WeightBytes);
+                string precision = layer is WeightedLayer w ? TensorChain.PrecisionName(w.Precision) : output.Kind == ElementKind.Int8 ? "int8" : "float32";
                 totalParams += parameters;
                 totalMacs += macs;
                 totalBytes += bytes;
