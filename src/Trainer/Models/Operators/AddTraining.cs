@@ -1,6 +1,5 @@
 using ModelCompiler.Format;
 using ModelCompiler.Trainer.Quantization;
-using F = TorchSharp.torch.nn.functional;
 
 namespace ModelCompiler.Trainer.Models;
 
@@ -42,13 +41,7 @@ internal sealed class AddTraining : TrainingOperator
 
         public override NetworkTensor Forward(IReadOnlyList<NetworkTensor> inputs, ForwardPass pass)
         {
-            var y = inputs[0].Value + inputs[1].Value;
-            y = _activation switch
-            {
-                Activation.Relu => F.relu(y),
-                Activation.Relu6 => F.relu6(y),
-                _ => y,
-            };
+            var y = FusedActivation.Apply(inputs[0].Value + inputs[1].Value, _activation);
 
             var network = pass.Network;
             if (network.Calibrating)

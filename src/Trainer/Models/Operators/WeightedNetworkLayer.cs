@@ -4,7 +4,6 @@ using ModelCompiler.Trainer.Quantization;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using F = TorchSharp.torch.nn.functional;
 
 namespace ModelCompiler.Trainer.Models;
 
@@ -83,51 +82,19 @@ internal abstract class WeightedNetworkLayer : UnaryNetworkLayer
         var network = pass.Network;
         var (x, current) = input;
         var precision = pass.Quantizing ? network.Precisions[Index] : Precision.Float32;
-        Tensor y;
-        if (precision == Precision.Float32 || (precision == Precision.Int8 && Norm is not null && pass.Training && !network.BatchNormFrozen))
+        if (precision == Precision.Int8 && current is null)
         {
-            if (precision == Precision.Int8 && current is null)
-            {
-                x = Boundary.forward(x);
-                current = Boundary.Params;
-            }
-
-            y = precision == Precision.Int8 ? ApplyWithBatchStatistics(x, network.WeightBits) : Unfolded(x);
-        }
-        else
-        {
-            var (weight, bias) = Effective;
-            Tensor w = weight, b = bias;
-            switch (precision)
-            {
-                case Precision.Int8:
-                    if (current is null)
-                    {
-                        x = Boundary.forward(x);
-                        current = Boundary.Params;
-                    }
-
-                    var (_, scale) = FakeQuantizer.QuantizeWeights(weight, network.WeightBits);
-                    w = FakeQuantizer.Weights(weight, network.WeightBits);
-                    b = FakeQuantizer.Bias(bias, current.Value.Scale, scale);
-                    break;
-                case Precision.DynamicInt8:
-                    w = FakeQuantizer.Weights(weight);
-                    break;
-                case Precision.Float16:
-                    w = FakeQuantizer.Float16(weight);
-                    break;
-            }
-
-            y = Apply(x, w, b);
+            x = Boundary.forward(x);
+            current = Boundary.Params;
         }
 
-        y = _activation switch
+        var y = precision switch
         {
-            Activation.Relu => F.relu(y),
-            Activation.Relu6 => F.relu6(y),
-            _ => y,
+            Precision.Float32 => Unfolded(x),
+            Precision.Int8 when Norm is not null && pass.Training && !network.BatchNormFrozen => ApplyWithBatchStatistics(x, network.WeightBits),
+            _ => ApplyAs(precision, x, current, network.WeightBits),
         };
+        y = FusedActivation.Apply(y, _activation);
 
         if (network.Calibrating && (network.Precisions[Index] == Precision.Int8 || network.QuantizesOutputForPool(Index)))
         {
@@ -147,6 +114,27 @@ internal abstract class WeightedNetworkLayer : UnaryNetworkLayer
 
     public override bool ProducesInt8(IReadOnlyList<bool> inputsInt8, GraphNetwork network) =>
         network.Precisions[Index] == Precision.Int8 || network.QuantizesOutputForPool(Index);
+
+    /// <summary>
+    /// The operation as the exported layer of <paramref name="precision"/> computes it, with the folded weight and bias:
+    /// int8 fake-quantizes the weight per channel and the bias as int32 at s_in * s_w (<paramref name="input"/>'s scale).
+    /// </summary>
+    private Tensor ApplyAs(Precision precision, Tensor x, QuantParams? input, int weightBits)
+    {
+        var (weight, bias) = Effective;
+        switch (precision)
+        {
+            case Precision.Int8:
+                var (_, scale) = FakeQuantizer.QuantizeWeights(weight, weightBits);
+                return Apply(x, FakeQuantizer.Weights(weight, weightBits), FakeQuantizer.Bias(bias, input!.Value.Scale, scale));
+            case Precision.DynamicInt8:
+                return Apply(x, FakeQuantizer.Weights(weight), bias);
+            case Precision.Float16:
+                return Apply(x, FakeQuantizer.Float16(weight), bias);
+            default:
+                return Apply(x, weight, bias);
+        }
+    }
 
     /// <summary>The float layer: the operation, then the batch normalization (batch statistics in training mode).</summary>
     private Tensor Unfolded(Tensor x)
