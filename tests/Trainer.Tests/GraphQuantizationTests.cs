@@ -68,6 +68,13 @@ public sealed class GraphQuantizationTests
         string reloaded = CliRunner.Run0("evaluate", output + ".tsm", TestSubset);
         Assert.Contains((report.RootElement.GetProperty("qat_accuracy").GetDouble() * 100).ToString("F2", System.Globalization.CultureInfo.InvariantCulture) + " %", reloaded);
 
+        // evaluate runs the version 2 file through the reference interpreter; export-onnx writes both graphs.
+        string evaluated = CliRunner.Run0("evaluate", output, TestSubset);
+        Assert.Contains((int8 * 100).ToString("F2", System.Globalization.CultureInfo.InvariantCulture) + " %", evaluated);
+        CliRunner.Run0("export-onnx", output, "-o", folder.File("tiny"));
+        Assert.True(new FileInfo(folder.File("tiny.int8.onnx")).Length > 0);
+        Assert.True(new FileInfo(folder.File("tiny.float.onnx")).Length > 0);
+
         string ptq = folder.File("tiny-ptq.qmodel");
         printed = CliRunner.Run0("ptq", "--from", model, TrainSubset, TestSubset, "--mode", "full-int8", "--calibration-samples", "300", "-o", ptq);
         (agreement, _) = Report(ptq);
