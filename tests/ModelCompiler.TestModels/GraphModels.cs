@@ -73,18 +73,19 @@ public sealed class GraphModels(int seed)
                 }
 
                 case 3:
-                    x = b.Conv(x, _random.Next(1, 41), 1, 1, Padding.Valid, RandomActivation());
+                    x = b.Conv(x, _random.Next(2, 41), 1, 1, Padding.Valid, RandomActivation());
                     break;
 
                 default:
-                    // A tensor added to itself: one reader naming it twice.
-                    x = b.Sum(x, x, RandomActivation(), ScaleFactor());
+                    // A tensor added to itself: one reader naming it twice (an output scale of at least twice the input's
+                    // keeps the sum from saturating everywhere).
+                    x = b.Sum(x, x, RandomActivation(), 2 + _random.NextDouble());
                     break;
             }
 
             if (_random.Next(4) == 0 && b[x].Shape.Height >= 2 && b[x].Shape.Width >= 2)
             {
-                x = b.MaxPool(b.Conv(x, _random.Next(1, 20), 1, 1, Padding.Valid, RandomActivation()), 2, 2, Padding.Valid);
+                x = b.MaxPool(b.Conv(x, _random.Next(2, 20), 1, 1, Padding.Valid, RandomActivation()), 2, 2, Padding.Valid);
             }
         }
 
@@ -116,7 +117,7 @@ public sealed class GraphModels(int seed)
     private GraphModelBuilder Builder(TensorShape input) => new(_random, input) { WeightLimit = SevenBitWeights ? 63 : 127 };
 
     /// <summary>Output scale over the larger input scale: below and above 1.</summary>
-    private double ScaleFactor() => _random.Next(2) == 0 ? 0.3 + _random.NextDouble() * 0.7 : 1 + _random.NextDouble() * 2;
+    private double ScaleFactor() => _random.Next(2) == 0 ? 0.6 + _random.NextDouble() * 0.4 : 1 + _random.NextDouble() * 1.5;
 
     private Activation RandomActivation() => (Activation)_random.Next(3);
 }
