@@ -25,9 +25,7 @@ internal static partial class KernelLibrary
             {
                 Vector512<long> a = Avx512F.ConvertToVector512Int64(Eight(ref Unsafe.Add(ref first, i)));
                 Vector512<long> b = Avx512F.ConvertToVector512Int64(Eight(ref Unsafe.Add(ref second, i)));
-                Vector512<long> sum = Rescale512(a, firstZeroPoint, firstMultiplier, firstShift) + Rescale512(b, secondZeroPoint, secondMultiplier, secondShift);
-                Vector512<long> y = Vector512.ShiftRightArithmetic(sum * Vector512.Create((long)outputMultiplier) + Vector512.Create(1L << (outputShift - 1)), outputShift);
-                y = Vector512.Min(Vector512.Max(y + Vector512.Create((long)outputZeroPoint), Vector512.Create((long)min)), Vector512.Create((long)max));
+                Vector512<long> y = AddLanes512(a, b, firstZeroPoint, firstMultiplier, firstShift, secondZeroPoint, secondMultiplier, secondShift, outputMultiplier, outputShift, outputZeroPoint, min, max);
                 Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref target, i)), Avx512F.ConvertToVector128SByte(y).AsInt64().ToScalar());
             }
         }
@@ -38,9 +36,7 @@ internal static partial class KernelLibrary
             {
                 Vector256<long> a = Avx2.ConvertToVector256Int64(Four(ref Unsafe.Add(ref first, i)));
                 Vector256<long> b = Avx2.ConvertToVector256Int64(Four(ref Unsafe.Add(ref second, i)));
-                Vector256<long> sum = Rescale256(a, firstZeroPoint, firstMultiplier, firstShift) + Rescale256(b, secondZeroPoint, secondMultiplier, secondShift);
-                Vector256<long> y = Vector256.ShiftRightArithmetic(sum * Vector256.Create((long)outputMultiplier) + Vector256.Create(1L << (outputShift - 1)), outputShift);
-                y = Vector256.Min(Vector256.Max(y + Vector256.Create((long)outputZeroPoint), Vector256.Create((long)min)), Vector256.Create((long)max));
+                Vector256<long> y = AddLanes256(a, b, firstZeroPoint, firstMultiplier, firstShift, secondZeroPoint, secondMultiplier, secondShift, outputMultiplier, outputShift, outputZeroPoint, min, max);
                 for (int lane = 0; lane < 4; lane++)
                 {
                     Unsafe.Add(ref target, i + lane) = (sbyte)y.GetElement(lane);
@@ -98,6 +94,28 @@ internal static partial class KernelLibrary
         Vector128<short> shorts = Vector128.WidenLower(bytes);
         Vector128<int> low = Vector128.WidenLower(shorts), high = Vector128.WidenUpper(shorts);
         return (Vector128.WidenLower(low), Vector128.WidenUpper(low), Vector128.WidenLower(high), Vector128.WidenUpper(high));
+    }
+
+    /// <summary>Int8Addition.Add on eight 64-bit lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<long> AddLanes512(
+        Vector512<long> a, Vector512<long> b, int firstZeroPoint, int firstMultiplier, int firstShift, int secondZeroPoint, int secondMultiplier, int secondShift,
+        int outputMultiplier, int outputShift, int outputZeroPoint, int min, int max)
+    {
+        Vector512<long> sum = Rescale512(a, firstZeroPoint, firstMultiplier, firstShift) + Rescale512(b, secondZeroPoint, secondMultiplier, secondShift);
+        Vector512<long> y = Vector512.ShiftRightArithmetic(sum * Vector512.Create((long)outputMultiplier) + Vector512.Create(1L << (outputShift - 1)), outputShift);
+        return Vector512.Min(Vector512.Max(y + Vector512.Create((long)outputZeroPoint), Vector512.Create((long)min)), Vector512.Create((long)max));
+    }
+
+    /// <summary>Int8Addition.Add on four 64-bit lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<long> AddLanes256(
+        Vector256<long> a, Vector256<long> b, int firstZeroPoint, int firstMultiplier, int firstShift, int secondZeroPoint, int secondMultiplier, int secondShift,
+        int outputMultiplier, int outputShift, int outputZeroPoint, int min, int max)
+    {
+        Vector256<long> sum = Rescale256(a, firstZeroPoint, firstMultiplier, firstShift) + Rescale256(b, secondZeroPoint, secondMultiplier, secondShift);
+        Vector256<long> y = Vector256.ShiftRightArithmetic(sum * Vector256.Create((long)outputMultiplier) + Vector256.Create(1L << (outputShift - 1)), outputShift);
+        return Vector256.Min(Vector256.Max(y + Vector256.Create((long)outputZeroPoint), Vector256.Create((long)min)), Vector256.Create((long)max));
     }
 
     /// <summary>Int8Addition.Add on two 64-bit lanes.</summary>

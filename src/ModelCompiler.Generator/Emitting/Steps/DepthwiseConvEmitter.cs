@@ -42,7 +42,6 @@ internal sealed class DepthwiseConvEmitter : StepEmitter<Int8DepthwiseConvStep>
         WriteUInt64Data(w, s.MethodName + "_Weights", s.Weights.AsArray(), $"{s.Weights.Count} int8 weights [Kh][Kw][C] (the file's [C][1][Kh][Kw] transposed).");
         w.WriteLine();
         WriteRequantizationData(w, s.MethodName, s.Requantization, "bias - zp_in * sum(w) per channel (padded channels 0).", "c", "channel");
-        WriteUInt64Data(w, s.MethodName + "_Requantization", s.RequantizationConstants.AsArray(), "Per 16 channels, int64: shifts of the even channels, of the odd channels, then 2^(shift-1) of each.");
-        w.WriteLine();
+        WriteRequantizationConstants(w, s.MethodName, s.RequantizationConstants);
     }
 }
