@@ -15,7 +15,8 @@ internal static partial class KernelLibrary
     /// holds <c>bias - zp_in * Σw</c>, so padded cells add nothing; the sums wrap in int32 like the scalar rule's, and
     /// the total fits (the reader checks the accumulator range). The AVX-512 path requantizes 16 channels at once
     /// (<see cref="RequantizeStore512"/>, <paramref name="constants"/> as the blocked convolution's); the others stage
-    /// the accumulators in <paramref name="staged"/> (at least 16 int32) and requantize one channel at a time.
+    /// the accumulators in <paramref name="staged"/> (at least 16 int32) and requantize one channel at a time. With
+    /// AVX-512, four pixels of a row are computed together where the row has them.
     /// </summary>
     internal static void DepthwiseConvInt8(
         ref sbyte input, ref sbyte weights, ref int bias, ref int multipliers, ref int shifts, ref long constants, ref sbyte output, ref int staged,
@@ -23,9 +24,54 @@ internal static partial class KernelLibrary
         int zeroPoint, int min, int max, int vectorBits)
     {
         int rowBytes = inputWidth * channels;
+        bool fourPixels = vectorBits >= 512 && Avx512BW.IsSupported && channels >= 16;
         for (int oy = 0; oy < outputHeight; oy++)
         {
-            for (int ox = 0; ox < outputWidth; ox++)
+            int ox = 0;
+            if (fourPixels)
+            {
+                // Four output pixels of a row at once: four independent accumulator chains hide the multiply's latency,
+                // and each weight vector is loaded once for the four.
+                int step = strideWidth * channels;
+                for (; ox + 4 <= outputWidth; ox += 4)
+                {
+                    ref sbyte window = ref Unsafe.Add(ref input, (oy * strideHeight * inputWidth + ox * strideWidth) * channels);
+                    ref sbyte y = ref Unsafe.Add(ref output, (oy * outputWidth + ox) * channels);
+                    int c = 0;
+                    for (; c + 16 <= channels; c += 16)
+                    {
+                        Vector512<int> a0 = Vector512.LoadUnsafe(ref bias, (nuint)c), a1 = a0, a2 = a0, a3 = a0;
+                        for (int ky = 0; ky < kernelHeight; ky++)
+                        {
+                            for (int kx = 0; kx < kernelWidth; kx++)
+                            {
+                                ref sbyte cell = ref Unsafe.Add(ref window, ky * rowBytes + kx * channels + c);
+                                Vector512<int> w = Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref Unsafe.Add(ref weights, (ky * kernelWidth + kx) * channels + c)));
+                                a0 = Avx512F.Add(a0, Avx512F.MultiplyLow(Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref cell)), w));
+                                a1 = Avx512F.Add(a1, Avx512F.MultiplyLow(Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref Unsafe.Add(ref cell, step))), w));
+                                a2 = Avx512F.Add(a2, Avx512F.MultiplyLow(Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref Unsafe.Add(ref cell, 2 * step))), w));
+                                a3 = Avx512F.Add(a3, Avx512F.MultiplyLow(Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref Unsafe.Add(ref cell, 3 * step))), w));
+                            }
+                        }
+
+                        ref int m = ref Unsafe.Add(ref multipliers, c);
+                        ref long k = ref Unsafe.Add(ref constants, c * 2);
+                        RequantizeStore512(a0, ref m, ref k, zeroPoint, min, max, ref Unsafe.Add(ref y, c), 16);
+                        RequantizeStore512(a1, ref m, ref k, zeroPoint, min, max, ref Unsafe.Add(ref y, channels + c), 16);
+                        RequantizeStore512(a2, ref m, ref k, zeroPoint, min, max, ref Unsafe.Add(ref y, 2 * channels + c), 16);
+                        RequantizeStore512(a3, ref m, ref k, zeroPoint, min, max, ref Unsafe.Add(ref y, 3 * channels + c), 16);
+                    }
+
+                    for (int p = 0; p < 4; p++)
+                    {
+                        DepthwiseChannels(
+                            ref Unsafe.Add(ref window, p * step), ref weights, ref bias, ref multipliers, ref shifts, ref Unsafe.Add(ref y, p * channels),
+                            c, rowBytes, channels, kernelHeight, kernelWidth, zeroPoint, min, max);
+                    }
+                }
+            }
+
+            for (; ox < outputWidth; ox++)
             {
                 ref sbyte window = ref Unsafe.Add(ref input, (oy * strideHeight * inputWidth + ox * strideWidth) * channels);
                 ref sbyte y = ref Unsafe.Add(ref output, (oy * outputWidth + ox) * channels);
@@ -95,20 +141,28 @@ internal static partial class KernelLibrary
                     }
                 }
 
-                for (; c < channels; c++)
-                {
-                    int acc = Unsafe.Add(ref bias, c);
-                    for (int ky = 0; ky < kernelHeight; ky++)
-                    {
-                        for (int kx = 0; kx < kernelWidth; kx++)
-                        {
-                            acc = unchecked(acc + Unsafe.Add(ref window, ky * rowBytes + kx * channels + c) * Unsafe.Add(ref weights, (ky * kernelWidth + kx) * channels + c));
-                        }
-                    }
+                DepthwiseChannels(ref window, ref weights, ref bias, ref multipliers, ref shifts, ref y, c, rowBytes, channels, kernelHeight, kernelWidth, zeroPoint, min, max);
+            }
+        }
+    }
 
-                    Unsafe.Add(ref y, c) = (sbyte)Requantizer.Requantize(acc, Unsafe.Add(ref multipliers, c), Unsafe.Add(ref shifts, c), zeroPoint, min, max);
+    /// <summary>Channels <paramref name="from"/> to the last of one output pixel, one at a time (the scalar rule).</summary>
+    private static void DepthwiseChannels(
+        ref sbyte window, ref sbyte weights, ref int bias, ref int multipliers, ref int shifts, ref sbyte y,
+        int from, int rowBytes, int channels, int kernelHeight, int kernelWidth, int zeroPoint, int min, int max)
+    {
+        for (int c = from; c < channels; c++)
+        {
+            int acc = Unsafe.Add(ref bias, c);
+            for (int ky = 0; ky < kernelHeight; ky++)
+            {
+                for (int kx = 0; kx < kernelWidth; kx++)
+                {
+                    acc = unchecked(acc + Unsafe.Add(ref window, ky * rowBytes + kx * channels + c) * Unsafe.Add(ref weights, (ky * kernelWidth + kx) * channels + c));
                 }
             }
+
+            Unsafe.Add(ref y, c) = (sbyte)Requantizer.Requantize(acc, Unsafe.Add(ref multipliers, c), Unsafe.Add(ref shifts, c), zeroPoint, min, max);
         }
     }
 
