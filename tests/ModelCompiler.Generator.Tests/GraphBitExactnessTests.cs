@@ -27,6 +27,19 @@ public sealed class GraphBitExactnessTests
         BitExactness.Check(model, compiled, Inputs, seed, paths);
     }
 
+    public static IEnumerable<object[]> Activations =>
+        Enum.GetValues<ModelCompiler.Format.Activation>().Select(activation => new object[] { activation, VectorPaths.Description });
+
+    /// <summary>A float32 addition of two dequantized branches, with each fused activation.</summary>
+    [Theory]
+    [MemberData(nameof(Activations))]
+    public void FloatAdditionMatchesTheInterpreter(ModelCompiler.Format.Activation activation, string paths)
+    {
+        var model = new GraphModels(80 + (int)activation).FloatAddition(activation);
+        using var compiled = CompiledModel.Build(model);
+        BitExactness.Check(model, compiled, Inputs, 80 + (int)activation, paths);
+    }
+
     /// <summary>The inverted residual block (1x1 expand, depthwise 3x3, 1x1 project, add of the block's input), 8-bit and 7-bit weights.</summary>
     [Theory]
     [MemberData(nameof(Blocks))]

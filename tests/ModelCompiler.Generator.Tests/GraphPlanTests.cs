@@ -66,6 +66,15 @@ public sealed class GraphPlanTests
         }
     }
 
+    /// <summary>GraphBitExactnessTests' float addition model compiles its addition as a float32 step with the fused activation.</summary>
+    [Fact]
+    public void TheFloatAdditionModelHasAFloatAddStep()
+    {
+        var add = Assert.Single(Plan(new GraphModels(82).FloatAddition(Activation.Relu6)).Steps.OfType<FloatAddStep>());
+        Assert.Equal(Activation.Relu6, add.Activation);
+        Assert.False(add.Input.IsInt8 || add.Second.IsInt8 || add.Output.IsInt8);
+    }
+
     /// <summary>What GraphBitExactnessTests' models contain, so that the suite tests what it claims.</summary>
     [Fact]
     public void TheTestGraphsCoverEveryNewOperatorCase()

@@ -58,6 +58,16 @@ public sealed class GraphModelBuilder
         return Add(new AddLayer(NextName("add"), activation, new QuantParams(scale, _random.Next(-100, 60))) { Inputs = [first, second], Line = NextLine });
     }
 
+    /// <summary><paramref name="first"/> + <paramref name="second"/> of float32 tensors (no output quantization).</summary>
+    public string FloatSum(string first, string second, Activation activation) =>
+        Add(new AddLayer(NextName("add"), activation, null) { Inputs = [first, second], Line = NextLine });
+
+    public string Dequantize(string from) => Add(new DequantizeLayer(NextName("dequantize")) { Inputs = [from], Line = NextLine });
+
+    /// <summary>Quantizes a float32 tensor with a random scale and zero point.</summary>
+    public string Quantize(string from) =>
+        Add(new QuantizeLayer(NextName("quantize"), new QuantParams((float)(0.01 + _random.NextDouble() * 0.05), _random.Next(-128, 128))) { Inputs = [from], Line = NextLine });
+
     public string GlobalAveragePool(string from) => Add(new GlobalAveragePoolLayer(NextName("gap")) { Inputs = [from], Line = NextLine });
 
     public string MaxPool(string from, int size, int stride, Padding padding) => Add(new Pool2DLayer(NextName("maxpool"), true, size, size, stride, stride, padding) { Inputs = [from], Line = NextLine });

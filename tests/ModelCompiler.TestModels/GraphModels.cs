@@ -36,6 +36,21 @@ public sealed class GraphModels(int seed)
         return b.Build("InvertedResidual" + (SevenBitWeights ? "7" : "8"), TestModels.Labels(5));
     }
 
+    /// <summary>
+    /// A float32 addition inside an int8 model: two branches of a stem convolution (the stem and a pointwise
+    /// convolution of it), each dequantized, added in float32 with <paramref name="activation"/>, quantized back.
+    /// </summary>
+    public QModel FloatAddition(Activation activation)
+    {
+        var b = Builder(TensorShape.Image(9, 8, 3));
+        string stem = b.Conv(ModelGraph.InputName, 7, 3, 1, Padding.Same, Activation.Relu6);
+        string pointwise = b.Conv(stem, 7, 1, 1, Padding.Valid, Activation.None);
+        string sum = b.FloatSum(b.Dequantize(pointwise), b.Dequantize(stem), activation);
+        string pool = b.GlobalAveragePool(b.Quantize(sum));
+        b.Dense(pool, 4, Activation.None);
+        return b.Build("FloatAddition" + (int)activation, TestModels.Labels(4));
+    }
+
     /// <summary>A random graph of 2 to 4 blocks (see the class summary), then a global pool or a flatten and one or two dense layers.</summary>
     public QModel Random(string name)
     {
