@@ -28,26 +28,8 @@ name="Intel Image Classification (Kaggle puneet6060/intel-image-classification; 
 job_start=$(date +%s)
 times="$out/stage-times.tsv"
 stages_total=12
-stage_number=0
-
-# stage NAME DONE_FILE COMMAND...: runs COMMAND unless DONE_FILE exists; prints progress and the time it took.
-stage() {
-    local title="$1" done_file="$2"
-    shift 2
-    stage_number=$((stage_number + 1))
-    if [ -n "$done_file" ] && [ -e "$done_file" ]; then
-        echo "== [$stage_number/$stages_total] $title: done earlier ($done_file), skipped"
-        return
-    fi
-
-    echo "== [$stage_number/$stages_total] $title ($(date '+%H:%M:%S'), load $(cut -d' ' -f1-3 /proc/loadavg))"
-    local start
-    start=$(date +%s)
-    "$@"
-    local seconds=$(( $(date +%s) - start ))
-    echo "   $title took ${seconds} s"
-    printf '%s\t%s\t%s\n' "$title" "$seconds" "$(date -u '+%Y-%m-%dT%H:%M:%SZ')" >> "$times"
-}
+# shellcheck source=job-stages.sh
+source scripts/job-stages.sh
 
 # Built into the job's folder, so that rebuilding src/Trainer meanwhile cannot replace the program under a running stage.
 T="$out/trainer/modelc-train"

@@ -20,7 +20,7 @@ public sealed class KeepBestTests
         var options = new TrainingOptions { Epochs = 4, BatchSize = 32, Seed = 5, CheckpointFolder = folder.File("ckpt"), KeepBest = true };
 
         torch.manual_seed(5);
-        using var network = new SequentialNetwork(BuiltInModels.FashionCnn);
+        using var network = new GraphNetwork(BuiltInModels.FashionCnn);
         var history = TrainingLoop.Run(network, train, validation, options, Template(train), new SilentProgress());
 
         int best = EpochRecord.BestEpoch(history, "float")!.Value;
@@ -39,7 +39,7 @@ public sealed class KeepBestTests
         var train = FashionMnist.Load(true).Sample(64, 3);
         using var folder = new TestFolder();
         string target = folder.File("ckpt");
-        using var network = new SequentialNetwork(BuiltInModels.FashionCnn);
+        using var network = new GraphNetwork(BuiltInModels.FashionCnn);
         using var adam = new KerasAdam(network.parameters(), 1e-3);
         var bundle = Template(train);
         var weight = network.parameters().First();

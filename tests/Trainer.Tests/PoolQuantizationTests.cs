@@ -68,7 +68,7 @@ public sealed class PoolQuantizationTests(TrainedFashionModel trained)
         var description = ModelDescription.FromJson(
             """{ "name": "two_pools", "input": [8, 8, 1], "layers": [ { "type": "conv2d", "filters": 2, "kernel": 3 }, { "type": "maxpool2d" }, { "type": "maxpool2d" }, { "type": "flatten" }, { "type": "dense", "units": 2 } ] }""",
             "two_pools.json");
-        using var network = new SequentialNetwork(description);
+        using var network = new GraphNetwork(description);
         network.SelectQuantizedPools(["pool1"]);
         var error = Assert.Throws<ModelDescriptionException>(() => network.SelectQuantizedPools(["pool2"]));
         Assert.Contains("only right after a conv2d or dense layer", error.Message);

@@ -56,11 +56,11 @@ public sealed class ResumeTests
         };
 
         torch.manual_seed(11);
-        using var uninterrupted = new SequentialNetwork(description);
+        using var uninterrupted = new GraphNetwork(description);
         var full = TrainingLoop.Run(uninterrupted, train, test, Options("a", false), template, new SilentProgress());
 
         torch.manual_seed(11);
-        using var interrupted = new SequentialNetwork(description);
+        using var interrupted = new GraphNetwork(description);
         using var cancel = new CancellationTokenSource();
         Assert.Throws<OperationCanceledException>(() =>
             TrainingLoop.Run(interrupted, train, test, Options("b", false), template, new InterruptingProgress(2, 5, cancel), cancel.Token));
@@ -69,7 +69,7 @@ public sealed class ResumeTests
         Assert.Equal(1, checkpoint.CompletedEpochs);
 
         torch.manual_seed(999); // different initial weights: everything must come from the checkpoint
-        using var resumed = new SequentialNetwork(description);
+        using var resumed = new GraphNetwork(description);
         var continued = TrainingLoop.Run(resumed, train, test, Options("b", true), template, new SilentProgress());
 
         Assert.Equal(2, continued.Count);

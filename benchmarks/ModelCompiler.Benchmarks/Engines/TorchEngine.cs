@@ -15,7 +15,7 @@ namespace ModelCompiler.Benchmarks.Engines;
 public sealed class TorchEngine : IInferenceEngine
 {
     private readonly QModel _model;
-    private readonly SequentialNetwork _network;
+    private readonly GraphNetwork _network;
     private readonly Tensor _input;
     private readonly float[] _staging;
 

@@ -229,7 +229,7 @@ internal static class ModelEmitter
         w.WriteLine("[MethodImpl(MethodImplOptions.NoInlining)]");
         using (w.OpenBlock("private static byte[] CreateArena()"))
         {
-            w.WriteLine("// The weights are little-endian bytes packed into ulong literals.");
+            w.WriteLine("// The weights are little-endian bytes packed two to a character of string literals.");
             w.WriteLine("if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException(\"generated models need a little-endian platform\");");
             w.WriteLine($"return t_arena = new byte[{Int(plan.ArenaBytes)}];");
         }

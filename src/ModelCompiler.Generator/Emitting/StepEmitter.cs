@@ -67,7 +67,7 @@ internal abstract class StepEmitter
     /// <summary>The AVX-512 requantization's 64-bit constants per 16 channels (<c>BlockedConvLowering.RequantizationConstants</c>).</summary>
     protected static void WriteRequantizationConstants(SourceWriter w, string method, ImmutableEquatableArray<byte> constants)
     {
-        WriteUInt64Data(w, method + "_Requantization", constants.AsArray(), "Per 16 channels, int64: shifts of the even channels, of the odd channels, then 2^(shift-1) of each.");
+        WriteDataLiteral(w, method + "_Requantization", constants.AsArray(), "Per 16 channels, int64: shifts of the even channels, of the odd channels, then 2^(shift-1) of each.");
         w.WriteLine();
     }
 

@@ -5,7 +5,7 @@ namespace ModelCompiler.Generator.Pipeline;
 
 /// <summary>
 /// Whether the consuming compilation can compile the generated code: C# 11 (file-local types, zero-copy
-/// <c>ReadOnlySpan&lt;ulong&gt;</c> data via RuntimeHelpers.CreateSpan) and .NET 8 (Vector512). Plain data, so an edit
+/// <c>ReadOnlySpan&lt;int&gt;</c> tables via RuntimeHelpers.CreateSpan) and .NET 8 (Vector512). Plain data, so an edit
 /// elsewhere in the project leaves it equal and the model steps cached.
 /// </summary>
 internal sealed record TargetSupport(bool LanguageVersionOk, bool VectorsOk, bool CreateSpanOk)

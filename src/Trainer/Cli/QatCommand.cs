@@ -21,8 +21,12 @@ public static class QatCommand
             AllowMultipleArgumentsPerToken = true,
             CustomParser = Split,
         };
+        var freeze = new Option<int?>("--freeze-bn-after")
+        {
+            Description = $"Batch normalizations use batch statistics for this many QAT steps, then their running statistics, frozen (default {GraphNetwork.DefaultBatchNormFreezeSteps}; 0: frozen from the start).",
+        };
         var command = new Command("qat", "Quantization-aware fine-tuning of a trained model, export to .qmodel, and the float / fake-quant / int8 comparison.");
-        foreach (var option in new Option[] { export.From, export.Name, export.Output, fit.Epochs, common.BatchSize, fit.LearningRate, common.AdamEpsilon, common.WeightBits, layers, types, export.CalibrationSamples, fit.Resume, fit.KeepBest, fit.Augment })
+        foreach (var option in new Option[] { export.From, export.Name, export.Output, fit.Epochs, common.BatchSize, fit.LearningRate, common.AdamEpsilon, common.WeightBits, layers, types, freeze, export.CalibrationSamples, fit.Resume, fit.KeepBest, fit.Augment })
         {
             command.Options.Add(option);
         }
@@ -45,6 +49,8 @@ public static class QatCommand
                 string path = result.GetValue(export.Output)!;
                 int weightBits = result.GetValue(common.WeightBits) ?? CommonOptions.DefaultWeightBits;
                 network.WeightBits = weightBits;
+                int? freezeSteps = network.HasBatchNorm ? result.GetValue(freeze) ?? GraphNetwork.DefaultBatchNormFreezeSteps : null;
+                network.BatchNormFreezeSteps = freezeSteps;
                 Calibration.Run(network, precisions, data.Train, result.GetValue(export.CalibrationSamples), null, seed);
                 var options = new TrainingOptions
                 {
@@ -65,12 +71,14 @@ public static class QatCommand
                     QuantizedPools = selection.QuantizedPools.Length > 0 ? selection.QuantizedPools : null,
                     Dataset = data.Name,
                     WeightBits = weightBits,
+                    BatchNormFreezeSteps = freezeSteps,
                 };
                 var qatHistory = ConsoleProgress.Show(console, progress => TrainingLoop.Run(network, data.Train, data.Validation, options, template, progress));
                 var history = bundle.History.Concat(qatHistory).ToList();
                 string chosen = string.Join(", ", bundle.Description.Layers.Where(l => l.IsCompute).Zip(precisions, (l, p) => $"{l.Name}={Format.TensorChain.PrecisionName(p)}")
                     .Concat(selection.QuantizedPools.Select(p => $"{p}=int8")));
-                string weights = precisions.Contains(Format.Precision.Int8) ? $"{weightBits}-bit weights, " : "";
+                string weights = (precisions.Contains(Format.Precision.Int8) ? $"{weightBits}-bit weights, " : "")
+                    + (freezeSteps is { } n ? $"batch norm statistics frozen after {n} steps, " : "");
                 string recipe = options.Describe(qatHistory, $"{weights}{result.GetValue(export.CalibrationSamples)} calibration images, layers {chosen}");
                 var tuned = template with { History = history, DataSplit = data.Split, Training = [.. bundle.Training ?? [], recipe] };
                 tuned.Save(network, path + ".tsm");

@@ -17,12 +17,17 @@ public static class TrainCommand
     public static Command Create(IAnsiConsole console)
     {
         var common = new CommonOptions();
-        var model = new Option<string>("--model") { Description = "fashion-cnn, intel-cnn, or a JSON model description file.", DefaultValueFactory = _ => "fashion-cnn" };
+        var model = new Option<string>("--model")
+        {
+            Description = "fashion-cnn, intel-cnn, intel-mobilenet, fashion-mobilenet, or a JSON model description file.",
+            DefaultValueFactory = _ => "fashion-cnn",
+        };
+        var width = new Option<double>("--width") { Description = "Width multiplier of intel-mobilenet and fashion-mobilenet (channels scaled, rounded to multiples of 8).", DefaultValueFactory = _ => 1.0 };
         var fit = new EpochOptions(defaultEpochs: 3, defaultLearningRate: 1e-3);
         var output = CommonOptions.Output<string>("Trained model file (weights; metadata goes to <output>.json, checkpoints to <output>.checkpoints/).", "model.tsm");
         var hflip = new Option<bool>("--hflip") { Description = "With --augment, also flip images horizontally at random." };
         var command = new Command("train", "Train a float model (the seed's model.fit).");
-        foreach (var option in new Option[] { model, fit.Epochs, common.BatchSize, fit.LearningRate, common.AdamEpsilon, output, fit.Resume, fit.Augment, hflip, fit.KeepBest })
+        foreach (var option in new Option[] { model, width, fit.Epochs, common.BatchSize, fit.LearningRate, common.AdamEpsilon, output, fit.Resume, fit.Augment, hflip, fit.KeepBest })
         {
             command.Options.Add(option);
         }
@@ -30,7 +35,7 @@ public static class TrainCommand
         common.AddDataTo(command);
         command.SetAction(result =>
         {
-            var description = BuiltInModels.Resolve(result.GetValue(model)!);
+            var description = BuiltInModels.Resolve(result.GetValue(model)!, result.GetValue(width));
             var threads = result.GetValue(common.Threads);
             Torch.Start(threads);
             var data = LoadedData.Load(common.Selection(result), description);
@@ -61,7 +66,7 @@ public static class TrainCommand
     public static ModelBundle Train(ModelDescription description, LoadedData data, TrainingOptions options, string path, IAnsiConsole console)
     {
         torch.manual_seed(options.Seed);
-        using var network = new SequentialNetwork(description);
+        using var network = new GraphNetwork(description);
         var template = new ModelBundle
         {
             Description = description,

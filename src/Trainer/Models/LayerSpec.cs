@@ -4,11 +4,12 @@ using ModelCompiler.Format;
 
 namespace ModelCompiler.Trainer.Models;
 
-/// <summary>Kinds of layer a model description can list (the Keras Sequential subset the Runtime can run).</summary>
+/// <summary>Kinds of layer a model description can list (the Keras subset the Runtime can run).</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<LayerKind>))]
 public enum LayerKind
 {
     [JsonStringEnumMemberName("conv2d")] Conv2D,
+    [JsonStringEnumMemberName("depthwise_conv2d")] DepthwiseConv2D,
     [JsonStringEnumMemberName("maxpool2d")] MaxPool2D,
     [JsonStringEnumMemberName("avgpool2d")] AvgPool2D,
     [JsonStringEnumMemberName("globalavgpool")] GlobalAvgPool,
@@ -16,16 +17,26 @@ public enum LayerKind
     [JsonStringEnumMemberName("pad")] Pad,
     [JsonStringEnumMemberName("dense")] Dense,
     [JsonStringEnumMemberName("dropout")] Dropout,
+    [JsonStringEnumMemberName("add")] Add,
 }
 
 /// <summary>
-/// One layer of a Sequential model description. Unused fields keep their defaults; <see cref="Name"/> is filled in
-/// (conv1, pool1, dense1, ...) when the file leaves it out. Dropout only acts in training and is not exported.
+/// One layer of a model description. Unused fields keep their defaults; <see cref="Name"/> is filled in
+/// (conv1, pool1, dense1, ...) when the file leaves it out. A layer reads the previous layer's output unless
+/// <see cref="Inputs"/> names what it reads (a graph: skip connections, additions). Dropout only acts in training and
+/// is not exported.
 /// </summary>
 public sealed record LayerSpec
 {
     [JsonPropertyName("type")] public LayerKind Kind { get; init; }
     [JsonPropertyName("name")] public string? Name { get; init; }
+    /// <summary>
+    /// The tensors the layer reads: <c>input</c> (the model input) or earlier layers' names; absent means the previous
+    /// layer's output (the model input for the first layer). An <c>add</c> names its two.
+    /// </summary>
+    [JsonPropertyName("inputs")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string[]? Inputs { get; init; }
     [JsonPropertyName("filters")] public int Filters { get; init; }
     [JsonPropertyName("units")] public int Units { get; init; }
     /// <summary>Square kernel (conv) or window (pool) size.</summary>
@@ -41,6 +52,13 @@ public sealed record LayerSpec
     public int[]? Pads { get; init; }
     [JsonPropertyName("activation")] public string Activation { get; init; } = "none";
     [JsonPropertyName("rate")] public double Rate { get; init; }
+    /// <summary>
+    /// Batch normalization between a conv2d or depthwise_conv2d and its activation (Keras' Conv2D, BatchNormalization,
+    /// ReLU6); folded into the convolution's weights and bias for quantization-aware training and export.
+    /// </summary>
+    [JsonPropertyName("batch_norm")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool BatchNorm { get; init; }
 
     /// <summary>True for layers with weights (conv2d, dense): the ones that get a precision.</summary>
     public bool IsCompute => TrainingCatalog.Of(Kind).HasWeights;

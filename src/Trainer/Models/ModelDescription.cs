@@ -5,8 +5,9 @@ using ModelCompiler.Format;
 namespace ModelCompiler.Trainer.Models;
 
 /// <summary>
-/// A Sequential image classifier as data, like the seed's <c>keras.Sequential([...])</c>: an input shape (height,
-/// width, channels) and layers in order. The last Dense layer's units must equal the number of classes.
+/// An image classifier as data, like the seed's <c>keras.Sequential([...])</c>: an input shape (height, width,
+/// channels) and layers in order, each reading the previous layer's output or the tensors its <c>inputs</c> names (a
+/// graph, as Keras' functional API; <see cref="DescriptionGraph"/>). The last layer, a dense layer, gives the class logits.
 /// Stored as JSON, e.g. <c>{"name":"tiny","input":[28,28,1],"layers":[{"type":"flatten"},{"type":"dense","units":10}]}</c>.
 /// </summary>
 public sealed record ModelDescription
@@ -47,7 +48,7 @@ public sealed record ModelDescription
         return (parsed ?? throw new ModelDescriptionException($"{source}: empty description")).Validated(source);
     }
 
-    /// <summary>Fills in layer names and checks shapes through the Runtime's <see cref="TensorChain"/>.</summary>
+    /// <summary>Fills in layer names, checks the layers' inputs and the shapes (the Runtime's rules, <see cref="TensorChain"/>).</summary>
     public ModelDescription Validated(string source)
     {
         if (Input.Length != 3 || Input.Any(d => d < 1 || d > 4096))
@@ -75,12 +76,18 @@ public sealed record ModelDescription
             }
 
             op.Validate(withName, source);
+            if (withName.BatchNorm && !op.AcceptsBatchNorm)
+            {
+                throw new ModelDescriptionException($"{source}: layer '{withName.Name}': \"batch_norm\" follows only conv2d and depthwise_conv2d layers");
+            }
+
             _ = withName.PaddingMode;
             _ = withName.ActivationFunction;
             named.Add(withName);
         }
 
         var result = this with { Layers = [.. named] };
+        DescriptionGraph.Inputs(result.Layers, source);
         try
         {
             ShapeWalk.Shapes(result);

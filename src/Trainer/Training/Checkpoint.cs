@@ -51,7 +51,7 @@ public sealed record Checkpoint
     /// the best validation accuracy so far (when it is this epoch, its weights are also kept as the best model).
     /// </summary>
     public static Checkpoint Write(
-        string folder, string phase, int completedEpochs, SequentialNetwork network, Adam optimizer, ModelBundle bundle, int? bestEpoch = null)
+        string folder, string phase, int completedEpochs, GraphNetwork network, Adam optimizer, ModelBundle bundle, int? bestEpoch = null)
     {
         Directory.CreateDirectory(folder);
         var previous = TryRead(folder);
@@ -93,20 +93,20 @@ public sealed record Checkpoint
     }
 
     /// <summary>Loads the weights of the best epoch into <paramref name="network"/> (built like the one saved).</summary>
-    public void RestoreBest(string folder, SequentialNetwork network) =>
+    public void RestoreBest(string folder, GraphNetwork network) =>
         network.load(Checked(folder, BestModelFile ?? throw new InvalidOperationException($"{folder} keeps no best-epoch weights")));
 
     /// <summary>The network as it was after the checkpoint's epoch (for evaluation).</summary>
-    public SequentialNetwork LoadNetwork(string folder)
+    public GraphNetwork LoadNetwork(string folder)
     {
-        var network = new SequentialNetwork(Bundle.Description.Validated(StatePath(folder)));
+        var network = new GraphNetwork(Bundle.Description.Validated(StatePath(folder)));
         network.load(Checked(folder, ModelFile));
         Bundle.ConfigureNetwork(network);
         return network;
     }
 
     /// <summary>Restores weights, buffers and optimizer state into objects built like the ones saved.</summary>
-    public void Restore(string folder, SequentialNetwork network, Adam optimizer)
+    public void Restore(string folder, GraphNetwork network, Adam optimizer)
     {
         network.load(Checked(folder, ModelFile));
         optimizer.load_state_dict(Checked(folder, OptimizerFile));

@@ -8,7 +8,7 @@ namespace ModelCompiler.Trainer.Training;
 public static class Evaluator
 {
     /// <summary>Predicted class (first maximum of the logits) of every image.</summary>
-    public static int[] Predict(SequentialNetwork network, ImageDataset data, int batchSize = 256)
+    public static int[] Predict(GraphNetwork network, ImageDataset data, int batchSize = 256)
     {
         network.eval();
         using var _ = no_grad();
@@ -29,7 +29,7 @@ public static class Evaluator
         return predictions;
     }
 
-    public static double Accuracy(SequentialNetwork network, ImageDataset data) => Accuracy(Predict(network, data), data.Labels);
+    public static double Accuracy(GraphNetwork network, ImageDataset data) => Accuracy(Predict(network, data), data.Labels);
 
     public static double Accuracy(IReadOnlyList<int> predictions, IReadOnlyList<int> labels)
     {

@@ -12,7 +12,7 @@ namespace ModelCompiler.Trainer.Training;
 public static class LatencyProbe
 {
     /// <summary>Mean microseconds per image over <paramref name="count"/> images, after a warm-up of 50.</summary>
-    public static double MicrosecondsPerImage(SequentialNetwork network, ImageDataset data, int count)
+    public static double MicrosecondsPerImage(GraphNetwork network, ImageDataset data, int count)
     {
         network.eval();
         using var _ = no_grad();
@@ -31,7 +31,7 @@ public static class LatencyProbe
         return clock.Elapsed.TotalMicroseconds / count;
     }
 
-    private static void Forward(SequentialNetwork network, ImageDataset data, int index)
+    private static void Forward(GraphNetwork network, ImageDataset data, int index)
     {
         using var scope = NewDisposeScope();
         var (x, _) = data.Batch([index]);

@@ -18,12 +18,16 @@ public sealed record ModelBundle
     [JsonPropertyName("description")] public required ModelDescription Description { get; init; }
     [JsonPropertyName("classes")] public required string[] Classes { get; init; }
     [JsonPropertyName("precisions")] public required Precision[] Precisions { get; init; }
-    /// <summary>Max pools that run in int8 after a float layer (<see cref="SequentialNetwork.SelectQuantizedPools"/>); absent means none.</summary>
+    /// <summary>Max pools that run in int8 after a float layer (<see cref="GraphNetwork.SelectQuantizedPools"/>); absent means none.</summary>
     [JsonPropertyName("quantized_pools")] public string[]? QuantizedPools { get; init; }
     [JsonPropertyName("dataset")] public required string Dataset { get; init; }
     [JsonPropertyName("history")] public required List<EpochRecord> History { get; init; }
     /// <summary>Width of the int8 layers' weights (8, or 7 after <c>--weight-bits 7</c>); absent in older files, meaning 8.</summary>
     [JsonPropertyName("weight_bits")] public int WeightBits { get; init; } = Int8Weights.FullBits;
+    /// <summary>Quantization-aware steps after which batch normalizations freeze (<see cref="GraphNetwork.BatchNormFreezeSteps"/>); absent: never.</summary>
+    [JsonPropertyName("batch_norm_freeze_steps")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? BatchNormFreezeSteps { get; init; }
     /// <summary>Test-set accuracy of the float model, once measured (the export table's first column).</summary>
     [JsonPropertyName("float_accuracy")] public double? FloatAccuracy { get; init; }
     /// <summary>How the images were divided (counts, validation source); absent in older files.</summary>
@@ -34,14 +38,15 @@ public sealed record ModelBundle
     public static string SidecarPath(string path) => path + ".json";
 
     /// <summary>Applies the saved precisions, int8 pools and weight width to a network built from <see cref="Description"/>.</summary>
-    public void ConfigureNetwork(SequentialNetwork network)
+    public void ConfigureNetwork(GraphNetwork network)
     {
         network.SelectQuantizedPools(QuantizedPools ?? []);
         network.Configure(Precisions);
         network.WeightBits = WeightBits;
+        network.BatchNormFreezeSteps = BatchNormFreezeSteps;
     }
 
-    public void Save(SequentialNetwork network, string path)
+    public void Save(GraphNetwork network, string path)
     {
         string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (directory is not null)
@@ -75,7 +80,7 @@ public sealed record ModelBundle
         return read ?? throw new InvalidDataException($"{sidecar} is empty");
     }
 
-    public static (ModelBundle Bundle, SequentialNetwork Network) Load(string path)
+    public static (ModelBundle Bundle, GraphNetwork Network) Load(string path)
     {
         string sidecar = SidecarPath(path);
         if (!File.Exists(path) || !File.Exists(sidecar))
@@ -86,7 +91,7 @@ public sealed record ModelBundle
         var bundle = ReadMetadata(path);
         UserFile.CheckReadable(path, "a TorchSharp weights file");
         var description = bundle.Description.Validated(sidecar);
-        var network = new SequentialNetwork(description);
+        var network = new GraphNetwork(description);
         network.load(path);
         bundle.ConfigureNetwork(network);
         return (bundle with { Description = description }, network);

@@ -14,7 +14,7 @@ public static class TrainingLoop
 {
     /// <summary>Trains <paramref name="network"/> in place and returns the finished epochs of this phase (resumed ones included).</summary>
     public static List<EpochRecord> Run(
-        SequentialNetwork network, ImageDataset train, ImageDataset validation, TrainingOptions options,
+        GraphNetwork network, ImageDataset train, ImageDataset validation, TrainingOptions options,
         ModelBundle bundleTemplate, ITrainingProgress progress, CancellationToken cancel = default)
     {
         using var adam = new KerasAdam(network.parameters(), options.LearningRate, options.AdamEpsilon);

@@ -11,7 +11,7 @@ namespace ModelCompiler.Trainer.Workflow;
 /// </summary>
 public static class Calibration
 {
-    public static void Run(SequentialNetwork network, Precision[] precisions, ImageDataset data, int samples, double? percentile, int seed, int batchSize = 100)
+    public static void Run(GraphNetwork network, Precision[] precisions, ImageDataset data, int samples, double? percentile, int seed, int batchSize = 100)
     {
         network.Configure(precisions, calibrating: true, percentile);
         network.eval();
@@ -27,10 +27,9 @@ public static class Calibration
             }
         }
 
-        for (int k = 0; k < precisions.Length; k++)
+        foreach (var observer in network.Observers)
         {
-            network.OutputObserver(k).FinishCalibration();
-            network.BoundaryObserver(k).FinishCalibration();
+            observer.FinishCalibration();
         }
 
         network.Configure(precisions);

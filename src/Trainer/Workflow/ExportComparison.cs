@@ -19,7 +19,7 @@ namespace ModelCompiler.Trainer.Workflow;
 public static class ExportComparison
 {
     public static ExportReport Run(
-        SequentialNetwork network, ModelBundle bundle, string floatModelPath, LoadedData data, string mode,
+        GraphNetwork network, ModelBundle bundle, string floatModelPath, LoadedData data, string mode,
         IReadOnlyList<EpochRecord> history, string output, int threads, IAnsiConsole console, string? modelName = null, string? command = null)
     {
         var clock = Stopwatch.StartNew();
@@ -106,11 +106,11 @@ public static class ExportComparison
     /// <summary>Precision of each conv/dense layer, and of each max pool (int8 when its input tensor is int8).</summary>
     private static Dictionary<string, string> LayerPrecisions(QModel model)
     {
-        var tensors = TensorChain.Infer(model);
+        var graph = TensorChain.InferGraph(model);
         return model.Layers.Select((l, i) => l switch
         {
             WeightedLayer w => (l.Name, TensorChain.PrecisionName(w.Precision)),
-            Pool2DLayer { IsMax: true } => (l.Name, tensors[i].Kind == ElementKind.Int8 ? "int8" : "float32"),
+            Pool2DLayer { IsMax: true } => (l.Name, graph.Tensors[graph.InputsOf(i)[0]].Kind == ElementKind.Int8 ? "int8" : "float32"),
             _ => (l.Name, ""),
         }).Where(p => p.Item2.Length > 0).ToDictionary(p => p.Name, p => p.Item2);
     }

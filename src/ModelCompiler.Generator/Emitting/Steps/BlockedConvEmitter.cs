@@ -33,7 +33,7 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
 
     protected override void WriteData(SourceWriter w, Int8BlockedConvStep s)
     {
-        WriteUInt64Data(w, s.MethodName + "_Weights", s.Weights.AsArray(), $"{s.Weights.Count} int8 weights in [-64, 63] packed [Cout/16][Kh][{s.Groups}][16][4] over r = kx*Cin + ci.");
+        WriteDataLiteral(w, s.MethodName + "_Weights", s.Weights.AsArray(), $"{s.Weights.Count} int8 weights in [-64, 63] packed [Cout/16][Kh][{s.Groups}][16][4] over r = kx*Cin + ci.");
         w.WriteLine();
         WriteRequantizationData(w, s.MethodName, s.Requantization, "bias - (zp_in + 128) * sum(w) per output channel (padded channels 0).", "c", "output channel");
         WriteRequantizationConstants(w, s.MethodName, s.RequantizationConstants);
@@ -142,7 +142,7 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
         using (w.OpenBlock($"private static void {s.MethodName}_Avx512(ref byte padded, ref sbyte output)"))
         {
             WriteConstantsReferences(w, s);
-            w.WriteLine($"ref long requantization = ref Unsafe.As<ulong, long>(ref MemoryMarshal.GetReference({s.MethodName}_Requantization));");
+            w.WriteLine($"ref long requantization = {DataReference(s.MethodName + "_Requantization", "long")};");
             w.WriteLine("Vector512<short> ones = Vector512.Create((short)1);");
             using (w.OpenBlock($"for (int b = 0; b < {Int(blocks)}; b++)"))
             {
@@ -212,7 +212,7 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
 
     private static void WriteConstantsReferences(SourceWriter w, Int8BlockedConvStep s)
     {
-        w.WriteLine($"ref sbyte weights = ref Unsafe.As<ulong, sbyte>(ref MemoryMarshal.GetReference({s.MethodName}_Weights));");
+        w.WriteLine($"ref sbyte weights = {DataReference(s.MethodName + "_Weights", "sbyte")};");
         w.WriteLine($"ref int bias = ref MemoryMarshal.GetReference({s.MethodName}_Bias);");
         w.WriteLine($"ref int multipliers = ref MemoryMarshal.GetReference({s.MethodName}_Multipliers);");
     }

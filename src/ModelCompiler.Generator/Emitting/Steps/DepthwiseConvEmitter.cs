@@ -30,16 +30,16 @@ internal sealed class DepthwiseConvEmitter : StepEmitter<Int8DepthwiseConvStep>
         }
 
         w.WriteLine($"ref int staged = ref At<int>(ref arena, {Int(s.StagedOffset)}); // 16 int32: accumulators on their way to the scalar requantization");
-        w.WriteLine($"DepthwiseConvInt8(ref {source}, ref Unsafe.As<ulong, sbyte>(ref MemoryMarshal.GetReference({s.MethodName}_Weights)), "
+        w.WriteLine($"DepthwiseConvInt8(ref {source}, {DataReference(s.MethodName + "_Weights", "sbyte")}, "
             + $"ref MemoryMarshal.GetReference({s.MethodName}_Bias), ref MemoryMarshal.GetReference({s.MethodName}_Multipliers), ref MemoryMarshal.GetReference({s.MethodName}_Shifts), "
-            + $"ref Unsafe.As<ulong, long>(ref MemoryMarshal.GetReference({s.MethodName}_Requantization)), ref output, ref staged, "
+            + $"{DataReference(s.MethodName + "_Requantization", "long")}, ref output, ref staged, "
             + $"{Int(width)}, {Int(g.Channels)}, {Int(g.OutputHeight)}, {Int(g.OutputWidth)}, {Int(g.KernelHeight)}, {Int(g.KernelWidth)}, {Int(g.StrideHeight)}, {Int(g.StrideWidth)}, "
             + $"{Int(s.Requantization.ZeroPoint)}, {Int(s.Requantization.Min)}, {Int(s.Requantization.Max)}, vectorBits);");
     }
 
     protected override void WriteData(SourceWriter w, Int8DepthwiseConvStep s)
     {
-        WriteUInt64Data(w, s.MethodName + "_Weights", s.Weights.AsArray(), $"{s.Weights.Count} int8 weights [Kh][Kw][C] (the file's [C][1][Kh][Kw] transposed).");
+        WriteDataLiteral(w, s.MethodName + "_Weights", s.Weights.AsArray(), $"{s.Weights.Count} int8 weights [Kh][Kw][C] (the file's [C][1][Kh][Kw] transposed).");
         w.WriteLine();
         WriteRequantizationData(w, s.MethodName, s.Requantization, "bias - zp_in * sum(w) per channel (padded channels 0).", "c", "channel");
         WriteRequantizationConstants(w, s.MethodName, s.RequantizationConstants);

@@ -17,7 +17,7 @@ internal sealed class FloatConvEmitter : StepEmitter<FloatConvStep>
         Buffers(w, s);
         w.WriteLine("Span<float> lanes = stackalloc float[16];");
         w.WriteLine($"FloatConv(ref input, {FloatWeights.Reference(s.MethodName, s.Weights)}, "
-            + $"ref Unsafe.As<ulong, float>(ref MemoryMarshal.GetReference({s.MethodName}_Bias)), ref output, lanes, "
+            + $"{DataReference(s.MethodName + "_Bias", "float")}, ref output, lanes, "
             + $"{Int(c.InputHeight)}, {Int(c.InputWidth)}, {Int(c.Channels)}, {Int(c.OutputHeight)}, {Int(c.OutputWidth)}, {Int(c.KernelHeight)}, {Int(c.KernelWidth)}, "
             + $"{Int(c.StrideHeight)}, {Int(c.StrideWidth)}, {Int(c.PadTop)}, {Int(c.PadLeft)}, {Int(s.Spec.OutputChannels)}, {Int((int)s.Spec.Activation)}, vectorBits);");
     }
@@ -25,7 +25,7 @@ internal sealed class FloatConvEmitter : StepEmitter<FloatConvStep>
     protected override void WriteData(SourceWriter w, FloatConvStep s)
     {
         FloatWeights.Write(w, s.MethodName, s.Weights, "[Cout/16][Kh][Kw][Cin][16]");
-        WriteUInt64Data(w, s.MethodName + "_Bias", FloatBytes(s.Bias), "float32 bias (bits), padded to a multiple of 16.");
+        WriteDataLiteral(w, s.MethodName + "_Bias", FloatBytes(s.Bias), "float32 bias (bits), padded to a multiple of 16.");
         w.WriteLine();
     }
 }

@@ -16,13 +16,13 @@ internal sealed class FloatDenseEmitter : StepEmitter<FloatDenseStep>
         Buffers(w, s);
         w.WriteLine("Span<float> lanes = stackalloc float[16];");
         w.WriteLine($"FloatDense(ref input, {FloatWeights.Reference(s.MethodName, s.Weights)}, "
-            + $"ref Unsafe.As<ulong, float>(ref MemoryMarshal.GetReference({s.MethodName}_Bias)), ref output, lanes, {Int(s.Inputs)}, {Int(s.Units)}, {Int((int)s.Activation)}, vectorBits);");
+            + $"{DataReference(s.MethodName + "_Bias", "float")}, ref output, lanes, {Int(s.Inputs)}, {Int(s.Units)}, {Int((int)s.Activation)}, vectorBits);");
     }
 
     protected override void WriteData(SourceWriter w, FloatDenseStep s)
     {
         FloatWeights.Write(w, s.MethodName, s.Weights, "[units/16][inputs][16], inputs in arena (hwc) order");
-        WriteUInt64Data(w, s.MethodName + "_Bias", FloatBytes(s.Bias), "float32 bias (bits), padded to a multiple of 16.");
+        WriteDataLiteral(w, s.MethodName + "_Bias", FloatBytes(s.Bias), "float32 bias (bits), padded to a multiple of 16.");
         w.WriteLine();
     }
 }

@@ -30,7 +30,7 @@ internal sealed class Int8ConvEmitter : StepEmitter<Int8ConvStep>
             w.WriteLine($"ref int best = ref At<int>(ref arena, {Int(s.Scratch.Maximum)}); // running max of the accumulators over the pool window");
         }
 
-        w.WriteLine($"ref sbyte weights = ref Unsafe.As<ulong, sbyte>(ref MemoryMarshal.GetReference({s.MethodName}_Weights));");
+        w.WriteLine($"ref sbyte weights = {DataReference(s.MethodName + "_Weights", "sbyte")};");
         w.WriteLine($"ref int bias = ref MemoryMarshal.GetReference({s.MethodName}_Bias);");
         w.WriteLine($"ref int multipliers = ref MemoryMarshal.GetReference({s.MethodName}_Multipliers);");
         w.WriteLine($"ref int shifts = ref MemoryMarshal.GetReference({s.MethodName}_Shifts);");
@@ -123,7 +123,7 @@ internal sealed class Int8ConvEmitter : StepEmitter<Int8ConvStep>
 
     protected override void WriteData(SourceWriter w, Int8ConvStep s)
     {
-        WriteUInt64Data(w, s.MethodName + "_Weights", s.Weights.AsArray(), $"{s.Weights.Count} int8 weights packed [Cout/16][K/2][16][2], K = {s.PatchLength} padded to {s.PaddedPatchLength}.");
+        WriteDataLiteral(w, s.MethodName + "_Weights", s.Weights.AsArray(), $"{s.Weights.Count} int8 weights packed [Cout/16][K/2][16][2], K = {s.PatchLength} padded to {s.PaddedPatchLength}.");
         w.WriteLine();
         WriteRequantizationData(w, s.MethodName, s.Requantization, "bias - zp_in * sum(w) per output channel (padded channels 0).", "c", "output channel");
     }

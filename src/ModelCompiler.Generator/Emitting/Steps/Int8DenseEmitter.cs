@@ -19,7 +19,7 @@ internal sealed class Int8DenseEmitter : StepEmitter<Int8DenseStep>
     protected override void WriteBody(SourceWriter w, Int8DenseStep s)
     {
         Buffers(w, s);
-        w.WriteLine($"ref sbyte weights = ref Unsafe.As<ulong, sbyte>(ref MemoryMarshal.GetReference({s.MethodName}_Weights));");
+        w.WriteLine($"ref sbyte weights = {DataReference(s.MethodName + "_Weights", "sbyte")};");
         w.WriteLine($"ref int bias = ref MemoryMarshal.GetReference({s.MethodName}_Bias);");
         w.WriteLine($"ref int multipliers = ref MemoryMarshal.GetReference({s.MethodName}_Multipliers);");
         w.WriteLine($"ref int shifts = ref MemoryMarshal.GetReference({s.MethodName}_Shifts);");
@@ -47,7 +47,7 @@ internal sealed class Int8DenseEmitter : StepEmitter<Int8DenseStep>
 
     protected override void WriteData(SourceWriter w, Int8DenseStep s)
     {
-        WriteUInt64Data(w, s.MethodName + "_Weights", s.Weights.AsArray(), $"{s.Weights.Count} int8 weights [units][inputs padded to {s.PaddedInputs}], columns in arena (hwc) order.");
+        WriteDataLiteral(w, s.MethodName + "_Weights", s.Weights.AsArray(), $"{s.Weights.Count} int8 weights [units][inputs padded to {s.PaddedInputs}], columns in arena (hwc) order.");
         w.WriteLine();
         WriteRequantizationData(w, s.MethodName, s.Requantization, s.UnsignedInput ? "bias - (zp_in + 128) * sum(w) per unit." : "bias - zp_in * sum(w) per unit.", "u", "unit");
     }

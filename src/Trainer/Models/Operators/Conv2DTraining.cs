@@ -6,8 +6,9 @@ using F = TorchSharp.torch.nn.functional;
 namespace ModelCompiler.Trainer.Models;
 
 /// <summary>
-/// <c>conv2d</c>: a square-kernel convolution (stride 1 unless given, TensorFlow padding), trained as a torch
-/// <c>Conv2d</c> and exported as a <see cref="Conv2DLayer"/> with OIHW weights, as TorchSharp stores them.
+/// <c>conv2d</c>: a square-kernel convolution (stride 1 unless given, TensorFlow padding), optionally followed by a
+/// batch normalization (<c>"batch_norm": true</c>, folded on export), trained as a torch <c>Conv2d</c> and exported as
+/// a <see cref="Conv2DLayer"/> with OIHW weights, as TorchSharp stores them.
 /// </summary>
 internal sealed class Conv2DTraining : TrainingOperator
 {
@@ -16,6 +17,8 @@ internal sealed class Conv2DTraining : TrainingOperator
     public override string NamePrefix => "conv";
 
     public override bool HasWeights => true;
+
+    public override bool AcceptsBatchNorm => true;
 
     public override int DefaultStride(LayerSpec layer) => 1;
 
@@ -29,8 +32,11 @@ internal sealed class Conv2DTraining : TrainingOperator
 
     public override TensorShape OutputShape(LayerSpec layer, TensorShape input) => Window(input, layer, layer.Kernel, layer.Filters);
 
-    public override NetworkLayer Build(LayerSpec layer, TensorShape input) =>
-        new Conv(layer, nn.Conv2d(input.Channels, layer.Filters, layer.Kernel, layer.EffectiveStride));
+    public override NetworkLayer Build(LayerSpec layer, TensorShape input)
+    {
+        var conv = nn.Conv2d(input.Channels, layer.Filters, layer.Kernel, layer.EffectiveStride);
+        return new Conv(layer, conv, layer.BatchNorm ? BatchNormFolding.Create(layer.Filters) : null);
+    }
 
     public override LayerSpec? Import(Layer layer) => layer is Conv2DLayer conv
         && conv.KernelHeight == conv.KernelWidth && conv.StrideHeight == conv.StrideWidth
@@ -46,7 +52,7 @@ internal sealed class Conv2DTraining : TrainingOperator
         }
         : null;
 
-    private sealed class Conv(LayerSpec spec, Conv2d conv) : WeightedNetworkLayer(spec, conv, conv.weight!, conv.bias!)
+    private sealed class Conv(LayerSpec spec, Conv2d conv, BatchNorm2d? norm) : WeightedNetworkLayer(spec, conv, conv.weight!, conv.bias!, norm)
     {
         private readonly Conv2d _conv = conv;
         private readonly Padding _padding = spec.PaddingMode;
@@ -57,7 +63,7 @@ internal sealed class Conv2DTraining : TrainingOperator
         protected override Tensor Apply(Tensor x, Tensor weight, Tensor bias) =>
             F.conv2d(SamePadding.Apply(x, _padding, Spec.Kernel, _stride, 0), weight, bias, strides: [_stride, _stride]);
 
-        protected override Layer ToQModel(WeightData weights, QuantParams? outputQuant) => new Conv2DLayer(
-            Name, Spec.Filters, Spec.Kernel, Spec.Kernel, _stride, _stride, _padding, Spec.ActivationFunction, weights, outputQuant);
+        protected override Layer ToQModel(WeightData weights, QuantParams? outputQuant, string input) => new Conv2DLayer(
+            Name, Spec.Filters, Spec.Kernel, Spec.Kernel, _stride, _stride, _padding, Spec.ActivationFunction, weights, outputQuant) { Inputs = [input] };
     }
 }

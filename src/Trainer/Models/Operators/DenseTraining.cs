@@ -40,7 +40,7 @@ internal sealed class DenseTraining : TrainingOperator
 
         protected override Tensor Apply(Tensor x, Tensor weight, Tensor bias) => F.linear(x, weight, bias);
 
-        protected override Layer ToQModel(WeightData weights, QuantParams? outputQuant) =>
-            new DenseLayer(Name, Spec.Units, Spec.ActivationFunction, weights, outputQuant);
+        protected override Layer ToQModel(WeightData weights, QuantParams? outputQuant, string input) =>
+            new DenseLayer(Name, Spec.Units, Spec.ActivationFunction, weights, outputQuant) { Inputs = [input] };
     }
 }

@@ -27,6 +27,6 @@ internal sealed class DropoutTraining : TrainingOperator
         protected override NetworkTensor Forward(NetworkTensor input, ForwardPass pass) =>
             input with { Value = F.dropout(input.Value, Spec.Rate, pass.Training) };
 
-        protected override QuantParams? Export(QuantParams? input, ExportPass pass) => input;
+        protected override ExportedTensor Export(ExportedTensor input, ExportPass pass) => input;
     }
 }

@@ -21,10 +21,7 @@ internal sealed class FlattenTraining : TrainingOperator
     {
         protected override NetworkTensor Forward(NetworkTensor input, ForwardPass pass) => input with { Value = input.Value.flatten(1) };
 
-        protected override QuantParams? Export(QuantParams? input, ExportPass pass)
-        {
-            pass.Layers.Add(new FlattenLayer(Name, FlattenOrder.Chw));
-            return input;
-        }
+        protected override ExportedTensor Export(ExportedTensor input, ExportPass pass) =>
+            pass.Append(new FlattenLayer(Name, FlattenOrder.Chw) { Inputs = [input.Name] }, input.Quant);
     }
 }

@@ -26,10 +26,7 @@ internal sealed class GlobalAveragePoolTraining : TrainingOperator
             return input with { Value = input.Quant is { } q ? FakeQuantizer.Activation(mean, q) : mean };
         }
 
-        protected override QuantParams? Export(QuantParams? input, ExportPass pass)
-        {
-            pass.Layers.Add(new GlobalAveragePoolLayer(Name));
-            return input;
-        }
+        protected override ExportedTensor Export(ExportedTensor input, ExportPass pass) =>
+            pass.Append(new GlobalAveragePoolLayer(Name) { Inputs = [input.Name] }, input.Quant);
     }
 }

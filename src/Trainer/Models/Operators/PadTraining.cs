@@ -54,10 +54,7 @@ internal sealed class PadTraining : TrainingOperator
             Value = F.pad(input.Value, [_layer.Left, _layer.Right, _layer.Top, _layer.Bottom], PaddingModes.Constant, 0.0),
         };
 
-        protected override QuantParams? Export(QuantParams? input, ExportPass pass)
-        {
-            pass.Layers.Add(_layer);
-            return input;
-        }
+        protected override ExportedTensor Export(ExportedTensor input, ExportPass pass) =>
+            pass.Append(new PadLayer(Name, _layer.Top, _layer.Bottom, _layer.Left, _layer.Right) { Inputs = [input.Name] }, input.Quant);
     }
 }

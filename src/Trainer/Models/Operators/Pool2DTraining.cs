@@ -58,10 +58,7 @@ internal sealed class Pool2DTraining : TrainingOperator
             return input with { Value = quant is { } q ? FakeQuantizer.Activation(average, q) : average };
         }
 
-        protected override QuantParams? Export(QuantParams? input, ExportPass pass)
-        {
-            pass.Layers.Add(new Pool2DLayer(Name, _isMax, Spec.Pool, Spec.Pool, _stride, _stride, _padding));
-            return input;
-        }
+        protected override ExportedTensor Export(ExportedTensor input, ExportPass pass) =>
+            pass.Append(new Pool2DLayer(Name, _isMax, Spec.Pool, Spec.Pool, _stride, _stride, _padding) { Inputs = [input.Name] }, input.Quant);
     }
 }

@@ -8,6 +8,7 @@ internal static class TrainingCatalog
     public static readonly TrainingOperator[] All =
     [
         new Conv2DTraining(),
+        new DepthwiseConv2DTraining(),
         Pool2DTraining.Max,
         Pool2DTraining.Average,
         new GlobalAveragePoolTraining(),
@@ -15,6 +16,7 @@ internal static class TrainingCatalog
         new PadTraining(),
         new DenseTraining(),
         new DropoutTraining(),
+        new AddTraining(),
     ];
 
     public static TrainingOperator Of(LayerKind kind) =>

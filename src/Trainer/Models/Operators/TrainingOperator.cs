@@ -4,7 +4,7 @@ namespace ModelCompiler.Trainer.Models;
 
 /// <summary>
 /// Everything the trainer knows about one <see cref="LayerKind"/> of a model description: its checks, the shape it
-/// produces, the <see cref="NetworkLayer"/> that runs it in a <see cref="SequentialNetwork"/> (float, fake-quantized,
+/// produces, the <see cref="NetworkLayer"/> that runs it in a <see cref="GraphNetwork"/> (float, fake-quantized,
 /// exported), and which description layer a <c>.qmodel</c> layer stands for. One instance per kind, listed in
 /// <see cref="TrainingCatalog"/>; nothing else in the trainer names a kind.
 /// </summary>
@@ -18,6 +18,12 @@ internal abstract class TrainingOperator
     /// <summary>True for layers with weights: they have a precision, activation observers and quantized constants.</summary>
     public virtual bool HasWeights => false;
 
+    /// <summary>How many tensors the layer reads (an addition two); a layer reading several names them in its <c>inputs</c>.</summary>
+    public virtual int InputCount => 1;
+
+    /// <summary>True for kinds that may carry <c>"batch_norm": true</c> (a batch normalization folded into them).</summary>
+    public virtual bool AcceptsBatchNorm => false;
+
     /// <summary>The stride when the description gives none (Keras: the window for pools).</summary>
     public virtual int DefaultStride(LayerSpec layer) => layer.Pool;
 
@@ -28,6 +34,9 @@ internal abstract class TrainingOperator
 
     /// <summary>The layer's output shape, with the Runtime's rules (a <see cref="QModelFormatException"/> names the problem).</summary>
     public abstract TensorShape OutputShape(LayerSpec layer, TensorShape input);
+
+    /// <summary>The output shape from every input's shape; kinds that read one tensor need only the other overload.</summary>
+    public virtual TensorShape OutputShape(LayerSpec layer, IReadOnlyList<TensorShape> inputs) => OutputShape(layer, inputs[0]);
 
     /// <summary>The layer at work in a network, its modules created now (in description order: the seed decides their initial weights).</summary>
     public abstract NetworkLayer Build(LayerSpec layer, TensorShape input);

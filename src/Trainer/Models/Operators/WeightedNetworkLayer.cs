@@ -2,8 +2,8 @@ using ModelCompiler.Arithmetic;
 using ModelCompiler.Format;
 using ModelCompiler.Trainer.Quantization;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
-using F = TorchSharp.torch.nn.functional;
 
 namespace ModelCompiler.Trainer.Models;
 
@@ -14,16 +14,21 @@ namespace ModelCompiler.Trainer.Models;
 /// kernels do; where an int8 layer follows a float tensor its boundary observer plays the exported quantize layer.
 /// The export computes every constant with the same <see cref="FakeQuantizer"/> functions, so the file holds exactly
 /// the integers the simulation rounded to. What differs between kinds is the module, its operation and its record.
+/// A convolution may carry a batch normalization (<see cref="Norm"/>): float training runs it as such; the export and
+/// every quantized evaluation fold it into the weights and bias (<see cref="BatchNormFolding"/>); quantization-aware
+/// training fake-quantizes the folded weights and, until the network freezes the statistics
+/// (<see cref="GraphNetwork.BatchNormFrozen"/>), normalizes with the batch's statistics as PyTorch's ConvBn does.
 /// </summary>
 internal abstract class WeightedNetworkLayer : UnaryNetworkLayer
 {
     private readonly Activation _activation;
 
     /// <summary>Initialises <paramref name="weight"/> and <paramref name="bias"/> like Keras, then creates the observers.</summary>
-    protected WeightedNetworkLayer(LayerSpec spec, nn.Module<Tensor, Tensor> module, Tensor weight, Tensor bias)
+    protected WeightedNetworkLayer(LayerSpec spec, nn.Module<Tensor, Tensor> module, Tensor weight, Tensor bias, BatchNorm2d? norm = null)
         : base(spec)
     {
         Module = module;
+        Norm = norm;
         InitializeLikeKeras(weight, bias);
         Output = new ActivationObserver(spec.Name + "_out");
         Boundary = new ActivationObserver(spec.Name + "_in");
@@ -35,12 +40,25 @@ internal abstract class WeightedNetworkLayer : UnaryNetworkLayer
 
     public nn.Module<Tensor, Tensor> Module { get; }
 
+    /// <summary>The batch normalization between the operation and the activation, or null.</summary>
+    public BatchNorm2d? Norm { get; }
+
     public ActivationObserver Output { get; }
 
     public ActivationObserver Boundary { get; }
 
     /// <summary>The module's weight and bias as they are now (loading a saved model replaces their values).</summary>
     protected abstract (Tensor Weight, Tensor Bias) Parameters { get; }
+
+    /// <summary>The weight and bias the exported layer computes with: with a batch normalization, folded into them.</summary>
+    private (Tensor Weight, Tensor Bias) Effective
+    {
+        get
+        {
+            var (weight, bias) = Parameters;
+            return Norm is null ? (weight, bias) : BatchNormFolding.Fold(weight, bias, Norm);
+        }
+    }
 
     /// <summary>Copies float32 weights and bias in, shaped as the module holds them.</summary>
     public void Load(float[] weights, float[] bias)
@@ -56,44 +74,27 @@ internal abstract class WeightedNetworkLayer : UnaryNetworkLayer
     /// <summary>The layer's operation with the given (possibly fake-quantized) weight and bias, before the activation.</summary>
     protected abstract Tensor Apply(Tensor x, Tensor weight, Tensor bias);
 
-    /// <summary>The exported layer with these constants.</summary>
-    protected abstract Layer ToQModel(WeightData weights, QuantParams? outputQuant);
+    /// <summary>The exported layer with these constants, reading the tensor named <paramref name="input"/>.</summary>
+    protected abstract Layer ToQModel(WeightData weights, QuantParams? outputQuant, string input);
 
     protected override NetworkTensor Forward(NetworkTensor input, ForwardPass pass)
     {
         var network = pass.Network;
-        var (weight, bias) = Parameters;
         var (x, current) = input;
         var precision = pass.Quantizing ? network.Precisions[Index] : Precision.Float32;
-        Tensor w = weight, b = bias;
-        switch (precision)
+        if (precision == Precision.Int8 && current is null)
         {
-            case Precision.Int8:
-                if (current is null)
-                {
-                    x = Boundary.forward(x);
-                    current = Boundary.Params;
-                }
-
-                var (_, scale) = FakeQuantizer.QuantizeWeights(weight, network.WeightBits);
-                w = FakeQuantizer.Weights(weight, network.WeightBits);
-                b = FakeQuantizer.Bias(bias, current.Value.Scale, scale);
-                break;
-            case Precision.DynamicInt8:
-                w = FakeQuantizer.Weights(weight);
-                break;
-            case Precision.Float16:
-                w = FakeQuantizer.Float16(weight);
-                break;
+            x = Boundary.forward(x);
+            current = Boundary.Params;
         }
 
-        var y = Apply(x, w, b);
-        y = _activation switch
+        var y = precision switch
         {
-            Activation.Relu => F.relu(y),
-            Activation.Relu6 => F.relu6(y),
-            _ => y,
+            Precision.Float32 => Unfolded(x),
+            Precision.Int8 when Norm is not null && pass.Training && !network.BatchNormFrozen => ApplyWithBatchStatistics(x, network.WeightBits),
+            _ => ApplyAs(precision, x, current, network.WeightBits),
         };
+        y = FusedActivation.Apply(y, _activation);
 
         if (network.Calibrating && (network.Precisions[Index] == Precision.Int8 || network.QuantizesOutputForPool(Index)))
         {
@@ -105,38 +106,85 @@ internal abstract class WeightedNetworkLayer : UnaryNetworkLayer
             return new NetworkTensor(Output.forward(y), current);
         }
 
-        // A float layer feeding an int8 max pool quantizes its output too (SequentialNetwork.SelectQuantizedPools).
+        // A float layer feeding an int8 max pool quantizes its output too (GraphNetwork.SelectQuantizedPools).
         return precision == Precision.Int8 || (pass.Quantizing && network.QuantizesOutputForPool(Index))
             ? new NetworkTensor(Output.forward(y), Output.Params)
             : new NetworkTensor(y, null);
     }
 
-    protected override QuantParams? Export(QuantParams? input, ExportPass pass)
+    public override bool ProducesInt8(IReadOnlyList<bool> inputsInt8, GraphNetwork network) =>
+        network.Precisions[Index] == Precision.Int8 || network.QuantizesOutputForPool(Index);
+
+    /// <summary>
+    /// The operation as the exported layer of <paramref name="precision"/> computes it, with the folded weight and bias:
+    /// int8 fake-quantizes the weight per channel and the bias as int32 at s_in * s_w (<paramref name="input"/>'s scale).
+    /// </summary>
+    private Tensor ApplyAs(Precision precision, Tensor x, QuantParams? input, int weightBits)
+    {
+        var (weight, bias) = Effective;
+        switch (precision)
+        {
+            case Precision.Int8:
+                var (_, scale) = FakeQuantizer.QuantizeWeights(weight, weightBits);
+                return Apply(x, FakeQuantizer.Weights(weight, weightBits), FakeQuantizer.Bias(bias, input!.Value.Scale, scale));
+            case Precision.DynamicInt8:
+                return Apply(x, FakeQuantizer.Weights(weight), bias);
+            case Precision.Float16:
+                return Apply(x, FakeQuantizer.Float16(weight), bias);
+            default:
+                return Apply(x, weight, bias);
+        }
+    }
+
+    /// <summary>The float layer: the operation, then the batch normalization (batch statistics in training mode).</summary>
+    private Tensor Unfolded(Tensor x)
+    {
+        var (weight, bias) = Parameters;
+        var y = Apply(x, weight, bias);
+        return Norm is null ? y : Norm.forward(y);
+    }
+
+    /// <summary>
+    /// Quantization-aware training before the statistics freeze (PyTorch's <c>ConvBn2d</c>, its "approximate" form, and
+    /// Jacob et al. 2018, fig. C.8): the operation runs with the fake-quantized folded weight W * f (f from the running
+    /// variance), its output is divided by f again and normalized with the batch's own statistics, which also updates
+    /// the running ones. Once frozen, or in evaluation, the layer computes exactly the folded, exported arithmetic.
+    /// </summary>
+    private Tensor ApplyWithBatchStatistics(Tensor x, int weightBits)
+    {
+        var norm = Norm!;
+        var (weight, bias) = Parameters;
+        var factor = BatchNormFolding.Factor(norm);
+        var scaled = FakeQuantizer.Weights(weight * BatchNormFolding.PerOutputChannel(factor, weight), weightBits);
+        var perChannel = new long[] { 1, factor.shape[0], 1, 1 };
+        var y = (Apply(x, scaled, zeros_like(bias)) / factor.reshape(perChannel)) + bias.reshape(perChannel);
+        return norm.forward(y);
+    }
+
+    protected override ExportedTensor Export(ExportedTensor input, ExportPass pass)
     {
         var precision = pass.Network.Precisions[Index];
-        if (precision == Precision.Int8 && input is null)
+        if (precision == Precision.Int8 && input.Quant is null)
         {
-            input = Boundary.Params;
-            pass.Layers.Add(new QuantizeLayer(Name + "_quantize", input.Value));
+            input = pass.Append(new QuantizeLayer(Name + "_quantize", Boundary.Params) { Inputs = [input.Name] }, Boundary.Params);
         }
-        else if (precision != Precision.Int8 && input is not null)
+        else if (precision != Precision.Int8 && input.Quant is not null)
         {
-            pass.Layers.Add(new DequantizeLayer(Name + "_dequantize"));
-            input = null;
+            input = pass.Append(new DequantizeLayer(Name + "_dequantize") { Inputs = [input.Name] }, null);
         }
 
-        var (weight, bias) = Parameters;
+        var (weight, bias) = Effective;
         QuantParams? outputQuant = precision == Precision.Int8 ? Output.Params : null;
-        pass.Layers.Add(ToQModel(Constants(precision, weight, bias, input, pass.Network.WeightBits), outputQuant));
+        var output = pass.Append(ToQModel(Constants(precision, weight, bias, input.Quant, pass.Network.WeightBits), outputQuant, input.Name), outputQuant);
         if (pass.Network.QuantizesOutputForPool(Index))
         {
             // The observed range of the float output becomes a quantize layer before the int8 max pool.
-            outputQuant = Output.Params;
-            pass.Layers.Add(new QuantizeLayer(Name + "_quantize", outputQuant.Value));
+            output = pass.Append(new QuantizeLayer(Name + "_quantize", Output.Params) { Inputs = [output.Name] }, Output.Params);
         }
 
-        return outputQuant;
+        return output;
     }
+
 
     /// <summary>
     /// Keras' defaults (glorot_uniform kernels, zero biases), as the seed's model is a Keras model; PyTorch's
