@@ -21,6 +21,8 @@ internal static class LoweringCatalog
         (new GlobalAveragePoolLowering(), [new GlobalAveragePoolEmitter()]),
         (new FlattenLowering(), [new ChwFlattenEmitter()]),
         (new PadLowering(), [new PadEmitter()]),
+        (new DepthwiseConv2DLowering(), [new DepthwiseConvEmitter()]),
+        (new AddLowering(), [new Int8AddEmitter(), new FloatAddEmitter()]),
         (new QuantizeLowering(), [new QuantizeEmitter()]),
         (new DequantizeLowering(), [new DequantizeEmitter()]),
     ];
@@ -33,6 +35,9 @@ internal static class LoweringCatalog
     public static LayerLowering LoweringFor(Layer layer) => Lowerings.TryGetValue(layer.GetType(), out var lowering)
         ? lowering
         : throw new QModelFormatException(QModelError.UnknownOp, layer.Line, $"layer '{layer.Name}' has an op this generator does not support");
+
+    /// <summary>The lowering of the layer's op, or null when the generator has none (the final softmax is dropped, not lowered).</summary>
+    public static LayerLowering? TryLoweringFor(Layer layer) => Lowerings.TryGetValue(layer.GetType(), out var lowering) ? lowering : null;
 
     public static StepEmitter EmitterFor(StepPlan step) => Emitters.TryGetValue(step.GetType(), out var emitter)
         ? emitter

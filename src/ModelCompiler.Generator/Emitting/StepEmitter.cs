@@ -1,4 +1,5 @@
 using ModelCompiler.Generator.Format;
+using ModelCompiler.Generator.Pipeline;
 using ModelCompiler.Generator.Planning;
 using static ModelCompiler.Generator.Emitting.Literals;
 
@@ -62,6 +63,13 @@ internal abstract class StepEmitter
     /// <summary>The int8 part of a comment: activation clamp and zero points.</summary>
     protected static string Int8Stage(Activation activation, Int8Output requantization, int inputZeroPoint) =>
         $"{Lower(activation)} activation (clamp [{requantization.Min}, {requantization.Max}]), zero points in {inputZeroPoint} / out {requantization.ZeroPoint}";
+
+    /// <summary>The AVX-512 requantization's 64-bit constants per 16 channels (<c>BlockedConvLowering.RequantizationConstants</c>).</summary>
+    protected static void WriteRequantizationConstants(SourceWriter w, string method, ImmutableEquatableArray<byte> constants)
+    {
+        WriteDataLiteral(w, method + "_Requantization", constants.AsArray(), "Per 16 channels, int64: shifts of the even channels, of the odd channels, then 2^(shift-1) of each.");
+        w.WriteLine();
+    }
 
     /// <summary>The folded bias, requantization multipliers and shifts of an int8 layer.</summary>
     protected static void WriteRequantizationData(SourceWriter w, string method, Int8Output requantization, string biasComment, string index, string per)

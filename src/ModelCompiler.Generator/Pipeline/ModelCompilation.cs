@@ -57,9 +57,9 @@ internal static class ModelCompilation
                 return Failed(path, DiagnosticDescriptors.At(DiagnosticDescriptors.UnsupportedModel, problem, path, text, 1));
             }
 
-            if (BeyondVersion1(model) is { } beyond)
+            if (Unsupported(model) is { } unsupported)
             {
-                return Failed(path, DiagnosticDescriptors.At(DiagnosticDescriptors.UnsupportedModel, beyond.Message, path, text, beyond.Line));
+                return Failed(path, DiagnosticDescriptors.At(DiagnosticDescriptors.UnsupportedModel, unsupported.Message, path, text, unsupported.Line));
             }
 
             var plan = ModelPlanner.Plan(model, @namespace, System.IO.Path.GetFileName(path));
@@ -109,29 +109,20 @@ internal static class ModelCompilation
         : null;
 
     /// <summary>
-    /// This generator compiles what format version 1 can say: a chain of version 1 ops. A version 2 file whose layers
-    /// form such a chain compiles as its version 1 text would; the first version 2 op (depthwise_conv2d, add) or the first
-    /// layer that reads another tensor than the previous layer's output is reported here, because the planner and
-    /// <see cref="Planning.LayerFusion"/> assume a chain. The reference interpreter runs such models.
+    /// The first layer this generator cannot compile, as a message and its line: the format and the reference interpreter
+    /// accept every valid graph, while each lowering says what it leaves out (<see cref="Planning.Lowering.LayerLowering.Unsupported"/>,
+    /// e.g. a float depthwise convolution). Layers with no lowering of their own (the final softmax) are LayerFusion's.
     /// </summary>
-    private static (string Message, int Line)? BeyondVersion1(QModel model)
+    private static (string Message, int Line)? Unsupported(QModel model)
     {
         var graph = TensorChain.InferGraph(model);
         for (int i = 0; i < model.Layers.Count; i++)
         {
             var layer = model.Layers[i];
-            var op = OperatorCatalog.Of(layer);
-            if (op.SinceVersion > 1)
+            var inputs = graph.InputsOf(i).Select(t => graph.Tensors[t]).ToArray();
+            if (LoweringCatalog.TryLoweringFor(layer) is { } lowering && lowering.Unsupported(layer, inputs) is { } reason)
             {
-                return ($"layer '{layer.Name}' has the op {op.Word} of qmodel version 2, which this generator does not compile yet; ReferenceInterpreter.Load runs the model", layer.Line);
-            }
-
-            var inputs = graph.InputsOf(i);
-            if (inputs.Count != 1 || inputs[0] != i)
-            {
-                string reads = string.Join(", ", inputs.Select(t => $"'{graph.NameOf(t)}'"));
-                string previous = i == 0 ? $"the model input '{ModelGraph.InputName}'" : $"the previous layer's output '{model.Layers[i - 1].Name}'";
-                return ($"layer '{layer.Name}' reads {reads}, not {previous}: this generator compiles chains of layers only, not qmodel version 2 graphs yet; ReferenceInterpreter.Load runs the model", layer.Line);
+                return (reason + "; ReferenceInterpreter.Load runs the model", layer.Line);
             }
         }
 

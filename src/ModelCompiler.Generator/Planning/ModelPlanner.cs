@@ -13,41 +13,52 @@ namespace ModelCompiler.Generator.Planning;
 /// </summary>
 internal static class ModelPlanner
 {
-    /// <exception cref="QModelFormatException">The layers do not chain (TensorChain's validation), or a layer has no lowering.</exception>
+    /// <exception cref="QModelFormatException">The layers do not connect (TensorChain's validation), or a layer has no lowering.</exception>
     public static ModelPlan Plan(QModel model, string @namespace, string sourceFileName)
     {
-        var tensors = TensorChain.Infer(model);
-        var (units, endsWithSoftmax) = LayerFusion.Group(model, tensors);
+        var graph = TensorChain.InferGraph(model);
+        var tensors = graph.Tensors;
+        var (units, aliases, endsWithSoftmax) = LayerFusion.Group(model, graph);
         var arena = new ArenaPlanner();
 
-        // Step 0 writes the input; layer steps are numbered from 1; the step after the last reads the output.
-        int currentId = arena.Request(Bytes(tensors[0]), 0, 1);
-        var lowered = new List<(LoweredStep Step, string Method, int InputId, int OutputId, Dictionary<string, int> ScratchIds)>();
+        // Step 0 writes the input; layer steps are numbered from 1; the step after the last reads the output. A tensor
+        // is requested when its step writes it and lives until its last reader: the one after (a chain) or later ones
+        // (a skip connection). Requests are made in the order a chain always made them, so a chain's plan is unchanged.
+        var arenaIds = new Dictionary<int, int> { [0] = arena.Request(Bytes(tensors[0]), 0, 1) };
+        int Buffer(int tensor) => arenaIds[Resolve(tensor, aliases)];
+        var lowered = new List<(LoweredStep Step, string Method, int[] InputIds, int OutputId, Dictionary<string, int> ScratchIds)>();
         foreach (var unit in units)
         {
             int stepIndex = lowered.Count + 1;
-            var step = LoweringCatalog.LoweringFor(unit.Layer).Lower(unit);
+            var step = LoweringCatalog.LoweringFor(unit.Unit.Layer).Lower(unit.Unit);
             var scratchIds = step.Scratch.ToDictionary(s => s.Name, s => arena.Request(s.Bytes, stepIndex, stepIndex));
-
-            // The new tensor is written at this step and read at the next one.
             int outputId = arena.Request(Bytes(step.Produced), stepIndex, stepIndex + 1);
-            arena.Touch(currentId, stepIndex);
-            lowered.Add((step, MethodName(stepIndex, unit.Layer.Name), currentId, outputId, scratchIds));
-            currentId = outputId;
+            var inputIds = unit.Reads.Select(Buffer).ToArray();
+            foreach (int id in inputIds)
+            {
+                arena.Touch(id, stepIndex);
+            }
+
+            arenaIds[unit.Writes] = outputId;
+            lowered.Add((step, MethodName(stepIndex, unit.Unit.Layer.Name), inputIds, outputId, scratchIds));
         }
 
+        // The API reads the output after the last step (a chain's last output already lives that long).
+        int finalTensor = Resolve(graph.OutputTensor, aliases);
+        arena.Touch(arenaIds[finalTensor], lowered.Count + 1);
         var (offsets, total) = arena.Plan();
-        var input = Slice(offsets[0], tensors[0]);
+        var slices = new Dictionary<int, BufferSlice> { [arenaIds[0]] = Slice(offsets[arenaIds[0]], tensors[0]) };
         var steps = new List<StepPlan>();
-        var previous = input;
-        foreach (var (step, method, inputId, outputId, scratchIds) in lowered)
+        foreach (var (step, method, inputIds, outputId, scratchIds) in lowered)
         {
             var output = Slice(offsets[outputId], step.Produced);
-            steps.Add(step.Create(method, new StepBuffers(previous with { Offset = offsets[inputId] }, output, scratchIds.ToDictionary(s => s.Key, s => offsets[s.Value]))));
-            previous = output;
+            slices[outputId] = output;
+            var inputs = inputIds.Select(id => slices[id]).ToArray();
+            steps.Add(step.Create(method, new StepBuffers(inputs, output, scratchIds.ToDictionary(s => s.Key, s => offsets[s.Value]))));
         }
 
-        var finalTensor = tensors[endsWithSoftmax ? tensors.Length - 2 : tensors.Length - 1];
+        var input = slices[arenaIds[0]];
+        var final = tensors[finalTensor];
         return new ModelPlan(
             @namespace,
             model.Name,
@@ -61,10 +72,21 @@ internal static class ModelPlanner
             model.Provenance.Select(p => p.Key + ": " + p.Value).ToEquatableArray(),
             input,
             steps.ToEquatableArray(),
-            new BufferSlice(previous.Offset, finalTensor.Shape.Length, finalTensor.Kind == ElementKind.Int8),
-            finalTensor.Quant,
+            new BufferSlice(offsets[arenaIds[finalTensor]], final.Shape.Length, final.Kind == ElementKind.Int8),
+            final.Quant,
             endsWithSoftmax,
             total);
+    }
+
+    /// <summary>The tensor whose buffer holds <paramref name="tensor"/> (itself unless a dropped layer made it).</summary>
+    private static int Resolve(int tensor, IReadOnlyDictionary<int, int> aliases)
+    {
+        while (aliases.TryGetValue(tensor, out int source))
+        {
+            tensor = source;
+        }
+
+        return tensor;
     }
 
     private static BufferSlice Slice(int offset, TensorInfo info) => new(offset, info.Shape.Length, info.Kind == ElementKind.Int8);

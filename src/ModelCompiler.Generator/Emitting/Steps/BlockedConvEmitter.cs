@@ -36,8 +36,7 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
         WriteDataLiteral(w, s.MethodName + "_Weights", s.Weights.AsArray(), $"{s.Weights.Count} int8 weights in [-64, 63] packed [Cout/16][Kh][{s.Groups}][16][4] over r = kx*Cin + ci.");
         w.WriteLine();
         WriteRequantizationData(w, s.MethodName, s.Requantization, "bias - (zp_in + 128) * sum(w) per output channel (padded channels 0).", "c", "output channel");
-        WriteDataLiteral(w, s.MethodName + "_Requantization", s.RequantizationConstants.AsArray(), "Per 16 channels, int64: shifts of the even channels, of the odd channels, then 2^(shift-1) of each.");
-        w.WriteLine();
+        WriteRequantizationConstants(w, s.MethodName, s.RequantizationConstants);
     }
 
     protected override void WriteKernels(SourceWriter w, Int8BlockedConvStep s)

@@ -13,6 +13,12 @@ internal abstract class LayerLowering
     public abstract Type LayerType { get; }
 
     public abstract LoweredStep Lower(LoweringUnit unit);
+
+    /// <summary>
+    /// Why this generator cannot compile <paramref name="layer"/> reading <paramref name="inputs"/> (a sentence naming the
+    /// layer), or null when it can. The format and the reference interpreter accept more than every lowering does.
+    /// </summary>
+    public virtual string? Unsupported(Layer layer, IReadOnlyList<TensorInfo> inputs) => null;
 }
 
 /// <inheritdoc cref="LayerLowering"/>
@@ -32,6 +38,9 @@ internal abstract class LayerLowering<TLayer> : LayerLowering
 /// </summary>
 internal sealed record LoweringUnit(Layer Layer, TensorInfo Input, TensorInfo Output, FusedPoolLayer? Pool, TensorShape? FoldedChw)
 {
+    /// <summary>Every tensor the layer reads, in the order its inputs name them (<see cref="Input"/> is the first).</summary>
+    public IReadOnlyList<TensorInfo> Inputs { get; init; } = [Input];
+
     /// <summary>The tensor the unit leaves in the arena: the fused pool's output, else the layer's.</summary>
     public TensorInfo Produced => Pool?.Output ?? Output;
 
@@ -58,10 +67,14 @@ internal sealed class LoweredStep(TensorInfo produced, IReadOnlyList<ScratchRequ
     public static LoweredStep Of(TensorInfo produced, Func<string, StepBuffers, StepPlan> create) => new(produced, [], create);
 }
 
-/// <summary>A step's placed buffers: its input, its output and its scratch buffers' arena offsets by name.</summary>
-internal sealed class StepBuffers(BufferSlice input, BufferSlice output, IReadOnlyDictionary<string, int> scratch)
+/// <summary>A step's placed buffers: its inputs, its output and its scratch buffers' arena offsets by name.</summary>
+internal sealed class StepBuffers(IReadOnlyList<BufferSlice> inputs, BufferSlice output, IReadOnlyDictionary<string, int> scratch)
 {
-    public BufferSlice Input { get; } = input;
+    /// <summary>The first (for most layers the only) tensor the step reads.</summary>
+    public BufferSlice Input => Inputs[0];
+
+    /// <summary>Every tensor the step reads, in the order the layer's inputs name them.</summary>
+    public IReadOnlyList<BufferSlice> Inputs { get; } = inputs;
 
     public BufferSlice Output { get; } = output;
 

@@ -1,0 +1,48 @@
+using ModelCompiler.Generator.Planning;
+using ModelCompiler.Generator.Planning.Lowering;
+using static ModelCompiler.Generator.Emitting.Literals;
+
+namespace ModelCompiler.Generator.Emitting.Steps;
+
+/// <summary>Int8 addition: one call of the shared AddInt8 kernel with the folded multipliers, zero points and clamp as literals.</summary>
+internal sealed class Int8AddEmitter : StepEmitter<Int8AddStep>
+{
+    protected override string Summary(Int8AddStep s)
+    {
+        var a = s.Stage;
+        return $"int8 Add {Layer(s.Source)}, {s.Input.Length} values, TFLite ADD (Int8Addition): zero points {a.FirstZeroPoint} and {a.SecondZeroPoint}, "
+            + $"multipliers to the common scale {a.FirstMultiplier}/2^{a.FirstShift} and {a.SecondMultiplier}/2^{a.SecondShift}, to the output {a.OutputMultiplier}/2^{a.OutputShift}, "
+            + $"zero point out {a.OutputZeroPoint}, {Lower(s.Activation)} activation (clamp [{a.Min}, {a.Max}]).";
+    }
+
+    protected override void WriteBody(SourceWriter w, Int8AddStep s)
+    {
+        var a = s.Stage;
+        WriteOperands(w, s, s.Second, "sbyte");
+        w.WriteLine($"AddInt8(ref first, ref second, ref output, {Int(s.Output.Length)}, {Int(a.FirstZeroPoint)}, {Int(a.FirstMultiplier)}, {Int(a.FirstShift)}, "
+            + $"{Int(a.SecondZeroPoint)}, {Int(a.SecondMultiplier)}, {Int(a.SecondShift)}, {Int(a.OutputMultiplier)}, {Int(a.OutputShift)}, {Int(a.OutputZeroPoint)}, "
+            + $"{Int(a.Min)}, {Int(a.Max)}, vectorBits);");
+    }
+
+    /// <summary>The two inputs (in the layer's order) and the output as typed references into the arena.</summary>
+    internal static void WriteOperands(SourceWriter w, StepPlan s, BufferSlice second, string element)
+    {
+        w.WriteLine($"ref {element} first = ref At<{element}>(ref arena, {Int(s.Input.Offset)}); // {Int(s.Input.Length)} values");
+        w.WriteLine($"ref {element} second = ref At<{element}>(ref arena, {Int(second.Offset)}); // {Int(second.Length)} values");
+        w.WriteLine($"ref {element} output = ref At<{element}>(ref arena, {Int(s.Output.Offset)}); // {Int(s.Output.Length)} values");
+    }
+}
+
+/// <summary>Float32 addition: one call of the shared AddFloat kernel.</summary>
+internal sealed class FloatAddEmitter : StepEmitter<FloatAddStep>
+{
+    protected override string Summary(FloatAddStep s) =>
+        $"float32 Add {Layer(s.Source)}, {s.Input.Length} values, one float32 addition each, then {Lower(s.Activation)} activation.";
+
+    protected override void WriteBody(SourceWriter w, FloatAddStep s)
+    {
+        Int8AddEmitter.WriteOperands(w, s, s.Second, "float");
+        w.WriteLine($"AddFloat(ref first, ref second, ref output, {Int(s.Output.Length)}, {Int((int)s.Activation)});");
+        w.WriteLine("_ = vectorBits;");
+    }
+}

@@ -1,0 +1,47 @@
+using ModelCompiler.Generator.Arithmetic;
+using ModelCompiler.Generator.Format;
+
+namespace ModelCompiler.Generator.Planning.Lowering;
+
+/// <summary>
+/// Add of two tensors: int8 (TFLite's ADD, <c>Int8Addition</c>: the three multipliers and the clamp folded here, from
+/// the Runtime's own <c>Int8Addition.MultipliersFor</c> and <c>Quantizer.ActivationRange</c>) or float32.
+/// </summary>
+internal sealed class AddLowering : LayerLowering<AddLayer>
+{
+    protected override LoweredStep Lower(AddLayer add, LoweringUnit unit)
+    {
+        if (unit.Output.Quant is not { } outQuant)
+        {
+            return LoweredStep.Of(unit.Produced, (method, buffers) => new FloatAddStep(method, buffers.Inputs[0], buffers.Output, unit.Source, buffers.Inputs[1], add.Activation));
+        }
+
+        QuantParams first = unit.Inputs[0].Quant!.Value, second = unit.Inputs[1].Quant!.Value;
+        var multipliers = Int8Addition.MultipliersFor(first.Scale, second.Scale, outQuant.Scale);
+        var (min, max) = Quantizer.ActivationRange(add.Activation, outQuant);
+        var stage = new AdditionStage(
+            first.ZeroPoint, multipliers.First.Multiplier, multipliers.First.Shift,
+            second.ZeroPoint, multipliers.Second.Multiplier, multipliers.Second.Shift,
+            multipliers.Output.Multiplier, multipliers.Output.Shift, outQuant.ZeroPoint, min, max);
+        return LoweredStep.Of(unit.Produced, (method, buffers) => new Int8AddStep(method, buffers.Inputs[0], buffers.Output, unit.Source, buffers.Inputs[1], add.Activation, stage));
+    }
+}
+
+/// <summary>The folded constants of an int8 addition: each input's zero point and multiplier to the common scale, the sum's to the output, its zero point and clamp.</summary>
+internal sealed record AdditionStage(
+    int FirstZeroPoint, int FirstMultiplier, int FirstShift,
+    int SecondZeroPoint, int SecondMultiplier, int SecondShift,
+    int OutputMultiplier, int OutputShift, int OutputZeroPoint, int Min, int Max);
+
+/// <summary>Int8 element-wise addition of <see cref="StepPlan.Input"/> and <see cref="Second"/> (the layer's inputs in its order).</summary>
+internal sealed record Int8AddStep(
+    string MethodName, BufferSlice Input, BufferSlice Output, LayerSource Source,
+    BufferSlice Second,
+    Activation Activation,
+    AdditionStage Stage) : StepPlan(MethodName, Input, Output, Source);
+
+/// <summary>Float32 element-wise addition of <see cref="StepPlan.Input"/> and <see cref="Second"/>, then the activation.</summary>
+internal sealed record FloatAddStep(
+    string MethodName, BufferSlice Input, BufferSlice Output, LayerSource Source,
+    BufferSlice Second,
+    Activation Activation) : StepPlan(MethodName, Input, Output, Source);

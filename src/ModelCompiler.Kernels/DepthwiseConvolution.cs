@@ -1,0 +1,176 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using ModelCompiler.Arithmetic;
+
+namespace ModelCompiler.Kernels;
+
+internal static partial class KernelLibrary
+{
+    /// <summary>
+    /// Int8 depthwise convolution (depth multiplier 1) over an HWC input whose padding is already in place (cells
+    /// holding the input zero point), vectorised over channels: for each output pixel, blocks of channels accumulate
+    /// <c>bias'[c] + Σ x[iy][ix][c] * w[ky][kx][c]</c> in int32 lanes (int8 widened to int32 and multiplied exactly),
+    /// then Requantizer.Requantize per channel. <paramref name="weights"/> is <c>[Kh][Kw][C]</c>; <paramref name="bias"/>
+    /// holds <c>bias - zp_in * Σw</c>, so padded cells add nothing; the sums wrap in int32 like the scalar rule's, and
+    /// the total fits (the reader checks the accumulator range). The AVX-512 path requantizes 16 channels at once
+    /// (<see cref="RequantizeStore512"/>, <paramref name="constants"/> as the blocked convolution's); the others stage
+    /// the accumulators in <paramref name="staged"/> (at least 16 int32) and requantize one channel at a time. With
+    /// AVX-512, four pixels of a row are computed together where the row has them.
+    /// </summary>
+    internal static void DepthwiseConvInt8(
+        ref sbyte input, ref sbyte weights, ref int bias, ref int multipliers, ref int shifts, ref long constants, ref sbyte output, ref int staged,
+        int inputWidth, int channels, int outputHeight, int outputWidth, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth,
+        int zeroPoint, int min, int max, int vectorBits)
+    {
+        int rowBytes = inputWidth * channels;
+        bool fourPixels = vectorBits >= 512 && Avx512BW.IsSupported && channels >= 16;
+        for (int oy = 0; oy < outputHeight; oy++)
+        {
+            int ox = 0;
+            if (fourPixels)
+            {
+                // Four output pixels of a row at once: four independent accumulator chains hide the multiply's latency,
+                // and each weight vector is loaded once for the four.
+                int step = strideWidth * channels;
+                for (; ox + 4 <= outputWidth; ox += 4)
+                {
+                    ref sbyte window = ref Unsafe.Add(ref input, (oy * strideHeight * inputWidth + ox * strideWidth) * channels);
+                    ref sbyte y = ref Unsafe.Add(ref output, (oy * outputWidth + ox) * channels);
+                    int c = 0;
+                    for (; c + 16 <= channels; c += 16)
+                    {
+                        Vector512<int> a0 = Vector512.LoadUnsafe(ref bias, (nuint)c), a1 = a0, a2 = a0, a3 = a0;
+                        for (int ky = 0; ky < kernelHeight; ky++)
+                        {
+                            for (int kx = 0; kx < kernelWidth; kx++)
+                            {
+                                ref sbyte cell = ref Unsafe.Add(ref window, ky * rowBytes + kx * channels + c);
+                                Vector512<int> w = Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref Unsafe.Add(ref weights, (ky * kernelWidth + kx) * channels + c)));
+                                a0 = Avx512F.Add(a0, Avx512F.MultiplyLow(Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref cell)), w));
+                                a1 = Avx512F.Add(a1, Avx512F.MultiplyLow(Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref Unsafe.Add(ref cell, step))), w));
+                                a2 = Avx512F.Add(a2, Avx512F.MultiplyLow(Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref Unsafe.Add(ref cell, 2 * step))), w));
+                                a3 = Avx512F.Add(a3, Avx512F.MultiplyLow(Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref Unsafe.Add(ref cell, 3 * step))), w));
+                            }
+                        }
+
+                        ref int m = ref Unsafe.Add(ref multipliers, c);
+                        ref long k = ref Unsafe.Add(ref constants, c * 2);
+                        RequantizeStore512(a0, ref m, ref k, zeroPoint, min, max, ref Unsafe.Add(ref y, c), 16);
+                        RequantizeStore512(a1, ref m, ref k, zeroPoint, min, max, ref Unsafe.Add(ref y, channels + c), 16);
+                        RequantizeStore512(a2, ref m, ref k, zeroPoint, min, max, ref Unsafe.Add(ref y, 2 * channels + c), 16);
+                        RequantizeStore512(a3, ref m, ref k, zeroPoint, min, max, ref Unsafe.Add(ref y, 3 * channels + c), 16);
+                    }
+
+                    for (int p = 0; p < 4; p++)
+                    {
+                        DepthwiseChannels(
+                            ref Unsafe.Add(ref window, p * step), ref weights, ref bias, ref multipliers, ref shifts, ref Unsafe.Add(ref y, p * channels),
+                            c, rowBytes, channels, kernelHeight, kernelWidth, zeroPoint, min, max);
+                    }
+                }
+            }
+
+            for (; ox < outputWidth; ox++)
+            {
+                ref sbyte window = ref Unsafe.Add(ref input, (oy * strideHeight * inputWidth + ox * strideWidth) * channels);
+                ref sbyte y = ref Unsafe.Add(ref output, (oy * outputWidth + ox) * channels);
+                int c = 0;
+                if (vectorBits >= 512 && Avx512BW.IsSupported)
+                {
+                    for (; c + 16 <= channels; c += 16)
+                    {
+                        Vector512<int> acc = Vector512.LoadUnsafe(ref bias, (nuint)c);
+                        for (int ky = 0; ky < kernelHeight; ky++)
+                        {
+                            for (int kx = 0; kx < kernelWidth; kx++)
+                            {
+                                Vector512<int> x = Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref Unsafe.Add(ref window, ky * rowBytes + kx * channels + c)));
+                                Vector512<int> w = Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref Unsafe.Add(ref weights, (ky * kernelWidth + kx) * channels + c)));
+                                acc = Avx512F.Add(acc, Avx512F.MultiplyLow(x, w));
+                            }
+                        }
+
+                        RequantizeStore512(acc, ref Unsafe.Add(ref multipliers, c), ref Unsafe.Add(ref constants, c * 2), zeroPoint, min, max, ref Unsafe.Add(ref y, c), 16);
+                    }
+                }
+                else if (vectorBits >= 256 && Avx2.IsSupported)
+                {
+                    for (; c + 8 <= channels; c += 8)
+                    {
+                        Vector256<int> acc = Vector256.LoadUnsafe(ref bias, (nuint)c);
+                        for (int ky = 0; ky < kernelHeight; ky++)
+                        {
+                            for (int kx = 0; kx < kernelWidth; kx++)
+                            {
+                                Vector256<int> x = Avx2.ConvertToVector256Int32(Eight(ref Unsafe.Add(ref window, ky * rowBytes + kx * channels + c)));
+                                Vector256<int> w = Avx2.ConvertToVector256Int32(Eight(ref Unsafe.Add(ref weights, (ky * kernelWidth + kx) * channels + c)));
+                                acc = Avx2.Add(acc, Avx2.MultiplyLow(x, w));
+                            }
+                        }
+
+                        acc.StoreUnsafe(ref staged);
+                        RequantizeStaged(ref staged, ref Unsafe.Add(ref multipliers, c), ref Unsafe.Add(ref shifts, c), zeroPoint, min, max, ref Unsafe.Add(ref y, c), 8);
+                    }
+                }
+                else if (vectorBits >= 128 && Vector128.IsHardwareAccelerated)
+                {
+                    // Portable (SSE4.1 on x86, AdvSimd on ARM64): 16 channels as four int32 vectors.
+                    for (; c + 16 <= channels; c += 16)
+                    {
+                        Vector128<int> a0 = Vector128.LoadUnsafe(ref bias, (nuint)c), a1 = Vector128.LoadUnsafe(ref bias, (nuint)(c + 4));
+                        Vector128<int> a2 = Vector128.LoadUnsafe(ref bias, (nuint)(c + 8)), a3 = Vector128.LoadUnsafe(ref bias, (nuint)(c + 12));
+                        for (int ky = 0; ky < kernelHeight; ky++)
+                        {
+                            for (int kx = 0; kx < kernelWidth; kx++)
+                            {
+                                var (x0, x1, x2, x3) = WidenToInt32(Vector128.LoadUnsafe(ref Unsafe.Add(ref window, ky * rowBytes + kx * channels + c)));
+                                var (w0, w1, w2, w3) = WidenToInt32(Vector128.LoadUnsafe(ref Unsafe.Add(ref weights, (ky * kernelWidth + kx) * channels + c)));
+                                a0 += x0 * w0;
+                                a1 += x1 * w1;
+                                a2 += x2 * w2;
+                                a3 += x3 * w3;
+                            }
+                        }
+
+                        a0.StoreUnsafe(ref staged);
+                        a1.StoreUnsafe(ref staged, 4);
+                        a2.StoreUnsafe(ref staged, 8);
+                        a3.StoreUnsafe(ref staged, 12);
+                        RequantizeStaged(ref staged, ref Unsafe.Add(ref multipliers, c), ref Unsafe.Add(ref shifts, c), zeroPoint, min, max, ref Unsafe.Add(ref y, c), 16);
+                    }
+                }
+
+                DepthwiseChannels(ref window, ref weights, ref bias, ref multipliers, ref shifts, ref y, c, rowBytes, channels, kernelHeight, kernelWidth, zeroPoint, min, max);
+            }
+        }
+    }
+
+    /// <summary>Channels <paramref name="from"/> to the last of one output pixel, one at a time (the scalar rule).</summary>
+    private static void DepthwiseChannels(
+        ref sbyte window, ref sbyte weights, ref int bias, ref int multipliers, ref int shifts, ref sbyte y,
+        int from, int rowBytes, int channels, int kernelHeight, int kernelWidth, int zeroPoint, int min, int max)
+    {
+        for (int c = from; c < channels; c++)
+        {
+            int acc = Unsafe.Add(ref bias, c);
+            for (int ky = 0; ky < kernelHeight; ky++)
+            {
+                for (int kx = 0; kx < kernelWidth; kx++)
+                {
+                    acc = unchecked(acc + Unsafe.Add(ref window, ky * rowBytes + kx * channels + c) * Unsafe.Add(ref weights, (ky * kernelWidth + kx) * channels + c));
+                }
+            }
+
+            Unsafe.Add(ref y, c) = (sbyte)Requantizer.Requantize(acc, Unsafe.Add(ref multipliers, c), Unsafe.Add(ref shifts, c), zeroPoint, min, max);
+        }
+    }
+
+    /// <summary>16 int8 values sign-extended to four int32 vectors, in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector128<int>, Vector128<int>, Vector128<int>, Vector128<int>) WidenToInt32(Vector128<sbyte> bytes)
+    {
+        var (low, high) = Vector128.Widen(bytes);
+        return (Vector128.WidenLower(low), Vector128.WidenUpper(low), Vector128.WidenLower(high), Vector128.WidenUpper(high));
+    }
+}

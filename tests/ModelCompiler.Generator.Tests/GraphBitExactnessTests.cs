@@ -1,0 +1,52 @@
+using ModelCompiler.Testing;
+
+namespace ModelCompiler.Generator.Tests;
+
+/// <summary>
+/// Version 2 graphs (depthwise convolutions, additions, skip connections, ReLU6 fusions; <see cref="GraphModels"/>)
+/// compiled and run against the reference interpreter on every vector path this process runs, the scalar path
+/// included; each test's name says which paths (e.g. <c>paths: "avx512+avx2+vector128+scalar"</c>).
+/// <see cref="GraphPlanTests.TheTestGraphsCoverEveryNewOperatorCase"/> checks what these models contain.
+/// </summary>
+[Trait("Category", "Slow")]
+public sealed class GraphBitExactnessTests
+{
+    private const int Inputs = 500;
+
+    public static IEnumerable<object[]> Seeds => Enumerable.Range(1, 16).Select(seed => new object[] { seed, VectorPaths.Description });
+
+    public static IEnumerable<object[]> Blocks => [[false, VectorPaths.Description], [true, VectorPaths.Description]];
+
+    /// <summary>Random graphs; even seeds have 7-bit weights (register-blocked pointwise convolutions), odd seeds 8-bit.</summary>
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void RandomGraphsMatchTheInterpreter(int seed, string paths)
+    {
+        var model = new GraphModels(seed) { SevenBitWeights = seed % 2 == 0 }.Random("Graph" + seed);
+        using var compiled = CompiledModel.Build(model);
+        BitExactness.Check(model, compiled, Inputs, seed, paths);
+    }
+
+    public static IEnumerable<object[]> Activations =>
+        Enum.GetValues<ModelCompiler.Format.Activation>().Select(activation => new object[] { activation, VectorPaths.Description });
+
+    /// <summary>A float32 addition of two dequantized branches, with each fused activation.</summary>
+    [Theory]
+    [MemberData(nameof(Activations))]
+    public void FloatAdditionMatchesTheInterpreter(ModelCompiler.Format.Activation activation, string paths)
+    {
+        var model = new GraphModels(80 + (int)activation).FloatAddition(activation);
+        using var compiled = CompiledModel.Build(model);
+        BitExactness.Check(model, compiled, Inputs, 80 + (int)activation, paths);
+    }
+
+    /// <summary>The inverted residual block (1x1 expand, depthwise 3x3, 1x1 project, add of the block's input), 8-bit and 7-bit weights.</summary>
+    [Theory]
+    [MemberData(nameof(Blocks))]
+    public void InvertedResidualMatchesTheInterpreter(bool sevenBit, string paths)
+    {
+        var model = new GraphModels(sevenBit ? 72 : 71) { SevenBitWeights = sevenBit }.InvertedResidual();
+        using var compiled = CompiledModel.Build(model);
+        BitExactness.Check(model, compiled, 1000, sevenBit ? 72 : 71, paths);
+    }
+}
