@@ -239,6 +239,7 @@ public sealed class GraphNetwork : nn.Module<Tensor, Tensor>
     {
         bool quantizing = !Calibrating && (Precisions.Any(p => p != Precision.Float32) || _poolInputQuantized.Any(q => q));
         var pass = new ForwardPass(this, quantizing, training);
+        input = ChannelsLast(input);
         var tensors = new NetworkTensor[_layers.Length + 1];
         tensors[0] = quantizing && FirstComputeIsInt8
             ? new NetworkTensor(FakeQuantizer.Activation(input, PixelInputQuant), PixelInputQuant)
@@ -256,4 +257,15 @@ public sealed class GraphNetwork : nn.Module<Tensor, Tensor>
 
         return tensors[^1].Value;
     }
+
+    /// <summary>
+    /// The same NCHW batch stored channels-last (NHWC strides; TorchSharp has no memory_format argument, so a permuted
+    /// copy viewed back as NCHW). Convolutions, batch normalizations and element-wise operations then keep that layout
+    /// and oneDNN runs them without reordering each tensor to and from its blocked format: depthwise convolutions and
+    /// their gradients above all (scripts/train-speed.sh, docs/trainer.md). Shapes and values are unchanged; only the
+    /// order of additions inside a convolution may differ.
+    /// </summary>
+    private static Tensor ChannelsLast(Tensor input) => input.dim() == 4
+        ? input.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2)
+        : input;
 }

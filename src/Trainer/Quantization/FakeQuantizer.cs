@@ -15,7 +15,14 @@ public static class FakeQuantizer
     public static Tensor Activation(Tensor x, QuantParams q)
     {
         using var scope = NewDisposeScope();
-        var quantized = (x / q.Scale).round().add(q.ZeroPoint).clamp(-128, 127).sub(q.ZeroPoint).mul(q.Scale);
+        Tensor quantized;
+        using (no_grad())
+        {
+            // One new tensor, then in place: the same float32 operations in the same order as the chain
+            // (x / s).round().add(zp)... without five more batch-sized temporaries.
+            quantized = x.detach().div(q.Scale).round_().add_(q.ZeroPoint).clamp_(-128, 127).sub_(q.ZeroPoint).mul_(q.Scale);
+        }
+
         return StraightThrough(x, quantized).MoveToOuterDisposeScope();
     }
 

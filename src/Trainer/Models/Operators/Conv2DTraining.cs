@@ -1,7 +1,6 @@
 using ModelCompiler.Format;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using F = TorchSharp.torch.nn.functional;
 
 namespace ModelCompiler.Trainer.Models;
 
@@ -61,7 +60,7 @@ internal sealed class Conv2DTraining : TrainingOperator
         protected override (Tensor Weight, Tensor Bias) Parameters => (_conv.weight!, _conv.bias!);
 
         protected override Tensor Apply(Tensor x, Tensor weight, Tensor bias) =>
-            F.conv2d(SamePadding.Apply(x, _padding, Spec.Kernel, _stride, 0), weight, bias, strides: [_stride, _stride]);
+            SamePadding.Convolve(x, weight, bias, _padding, Spec.Kernel, _stride);
 
         protected override Layer ToQModel(WeightData weights, QuantParams? outputQuant, string input) => new Conv2DLayer(
             Name, Spec.Filters, Spec.Kernel, Spec.Kernel, _stride, _stride, _padding, Spec.ActivationFunction, weights, outputQuant) { Inputs = [input] };
