@@ -16,20 +16,11 @@ data="${1:?usage: scripts/intel-job.sh DATA_DIR [OUT_DIR]  (DATA_DIR holds seg_t
 out="${2:-artifacts/intel-job}"
 threads="${THREADS:-2}"
 qat_epochs="${QAT_EPOCHS:-1}"
-if [ ! -d "$data/seg_train" ] || [ ! -d "$data/seg_test" ]; then
-    echo "error: $data must hold seg_train/<class>/ and seg_test/<class>/ (the Kaggle Intel Image Classification layout)" >&2
-    exit 1
-fi
-
-mkdir -p "$out"
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-sample_model=samples/IntelClassifier.Model
-name="Intel Image Classification (Kaggle puneet6060/intel-image-classification; the subset in afroozsheikh/Intel-Image-Classifier, 2020-09-16)"
-job_start=$(date +%s)
-times="$out/stage-times.tsv"
-stages_total=12
 # shellcheck source=job-stages.sh
 source scripts/job-stages.sh
+intel_job_setup "$data" "$out"
+sample_model=samples/IntelClassifier.Model
+stages_total=12
 
 # Built into the job's folder, so that rebuilding src/Trainer meanwhile cannot replace the program under a running stage.
 T="$out/trainer/modelc-train"

@@ -21,19 +21,10 @@ width="${WIDTH:-1}"
 float_epochs="${FLOAT_EPOCHS:-25}"
 qat_epochs="${QAT_EPOCHS:-2}"
 freeze_bn_after="${FREEZE_BN_AFTER:-200}"
-if [ ! -d "$data/seg_train" ] || [ ! -d "$data/seg_test" ]; then
-    echo "error: $data must hold seg_train/<class>/ and seg_test/<class>/ (the Kaggle Intel Image Classification layout)" >&2
-    exit 1
-fi
-
-mkdir -p "$out"
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-name="Intel Image Classification (Kaggle puneet6060/intel-image-classification; the subset in afroozsheikh/Intel-Image-Classifier, 2020-09-16)"
-job_start=$(date +%s)
-times="$out/stage-times.tsv"
-stages_total=7
 # shellcheck source=job-stages.sh
 source scripts/job-stages.sh
+intel_job_setup "$data" "$out"
+stages_total=7
 
 # Built into the job's folder, so that rebuilding src/Trainer meanwhile cannot replace the program under a running stage.
 T="$out/trainer/modelc-train"
