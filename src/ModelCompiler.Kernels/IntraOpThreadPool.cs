@@ -1,0 +1,230 @@
+using System;
+using System.Diagnostics;
+using System.Threading;
+
+namespace ModelCompiler.Kernels;
+
+/// <summary>Work items [start, end) of one layer, on the arena of the call that owns the layer.</summary>
+/// <param name="arena">The calling thread's arena: every participant reads and writes the same buffers.</param>
+/// <param name="vectorBits">The call's vector width (see the generated class's VectorBits).</param>
+/// <param name="start">First item (an output row, a group of units: the layer decides).</param>
+/// <param name="end">One past the last item.</param>
+public delegate void IntraOpRange(byte[] arena, int vectorBits, int start, int end);
+
+/// <summary>
+/// Runs one layer's items on several threads: the calling thread plus <c>threads - 1</c> persistent workers, as
+/// XNNPACK's pthreadpool does. A call publishes its job by bumping a generation; workers that were spinning see it
+/// within a few hundred nanoseconds, and a worker that found no job for <see cref="SpinMicroseconds"/> blocks on a
+/// monitor until the next one (so an idle model costs no CPU). Every participant, the caller included, claims chunks
+/// of items from one counter, so a worker whose core is busy elsewhere only delays the chunk it holds. A call allocates
+/// nothing. One caller at a time owns the workers: a call that finds them busy (another thread is inside a layer) runs
+/// its items inline, which keeps concurrent callers correct and never makes them wait for each other.
+/// </summary>
+/// <remarks>
+/// The generation and the next unclaimed item share one 64-bit word, so a claim is a single compare-and-swap that
+/// fails for a worker still holding an older generation: a late worker can never run items of a newer job with the
+/// older job's body. After the last item is done the caller marks the generation closed (next = int.MaxValue) before
+/// it rewrites the job, for the same reason.
+/// </remarks>
+public sealed class IntraOpThreadPool
+{
+    /// <summary>How long a worker spins for the next job before it blocks: longer than a model's gap between two layers.</summary>
+    public const int SpinMicroseconds = 200;
+
+    /// <summary>Chunks per participant: small enough that a thread slowed by other work holds up little, large enough to claim rarely.</summary>
+    private const int ChunksPerThread = 4;
+
+    private const int Closed = int.MaxValue;
+
+    private static readonly object s_sharedGate = new();
+    private static IntraOpThreadPool?[] s_shared = new IntraOpThreadPool?[8];
+
+    private readonly object _sleepGate = new();
+    private readonly long _spinTicks;
+
+    /// <summary>The current generation (high 32 bits) and the next unclaimed item (low 32 bits).</summary>
+    private long _work = Closed;
+    private int _owned;
+    private int _sleepers;
+    private int _completed;
+
+    private IntraOpRange? _body;
+    private byte[]? _arena;
+    private int _vectorBits;
+    private int _count;
+    private int _grain;
+
+    /// <summary>Starts <paramref name="threads"/> - 1 background workers (named for debuggers).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threads"/> is less than 1.</exception>
+    public IntraOpThreadPool(int threads)
+    {
+        if (threads < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(threads), threads, "a pool needs at least the calling thread");
+        }
+
+        Threads = threads;
+        _spinTicks = Stopwatch.Frequency * SpinMicroseconds / 1_000_000;
+        for (int i = 1; i < threads; i++)
+        {
+            var worker = new Thread(Work) { IsBackground = true, Name = "ModelCompiler intra-op worker " + i.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            worker.Start();
+        }
+    }
+
+    /// <summary>Threads a call uses, the calling thread included.</summary>
+    public int Threads { get; }
+
+    /// <summary>The process-wide pool of <paramref name="threads"/> threads, started on first use and kept for the process's life.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threads"/> is less than 1.</exception>
+    public static IntraOpThreadPool Shared(int threads)
+    {
+        if (threads < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(threads), threads, "a pool needs at least the calling thread");
+        }
+
+        var shared = Volatile.Read(ref s_shared);
+        if (threads < shared.Length && shared[threads] is { } pool)
+        {
+            return pool;
+        }
+
+        lock (s_sharedGate)
+        {
+            if (threads >= s_shared.Length)
+            {
+                var larger = new IntraOpThreadPool?[threads + 1];
+                Array.Copy(s_shared, larger, s_shared.Length);
+                Volatile.Write(ref s_shared, larger);
+            }
+
+            return s_shared[threads] ??= new IntraOpThreadPool(threads);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> over items [0, <paramref name="count"/>), split into chunks across the pool's threads,
+    /// and returns when every item is done. Runs inline when the pool has one thread, there is one item, or another
+    /// caller owns the workers. The items must be independent (each writes its own outputs).
+    /// </summary>
+    public void Run(IntraOpRange body, byte[] arena, int vectorBits, int count)
+    {
+        if (count <= 1 || Threads == 1 || Interlocked.CompareExchange(ref _owned, 1, 0) != 0)
+        {
+            body(arena, vectorBits, 0, count);
+            return;
+        }
+
+        _body = body;
+        _arena = arena;
+        _vectorBits = vectorBits;
+        _count = count;
+        _grain = Math.Max(1, count / (Threads * ChunksPerThread));
+        _completed = 0;
+        int generation = unchecked(Generation(Volatile.Read(ref _work)) + 1);
+
+        // The exchange is a full fence: it publishes the job, and the read of _sleepers after it pairs with a worker's
+        // increment before its last look at the generation, so either the worker sees the job or we see the sleeper.
+        Interlocked.Exchange(ref _work, Pack(generation, 0));
+        if (Volatile.Read(ref _sleepers) != 0)
+        {
+            lock (_sleepGate)
+            {
+                Monitor.PulseAll(_sleepGate);
+            }
+        }
+
+        Claim(generation);
+        var spinner = default(SpinWait);
+        while (Volatile.Read(ref _completed) != count)
+        {
+            spinner.SpinOnce(sleep1Threshold: -1);
+        }
+
+        Interlocked.Exchange(ref _work, Pack(generation, Closed));
+        _body = null;
+        _arena = null;
+        Volatile.Write(ref _owned, 0);
+    }
+
+    private static int Generation(long work) => unchecked((int)(work >> 32));
+
+    private static long Pack(int generation, int next) => unchecked(((long)generation << 32) | (uint)next);
+
+    /// <summary>Claims and runs chunks of <paramref name="generation"/>'s job until none is left or the job has changed.</summary>
+    private void Claim(int generation)
+    {
+        while (true)
+        {
+            long current = Volatile.Read(ref _work);
+            int start = unchecked((int)current);
+            if (Generation(current) != generation || start >= _count)
+            {
+                return;
+            }
+
+            int end = start + Math.Min(_grain, _count - start);
+            if (Interlocked.CompareExchange(ref _work, Pack(generation, end), current) != current)
+            {
+                continue;
+            }
+
+            _body!(_arena!, _vectorBits, start, end);
+            Interlocked.Add(ref _completed, end - start);
+        }
+    }
+
+    private void Work()
+    {
+        int seen = Generation(Volatile.Read(ref _work));
+        while (true)
+        {
+            int generation = WaitForJob(seen);
+            seen = generation;
+            Claim(generation);
+        }
+    }
+
+    /// <summary>Spins for a generation other than <paramref name="seen"/>, then blocks until one comes.</summary>
+    private int WaitForJob(int seen)
+    {
+        long deadline = Stopwatch.GetTimestamp() + _spinTicks;
+        int spins = 0;
+        while (true)
+        {
+            int generation = Generation(Volatile.Read(ref _work));
+            if (generation != seen)
+            {
+                return generation;
+            }
+
+            // The clock is read every 64 spins: its cost would otherwise dominate the loop.
+            if ((++spins & 63) == 0 && Stopwatch.GetTimestamp() > deadline)
+            {
+                break;
+            }
+
+            Thread.SpinWait(8);
+        }
+
+        Interlocked.Increment(ref _sleepers);
+        try
+        {
+            lock (_sleepGate)
+            {
+                int generation;
+                while ((generation = Generation(Volatile.Read(ref _work))) == seen)
+                {
+                    Monitor.Wait(_sleepGate);
+                }
+
+                return generation;
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _sleepers);
+        }
+    }
+}
