@@ -29,6 +29,7 @@ public sealed class CompiledModel : IDisposable
         Probabilities = Method<Action<float[], float[]>>("Probabilities");
         Label = Method<Func<float[], string>>("Label");
         SetVectorBits = Method<Action<int>>("SetVectorBits");
+        SetIntraOp = Method<Action<int, long>>("SetIntraOp");
         AllocatedBytes = Method<Func<float[], byte[], int, long>>("AllocatedBytes");
         Labels = Method<Func<IReadOnlyList<string>>>("Labels");
         PredictBatch = Method<Action<float[], int[], int>>("PredictBatch");
@@ -63,6 +64,9 @@ public sealed class CompiledModel : IDisposable
 
     /// <summary>Sets the generated class's VectorBits (512, 256, 128, 0 = scalar).</summary>
     public Action<int> SetVectorBits { get; }
+
+    /// <summary>Sets the generated class's IntraOpThreads and IntraOpMinimumMacs (0 splits every splittable layer).</summary>
+    public Action<int, long> SetIntraOp { get; }
 
     /// <summary>Bytes allocated on this thread by N calls of each Predict overload after one warm-up call.</summary>
     public Func<float[], byte[], int, long> AllocatedBytes { get; }
@@ -124,6 +128,11 @@ public sealed class CompiledModel : IDisposable
                 public static void Probabilities(float[] x, float[] y) => {{type}}.PredictProbabilities(x, y);
                 public static string Label(float[] x) => {{type}}.PredictLabel(x);
                 public static void SetVectorBits(int bits) => {{type}}.VectorBits = bits;
+                public static void SetIntraOp(int threads, long minimumMacs)
+                {
+                    {{type}}.IntraOpThreads = threads;
+                    {{type}}.IntraOpMinimumMacs = minimumMacs;
+                }
                 public static global::System.Collections.Generic.IReadOnlyList<string> Labels() => {{type}}.Labels;
                 {{quantized}}
                 public static void PredictBatch(float[] x, int[] y, int threads) => {{type}}.PredictBatch(x, y, threads);

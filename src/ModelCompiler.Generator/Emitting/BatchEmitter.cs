@@ -199,7 +199,7 @@ internal static class BatchEmitter
                 w.WriteLine("bool scores = !logits.IsEmpty;");
                 using (w.OpenBlock("for (int i = start; i < end; i++)"))
                 {
-                    w.WriteLine($"ref byte arena = ref {plan.ClassName}Kernels.Run(x.Slice(i * {length}, {length}), vectorBits);");
+                    w.WriteLine($"ref byte arena = ref {plan.ClassName}Kernels.Run(x.Slice(i * {length}, {length}), vectorBits, null, 0);");
                     w.WriteLine($"if (scores) Scores(ref arena, logits.Slice(i * {classes}, {classes}));");
                     w.WriteLine("else predictions[i] = ArgMax(ref arena);");
                 }

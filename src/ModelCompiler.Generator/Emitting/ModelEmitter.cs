@@ -22,6 +22,7 @@ internal static class ModelEmitter
     {
         "InputHeight", "InputWidth", "InputChannels", "InputLength", "ClassCount", "ArenaBytes", "Labels", "s_labels", "VectorBits",
         "Predict", "PredictLabel", "PredictProbabilities", "PredictLogits", "PredictQuantizedLogits", "PredictBatch", "PredictBatchLogits",
+        "IntraOpThreads", "IntraOpMinimumMacs", "s_intraOpThreads", "s_intraOpPool",
     }.ToEquatableArray();
 
     /// <summary>The AppContext switch that turns the vector paths off (read once, when the class is first used).</summary>
@@ -76,6 +77,7 @@ internal static class ModelEmitter
         using (w.OpenBlock($"public static partial class {plan.ClassName}"))
         {
             WriteConstants(w, plan);
+            WriteIntraOp(w, kernelNamespace);
             foreach (var (type, name, doc) in new[] { ("float", "input", "preprocessed float values"), ("byte", "pixels", "raw 8-bit pixels (preprocessing x = pixel * " + Literals.Float(plan.Preprocessing.Scale) + " + " + Literals.Float(plan.Preprocessing.Offset) + " is folded into a 256-entry table)") })
             {
                 WritePredictions(w, plan, kernels, type, name, doc);
@@ -128,6 +130,41 @@ internal static class ModelEmitter
         w.WriteLine();
     }
 
+    /// <summary>The intra-op thread setting: the shared pool it picks and the size below which a layer is not split.</summary>
+    private static void WriteIntraOp(SourceWriter w, string kernelNamespace)
+    {
+        w.WriteLine("/// <summary>");
+        w.WriteLine("/// Threads one call of <c>Predict</c>, <c>PredictLabel</c>, <c>PredictProbabilities</c> or <c>PredictLogits</c> may use, the calling thread");
+        w.WriteLine("/// included (as ONNX Runtime's <c>intra_op_num_threads</c>): 1 (the default) runs each call on its calling thread only; n &gt; 1");
+        w.WriteLine($"/// splits the output rows or units of every layer of at least {StepEmitter.MinimumSplitMacs.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} multiply-accumulates over the calling thread and");
+        w.WriteLine("/// n - 1 persistent workers (shared by every model of the assembly, spinning briefly between layers, then blocking); -1 one");
+        w.WriteLine("/// per core. Results are identical for every value. Calls made while another call is using the workers run on their own");
+        w.WriteLine("/// thread. Batch calls ignore it: they spread images over threads instead.");
+        w.WriteLine("/// </summary>");
+        w.WriteLine("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">The value is 0 or less than -1.</exception>");
+        using (w.OpenBlock("public static int IntraOpThreads"))
+        {
+            w.WriteLine("get => s_intraOpThreads;");
+            w.WriteLine("set");
+            w.WriteLine("{");
+            w.Indent();
+            w.WriteLine("if (value == 0 || value < -1) throw new global::System.ArgumentOutOfRangeException(nameof(value), value, \"the thread count must be -1 (one thread per core) or a positive number of threads\");");
+            w.WriteLine("int threads = value == -1 ? global::System.Environment.ProcessorCount : value;");
+            w.WriteLine($"s_intraOpPool = threads > 1 ? global::{kernelNamespace}.IntraOpThreadPool.Shared(threads) : null;");
+            w.WriteLine("s_intraOpThreads = value;");
+            w.Unindent();
+            w.WriteLine("}");
+        }
+
+        w.WriteLine();
+        w.WriteLine("private static int s_intraOpThreads = 1;");
+        w.WriteLine($"private static global::{kernelNamespace}.IntraOpThreadPool? s_intraOpPool;");
+        w.WriteLine();
+        w.WriteLine("/// <summary>Layers of fewer multiply-accumulates run whole on the calling thread (a split costs a few microseconds); tests lower it.</summary>");
+        w.WriteLine($"internal static long IntraOpMinimumMacs = {StepEmitter.MinimumSplitMacs.ToString(System.Globalization.CultureInfo.InvariantCulture)};");
+        w.WriteLine();
+    }
+
     /// <summary>Predict, PredictLabel, PredictProbabilities, PredictLogits (and PredictQuantizedLogits) for one input type.</summary>
     private static void WritePredictions(SourceWriter w, ModelPlan plan, string kernels, string type, string name, string doc)
     {
@@ -136,7 +173,7 @@ internal static class ModelEmitter
         w.WriteLine($"/// <exception cref=\"global::System.ArgumentException\">{Xml(name)} does not hold <see cref=\"InputLength\"/> values.</exception>");
         using (w.OpenBlock($"public static int Predict({span} {name})"))
         {
-            w.WriteLine($"ref byte arena = ref {kernels}.Run({name}, VectorBits);");
+            w.WriteLine($"ref byte arena = ref {kernels}.Run({name}, VectorBits, s_intraOpPool, IntraOpMinimumMacs);");
             w.WriteLine($"return {kernels}.ArgMax(ref arena);");
         }
 
@@ -150,7 +187,7 @@ internal static class ModelEmitter
         using (w.OpenBlock($"public static void PredictProbabilities({span} {name}, global::System.Span<float> probabilities)"))
         {
             w.WriteLine($"{kernels}.CheckOutput(probabilities.Length, nameof(probabilities));");
-            w.WriteLine($"ref byte arena = ref {kernels}.Run({name}, VectorBits);");
+            w.WriteLine($"ref byte arena = ref {kernels}.Run({name}, VectorBits, s_intraOpPool, IntraOpMinimumMacs);");
             w.WriteLine($"{kernels}.Scores(ref arena, probabilities);");
             w.WriteLine($"{kernels}.Softmax(probabilities.Slice(0, ClassCount));");
         }
@@ -164,7 +201,7 @@ internal static class ModelEmitter
         using (w.OpenBlock($"public static void PredictLogits({span} {name}, global::System.Span<float> logits)"))
         {
             w.WriteLine($"{kernels}.CheckOutput(logits.Length, nameof(logits));");
-            w.WriteLine($"ref byte arena = ref {kernels}.Run({name}, VectorBits);");
+            w.WriteLine($"ref byte arena = ref {kernels}.Run({name}, VectorBits, s_intraOpPool, IntraOpMinimumMacs);");
             w.WriteLine($"{kernels}.Scores(ref arena, logits);");
         }
 
@@ -176,7 +213,7 @@ internal static class ModelEmitter
             using (w.OpenBlock($"public static void PredictQuantizedLogits({span} {name}, global::System.Span<sbyte> logits)"))
             {
                 w.WriteLine($"{kernels}.CheckOutput(logits.Length, nameof(logits));");
-                w.WriteLine($"ref byte arena = ref {kernels}.Run({name}, VectorBits);");
+                w.WriteLine($"ref byte arena = ref {kernels}.Run({name}, VectorBits, s_intraOpPool, IntraOpMinimumMacs);");
                 w.WriteLine($"{kernels}.QuantizedScores(ref arena, logits);");
             }
 
@@ -219,11 +256,7 @@ internal static class ModelEmitter
     {
         w.WriteLine("/// <summary>The calling thread's arena, allocated on its first call.</summary>");
         w.WriteLine("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
-        using (w.OpenBlock("private static ref byte Arena()"))
-        {
-            w.WriteLine("byte[] arena = t_arena ?? CreateArena();");
-            w.WriteLine("return ref MemoryMarshal.GetArrayDataReference(arena);");
-        }
+        w.WriteLine("private static byte[] Arena() => t_arena ?? CreateArena();");
 
         w.WriteLine();
         w.WriteLine("[MethodImpl(MethodImplOptions.NoInlining)]");
@@ -250,15 +283,18 @@ internal static class ModelEmitter
         w.WriteLine();
         foreach (var (type, name) in new[] { ("float", "input"), ("byte", "pixels") })
         {
-            w.WriteLine("/// <summary>Loads the input into the arena and runs every step; returns the arena.</summary>");
-            using (w.OpenBlock($"public static ref byte Run(ReadOnlySpan<{type}> {name}, int vectorBits)"))
+            w.WriteLine("/// <summary>Loads the input into the arena and runs every step, splitting large ones over <paramref name=\"pool\"/> when it is not null; returns the arena.</summary>");
+            using (w.OpenBlock($"public static ref byte Run(ReadOnlySpan<{type}> {name}, int vectorBits, IntraOpThreadPool? pool, long minimumMacs)"))
             {
                 w.WriteLine($"CheckInput({name}.Length, nameof({name}));");
-                w.WriteLine("ref byte arena = ref Arena();");
+                w.WriteLine("byte[] arenaArray = Arena();");
+                w.WriteLine("ref byte arena = ref MemoryMarshal.GetArrayDataReference(arenaArray);");
                 w.WriteLine($"Load(ref MemoryMarshal.GetReference({name}), ref arena, vectorBits);");
                 foreach (var step in plan.Steps)
                 {
-                    w.WriteLine($"{step.MethodName}(ref arena, vectorBits);");
+                    w.WriteLine(LoweringCatalog.EmitterFor(step).Splits(step)
+                        ? $"{step.MethodName}(arenaArray, vectorBits, pool, minimumMacs);"
+                        : $"{step.MethodName}(ref arena, vectorBits);");
                 }
 
                 w.WriteLine("return ref arena;");

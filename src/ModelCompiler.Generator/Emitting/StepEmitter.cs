@@ -14,17 +14,68 @@ internal abstract class StepEmitter
 {
     public abstract Type StepType { get; }
 
+    /// <summary>Layers of fewer multiply-accumulates run on the calling thread even with intra-op threads: a split costs a few microseconds.</summary>
+    public const long MinimumSplitMacs = 1_000_000;
+
     public void Write(SourceWriter w, StepPlan step)
     {
         w.WriteLine($"/// <summary>{Xml(Summary(step))}</summary>");
-        using (w.OpenBlock($"private static void {step.MethodName}(ref byte arena, int vectorBits)"))
+        if (Split(step) is { } split)
         {
-            WriteBody(w, step);
+            WriteSplitStep(w, step, split);
+        }
+        else
+        {
+            using (w.OpenBlock($"private static void {step.MethodName}(ref byte arena, int vectorBits)"))
+            {
+                WriteBody(w, step);
+            }
         }
 
         w.WriteLine();
         WriteData(w, step);
         WriteKernels(w, step);
+    }
+
+    /// <summary>Whether the step runs its items on intra-op threads (its method then takes the arena array and the pool).</summary>
+    public bool Splits(StepPlan step) => Split(step) is not null;
+
+    /// <summary>
+    /// The independent items a step's work splits into (output rows, groups of units) and its multiply-accumulates;
+    /// null for steps that always run whole on the calling thread.
+    /// </summary>
+    protected virtual WorkSplit? Split(StepPlan step) => null;
+
+    /// <summary>
+    /// The method of a splittable step: the serial prologue (<see cref="WriteBody"/>), then items [0, count) through the
+    /// pool when the call has one and the layer is large enough, else inline; and the range method both run.
+    /// </summary>
+    private void WriteSplitStep(SourceWriter w, StepPlan step, WorkSplit split)
+    {
+        string range = step.MethodName + "_Range";
+        using (w.OpenBlock($"private static void {step.MethodName}(byte[] arenaArray, int vectorBits, IntraOpThreadPool? pool, long minimumMacs)"))
+        {
+            w.WriteLine("ref byte arena = ref MemoryMarshal.GetArrayDataReference(arenaArray);");
+            WriteBody(w, step);
+            w.WriteLine($"// {Int(split.Items)} {split.What}, {split.Macs.ToString(System.Globalization.CultureInfo.InvariantCulture)} multiply-accumulates.");
+            w.WriteLine($"if (pool is not null && {split.Macs.ToString(System.Globalization.CultureInfo.InvariantCulture)}L >= minimumMacs) pool.Run({range}Body, arenaArray, vectorBits, {Int(split.Items)});");
+            w.WriteLine($"else {range}(arenaArray, vectorBits, 0, {Int(split.Items)});");
+        }
+
+        w.WriteLine();
+        w.WriteLine($"private static readonly IntraOpRange {range}Body = {range};");
+        w.WriteLine();
+        w.WriteLine($"/// <summary>{Xml(split.What)} [start, end) of {step.MethodName}, on any thread: it reads and writes only its own items' outputs.</summary>");
+        using (w.OpenBlock($"private static void {range}(byte[] arenaArray, int vectorBits, int start, int end)"))
+        {
+            w.WriteLine("ref byte arena = ref MemoryMarshal.GetArrayDataReference(arenaArray);");
+            WriteRange(w, step);
+        }
+    }
+
+    /// <summary>The body of a splittable step's range method: items [start, end) on <c>arena</c>.</summary>
+    protected virtual void WriteRange(SourceWriter w, StepPlan step)
+    {
     }
 
     protected abstract string Summary(StepPlan step);
@@ -97,6 +148,16 @@ internal abstract class StepEmitter<TStep> : StepEmitter
 
     protected sealed override void WriteKernels(SourceWriter w, StepPlan step) => WriteKernels(w, (TStep)step);
 
+    protected sealed override WorkSplit? Split(StepPlan step) => Split((TStep)step);
+
+    protected sealed override void WriteRange(SourceWriter w, StepPlan step) => WriteRange(w, (TStep)step);
+
+    protected virtual WorkSplit? Split(TStep step) => null;
+
+    protected virtual void WriteRange(SourceWriter w, TStep step)
+    {
+    }
+
     protected abstract string Summary(TStep step);
 
     protected abstract void WriteBody(SourceWriter w, TStep step);
@@ -109,3 +170,6 @@ internal abstract class StepEmitter<TStep> : StepEmitter
     {
     }
 }
+
+/// <summary>A splittable step's items (each writes outputs no other item writes), what they are, and the layer's multiply-accumulates.</summary>
+internal sealed record WorkSplit(int Items, string What, long Macs);

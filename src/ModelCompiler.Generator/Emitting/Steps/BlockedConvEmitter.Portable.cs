@@ -21,7 +21,7 @@ internal sealed partial class BlockedConvEmitter
         int pixels = s.Pool is null ? 1 : offsets.Length;
         w.WriteLine("/// <summary>Vector128 (any CPU with 128-bit vectors, ARM64 included): one pixel x 16 channels per step, u8 and s8 widened to int16.</summary>");
         w.WriteLine("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-        using (w.OpenBlock($"private static void {s.MethodName}_Vector128(ref byte padded, ref sbyte output, ref int staged)"))
+        using (w.OpenBlock($"private static void {s.MethodName}_Vector128(ref byte padded, ref sbyte output, ref int staged, int start, int end)"))
         {
             WriteConstantsReferences(w, s);
             w.WriteLine($"ref int shifts = ref MemoryMarshal.GetReference({s.MethodName}_Shifts);");
@@ -88,7 +88,7 @@ internal sealed partial class BlockedConvEmitter
         int blocks = s.PaddedOutputChannels / WeightPacking.Lanes;
         int rowBytes = s.PaddedWidth * c.Channels;
         w.WriteLine("/// <summary>Scalar: the same packed weights and uint8 input, one output position and channel at a time.</summary>");
-        using (w.OpenBlock($"private static void {s.MethodName}_Scalar(ref byte padded, ref sbyte output, ref int staged)"))
+        using (w.OpenBlock($"private static void {s.MethodName}_Scalar(ref byte padded, ref sbyte output, ref int staged, int start, int end)"))
         {
             WriteConstantsReferences(w, s);
             w.WriteLine($"ref int shifts = ref MemoryMarshal.GetReference({s.MethodName}_Shifts);");

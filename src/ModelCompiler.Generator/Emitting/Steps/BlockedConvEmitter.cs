@@ -21,14 +21,34 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
     {
         var c = s.Conv;
         w.WriteLine($"ref sbyte input = ref At<sbyte>(ref arena, {Int(s.Input.Offset)}); // {Int(s.Input.Length)} values");
-        w.WriteLine($"ref sbyte output = ref At<sbyte>(ref arena, {Int(s.Output.Offset)}); // {Int(s.Output.Length)} values");
         w.WriteLine($"ref byte padded = ref At<byte>(ref arena, {Int(s.UnsignedInputOffset)}); // {Int(s.PaddedHeight)}x{Int(s.PaddedWidth)}x{Int(c.Channels)} uint8 + 4 bytes of over-read slack");
         w.WriteLine($"ToUnsigned(ref input, ref padded, {Int(c.InputHeight)}, {Int(c.InputWidth * c.Channels)}, {Int(s.PaddedHeight)}, {Int(s.PaddedWidth * c.Channels)}, "
             + $"{Int(c.PadTop)}, {Int(c.PadLeft * c.Channels)}, {Int(s.InputZeroPoint + 128)}, vectorBits);");
-        w.WriteLine($"if (vectorBits >= 512 && Avx512BW.IsSupported) {s.MethodName}_Avx512(ref padded, ref output);");
-        w.WriteLine($"else if (vectorBits >= 256 && Avx2.IsSupported) {s.MethodName}_Avx2(ref padded, ref output, ref At<int>(ref arena, {Int(s.AccumulatorOffset)}));");
-        w.WriteLine($"else if (vectorBits >= 128 && Vector128.IsHardwareAccelerated) {s.MethodName}_Vector128(ref padded, ref output, ref At<int>(ref arena, {Int(s.AccumulatorOffset)}));");
-        w.WriteLine($"else {s.MethodName}_Scalar(ref padded, ref output, ref At<int>(ref arena, {Int(s.AccumulatorOffset)}));");
+    }
+
+    protected override WorkSplit? Split(Int8BlockedConvStep s)
+    {
+        var c = s.Conv;
+        long macs = (long)c.OutputHeight * c.OutputWidth * s.OutputChannels * c.KernelHeight * c.KernelWidth * c.Channels;
+        return new WorkSplit(Steps(s).Rows, s.Pool is null ? "output rows" : "pooled output rows", macs);
+    }
+
+    /// <summary>The widest kernel the CPU runs over rows [start, end); the 16 staged accumulators of the narrower paths are the thread's own.</summary>
+    protected override void WriteRange(SourceWriter w, Int8BlockedConvStep s)
+    {
+        w.WriteLine($"ref sbyte output = ref At<sbyte>(ref arena, {Int(s.Output.Offset)}); // {Int(s.Output.Length)} values");
+        w.WriteLine($"ref byte padded = ref At<byte>(ref arena, {Int(s.UnsignedInputOffset)});");
+        using (w.OpenBlock("if (vectorBits >= 512 && Avx512BW.IsSupported)"))
+        {
+            w.WriteLine($"{s.MethodName}_Avx512(ref padded, ref output, start, end);");
+            w.WriteLine("return;");
+        }
+
+        w.WriteLine();
+        w.WriteLine("Span<int> staged = stackalloc int[16];");
+        w.WriteLine($"if (vectorBits >= 256 && Avx2.IsSupported) {s.MethodName}_Avx2(ref padded, ref output, ref MemoryMarshal.GetReference(staged), start, end);");
+        w.WriteLine($"else if (vectorBits >= 128 && Vector128.IsHardwareAccelerated) {s.MethodName}_Vector128(ref padded, ref output, ref MemoryMarshal.GetReference(staged), start, end);");
+        w.WriteLine($"else {s.MethodName}_Scalar(ref padded, ref output, ref MemoryMarshal.GetReference(staged), start, end);");
     }
 
     protected override void WriteData(SourceWriter w, Int8BlockedConvStep s)
@@ -83,7 +103,7 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
         var c = s.Conv;
         int rowBytes = s.PaddedWidth * c.Channels;
         var (rows, columns) = Steps(s);
-        w.WriteLine($"for (int oy = 0; oy < {Int(rows)}; oy++)");
+        w.WriteLine($"for (int oy = start; oy < end; oy++) // of {Int(rows)} rows");
         w.WriteLine("{");
         w.Indent();
         if (s.Pool is { } p)
@@ -139,7 +159,7 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
         int blocks = s.PaddedOutputChannels / WeightPacking.Lanes / v;
         w.WriteLine($"/// <summary>AVX-512BW: {Int(p)} pixels x {Int(v * 16)} channels per step, {Int(p * v)} accumulators; u8 x s8 pairs (exact for 7-bit weights), then x 1 into int32.</summary>");
         w.WriteLine("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-        using (w.OpenBlock($"private static void {s.MethodName}_Avx512(ref byte padded, ref sbyte output)"))
+        using (w.OpenBlock($"private static void {s.MethodName}_Avx512(ref byte padded, ref sbyte output, int start, int end)"))
         {
             WriteConstantsReferences(w, s);
             w.WriteLine($"ref long requantization = {DataReference(s.MethodName + "_Requantization", "long")};");
@@ -225,7 +245,7 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
         int blocks = s.PaddedOutputChannels / WeightPacking.Lanes;
         w.WriteLine($"/// <summary>AVX2: {Int(p)} pixels x 16 channels per step (two 8-lane halves); u8 x s8 pairs (exact for 7-bit weights), then x 1 into int32.</summary>");
         w.WriteLine("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-        using (w.OpenBlock($"private static void {s.MethodName}_Avx2(ref byte padded, ref sbyte output, ref int staged)"))
+        using (w.OpenBlock($"private static void {s.MethodName}_Avx2(ref byte padded, ref sbyte output, ref int staged, int start, int end)"))
         {
             WriteConstantsReferences(w, s);
             w.WriteLine($"ref int shifts = ref MemoryMarshal.GetReference({s.MethodName}_Shifts);");

@@ -7,6 +7,8 @@ namespace ModelCompiler.Generator.Emitting.Steps;
 /// <summary>The int8 dense layer: uint8 input against 7-bit weights four units at a time, or the input widened to int16.</summary>
 internal sealed class Int8DenseEmitter : StepEmitter<Int8DenseStep>
 {
+    private const int UnitsPerItem = 4;
+
     protected override string Summary(Int8DenseStep s) =>
         $"int8 Dense {Layer(s.Source)}, {Int8Stage(s.Activation, s.Requantization, s.InputZeroPoint)}, inputs padded to {s.PaddedInputs}"
         + (s.UnsignedInput ? "; 7-bit weights: uint8 input (q + 128) x int8 weights, four units at a time." : "; input widened to int16.")
@@ -16,13 +18,10 @@ internal sealed class Int8DenseEmitter : StepEmitter<Int8DenseStep>
     internal static string FoldedFlatten(Format.TensorShape? chw) =>
         chw is { } shape ? $" The preceding chw Flatten of {shape} is folded into the weight order." : string.Empty;
 
+    /// <summary>The input converted once (uint8 or int16), before the units are split.</summary>
     protected override void WriteBody(SourceWriter w, Int8DenseStep s)
     {
-        Buffers(w, s);
-        w.WriteLine($"ref sbyte weights = {DataReference(s.MethodName + "_Weights", "sbyte")};");
-        w.WriteLine($"ref int bias = ref MemoryMarshal.GetReference({s.MethodName}_Bias);");
-        w.WriteLine($"ref int multipliers = ref MemoryMarshal.GetReference({s.MethodName}_Multipliers);");
-        w.WriteLine($"ref int shifts = ref MemoryMarshal.GetReference({s.MethodName}_Shifts);");
+        w.WriteLine($"ref sbyte input = ref At<sbyte>(ref arena, {Int(s.Input.Offset)}); // {Int(s.Input.Length)} values");
         if (s.UnsignedInput)
         {
             w.WriteLine($"ref byte unsignedInput = ref At<byte>(ref arena, {Int(s.WideInputOffset)}); // the input as uint8 (q + 128), zero-padded to {Int(s.PaddedInputs)}");
@@ -32,13 +31,35 @@ internal sealed class Int8DenseEmitter : StepEmitter<Int8DenseStep>
                 w.WriteLine($"Unsafe.InitBlockUnaligned(ref Unsafe.Add(ref unsignedInput, {Int(s.Inputs)}), 0, {Int(s.PaddedInputs - s.Inputs)});");
             }
 
-            w.WriteLine($"DenseUnsigned(ref unsignedInput, ref weights, ref bias, ref multipliers, ref shifts, ref output, {Int(s.Units)}, {Int(s.PaddedInputs)}, {Int(s.Requantization.ZeroPoint)}, {Int(s.Requantization.Min)}, {Int(s.Requantization.Max)}, vectorBits);");
             return;
         }
 
         w.WriteLine($"ref short wide = ref At<short>(ref arena, {Int(s.WideInputOffset)}); // the input as int16, padded to {Int(s.PaddedInputs)}");
         w.WriteLine($"Widen(ref input, ref wide, {Int(s.Inputs)}, {Int(s.PaddedInputs)});");
-        using (w.OpenBlock($"for (int u = 0; u < {Int(s.Units)}; u++)"))
+    }
+
+    /// <summary>Four units per item: the kernel's own grouping, so a split changes no unit's instruction sequence.</summary>
+    protected override WorkSplit? Split(Int8DenseStep s) =>
+        new((s.Units + UnitsPerItem - 1) / UnitsPerItem, $"groups of {UnitsPerItem} units", (long)s.Units * s.Inputs);
+
+    protected override void WriteRange(SourceWriter w, Int8DenseStep s)
+    {
+        w.WriteLine($"ref sbyte output = ref At<sbyte>(ref arena, {Int(s.Output.Offset)}); // {Int(s.Output.Length)} values");
+        w.WriteLine($"ref sbyte weights = {DataReference(s.MethodName + "_Weights", "sbyte")};");
+        w.WriteLine($"ref int bias = ref MemoryMarshal.GetReference({s.MethodName}_Bias);");
+        w.WriteLine($"ref int multipliers = ref MemoryMarshal.GetReference({s.MethodName}_Multipliers);");
+        w.WriteLine($"ref int shifts = ref MemoryMarshal.GetReference({s.MethodName}_Shifts);");
+        w.WriteLine($"int first = start * {Int(UnitsPerItem)}, last = Math.Min(end * {Int(UnitsPerItem)}, {Int(s.Units)});");
+        if (s.UnsignedInput)
+        {
+            w.WriteLine($"ref byte unsignedInput = ref At<byte>(ref arena, {Int(s.WideInputOffset)});");
+            w.WriteLine($"DenseUnsigned(ref unsignedInput, ref Unsafe.Add(ref weights, first * {Int(s.PaddedInputs)}), ref Unsafe.Add(ref bias, first), ref Unsafe.Add(ref multipliers, first), ref Unsafe.Add(ref shifts, first), "
+                + $"ref Unsafe.Add(ref output, first), last - first, {Int(s.PaddedInputs)}, {Int(s.Requantization.ZeroPoint)}, {Int(s.Requantization.Min)}, {Int(s.Requantization.Max)}, vectorBits);");
+            return;
+        }
+
+        w.WriteLine($"ref short wide = ref At<short>(ref arena, {Int(s.WideInputOffset)});");
+        using (w.OpenBlock("for (int u = first; u < last; u++)"))
         {
             w.WriteLine($"int sum = unchecked(Unsafe.Add(ref bias, u) + DenseDot(ref wide, ref Unsafe.Add(ref weights, u * {Int(s.PaddedInputs)}), {Int(s.PaddedInputs)}, vectorBits));");
             w.WriteLine($"Unsafe.Add(ref output, u) = (sbyte)Requantizer.Requantize(sum, Unsafe.Add(ref multipliers, u), Unsafe.Add(ref shifts, u), {Int(s.Requantization.ZeroPoint)}, {Int(s.Requantization.Min)}, {Int(s.Requantization.Max)});");

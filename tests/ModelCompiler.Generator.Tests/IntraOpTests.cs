@@ -1,0 +1,132 @@
+using ModelCompiler.Format;
+using ModelCompiler.Testing;
+
+namespace ModelCompiler.Generator.Tests;
+
+/// <summary>
+/// One image on several threads (<c>IntraOpThreads</c>): with the size threshold at 0 every splittable layer runs
+/// through the pool, and the outputs must still be the interpreter's bit for bit on every vector path; the calls
+/// allocate nothing after warm-up; several threads calling at once (so that some find the workers busy and run
+/// inline) all get the single-thread answers.
+/// </summary>
+public sealed class IntraOpTests
+{
+    private const int Inputs = 60;
+
+    public static IEnumerable<object[]> Models =>
+    [
+        ["seven-bit 1", VectorPaths.Description],
+        ["seven-bit 2", VectorPaths.Description],
+        ["seven-bit 3", VectorPaths.Description],
+        ["int8 4", VectorPaths.Description],
+        ["fashion 5", VectorPaths.Description],
+    ];
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void ThreadedPredictMatchesTheInterpreter(string which, string paths)
+    {
+        var model = Model(which);
+        using var compiled = CompiledModel.Build(model);
+        compiled.SetIntraOp(2, 0);
+        Assert.Contains("pool.Run(", compiled.Source);
+        BitExactness.Check(model, compiled, Inputs, which.Length, paths);
+        compiled.SetIntraOp(3, 0);
+        BitExactness.Check(model, compiled, Inputs / 3, which.Length + 1, paths);
+    }
+
+    [Fact]
+    public void ThreadedPredictAllocatesNothingAfterWarmUp()
+    {
+        var model = new TestModels(53) { SevenBitWeights = true }.FashionCnn();
+        using var compiled = CompiledModel.Build(model);
+        compiled.SetIntraOp(2, 0);
+        var x = BitExactness.RandomInput(new Random(1), model.InputShape.Length, allowSpecial: false);
+        var pixels = new byte[model.InputShape.Length];
+        new Random(2).NextBytes(pixels);
+        foreach (int bits in BitExactness.VectorWidths)
+        {
+            compiled.SetVectorBits(bits);
+
+            // Rounds, as in RuntimeBehaviourTests: a one-off runtime allocation shows in one round, one by Predict in all.
+            var rounds = new List<long>();
+            for (int round = 0; round < 5 && (rounds.Count == 0 || rounds[^1] != 0); round++)
+            {
+                rounds.Add(compiled.AllocatedBytes(x, pixels, 100));
+            }
+
+            Assert.True(rounds[^1] == 0, $"vector bits {bits}: bytes allocated per round of 200 threaded calls: {string.Join(", ", rounds)}");
+        }
+    }
+
+    [Fact]
+    public void ConcurrentThreadedCallersGetTheSingleThreadAnswers()
+    {
+        var model = new TestModels(54) { SevenBitWeights = true }.FashionCnn();
+        using var compiled = CompiledModel.Build(model);
+        var random = new Random(4);
+        var inputs = Enumerable.Range(0, 16).Select(_ => BitExactness.RandomInput(random, model.InputShape.Length, allowSpecial: false)).ToArray();
+        var expected = inputs.Select(x =>
+        {
+            var logits = new float[model.Labels.Count];
+            compiled.Logits(x, logits);
+            return logits;
+        }).ToArray();
+
+        compiled.SetIntraOp(2, 0);
+        const int Callers = 4;
+        using var start = new Barrier(Callers);
+        var failures = new int[Callers];
+        var threads = Enumerable.Range(0, Callers).Select(t => new Thread(() =>
+        {
+            var logits = new float[model.Labels.Count];
+            start.SignalAndWait();
+            for (int round = 0; round < 10; round++)
+            {
+                for (int i = 0; i < inputs.Length; i++)
+                {
+                    int n = (i + t * 5) % inputs.Length;
+                    compiled.Logits(inputs[n], logits);
+                    if (!logits.AsSpan().SequenceEqual(expected[n]))
+                    {
+                        failures[t]++;
+                    }
+                }
+            }
+        })).ToArray();
+        foreach (var thread in threads)
+        {
+            thread.Start();
+        }
+
+        foreach (var thread in threads)
+        {
+            thread.Join();
+        }
+
+        Assert.All(failures, f => Assert.Equal(0, f));
+    }
+
+    [Fact]
+    public void ThreadCountIsCheckedAndDefaultsToOne()
+    {
+        var model = new TestModels(55).FashionCnn();
+        using var compiled = CompiledModel.Build(model);
+        Assert.Throws<ArgumentOutOfRangeException>(() => compiled.SetIntraOp(0, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => compiled.SetIntraOp(-2, 0));
+        compiled.SetIntraOp(-1, 0);
+        compiled.SetIntraOp(1, 0);
+        Assert.Contains("private static int s_intraOpThreads = 1;", compiled.Source);
+    }
+
+    private static QModel Model(string which)
+    {
+        int seed = int.Parse(which.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        return which.Split(' ')[0] switch
+        {
+            "seven-bit" => new TestModels(200 + seed) { SevenBitWeights = true }.RandomInt8(),
+            "int8" => new TestModels(200 + seed).RandomInt8(),
+            _ => new TestModels(200 + seed) { SevenBitWeights = true }.FashionCnn(),
+        };
+    }
+}
