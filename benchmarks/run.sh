@@ -9,6 +9,9 @@
 #
 #   bash benchmarks/run.sh               everything
 #   bash benchmarks/run.sh --batch-only  only PredictBatch at 1 and 2 threads (about a minute; no files written)
+#   bash benchmarks/run.sh --intra-op-only  only one image at 1 and 2 intra-op threads: generated IntraOpThreads against
+#                                           ONNX Runtime int8 and float IntraOpNumThreads (about two minutes; no files written)
+# The full run prints that intra-op table too, after the batch table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -20,6 +23,14 @@ benchmark=benchmarks/ModelCompiler.Benchmarks/bin/Release/net10.0/linux-x64/Mode
 if [ ! -f samples/FashionClassifier/fashion.qmodel ] || [ ! -f samples/IntelClassifier.Model/intel.qmodel ]; then
     echo "== a sample model is missing: using random-weight stand-ins for it (artifacts/bench-models)"
     dotnet run --project benchmarks/BenchmarkModels -c Release -- "$artifacts/bench-models"
+fi
+
+if [ "${1:-}" = "--intra-op-only" ]; then
+    echo "== building the benchmark (Release)"
+    dotnet build benchmarks/ModelCompiler.Benchmarks -c Release -nologo -v quiet
+    echo "== one image at 1 and 2 intra-op threads ($(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg))"
+    "$benchmark" --intra-op-only --artifacts "$artifacts"
+    exit 0
 fi
 
 if [ "${1:-}" = "--batch-only" ]; then

@@ -14,11 +14,17 @@ public sealed class BenchmarkModel
 {
     public static readonly BenchmarkModel Fashion = new(
         "fashion-cnn", "fashion.qmodel", "FashionModel", FashionClassifier.InputLength, FashionClassifier.ArenaBytes, FashionClassifier.PredictBatch,
-        () => new GeneratedEngine(FashionClassifier.Predict, FashionClassifier.PredictProbabilities, FashionClassifier.InputLength, FashionClassifier.ClassCount));
+        () => new GeneratedEngine(FashionClassifier.Predict, FashionClassifier.PredictProbabilities, FashionClassifier.InputLength, FashionClassifier.ClassCount))
+    {
+        SetIntraOpThreads = threads => FashionClassifier.IntraOpThreads = threads,
+    };
 
     public static readonly BenchmarkModel Intel = new(
         "intel-cnn", "intel.qmodel", "IntelModel", IntelClassifier.InputLength, IntelClassifier.ArenaBytes, IntelClassifier.PredictBatch,
-        () => new GeneratedEngine(IntelClassifier.Predict, IntelClassifier.PredictProbabilities, IntelClassifier.InputLength, IntelClassifier.ClassCount));
+        () => new GeneratedEngine(IntelClassifier.Predict, IntelClassifier.PredictProbabilities, IntelClassifier.InputLength, IntelClassifier.ClassCount))
+    {
+        SetIntraOpThreads = threads => IntelClassifier.IntraOpThreads = threads,
+    };
 
     public static readonly IReadOnlyList<BenchmarkModel> All = [Fashion, Intel];
 
@@ -53,6 +59,9 @@ public sealed class BenchmarkModel
     /// <summary>The generated class's batch prediction over all cores (float input overload).</summary>
     public GeneratedBatchPredict PredictBatch { get; }
 
+    /// <summary>Sets the generated class's IntraOpThreads (threads for one Predict call); null for a model not in the intra-op table.</summary>
+    public Action<int>? SetIntraOpThreads { get; private init; }
+
     /// <summary>The copy next to the program, the same file the generator compiled.</summary>
     public QModel Model => model ??= QModelFile.Read(Path.Combine(AppContext.BaseDirectory, "Models", FileName));
 
@@ -73,6 +82,23 @@ public sealed class BenchmarkModel
         EngineKind.OrtInt8 => new OnnxRuntimeEngine(Model, OnnxExportKind.QuantizedQdq),
         _ => new TorchEngine(Model),
     };
+
+    /// <summary>An engine whose one call uses <paramref name="threads"/> threads: the generated class or ONNX Runtime (IntraOpNumThreads).</summary>
+    public IInferenceEngine CreateEngine(EngineKind kind, int threads)
+    {
+        if (kind == EngineKind.Generated)
+        {
+            (SetIntraOpThreads ?? throw new InvalidOperationException($"{Key} has no intra-op setting"))(threads);
+            return generated();
+        }
+
+        return kind switch
+        {
+            EngineKind.OrtFloat => new OnnxRuntimeEngine(Model, OnnxExportKind.Float, threads),
+            EngineKind.OrtInt8 => new OnnxRuntimeEngine(Model, OnnxExportKind.QuantizedQdq, threads),
+            _ => throw new ArgumentException($"{kind.Title()} has no intra-op thread setting here", nameof(kind)),
+        };
+    }
 
     /// <summary>
     /// A deterministic input: random pixels / 255, the trainer's preprocessing. Built without reading the model

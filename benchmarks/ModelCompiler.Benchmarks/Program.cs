@@ -16,6 +16,7 @@ internal static class Program
         var artifacts = new Option<string>("--artifacts") { Description = "Folder for bench.json, bench-models.json and BenchmarkDotNet's files", DefaultValueFactory = _ => "artifacts" };
         var skipMemory = new Option<bool>("--skip-memory") { Description = "Do not measure working sets (saves about a minute)" };
         var batchOnly = new Option<bool>("--batch-only") { Description = "Only time the generated PredictBatch at 1 and 2 threads and print its table (no files written)" };
+        var intraOpOnly = new Option<bool>("--intra-op-only") { Description = "Only time one image at 1 and 2 intra-op threads (generated, ORT int8 and float) and print its table (no files written)" };
         var aotBinaries = new Option<string[]>("--aot-binary")
         {
             Description = "model=path of a sample's Native AOT binary, for the memory summary (repeatable; run.sh passes both)",
@@ -23,10 +24,16 @@ internal static class Program
         };
         var root = new RootCommand("Generated code vs reference interpreter vs ONNX Runtime vs TorchSharp, batch 1, one thread; generated PredictBatch at 1 and 2 threads")
         {
-            artifacts, skipMemory, batchOnly, aotBinaries,
+            artifacts, skipMemory, batchOnly, intraOpOnly, aotBinaries,
         };
         root.SetAction(result =>
         {
+            if (result.GetValue(intraOpOnly))
+            {
+                Console.Write(IntraOpResult.Table(SideBySideRun.RunIntraOp(result.GetValue(artifacts)!)));
+                return 0;
+            }
+
             if (result.GetValue(batchOnly))
             {
                 Console.Write(BenchmarkReport.Batches(SideBySideRun.RunBatches(result.GetValue(artifacts)!)));
@@ -79,6 +86,7 @@ internal static class Program
         Console.WriteLine($"BenchmarkDotNet (in-process; its log and tables go to {artifacts} and {Path.Combine(artifacts, "results")}):");
         var results = SideBySideRun.Run(artifacts);
         var batches = SideBySideRun.RunBatches(artifacts);
+        var intraOp = SideBySideRun.RunIntraOp(artifacts);
 
         var memory = new Dictionary<(BenchmarkModel, EngineKind), MemoryFigures?>();
         if (!skipMemory)
@@ -95,6 +103,7 @@ internal static class Program
         var rows = ReportRow.From(results, memory);
         Console.Write(BenchmarkReport.Tables(rows, facts));
         Console.Write(BenchmarkReport.Batches(batches));
+        Console.Write(IntraOpResult.Table(intraOp));
         Console.Write(BenchmarkReport.Memory(rows, aot));
         BenchmarkReport.WriteJson(artifacts, rows, batches, aot, facts);
         Console.WriteLine($"wrote {Path.Combine(artifacts, "bench.json")} and {Path.Combine(artifacts, "bench-models.json")}");

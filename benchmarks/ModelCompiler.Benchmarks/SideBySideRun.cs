@@ -70,6 +70,29 @@ public static class SideBySideRun
         return results;
     }
 
+    /// <summary>One image at 1 and 2 intra-op threads for the generated code and ONNX Runtime int8 and float (<see cref="IntraOpLatency"/>).</summary>
+    public static IReadOnlyList<IntraOpResult> RunIntraOp(string artifactsDirectory)
+    {
+        var summary = BenchmarkRunner.Run<IntraOpLatency>(Config(artifactsDirectory, "batch1-intraop"));
+        var results = new List<IntraOpResult>();
+        foreach (var report in summary.Reports)
+        {
+            var benchmark = report.BenchmarkCase;
+            string modelKey = (string)benchmark.Parameters[nameof(IntraOpLatency.Model)];
+            int threads = (int)benchmark.Parameters[nameof(IntraOpLatency.Threads)];
+            var engine = IntraOpLatency.EngineOf(benchmark.Descriptor.WorkloadMethod.Name);
+            if (report.ResultStatistics is not { } statistics)
+            {
+                Console.Error.WriteLine($"{engine.Title()} on {modelKey}, {threads} intra-op threads: no result (see the log in {artifactsDirectory})");
+                continue;
+            }
+
+            results.Add(new IntraOpResult(BenchmarkModel.Find(modelKey), engine, threads, statistics.Median));
+        }
+
+        return results;
+    }
+
     /// <summary>
     /// The job: in-process, 3 warm-up iterations, ~200 ms iterations. BenchmarkDotNet calls a benchmark at least 4
     /// times an iteration by default; a 256-image intel-cnn batch takes about a second, so the batch job allows 1.

@@ -27,11 +27,15 @@ public sealed class OnnxRuntimeEngine : IInferenceEngine
     private readonly OrtValue[] inputValues;
     private readonly OrtValue[] outputValues;
 
-    public OnnxRuntimeEngine(QModel model, OnnxExportKind kind)
+    /// <param name="model">The model, exported to ONNX here.</param>
+    /// <param name="kind">Float or int8 QDQ export.</param>
+    /// <param name="intraOpThreads">ONNX Runtime's IntraOpNumThreads (1 in the single-thread table).</param>
+    public OnnxRuntimeEngine(QModel model, OnnxExportKind kind, int intraOpThreads = 1)
     {
         this.model = model;
         using (var options = SingleThreadOptions())
         {
+            options.IntraOpNumThreads = intraOpThreads;
             session = new InferenceSession(OnnxExporter.Export(model, kind).ToByteArray(), options);
         }
 
