@@ -11,7 +11,8 @@
 #   bash benchmarks/run.sh --batch-only  only PredictBatch at 1 and 2 threads (about a minute; no files written)
 #   bash benchmarks/run.sh --intra-op-only  only one image at 1 and 2 intra-op threads: generated IntraOpThreads against
 #                                           ONNX Runtime int8 and float IntraOpNumThreads (about two minutes; no files written)
-# The full run prints that intra-op table too, after the batch table.
+#   bash benchmarks/run.sh --layers      only each generated step's median time, MACs and GMAC/s at 1 and 2 intra-op threads
+# The full run prints the intra-op table too, after the batch table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -23,6 +24,13 @@ benchmark=benchmarks/ModelCompiler.Benchmarks/bin/Release/net10.0/linux-x64/Mode
 if [ ! -f samples/FashionClassifier/fashion.qmodel ] || [ ! -f samples/IntelClassifier.Model/intel.qmodel ]; then
     echo "== a sample model is missing: using random-weight stand-ins for it (artifacts/bench-models)"
     dotnet run --project benchmarks/BenchmarkModels -c Release -- "$artifacts/bench-models"
+fi
+
+if [ "${1:-}" = "--layers" ]; then
+    echo "== building the benchmark (Release)"
+    dotnet build benchmarks/ModelCompiler.Benchmarks -c Release -nologo -v quiet
+    "$benchmark" --layers
+    exit 0
 fi
 
 if [ "${1:-}" = "--intra-op-only" ]; then

@@ -17,6 +17,7 @@ public sealed class BenchmarkModel
         () => new GeneratedEngine(FashionClassifier.Predict, FashionClassifier.PredictProbabilities, FashionClassifier.InputLength, FashionClassifier.ClassCount))
     {
         SetIntraOpThreads = threads => FashionClassifier.IntraOpThreads = threads,
+        StepTiming = new(FashionClassifier.PredictTimed, FashionClassifier.StepNames, FashionClassifier.StepMacs),
     };
 
     public static readonly BenchmarkModel Intel = new(
@@ -24,6 +25,7 @@ public sealed class BenchmarkModel
         () => new GeneratedEngine(IntelClassifier.Predict, IntelClassifier.PredictProbabilities, IntelClassifier.InputLength, IntelClassifier.ClassCount))
     {
         SetIntraOpThreads = threads => IntelClassifier.IntraOpThreads = threads,
+        StepTiming = new(IntelClassifier.PredictTimed, IntelClassifier.StepNames, IntelClassifier.StepMacs),
     };
 
     public static readonly IReadOnlyList<BenchmarkModel> All = [Fashion, Intel];
@@ -61,6 +63,9 @@ public sealed class BenchmarkModel
 
     /// <summary>Sets the generated class's IntraOpThreads (threads for one Predict call); null for a model not in the intra-op table.</summary>
     public Action<int>? SetIntraOpThreads { get; private init; }
+
+    /// <summary>The generated class's per-step timing aid (<see cref="LayerTimes"/>); null for a model without one here.</summary>
+    public StepTiming? StepTiming { get; private init; }
 
     /// <summary>The copy next to the program, the same file the generator compiled.</summary>
     public QModel Model => model ??= QModelFile.Read(Path.Combine(AppContext.BaseDirectory, "Models", FileName));

@@ -16,6 +16,7 @@ internal static class Program
         var artifacts = new Option<string>("--artifacts") { Description = "Folder for bench.json, bench-models.json and BenchmarkDotNet's files", DefaultValueFactory = _ => "artifacts" };
         var skipMemory = new Option<bool>("--skip-memory") { Description = "Do not measure working sets (saves about a minute)" };
         var batchOnly = new Option<bool>("--batch-only") { Description = "Only time the generated PredictBatch at 1 and 2 threads and print its table (no files written)" };
+        var layers = new Option<bool>("--layers") { Description = "Only print each generated step's median time, MACs and GMAC/s at 1 and 2 intra-op threads (no files written)" };
         var intraOpOnly = new Option<bool>("--intra-op-only") { Description = "Only time one image at 1 and 2 intra-op threads (generated, ORT int8 and float) and print its table (no files written)" };
         var aotBinaries = new Option<string[]>("--aot-binary")
         {
@@ -24,10 +25,20 @@ internal static class Program
         };
         var root = new RootCommand("Generated code vs reference interpreter vs ONNX Runtime vs TorchSharp, batch 1, one thread; generated PredictBatch at 1 and 2 threads")
         {
-            artifacts, skipMemory, batchOnly, intraOpOnly, aotBinaries,
+            artifacts, skipMemory, batchOnly, intraOpOnly, layers, aotBinaries,
         };
         root.SetAction(result =>
         {
+            if (result.GetValue(layers))
+            {
+                foreach (var timed in BenchmarkModel.All.Where(m => m.StepTiming is not null))
+                {
+                    Console.Write(LayerTimes.Run(timed, timed == BenchmarkModel.Intel ? 2000 : 20000));
+                }
+
+                return 0;
+            }
+
             if (result.GetValue(intraOpOnly))
             {
                 Console.Write(IntraOpResult.Table(SideBySideRun.RunIntraOp(result.GetValue(artifacts)!)));

@@ -22,7 +22,7 @@ internal static class ModelEmitter
     {
         "InputHeight", "InputWidth", "InputChannels", "InputLength", "ClassCount", "ArenaBytes", "Labels", "s_labels", "VectorBits",
         "Predict", "PredictLabel", "PredictProbabilities", "PredictLogits", "PredictQuantizedLogits", "PredictBatch", "PredictBatchLogits",
-        "IntraOpThreads", "IntraOpMinimumMacs", "s_intraOpThreads", "s_intraOpPool",
+        "IntraOpThreads", "IntraOpMinimumMacs", "s_intraOpThreads", "s_intraOpPool", "StepNames", "StepMacs", "PredictTimed",
     }.ToEquatableArray();
 
     /// <summary>The AppContext switch that turns the vector paths off (read once, when the class is first used).</summary>
@@ -83,6 +83,8 @@ internal static class ModelEmitter
                 WritePredictions(w, plan, kernels, type, name, doc);
                 BatchEmitter.WriteApi(w, plan, type, kernels);
             }
+
+            StepTimingEmitter.WriteApi(w, plan, kernels);
         }
 
         if (hasNamespace)
@@ -303,6 +305,7 @@ internal static class ModelEmitter
             w.WriteLine();
         }
 
+        StepTimingEmitter.WriteKernels(w, plan);
         WriteLoads(w, plan);
         WriteOutputs(w, plan);
         BatchEmitter.WriteKernels(w, plan);

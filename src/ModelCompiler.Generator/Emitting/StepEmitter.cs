@@ -37,6 +37,9 @@ internal abstract class StepEmitter
         WriteKernels(w, step);
     }
 
+    /// <summary>The step's multiply-accumulates where it declares a split, else 0 (for the timing aid's table).</summary>
+    public long Macs(StepPlan step) => Split(step)?.Macs ?? 0;
+
     /// <summary>Whether the step runs its items on intra-op threads (its method then takes the arena array and the pool).</summary>
     public bool Splits(StepPlan step) => Split(step) is not null;
 
