@@ -14,8 +14,14 @@ internal abstract class StepEmitter
 {
     public abstract Type StepType { get; }
 
-    /// <summary>Layers of fewer multiply-accumulates run on the calling thread even with intra-op threads: a split costs a few microseconds.</summary>
-    public const long MinimumSplitMacs = 1_000_000;
+    /// <summary>
+    /// Layers of fewer multiply-accumulates run on the calling thread even with intra-op threads. A split costs a few
+    /// microseconds on idle cores, but when another process holds a core a worker can be preempted holding a chunk and
+    /// the layer waits for it; below about 3 M MACs (some 30 µs on one core) the gain cannot pay for that risk. This
+    /// keeps fashion-cnn (largest layer 2.2 M MACs) entirely on the calling thread; intel-cnn's convolutions and its
+    /// 3.3 M-MAC, memory-bound first dense layer split.
+    /// </summary>
+    public const long MinimumSplitMacs = 3_000_000;
 
     public void Write(SourceWriter w, StepPlan step)
     {
