@@ -7,11 +7,15 @@ namespace ModelCompiler.Generator.Tests;
 [Trait("Category", "Slow")]
 public sealed class RuntimeBehaviourTests
 {
-    [Fact]
-    public void PredictAllocatesNothingAfterTheFirstCall()
+    /// <summary>Also with two intra-op threads, every splittable layer split (7-bit weights: the blocked convolution splits too).</summary>
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(2, true)]
+    public void PredictAllocatesNothingAfterTheFirstCall(int intraOpThreads, bool sevenBitWeights)
     {
-        var model = new TestModels(51).FashionCnn();
+        var model = new TestModels(51) { SevenBitWeights = sevenBitWeights }.FashionCnn();
         using var compiled = CompiledModel.Build(model);
+        compiled.SetIntraOp(intraOpThreads, 0);
         var x = BitExactness.RandomInput(new Random(1), model.InputShape.Length, allowSpecial: false);
         var pixels = new byte[model.InputShape.Length];
         new Random(2).NextBytes(pixels);
@@ -28,7 +32,7 @@ public sealed class RuntimeBehaviourTests
                 rounds.Add(compiled.AllocatedBytes(x, pixels, 200));
             }
 
-            Assert.True(rounds[^1] == 0, $"vector bits {bits} ({VectorPaths.Description}): bytes allocated per round of 400 calls: {string.Join(", ", rounds)}");
+            Assert.True(rounds[^1] == 0, $"vector bits {bits} ({VectorPaths.Description}), {intraOpThreads} intra-op threads: bytes allocated per round of 400 calls: {string.Join(", ", rounds)}");
         }
     }
 
