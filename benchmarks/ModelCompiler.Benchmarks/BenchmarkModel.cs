@@ -20,7 +20,14 @@ public sealed class BenchmarkModel
         "intel-cnn", "intel.qmodel", "IntelModel", IntelClassifier.InputLength, IntelClassifier.ArenaBytes, IntelClassifier.PredictBatch,
         () => new GeneratedEngine(IntelClassifier.Predict, IntelClassifier.PredictProbabilities, IntelClassifier.InputLength, IntelClassifier.ClassCount));
 
-    public static readonly IReadOnlyList<BenchmarkModel> All = [Fashion, Intel];
+    public static readonly BenchmarkModel MobileNet = new(
+        "intel-mobilenet", "intel-mobilenet.qmodel", "IntelMobileNetModel", IntelMobileNet.InputLength,
+        IntelMobileNet.ArenaBytes, IntelMobileNet.PredictBatch,
+        () => new GeneratedEngine(
+            IntelMobileNet.Predict, IntelMobileNet.PredictProbabilities,
+            IntelMobileNet.InputLength, IntelMobileNet.ClassCount));
+
+    public static readonly IReadOnlyList<BenchmarkModel> All = [Fashion, Intel, MobileNet];
 
     private readonly Func<IInferenceEngine> generated;
     private QModel? model;
@@ -37,7 +44,7 @@ public sealed class BenchmarkModel
             .FirstOrDefault(a => a.Key == metadataKey)?.Value ?? fileName;
     }
 
-    /// <summary>fashion-cnn or intel-cnn.</summary>
+    /// <summary>fashion-cnn, intel-cnn or intel-mobilenet.</summary>
     public string Key { get; }
 
     public string FileName { get; }
