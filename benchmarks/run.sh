@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The side-by-side benchmark in one command (issue 6): builds Release, publishes both samples with Native AOT (time,
 # binary size), times the generated code, the reference interpreter, ONNX Runtime float and int8 and TorchSharp on
-# fashion-cnn and intel-cnn (batch 1, one thread) and the generated PredictBatch on 256 images at 1 and 2 threads,
+# fashion-cnn, intel-cnn and intel-mobilenet (batch 1, one thread) and the generated PredictBatch on 256 images at 1 and 2 threads,
 # prints a table per model, the batch table and a memory summary (arena, working sets, AOT binary sizes), and writes
 # artifacts/bench.json; then compares the Fashion sample's --evaluate speed, AOT binary against JIT build
 # (artifacts/aot.json). Uses the trained sample models when they exist, else random-weight stand-ins of the same
@@ -21,7 +21,8 @@ artifacts=artifacts
 mkdir -p "$artifacts"
 benchmark=benchmarks/ModelCompiler.Benchmarks/bin/Release/net10.0/linux-x64/ModelCompiler.Benchmarks
 
-if [ ! -f samples/FashionClassifier/fashion.qmodel ] || [ ! -f samples/IntelClassifier.Model/intel.qmodel ]; then
+if [ ! -f samples/FashionClassifier/fashion.qmodel ] || [ ! -f samples/IntelClassifier.Model/intel.qmodel ] \
+    || [ ! -f samples/IntelClassifier.Model/intel-mobilenet.qmodel ]; then
     echo "== a sample model is missing: using random-weight stand-ins for it (artifacts/bench-models)"
     dotnet run --project benchmarks/BenchmarkModels -c Release -- "$artifacts/bench-models"
 fi

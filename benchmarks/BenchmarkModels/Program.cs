@@ -5,8 +5,8 @@ using ModelCompiler.Testing;
 namespace ModelCompiler.Benchmarks.Models;
 
 /// <summary>
-/// <c>benchmark-models OUTPUT_DIR</c>: writes fashion.qmodel and intel.qmodel (random weights, the sample models'
-/// architectures and class names). A file that already holds the same model is left alone, so that the
+/// <c>benchmark-models OUTPUT_DIR</c>: writes fashion.qmodel, intel.qmodel and intel-mobilenet.qmodel (random weights,
+/// the sample models' architectures and class names). A file that already holds the same model is left alone, so that the
 /// benchmark, which compiles these files in, is not rebuilt for nothing.
 /// </summary>
 internal static class Program
@@ -25,6 +25,7 @@ internal static class Program
             // The class names the samples use, so the benchmark's code is the same for these and the trained files.
             Write(Path.Combine(args[0], "fashion.qmodel"), new TestModels(1).TrainedLike("FashionClassifier", intel: false));
             Write(Path.Combine(args[0], "intel.qmodel"), new TestModels(2).TrainedLike("IntelClassifier", intel: true));
+            Write(Path.Combine(args[0], "intel-mobilenet.qmodel"), new GraphModels(3).IntelMobileNetLike("IntelMobileNet"));
             return 0;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or QModelFormatException)

@@ -28,7 +28,14 @@ public sealed class BenchmarkModel
         StepTiming = new(IntelClassifier.PredictTimed, IntelClassifier.StepNames, IntelClassifier.StepMacs),
     };
 
-    public static readonly IReadOnlyList<BenchmarkModel> All = [Fashion, Intel];
+    public static readonly BenchmarkModel MobileNet = new(
+        "intel-mobilenet", "intel-mobilenet.qmodel", "IntelMobileNetModel", IntelMobileNet.InputLength,
+        IntelMobileNet.ArenaBytes, IntelMobileNet.PredictBatch,
+        () => new GeneratedEngine(
+            IntelMobileNet.Predict, IntelMobileNet.PredictProbabilities,
+            IntelMobileNet.InputLength, IntelMobileNet.ClassCount));
+
+    public static readonly IReadOnlyList<BenchmarkModel> All = [Fashion, Intel, MobileNet];
 
     private readonly Func<IInferenceEngine> generated;
     private QModel? model;
@@ -45,7 +52,7 @@ public sealed class BenchmarkModel
             .FirstOrDefault(a => a.Key == metadataKey)?.Value ?? fileName;
     }
 
-    /// <summary>fashion-cnn or intel-cnn.</summary>
+    /// <summary>fashion-cnn, intel-cnn or intel-mobilenet.</summary>
     public string Key { get; }
 
     public string FileName { get; }

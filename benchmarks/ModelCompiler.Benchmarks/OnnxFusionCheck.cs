@@ -9,17 +9,17 @@ namespace ModelCompiler.Benchmarks;
 /// <summary>The operators of ONNX Runtime's optimized graph for the int8 QDQ export.</summary>
 public sealed record FusionResult(IReadOnlyDictionary<string, int> OpCounts, IReadOnlyList<string> FloatComputeOps)
 {
-    /// <summary>True when no convolution or matrix product is left in float: ORT runs the model on its int8 kernels.</summary>
+    /// <summary>True when no convolution, matrix product or addition is left in float: ORT runs the model on its int8 kernels.</summary>
     public bool FullyFused => FloatComputeOps.Count == 0;
 }
 
 /// <summary>
 /// Checks that the int8 peer runs at its best: a separate session with the timed sessions' options writes its
-/// optimized graph (<c>OptimizedModelFilePath</c>), which must hold QLinearConv/QGemm and no float Conv/Gemm.
+/// optimized graph (<c>OptimizedModelFilePath</c>), which must hold QLinearConv/QGemm (QLinearAdd for a graph's additions) and no float Conv/Gemm/Add.
 /// </summary>
 public static class OnnxFusionCheck
 {
-    private static readonly HashSet<string> FloatCompute = ["Conv", "FusedConv", "NhwcFusedConv", "Gemm", "FusedGemm", "MatMul", "FusedMatMul"];
+    private static readonly HashSet<string> FloatCompute = ["Conv", "FusedConv", "NhwcFusedConv", "Gemm", "FusedGemm", "MatMul", "FusedMatMul", "Add"];
 
     public static FusionResult Run(BenchmarkModel model)
     {

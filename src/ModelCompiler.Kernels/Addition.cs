@@ -10,8 +10,10 @@ internal static partial class KernelLibrary
     /// <summary>
     /// Element-wise int8 addition, exactly Int8Addition.Add per element: each input less its zero point, times 2^20,
     /// rescaled to the common scale (one rounding), the two summed, requantized to the output (one rounding, zero point,
-    /// clamp). The vector paths keep every lane in 64 bits, where nothing can wrap (|q - zp| * 2^20 &lt; 2^28, multipliers
-    /// &lt; 2^31, rounding terms &lt;= 2^61), so they are the scalar rule lane by lane; the tail and the scalar path call it.
+    /// clamp). The vector paths hold (q - zp) * 2^20 (|.| &lt; 2^28) and the rescaled sums (29 bits) in int32 lanes and
+    /// take every product in 64 bits (AVX-512 and AVX2: vpmuldq on the even and the odd lanes; Vector128: 64-bit lanes),
+    /// where nothing can wrap (multipliers &lt; 2^31, rounding terms &lt;= 2^61), so they are the scalar rule lane by lane;
+    /// the tail and the scalar path call it.
     /// </summary>
     internal static void AddInt8(
         ref sbyte first, ref sbyte second, ref sbyte target, int count,
@@ -21,26 +23,59 @@ internal static partial class KernelLibrary
         int i = 0;
         if (vectorBits >= 512 && Avx512F.IsSupported && Vector512.IsHardwareAccelerated)
         {
-            for (; i + 8 <= count; i += 8)
+            // 16 values a step in int32 lanes; every product is vpmuldq (int32 x int32 -> int64) on the even and the odd lanes.
+            var m1 = Vector512.Create((long)firstMultiplier).AsInt32();
+            var m2 = Vector512.Create((long)secondMultiplier).AsInt32();
+            var mOut = Vector512.Create((long)outputMultiplier).AsInt32();
+            var r1 = Vector512.Create(1L << (firstShift - 1));
+            var r2 = Vector512.Create(1L << (secondShift - 1));
+            var rOut = Vector512.Create(1L << (outputShift - 1));
+            var z1 = Vector512.Create(firstZeroPoint);
+            var z2 = Vector512.Create(secondZeroPoint);
+            var low = Vector512.Create((long)(min - outputZeroPoint));
+            var high = Vector512.Create((long)(max - outputZeroPoint));
+            for (; i + 16 <= count; i += 16)
             {
-                Vector512<long> a = Avx512F.ConvertToVector512Int64(Eight(ref Unsafe.Add(ref first, i)));
-                Vector512<long> b = Avx512F.ConvertToVector512Int64(Eight(ref Unsafe.Add(ref second, i)));
-                Vector512<long> y = AddLanes512(a, b, firstZeroPoint, firstMultiplier, firstShift, secondZeroPoint, secondMultiplier, secondShift, outputMultiplier, outputShift, outputZeroPoint, min, max);
-                Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref target, i)), Avx512F.ConvertToVector128SByte(y).AsInt64().ToScalar());
+                Vector512<int> a = (Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref Unsafe.Add(ref first, i))) - z1) << Int8Addition.LeftShift;
+                Vector512<int> b = (Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref Unsafe.Add(ref second, i))) - z2) << Int8Addition.LeftShift;
+                Vector512<int> aOdd = Avx512F.ShiftRightLogical(a.AsInt64(), 32).AsInt32(), bOdd = Avx512F.ShiftRightLogical(b.AsInt64(), 32).AsInt32();
+                // Each rescaled input fits in 29 bits (multipliers at most 1/2), so the sums' low halves are the sums.
+                Vector512<long> sumEven = Rescale512(a, m1, r1, firstShift) + Rescale512(b, m2, r2, secondShift);
+                Vector512<long> sumOdd = Rescale512(aOdd, m1, r1, firstShift) + Rescale512(bOdd, m2, r2, secondShift);
+                Vector512<long> even = Vector512.Min(Vector512.Max(Rescale512(sumEven.AsInt32(), mOut, rOut, outputShift), low), high);
+                Vector512<long> odd = Vector512.Min(Vector512.Max(Rescale512(sumOdd.AsInt32(), mOut, rOut, outputShift), low), high);
+                Vector512<int> merged = Avx512F.Or(Avx512F.And(even, Vector512.Create(0xFFFFFFFFL)), Avx512F.ShiftLeftLogical(odd, 32)).AsInt32();
+                Avx512F.ConvertToVector128SByte(merged + Vector512.Create(outputZeroPoint)).StoreUnsafe(ref Unsafe.Add(ref target, i));
             }
         }
 
         if (vectorBits >= 256 && Avx2.IsSupported && Vector256.IsHardwareAccelerated)
         {
-            for (; i + 4 <= count; i += 4)
+            // 8 values a step, as above with vpmuldq on 256 bits (AVX2 has no 64-bit arithmetic shift or min/max; the
+            // shifts and the clamp of the few 64-bit lanes are emulated, the multiplies are not).
+            var m1 = Vector256.Create((long)firstMultiplier).AsInt32();
+            var m2 = Vector256.Create((long)secondMultiplier).AsInt32();
+            var mOut = Vector256.Create((long)outputMultiplier).AsInt32();
+            var r1 = Vector256.Create(1L << (firstShift - 1));
+            var r2 = Vector256.Create(1L << (secondShift - 1));
+            var rOut = Vector256.Create(1L << (outputShift - 1));
+            var z1 = Vector256.Create(firstZeroPoint);
+            var z2 = Vector256.Create(secondZeroPoint);
+            var low = Vector256.Create((long)(min - outputZeroPoint));
+            var high = Vector256.Create((long)(max - outputZeroPoint));
+            for (; i + 8 <= count; i += 8)
             {
-                Vector256<long> a = Avx2.ConvertToVector256Int64(Four(ref Unsafe.Add(ref first, i)));
-                Vector256<long> b = Avx2.ConvertToVector256Int64(Four(ref Unsafe.Add(ref second, i)));
-                Vector256<long> y = AddLanes256(a, b, firstZeroPoint, firstMultiplier, firstShift, secondZeroPoint, secondMultiplier, secondShift, outputMultiplier, outputShift, outputZeroPoint, min, max);
-                for (int lane = 0; lane < 4; lane++)
-                {
-                    Unsafe.Add(ref target, i + lane) = (sbyte)y.GetElement(lane);
-                }
+                Vector256<int> a = (Avx2.ConvertToVector256Int32(Eight(ref Unsafe.Add(ref first, i))) - z1) << Int8Addition.LeftShift;
+                Vector256<int> b = (Avx2.ConvertToVector256Int32(Eight(ref Unsafe.Add(ref second, i))) - z2) << Int8Addition.LeftShift;
+                Vector256<int> aOdd = Avx2.ShiftRightLogical(a.AsInt64(), 32).AsInt32(), bOdd = Avx2.ShiftRightLogical(b.AsInt64(), 32).AsInt32();
+                Vector256<long> sumEven = Rescale256(a, m1, r1, firstShift) + Rescale256(b, m2, r2, secondShift);
+                Vector256<long> sumOdd = Rescale256(aOdd, m1, r1, firstShift) + Rescale256(bOdd, m2, r2, secondShift);
+                Vector256<long> even = Vector256.Min(Vector256.Max(Rescale256(sumEven.AsInt32(), mOut, rOut, outputShift), low), high);
+                Vector256<long> odd = Vector256.Min(Vector256.Max(Rescale256(sumOdd.AsInt32(), mOut, rOut, outputShift), low), high);
+                Vector256<int> merged = Avx2.Or(Avx2.And(even, Vector256.Create(0xFFFFFFFFL)), Avx2.ShiftLeftLogical(odd, 32)).AsInt32() + Vector256.Create(outputZeroPoint);
+                // The clamped values fit int8, so narrowing (truncation) keeps them.
+                Vector128<short> shorts = Vector128.Narrow(merged.GetLower(), merged.GetUpper());
+                Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref target, i)), Vector128.Narrow(shorts, shorts).AsInt64().ToScalar());
             }
         }
 
@@ -83,10 +118,6 @@ internal static partial class KernelLibrary
     private static Vector128<sbyte> Eight(ref sbyte source) =>
         Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref source))).AsSByte();
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<sbyte> Four(ref sbyte source) =>
-        Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<int>(ref Unsafe.As<sbyte, byte>(ref source))).AsSByte();
-
     /// <summary>The low 8 bytes of <paramref name="bytes"/>, sign-extended to 64 bits, in order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (Vector128<long>, Vector128<long>, Vector128<long>, Vector128<long>) WidenToInt64(Vector128<sbyte> bytes)
@@ -94,28 +125,6 @@ internal static partial class KernelLibrary
         Vector128<short> shorts = Vector128.WidenLower(bytes);
         Vector128<int> low = Vector128.WidenLower(shorts), high = Vector128.WidenUpper(shorts);
         return (Vector128.WidenLower(low), Vector128.WidenUpper(low), Vector128.WidenLower(high), Vector128.WidenUpper(high));
-    }
-
-    /// <summary>Int8Addition.Add on eight 64-bit lanes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<long> AddLanes512(
-        Vector512<long> a, Vector512<long> b, int firstZeroPoint, int firstMultiplier, int firstShift, int secondZeroPoint, int secondMultiplier, int secondShift,
-        int outputMultiplier, int outputShift, int outputZeroPoint, int min, int max)
-    {
-        Vector512<long> sum = Rescale512(a, firstZeroPoint, firstMultiplier, firstShift) + Rescale512(b, secondZeroPoint, secondMultiplier, secondShift);
-        Vector512<long> y = Vector512.ShiftRightArithmetic(sum * Vector512.Create((long)outputMultiplier) + Vector512.Create(1L << (outputShift - 1)), outputShift);
-        return Vector512.Min(Vector512.Max(y + Vector512.Create((long)outputZeroPoint), Vector512.Create((long)min)), Vector512.Create((long)max));
-    }
-
-    /// <summary>Int8Addition.Add on four 64-bit lanes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<long> AddLanes256(
-        Vector256<long> a, Vector256<long> b, int firstZeroPoint, int firstMultiplier, int firstShift, int secondZeroPoint, int secondMultiplier, int secondShift,
-        int outputMultiplier, int outputShift, int outputZeroPoint, int min, int max)
-    {
-        Vector256<long> sum = Rescale256(a, firstZeroPoint, firstMultiplier, firstShift) + Rescale256(b, secondZeroPoint, secondMultiplier, secondShift);
-        Vector256<long> y = Vector256.ShiftRightArithmetic(sum * Vector256.Create((long)outputMultiplier) + Vector256.Create(1L << (outputShift - 1)), outputShift);
-        return Vector256.Min(Vector256.Max(y + Vector256.Create((long)outputZeroPoint), Vector256.Create((long)min)), Vector256.Create((long)max));
     }
 
     /// <summary>Int8Addition.Add on two 64-bit lanes.</summary>
@@ -129,17 +138,19 @@ internal static partial class KernelLibrary
         return Vector128.Min(Vector128.Max(y + Vector128.Create((long)outputZeroPoint), Vector128.Create((long)min)), Vector128.Create((long)max));
     }
 
+    /// <summary>
+    /// Requantizer.Rescale of the even int32 lanes of <paramref name="value"/> (vpmuldq reads the low half of each 64-bit
+    /// lane) by the multiplier in the low halves of <paramref name="multiplier"/>: exact 64-bit product, + 2^(shift-1), shift.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<long> Rescale512(Vector512<int> value, Vector512<int> multiplier, Vector512<long> rounding, int shift) =>
+        Vector512.ShiftRightArithmetic(Avx512F.Multiply(value, multiplier) + rounding, shift);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<long> Rescale256(Vector256<int> value, Vector256<int> multiplier, Vector256<long> rounding, int shift) =>
+        Vector256.ShiftRightArithmetic(Avx2.Multiply(value, multiplier) + rounding, shift);
+
     /// <summary>Requantizer.Rescale((q - zp) * 2^20, M) per 64-bit lane.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<long> Rescale512(Vector512<long> q, int zeroPoint, int multiplier, int shift) =>
-        Vector512.ShiftRightArithmetic(
-            ((q - Vector512.Create((long)zeroPoint)) << Int8Addition.LeftShift) * Vector512.Create((long)multiplier) + Vector512.Create(1L << (shift - 1)), shift);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<long> Rescale256(Vector256<long> q, int zeroPoint, int multiplier, int shift) =>
-        Vector256.ShiftRightArithmetic(
-            ((q - Vector256.Create((long)zeroPoint)) << Int8Addition.LeftShift) * Vector256.Create((long)multiplier) + Vector256.Create(1L << (shift - 1)), shift);
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<long> Rescale128(Vector128<long> q, int zeroPoint, int multiplier, int shift) =>
         Vector128.ShiftRightArithmetic(

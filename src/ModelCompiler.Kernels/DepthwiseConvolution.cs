@@ -1,3 +1,4 @@
+using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -13,8 +14,9 @@ internal static partial class KernelLibrary
     /// <c>bias'[c] + Σ x[iy][ix][c] * w[ky][kx][c]</c> in int32 lanes (int8 widened to int32 and multiplied exactly),
     /// then Requantizer.Requantize per channel. <paramref name="weights"/> is <c>[Kh][Kw][C]</c>; <paramref name="bias"/>
     /// holds <c>bias - zp_in * Σw</c>, so padded cells add nothing; the sums wrap in int32 like the scalar rule's, and
-    /// the total fits (the reader checks the accumulator range). The AVX-512 path requantizes 16 channels at once
-    /// (<see cref="RequantizeStore512"/>, <paramref name="constants"/> as the blocked convolution's); the others stage
+    /// the total fits (the reader checks the accumulator range). The AVX-512 path takes blocks of 32 channels two kernel
+    /// cells at a time with vpmaddwd (<see cref="CellPairProducts"/>), then blocks of 16 with vpmulld, and requantizes 16
+    /// channels at once (<see cref="RequantizeStore512"/>, <paramref name="constants"/> as the blocked convolution's); the others stage
     /// the accumulators in <paramref name="staged"/> (at least 16 int32) and requantize one channel at a time. With
     /// AVX-512, four pixels of a row are computed together where the row has them.
     /// </summary>
@@ -25,6 +27,14 @@ internal static partial class KernelLibrary
     {
         int rowBytes = inputWidth * channels;
         bool fourPixels = vectorBits >= 512 && Avx512BW.IsSupported && channels >= 16;
+        int taps = kernelHeight * kernelWidth;
+        // Where each kernel cell's channels start in the window (the 32-channel AVX-512 blocks take the cells two at a time).
+        Span<int> cells = stackalloc int[vectorBits >= 512 && Avx512BW.IsSupported ? taps : 0];
+        for (int t = 0; t < cells.Length; t++)
+        {
+            cells[t] = (t / kernelWidth * rowBytes) + (t % kernelWidth * channels);
+        }
+
         for (int oy = 0; oy < outputHeight; oy++)
         {
             int ox = 0;
@@ -38,6 +48,30 @@ internal static partial class KernelLibrary
                     ref sbyte window = ref Unsafe.Add(ref input, (oy * strideHeight * inputWidth + ox * strideWidth) * channels);
                     ref sbyte y = ref Unsafe.Add(ref output, (oy * outputWidth + ox) * channels);
                     int c = 0;
+                    for (; c + 32 <= channels; c += 32)
+                    {
+                        Vector512<int> l0 = default, h0 = default, l1 = default, h1 = default, l2 = default, h2 = default, l3 = default, h3 = default;
+                        for (int t = 0; t < taps; t += 2)
+                        {
+                            var (wl, wh) = CellPairWeights(ref weights, t, taps, channels, c);
+                            ref sbyte first = ref Unsafe.Add(ref window, cells[t] + c);
+                            ref sbyte second = ref Unsafe.Add(ref window, cells[t + 1 < taps ? t + 1 : t] + c);
+                            var (pl, ph) = CellPairProducts(ref first, ref second, wl, wh);
+                            (l0, h0) = (l0 + pl, h0 + ph);
+                            (pl, ph) = CellPairProducts(ref Unsafe.Add(ref first, step), ref Unsafe.Add(ref second, step), wl, wh);
+                            (l1, h1) = (l1 + pl, h1 + ph);
+                            (pl, ph) = CellPairProducts(ref Unsafe.Add(ref first, 2 * step), ref Unsafe.Add(ref second, 2 * step), wl, wh);
+                            (l2, h2) = (l2 + pl, h2 + ph);
+                            (pl, ph) = CellPairProducts(ref Unsafe.Add(ref first, 3 * step), ref Unsafe.Add(ref second, 3 * step), wl, wh);
+                            (l3, h3) = (l3 + pl, h3 + ph);
+                        }
+
+                        RequantizeStore32(l0, h0, ref bias, ref multipliers, ref constants, c, zeroPoint, min, max, ref y);
+                        RequantizeStore32(l1, h1, ref bias, ref multipliers, ref constants, c, zeroPoint, min, max, ref Unsafe.Add(ref y, channels));
+                        RequantizeStore32(l2, h2, ref bias, ref multipliers, ref constants, c, zeroPoint, min, max, ref Unsafe.Add(ref y, 2 * channels));
+                        RequantizeStore32(l3, h3, ref bias, ref multipliers, ref constants, c, zeroPoint, min, max, ref Unsafe.Add(ref y, 3 * channels));
+                    }
+
                     for (; c + 16 <= channels; c += 16)
                     {
                         Vector512<int> a0 = Vector512.LoadUnsafe(ref bias, (nuint)c), a1 = a0, a2 = a0, a3 = a0;
@@ -78,6 +112,19 @@ internal static partial class KernelLibrary
                 int c = 0;
                 if (vectorBits >= 512 && Avx512BW.IsSupported)
                 {
+                    for (; c + 32 <= channels; c += 32)
+                    {
+                        Vector512<int> low = default, high = default;
+                        for (int t = 0; t < taps; t += 2)
+                        {
+                            var (wl, wh) = CellPairWeights(ref weights, t, taps, channels, c);
+                            var (pl, ph) = CellPairProducts(ref Unsafe.Add(ref window, cells[t] + c), ref Unsafe.Add(ref window, cells[t + 1 < taps ? t + 1 : t] + c), wl, wh);
+                            (low, high) = (low + pl, high + ph);
+                        }
+
+                        RequantizeStore32(low, high, ref bias, ref multipliers, ref constants, c, zeroPoint, min, max, ref y);
+                    }
+
                     for (; c + 16 <= channels; c += 16)
                     {
                         Vector512<int> acc = Vector512.LoadUnsafe(ref bias, (nuint)c);
@@ -164,6 +211,48 @@ internal static partial class KernelLibrary
 
             Unsafe.Add(ref y, c) = (sbyte)Requantizer.Requantize(acc, Unsafe.Add(ref multipliers, c), Unsafe.Add(ref shifts, c), zeroPoint, min, max);
         }
+    }
+
+    /// <summary>
+    /// The weights of kernel cells <paramref name="t"/> and t + 1 (zero when t is the last cell) for channels c to c + 31,
+    /// widened to int16 and interleaved per 128-bit lane as vpunpcklwd/vpunpckhwd interleave the inputs (see <see cref="CellPairProducts"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector512<short> Low, Vector512<short> High) CellPairWeights(ref sbyte weights, int t, int taps, int channels, int c)
+    {
+        Vector512<short> w0 = Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref Unsafe.Add(ref weights, (t * channels) + c)));
+        Vector512<short> w1 = t + 1 < taps ? Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref Unsafe.Add(ref weights, ((t + 1) * channels) + c))) : Vector512<short>.Zero;
+        return (Avx512BW.UnpackLow(w0, w1), Avx512BW.UnpackHigh(w0, w1));
+    }
+
+    /// <summary>
+    /// Two kernel cells' products for 32 channels summed per channel by vpmaddwd (x_t * w_t + x_t+1 * w_t+1, exact in
+    /// int32): the int16 inputs of the two cells interleaved, so <c>Low</c> holds channels 0-3, 8-11, 16-19, 24-27 and
+    /// <c>High</c> 4-7, 12-15, 20-23, 28-31 (<see cref="RequantizeStore32"/> puts them back in order).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector512<int> Low, Vector512<int> High) CellPairProducts(ref sbyte first, ref sbyte second, Vector512<short> weightsLow, Vector512<short> weightsHigh)
+    {
+        Vector512<short> x0 = Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref first));
+        Vector512<short> x1 = Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref second));
+        return (Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackLow(x0, x1), weightsLow), Avx512BW.MultiplyAddAdjacent(Avx512BW.UnpackHigh(x0, x1), weightsHigh));
+    }
+
+    /// <summary>
+    /// 32 channels' sums from <see cref="CellPairProducts"/> back in channel order (vpermt2d), plus the bias, requantized and
+    /// stored at <paramref name="y"/> + c. The sums wrap in int32 as the scalar rule's (addition is the same modulo 2^32 in any order).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RequantizeStore32(
+        Vector512<int> low, Vector512<int> high, ref int bias, ref int multipliers, ref long constants, int c, int zeroPoint, int min, int max, ref sbyte y)
+    {
+        // Channel 8L + r (r < 4) is low[4L + r]; 8L + r (r >= 4) is high[4L + r - 4], i.e. index 16 + 4L + r - 4 of the pair.
+        Vector512<int> first = Vector512.Create(0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23);
+        Vector512<int> second = Vector512.Create(8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31);
+        Vector512<int> a = Avx512F.PermuteVar16x32x2(low, first, high) + Vector512.LoadUnsafe(ref bias, (nuint)c);
+        Vector512<int> b = Avx512F.PermuteVar16x32x2(low, second, high) + Vector512.LoadUnsafe(ref bias, (nuint)(c + 16));
+        RequantizeStore512(a, ref Unsafe.Add(ref multipliers, c), ref Unsafe.Add(ref constants, c * 2), zeroPoint, min, max, ref Unsafe.Add(ref y, c), 16);
+        RequantizeStore512(b, ref Unsafe.Add(ref multipliers, c + 16), ref Unsafe.Add(ref constants, (c + 16) * 2), zeroPoint, min, max, ref Unsafe.Add(ref y, c + 16), 16);
     }
 
     /// <summary>16 int8 values sign-extended to four int32 vectors, in order.</summary>

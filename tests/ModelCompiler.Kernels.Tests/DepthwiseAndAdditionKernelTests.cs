@@ -6,7 +6,8 @@ namespace ModelCompiler.Kernels.Tests;
 /// <summary>
 /// The depthwise convolution and addition kernels on each vector path against the Runtime's arithmetic
 /// (<see cref="Requantizer"/>, <see cref="Int8Addition"/>): channel counts around each vector width, kernel sizes and
-/// strides, rows of one to nine pixels (the AVX-512 path computes four at a time), full int8 operand ranges, scales
+/// strides, rows of one to nine pixels (the AVX-512 path computes four at a time), blocks of 32 and of 16 channels (the
+/// AVX-512 path pairs kernel cells over 32 channels, then takes 16), full int8 operand ranges, scales
 /// whose ratio is far above and far below 1.
 /// </summary>
 public sealed class DepthwiseAndAdditionKernelTests
@@ -17,7 +18,7 @@ public sealed class DepthwiseAndAdditionKernelTests
     {
         int bits = VectorPaths.Bits(path);
         var random = new Random(7);
-        foreach (int channels in new[] { 1, 3, 8, 15, 16, 17, 24, 33, 48 })
+        foreach (int channels in new[] { 1, 3, 8, 15, 16, 17, 24, 31, 32, 33, 48, 64, 80, 97 })
         {
             for (int trial = 0; trial < 4; trial++)
             {
@@ -88,7 +89,7 @@ public sealed class DepthwiseAndAdditionKernelTests
         foreach (var (s1, s2, sOut) in scales)
         {
             var multipliers = Int8Addition.MultipliersFor(s1, s2, sOut);
-            foreach (int count in new[] { 1, 2, 7, 8, 9, 16, 63, 64, 65, 300 })
+            foreach (int count in new[] { 1, 2, 7, 8, 9, 15, 16, 17, 31, 63, 64, 65, 300 })
             {
                 var a = Bytes(random, count, 128);
                 var b = Bytes(random, count, 128);

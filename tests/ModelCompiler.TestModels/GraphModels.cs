@@ -37,6 +37,30 @@ public sealed class GraphModels(int seed)
     }
 
     /// <summary>
+    /// The trainer's intel-mobilenet at width 1 (BuiltInModels.IntelMobileNet: 100x100x3, stem 16 stride 2, blocks
+    /// (expansion, channels, stride) (1,16,1) (4,24,2) (4,24,1) (4,40,2) (4,40,1) (4,80,2) (4,80,1), head 256, global
+    /// pool, 6 logits), with random 7-bit weights quantized as a trained network's (<see cref="WeightScheme.Trained"/>):
+    /// the benchmark's stand-in until a trained file exists. Same layers and shapes, so the same work for every engine.
+    /// </summary>
+    public QModel IntelMobileNetLike(string name)
+    {
+        var b = new GraphModelBuilder(_random, TensorShape.Image(100, 100, 3), WeightScheme.Trained) { WeightLimit = 63 };
+        string x = b.Conv(ModelGraph.InputName, 16, 3, 2, Padding.Same, Activation.Relu6);
+        foreach (var (expansion, channels, stride) in new[] { (1, 16, 1), (4, 24, 2), (4, 24, 1), (4, 40, 2), (4, 40, 1), (4, 80, 2), (4, 80, 1) })
+        {
+            int inputChannels = b[x].Shape.Channels;
+            string expanded = expansion == 1 ? x : b.Conv(x, inputChannels * expansion, 1, 1, Padding.Same, Activation.Relu6);
+            string dw = b.Depthwise(expanded, 3, stride, Padding.Same, Activation.Relu6);
+            string project = b.Conv(dw, channels, 1, 1, Padding.Same, Activation.None);
+            x = stride == 1 && channels == inputChannels ? b.Sum(x, project, Activation.None, 1.5) : project;
+        }
+
+        string head = b.Conv(x, 256, 1, 1, Padding.Same, Activation.Relu6);
+        b.Dense(b.GlobalAveragePool(head), 6, Activation.None);
+        return b.Build(name, TestModels.SixLabels);
+    }
+
+    /// <summary>
     /// A float32 addition inside an int8 model: two branches of a stem convolution (the stem and a pointwise
     /// convolution of it), each dequantized, added in float32 with <paramref name="activation"/>, quantized back.
     /// </summary>
