@@ -34,11 +34,22 @@ public sealed class ImportReport
     /// <summary>Other facts: the reader's notes, labels made unique, defaults chosen.</summary>
     public IReadOnlyList<string> Notes => _notes;
 
-    internal void Map(SourceOperator op, string layers) => _mapped.Add($"{op.Describe()} -> {layers}");
+    /// <summary>
+    /// An operator as the report names it: its index, type and name, the name cut at its first <c>;</c> (TFLite's
+    /// converter joins the names of every fused TensorFlow node with <c>;</c>, hundreds of characters) and at 60 characters.
+    /// </summary>
+    public static string Describe(SourceOperator op)
+    {
+        string name = op.Name.Split(';')[0];
+        name = name.Length > 60 ? name[..59] + "…" : name;
+        return name.Length == 0 ? $"operator {op.Index} ({op.Type})" : $"operator {op.Index} ({op.Type} '{name}')";
+    }
 
-    internal void Fold(SourceOperator op, string how) => _folded.Add($"{op.Describe()}: {how}");
+    internal void Map(SourceOperator op, string layers) => _mapped.Add($"{Describe(op)} -> {layers}");
 
-    internal void Drop(SourceOperator op, string why) => _dropped.Add($"{op.Describe()}: {why}");
+    internal void Fold(SourceOperator op, string how) => _folded.Add($"{Describe(op)}: {how}");
+
+    internal void Drop(SourceOperator op, string why) => _dropped.Add($"{Describe(op)}: {why}");
 
     internal void Differ(string what) => _differences.Add(what);
 

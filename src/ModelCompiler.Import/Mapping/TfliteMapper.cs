@@ -316,7 +316,7 @@ internal sealed class TfliteMapper
         var quantize = new QuantizeLayer(NameOf(op, "mean"), outputQuant) { Inputs = [dequantize.Name] };
         _layers.Add(pool);
         _layers.Add(dequantize);
-        _report.Differ($"{op.Describe()}: MEAN rescales (scale {input.Quant.Scale:R} to {outputQuant.Scale:R}); mapped to global_avgpool (rounded at the input scale), dequantize and quantize (rounded again at the output scale), where TFLite rescales the sum once: an output can differ by one step");
+        _report.Differ($"{ImportReport.Describe(op)}: MEAN rescales (scale {input.Quant.Scale:R} to {outputQuant.Scale:R}); mapped to global_avgpool (rounded at the input scale), dequantize and quantize (rounded again at the output scale), where TFLite rescales the sum once: an output can differ by one step");
         Emit(op, quantize, outputQuant, $"after global_avgpool {pool.Name}, dequantize {dequantize.Name}", shape);
     }
 
@@ -365,7 +365,7 @@ internal sealed class TfliteMapper
         _layers.Add(new SoftmaxLayer(NameOf(op, "softmax")) { Inputs = [input.Name] });
         _tensors[op.Outputs[0]] = input with { Name = _layers[^1].Name };
         _report.Map(op, $"softmax {_layers[^1].Name}");
-        _report.Differ($"{op.Describe()}: the .qmodel's softmax computes float32 probabilities from the int8 logits; TFLite's int8 softmax (steps of 1/256) is not reproduced, so the logits, and their top-k, are what matches");
+        _report.Differ($"{ImportReport.Describe(op)}: the .qmodel's softmax computes float32 probabilities from the int8 logits; TFLite's int8 softmax (steps of 1/256) is not reproduced, so the logits, and their top-k, are what matches");
     }
 
     private void Emit(SourceOperator op, Layer layer, QuantParams quant, string? how = null, TensorShape? shape = null)
@@ -380,7 +380,7 @@ internal sealed class TfliteMapper
             float steps = 6f / quant.Scale;
             if (steps == MathF.Floor(steps) + 0.5f)
             {
-                _report.Differ($"{op.Describe()}: ReLU6's upper bound 6 / {quant.Scale:R} is exactly {steps}, which the format rounds to even and TFLite away from zero");
+                _report.Differ($"{ImportReport.Describe(op)}: ReLU6's upper bound 6 / {quant.Scale:R} is exactly {steps}, which the format rounds to even and TFLite away from zero");
             }
         }
     }
