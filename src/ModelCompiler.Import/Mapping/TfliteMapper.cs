@@ -373,7 +373,7 @@ internal sealed class TfliteMapper
         _layers.Add(layer);
         var tensorShape = shape ?? ShapeOf(op.Outputs[0]);
         _tensors[op.Outputs[0]] = new MappedTensor(layer.Name, tensorShape, quant);
-        _report.Map(op, $"{OpName(layer)} {layer.Name}{(how is null ? "" : $" ({how})")}");
+        _report.Map(op, $"{TfliteAttributes.OpName(layer)} {layer.Name}{(how is null ? "" : $" ({how})")}");
         if (layer is WeightedLayer { Activation: Format.Activation.Relu6 } or AddLayer { Activation: Format.Activation.Relu6 })
         {
             // The format rounds 6 / s half to even, TFLite half away from zero: they differ only on an exact half.
@@ -391,64 +391,11 @@ internal sealed class TfliteMapper
         return s.Count == 4 ? TensorShape.Image(s[1], s[2], s[3]) : TensorShape.Vector(s[^1]);
     }
 
-    private static string OpName(Layer layer) => layer.Op switch
-    {
-        LayerOp.Conv2D => "conv2d",
-        LayerOp.DepthwiseConv2D => "depthwise_conv2d",
-        LayerOp.Dense => "dense",
-        LayerOp.Add => "add",
-        LayerOp.MaxPool2D => "maxpool2d",
-        LayerOp.AveragePool2D => "avgpool2d",
-        LayerOp.GlobalAveragePool => "global_avgpool",
-        LayerOp.Flatten => "flatten",
-        LayerOp.Quantize => "quantize",
-        _ => layer.Op.ToString().ToLowerInvariant(),
-    };
-
     private static string NameOf(SourceOperator op, string kind) => $"{kind}_{op.Index}";
 
-    /// <summary>The per-tensor int8 quantization of a run-time tensor, or null after reporting why there is none.</summary>
-    private QuantParams? Quant(SourceOperator? op, int index)
-    {
-        var tensor = _model.Tensors[index];
-        string location = op?.Describe() ?? $"tensor {index} '{tensor.Name}'";
-        if (tensor.Type != ElementType.Int8 || tensor.Quantization is not { } q || q.IsPerChannel || q.ZeroPoints[0] is < -128 or > 127)
-        {
-            _problems.Add(location, $"output '{tensor.Name}'",
-                $"{tensor.Type} {(tensor.Quantization is { IsPerChannel: true } ? "per-channel " : "")}activation: the format's activations are int8 with one scale and zero point (uint8 activations, the legacy scheme, are not mapped yet)");
-            return null;
-        }
+    private QuantParams? Quant(SourceOperator? op, int index) => TfliteAttributes.Quant(_model, _problems, op, index);
 
-        return new QuantParams(q.Scales[0], (int)q.ZeroPoints[0]);
-    }
+    private Format.Activation? Activation(SourceOperator op, FusedActivation activation) => TfliteAttributes.Activation(_problems, op, activation);
 
-    private Format.Activation? Activation(SourceOperator op, FusedActivation activation)
-    {
-        switch (activation)
-        {
-            case FusedActivation.None:
-                return Format.Activation.None;
-            case FusedActivation.Relu:
-                return Format.Activation.Relu;
-            case FusedActivation.Relu6:
-                return Format.Activation.Relu6;
-            default:
-                _problems.Add(op, "fused_activation_function", $"{activation}: only NONE, RELU and RELU6 are supported");
-                return null;
-        }
-    }
-
-    private FormatPadding? Padding(SourceOperator op, Padding padding)
-    {
-        switch (padding.Kind)
-        {
-            case PaddingKind.Same:
-                return FormatPadding.Same;
-            case PaddingKind.Valid:
-                return FormatPadding.Valid;
-            default:
-                _problems.Add(op, "padding", $"{padding}: only SAME and VALID");
-                return null;
-        }
-    }
+    private FormatPadding? Padding(SourceOperator op, Padding padding) => TfliteAttributes.Padding(_problems, op, padding);
 }
