@@ -15,9 +15,9 @@ internal static class ContactSheet
     private const int Caption = 34;
     private const int Gap = 6;
 
-    public static void Write(string path, IReadOnlyList<SheetTile> tiles, string title)
+    public static void Write(string path, IReadOnlyList<SheetTile> tiles, string title, int width, int height)
     {
-        int size = IntelClassifier.InputWidth;
+        int size = width;
         int rows = (tiles.Count + Columns - 1) / Columns;
         int cellWidth = size + Gap, cellHeight = size + Caption + Gap;
         using var surface = SKSurface.Create(new SKImageInfo(Columns * cellWidth + Gap, rows * cellHeight + 30 + Gap));
@@ -33,7 +33,7 @@ internal static class ContactSheet
         {
             var tile = tiles[i];
             float x = Gap + i % Columns * cellWidth, y = 30 + i / Columns * cellHeight;
-            using (var image = Thumbnail(tile.Pixels))
+            using (var image = Thumbnail(tile.Pixels, width, height))
             {
                 canvas.DrawImage(image, x, y);
             }
@@ -60,10 +60,9 @@ internal static class ContactSheet
     public static IEnumerable<int> Spread(int total, int count) =>
         total <= count ? Enumerable.Range(0, total) : Enumerable.Range(0, count).Select(i => (int)((long)i * total / count));
 
-    private static SKImage Thumbnail(byte[] rgb)
+    private static SKImage Thumbnail(byte[] rgb, int width, int height)
     {
-        int width = IntelClassifier.InputWidth, height = IntelClassifier.InputHeight;
-        var rgba = new byte[width * height * 4];
+                var rgba = new byte[width * height * 4];
         for (int p = 0; p < width * height; p++)
         {
             rgba[p * 4] = rgb[p * 3];

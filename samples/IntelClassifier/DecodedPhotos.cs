@@ -8,10 +8,12 @@ namespace ModelCompiler.Samples.Intel;
 internal sealed class DecodedPhotos
 {
     private readonly byte[] pixels;
+    private readonly int inputLength;
 
-    private DecodedPhotos(byte[] pixels, List<LabelledPhoto> photos, List<string> failures, TimeSpan decodeTime)
+    private DecodedPhotos(byte[] pixels, int inputLength, List<LabelledPhoto> photos, List<string> failures, TimeSpan decodeTime)
     {
         this.pixels = pixels;
+        this.inputLength = inputLength;
         Photos = photos;
         Failures = failures;
         DecodeTime = decodeTime;
@@ -31,11 +33,11 @@ internal sealed class DecodedPhotos
 
     public int Count => Photos.Count;
 
-    public ReadOnlySpan<byte> Image(int index) => pixels.AsSpan(index * IntelClassifier.InputLength, IntelClassifier.InputLength);
+    public ReadOnlySpan<byte> Image(int index) => pixels.AsSpan(index * inputLength, inputLength);
 
-    public static DecodedPhotos Load(IReadOnlyList<LabelledPhoto> photos, ImageReadOptions limits)
+    public static DecodedPhotos Load(IReadOnlyList<LabelledPhoto> photos, SceneModel model, ImageReadOptions limits)
     {
-        var pixels = new byte[photos.Count * IntelClassifier.InputLength];
+        var pixels = new byte[photos.Count * model.InputLength];
         var decoded = new List<LabelledPhoto>(photos.Count);
         var failures = new List<string>();
         var warnings = new List<string>();
@@ -44,8 +46,8 @@ internal sealed class DecodedPhotos
         {
             try
             {
-                var destination = pixels.AsSpan(decoded.Count * IntelClassifier.InputLength, IntelClassifier.InputLength);
-                if (PhotoFile.Load(photo.Path, destination, IntelClassifier.InputHeight, IntelClassifier.InputWidth, limits) is { } warning)
+                var destination = pixels.AsSpan(decoded.Count * model.InputLength, model.InputLength);
+                if (PhotoFile.Load(photo.Path, destination, model.InputHeight, model.InputWidth, limits) is { } warning)
                 {
                     warnings.Add($"{TerminalText.Escape(photo.Path)}: {warning}");
                 }
@@ -58,7 +60,7 @@ internal sealed class DecodedPhotos
             }
         }
 
-        var result = new DecodedPhotos(pixels, decoded, failures, clock.Elapsed);
+        var result = new DecodedPhotos(pixels, model.InputLength, decoded, failures, clock.Elapsed);
         result.Warnings.AddRange(warnings);
         return result;
     }

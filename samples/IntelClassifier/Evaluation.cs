@@ -6,29 +6,29 @@ namespace ModelCompiler.Samples.Intel;
 
 /// <summary>
 /// <c>--evaluate</c>: the compiled model over a labelled folder: accuracy, the confusion matrix, and microseconds per
-/// photo of <see cref="IntelClassifier.Predict(ReadOnlySpan{byte})"/> alone (batch 1, one thread; decoding timed apart).
+/// photo of the compiled model's <c>Predict</c> alone (batch 1, one thread; decoding timed apart).
 /// </summary>
 internal static class Evaluation
 {
-    public static int[] Run(string folder, DecodedPhotos photos, TextWriter output, string? jsonPath)
+    public static int[] Run(SceneModel model, string folder, DecodedPhotos photos, TextWriter output, string? jsonPath)
     {
         // Warm up for half a second: the first call allocates the arena, and the JIT promotes hot methods to
         // optimised code only after a call count and a delay (Native AOT code is optimised from the start).
         var warmUp = Stopwatch.StartNew();
         for (int i = 0; warmUp.ElapsedMilliseconds < 500; i = (i + 1) % photos.Count)
         {
-            IntelClassifier.Predict(photos.Image(i));
+            model.Predict(photos.Image(i));
         }
 
         var predictions = new int[photos.Count];
         var clock = Stopwatch.StartNew();
         for (int i = 0; i < photos.Count; i++)
         {
-            predictions[i] = IntelClassifier.Predict(photos.Image(i));
+            predictions[i] = model.Predict(photos.Image(i));
         }
 
         clock.Stop();
-        var matrix = new ConfusionMatrix(IntelClassifier.Labels);
+        var matrix = new ConfusionMatrix(model.Labels);
         for (int i = 0; i < photos.Count; i++)
         {
             matrix.Add(photos.Photos[i].Label, predictions[i]);
@@ -37,7 +37,7 @@ internal static class Evaluation
         double accuracy = (double)matrix.Correct / photos.Count;
         double micros = clock.Elapsed.TotalMicroseconds / photos.Count;
         double decodeMicros = photos.DecodeTime.TotalMicroseconds / photos.Count;
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{ModelCompiler.Format.TerminalText.Escape(folder)}: {photos.Count} photos, {photos.Failures.Count} unreadable"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{model.ClassName} ({model.FileName}) on {ModelCompiler.Format.TerminalText.Escape(folder)}: {photos.Count} photos, {photos.Failures.Count} unreadable"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"accuracy {accuracy:P2} ({matrix.Correct}/{photos.Count})"));
         matrix.Print(output);
         output.WriteLine(string.Create(

@@ -10,21 +10,21 @@ namespace ModelCompiler.Samples.Intel;
 internal static class InterpreterCheck
 {
     /// <summary>Returns the photos whose logits differ (empty when all agree).</summary>
-    public static List<string> Run(string qmodelPath, DecodedPhotos photos)
+    public static List<string> Run(SceneModel compiled, string qmodelPath, DecodedPhotos photos)
     {
         var model = ModelCompiler.IO.QModelFile.Read(qmodelPath);
-        if (model.Name != nameof(IntelClassifier) || model.InputShape.Length != IntelClassifier.InputLength || model.Labels.Count != IntelClassifier.ClassCount)
+        if (model.Name != compiled.ClassName || model.InputShape.Length != compiled.InputLength || model.Labels.Count != compiled.ClassCount)
         {
-            throw new InvalidDataException($"{qmodelPath} is model '{model.Name}' with {model.InputShape.Length} inputs, not the {nameof(IntelClassifier)} compiled into this program");
+            throw new InvalidDataException($"{qmodelPath} is model '{model.Name}' with {model.InputShape.Length} inputs, not the {compiled.ClassName} compiled into this program (--model {compiled.Key})");
         }
 
         var differing = new bool[photos.Count];
         Parallel.For(
             0, photos.Count,
-            () => (Interpreter: new ReferenceInterpreter(model), Logits: new float[IntelClassifier.ClassCount]),
+            () => (Interpreter: new ReferenceInterpreter(model), Logits: new float[compiled.ClassCount]),
             (i, _, state) =>
             {
-                IntelClassifier.PredictLogits(photos.Image(i), state.Logits);
+                compiled.PredictLogits(photos.Image(i), state.Logits);
                 float[] expected = state.Interpreter.Run(photos.Image(i)).Scores;
                 differing[i] = !MemoryMarshal.AsBytes(state.Logits.AsSpan()).SequenceEqual(MemoryMarshal.AsBytes(expected.AsSpan()));
                 return state;

@@ -8,7 +8,8 @@ namespace ModelCompiler.Samples.Intel;
 /// <summary>
 /// The seed's scene classifier as a user runs it: label photos (the seed's last step, on Kaggle's seg_pred), or
 /// measure the model on a labelled folder (seg_test). The int8 model is compiled in from intel.qmodel by the
-/// generator, in the IntelClassifier.Model library: no interpreter and no model file at run time.
+/// generator, in the IntelClassifier.Model library: no interpreter and no model file at run time. The library also
+/// holds the MobileNet-class graph of issue 12 (intel-mobilenet.qmodel), chosen with <c>--model mobilenet</c>.
 /// </summary>
 internal static class Program
 {
@@ -26,16 +27,23 @@ internal static class Program
         };
         var maxPixels = new Option<long>("--max-image-pixels") { Description = "Refuse images whose header declares more pixels (docs/limits.md)", DefaultValueFactory = _ => ImageReadOptions.DefaultMaxPixels };
         var maxBytes = new Option<long>("--max-image-bytes") { Description = "Refuse image files larger than this", DefaultValueFactory = _ => ImageReadOptions.DefaultMaxFileBytes };
+        var modelKey = new Option<string>("--model")
+        {
+            Description = "The compiled model: cnn (the seed's CNN, intel.qmodel) or mobilenet (inverted residual blocks, intel-mobilenet.qmodel)",
+            DefaultValueFactory = _ => SceneModel.Cnn.Key,
+        };
+        modelKey.AcceptOnlyFromAmong([.. SceneModel.All.Select(m => m.Key)]);
         var allowTruncated = new Option<bool>("--allow-truncated") { Description = "Classify truncated images as far as their data goes, with a warning, instead of refusing them" };
         var root = new RootCommand(
-            $"Classify {IntelClassifier.InputHeight}x{IntelClassifier.InputWidth} scene photos as {string.Join(", ", IntelClassifier.Labels)} with the int8 model compiled from intel.qmodel")
+            $"Classify {SceneModel.Cnn.InputHeight}x{SceneModel.Cnn.InputWidth} scene photos as {string.Join(", ", SceneModel.Cnn.Labels)} with an int8 model compiled into this program (--model)")
         {
-            photos, evaluate, json, minAccuracy, sheet, sheetSize, verify, maxPixels, maxBytes, allowTruncated,
+            photos, evaluate, json, minAccuracy, sheet, sheetSize, verify, modelKey, maxPixels, maxBytes, allowTruncated,
         };
         root.SetAction(result =>
         {
             try
             {
+                var model = SceneModel.All.Single(m => m.Key == result.GetValue(modelKey));
                 string? labelled = result.GetValue(evaluate);
                 string[] unlabelled = result.GetValue(photos) ?? [];
                 if ((labelled is null) == (unlabelled.Length == 0))
@@ -49,7 +57,7 @@ internal static class Program
                 List<LabelledPhoto> listed;
                 if (labelled is not null)
                 {
-                    listed = LabelledFolder.Read(labelled, IntelClassifier.Labels, skipped);
+                    listed = LabelledFolder.Read(labelled, model.Labels, skipped);
                 }
                 else
                 {
@@ -58,7 +66,7 @@ internal static class Program
                     listed = [.. walk.Files.Select(p => new LabelledPhoto(p, -1))];
                 }
 
-                var decoded = DecodedPhotos.Load(listed, limits);
+                var decoded = DecodedPhotos.Load(listed, model, limits);
                 foreach (var path in skipped)
                 {
                     Console.Error.WriteLine($"skipped {TerminalText.Escape(path.Path)}: {TerminalText.Escape(path.Reason)}");
@@ -80,22 +88,22 @@ internal static class Program
                     return 1;
                 }
 
-                int[] predictions = labelled is not null ? Evaluation.Run(labelled, decoded, Console.Out, result.GetValue(json)) : Label(decoded);
+                int[] predictions = labelled is not null ? Evaluation.Run(model, labelled, decoded, Console.Out, result.GetValue(json)) : Label(model, decoded);
                 if (result.GetValue(sheet) is { } sheetPath)
                 {
                     var tiles = ContactSheet.Spread(decoded.Count, result.GetValue(sheetSize))
                         .Select(i => new SheetTile(
                             decoded.Image(i).ToArray(),
-                            IntelClassifier.Labels[predictions[i]],
-                            decoded.Photos[i].Label >= 0 ? IntelClassifier.Labels[decoded.Photos[i].Label] : null))
+                            model.Labels[predictions[i]],
+                            decoded.Photos[i].Label >= 0 ? model.Labels[decoded.Photos[i].Label] : null))
                         .ToList();
-                    ContactSheet.Write(sheetPath, tiles, $"intel-classifier: {labelled ?? string.Join(" ", unlabelled)} ({tiles.Count} of {decoded.Count} photos)");
+                    ContactSheet.Write(sheetPath, tiles, $"intel-classifier --model {model.Key}: {labelled ?? string.Join(" ", unlabelled)} ({tiles.Count} of {decoded.Count} photos)", model.InputWidth, model.InputHeight);
                     Console.WriteLine($"wrote {sheetPath}");
                 }
 
                 if (result.GetValue(verify) is { } qmodel)
                 {
-                    var differing = InterpreterCheck.Run(qmodel, decoded);
+                    var differing = InterpreterCheck.Run(model, qmodel, decoded);
                     foreach (string path in differing)
                     {
                         Console.Error.WriteLine($"compiled code and reference interpreter differ on {TerminalText.Escape(path)}");
@@ -132,15 +140,15 @@ internal static class Program
     }
 
     /// <summary>The seed's last step: one line per photo with its label and the model's probability for it.</summary>
-    private static int[] Label(DecodedPhotos decoded)
+    private static int[] Label(SceneModel model, DecodedPhotos decoded)
     {
         var predictions = new int[decoded.Count];
-        Span<float> probabilities = stackalloc float[IntelClassifier.ClassCount];
+        Span<float> probabilities = stackalloc float[model.ClassCount];
         for (int i = 0; i < decoded.Count; i++)
         {
-            int best = predictions[i] = IntelClassifier.Predict(decoded.Image(i));
-            IntelClassifier.PredictProbabilities(decoded.Image(i), probabilities);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{TerminalText.Escape(decoded.Photos[i].Path)}: {TerminalText.Escape(IntelClassifier.Labels[best])} ({probabilities[best]:P1})"));
+            int best = predictions[i] = model.Predict(decoded.Image(i));
+            model.PredictProbabilities(decoded.Image(i), probabilities);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{TerminalText.Escape(decoded.Photos[i].Path)}: {TerminalText.Escape(model.Labels[best])} ({probabilities[best]:P1})"));
         }
 
         return predictions;

@@ -11,6 +11,13 @@ namespace ModelCompiler.Generator.Tests;
 /// </summary>
 public static class BitExactness
 {
+    /// <summary>
+    /// Inputs for the Intel-sized models (intel-cnn, intel-mobilenet). The reference interpreter needs ~0.1 s per input
+    /// of these (two runs per input: floats and pixels), so CI checks 100 inputs (~25 s per model);
+    /// MODELCOMPILER_FULL_BITEXACT=1 checks 1,000 (~4 minutes each on 2 cores).
+    /// </summary>
+    public static int LargeModelInputs => Environment.GetEnvironmentVariable("MODELCOMPILER_FULL_BITEXACT") == "1" ? 1000 : 100;
+
     /// <summary>The <c>VectorBits</c> of the paths this process runs, widest first.</summary>
     public static int[] VectorWidths => VectorPaths.AvailableBits.ToArray();
 

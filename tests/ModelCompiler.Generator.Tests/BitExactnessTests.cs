@@ -106,9 +106,5 @@ public sealed class BitExactnessTests
         BitExactness.Check(model, compiled, IntelInputs, 42, paths);
     }
 
-    /// <summary>
-    /// Inputs for intel-cnn. The reference interpreter needs ~0.1 s per intel-cnn input (two runs per input: floats and
-    /// pixels), so CI checks 100 inputs (~25 s); MODELCOMPILER_FULL_BITEXACT=1 checks 1,000 (~4 minutes on 2 cores).
-    /// </summary>
-    private static int IntelInputs => Environment.GetEnvironmentVariable("MODELCOMPILER_FULL_BITEXACT") == "1" ? 1000 : 100;
+    private static int IntelInputs => BitExactness.LargeModelInputs;
 }

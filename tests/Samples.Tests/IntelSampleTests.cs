@@ -19,6 +19,8 @@ public sealed class IntelSampleTests
 
     private static string Model { get; } = RepositoryPaths.Of("samples", "IntelClassifier.Model", "intel.qmodel");
 
+    private static string MobileNetModel { get; } = RepositoryPaths.Of("samples", "IntelClassifier.Model", "intel-mobilenet.qmodel");
+
     [Fact]
     public void Evaluate_prints_accuracy_the_confusion_matrix_and_timing_and_matches_the_interpreter()
     {
@@ -46,6 +48,32 @@ public sealed class IntelSampleTests
             Assert.Equal(root.GetProperty("correct").GetInt32(), Enumerable.Range(0, 6).Sum(i => confusion[i][i]));
             Assert.True(root.GetProperty("us_per_image").GetDouble() > 0);
             Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(sheet)[..4]);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void The_mobilenet_graph_is_compiled_in_too_and_matches_its_interpreter_but_not_the_other_file()
+    {
+        string folder = LabelledFolder(perClass: 2);
+        try
+        {
+            var (code, output, error) = Run($"--model mobilenet --evaluate \"{folder}/photos\" --verify-interpreter \"{MobileNetModel}\"");
+            Assert.True(code == 0, output + error);
+            Assert.Contains("IntelMobileNet (intel-mobilenet.qmodel) on", output);
+            Assert.Contains("on all 12 photos, logits bit for bit", output);
+
+            // Each compiled model is checked against its own file only: the CNN's file is refused by name.
+            (code, _, error) = Run($"--model mobilenet --evaluate \"{folder}/photos\" --verify-interpreter \"{Model}\"");
+            Assert.Equal(1, code);
+            Assert.Contains("not the IntelMobileNet compiled into this program (--model mobilenet)", error);
+
+            (code, _, error) = Run($"--model resnet \"{folder}/photos/sea\"");
+            Assert.NotEqual(0, code);
+            Assert.Contains("resnet", error);
         }
         finally
         {
