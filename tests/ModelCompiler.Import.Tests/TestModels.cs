@@ -14,6 +14,11 @@ internal static class TestModels
 
     public static string MobileNetV1 => Path("tflite/mobilenet_v1_0.25_128_quant.tflite");
 
+    public static string Labels => Path("tflite/imagenet_labels.txt");
+
+    /// <summary>The shared README's test photograph (MobileNetV2 says "military uniform").</summary>
+    public static string GraceHopper => Path("tflite/grace_hopper.bmp");
+
     public static string OnnxFloat => Path("onnx/pytorch-cnn-float.onnx");
 
     public static string OnnxQdq => Path("onnx/pytorch-cnn-qdq.onnx");

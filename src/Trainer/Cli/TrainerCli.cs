@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ModelCompiler.Format;
+using ModelCompiler.Import;
 using ModelCompiler.IO;
 using ModelCompiler.Trainer.Data;
 using ModelCompiler.Trainer.Models;
@@ -33,6 +34,7 @@ public static class TrainerCli
             ReportCommand.Create(console),
             ExportOnnxCommand.Create(console),
             CompareCommand.Create(console),
+            ImportCommand.Create(console),
         },
     };
 
@@ -48,6 +50,20 @@ public static class TrainerCli
                 Output = output ?? Console.Out,
                 Error = error ?? Console.Error,
             });
+        }
+        catch (ModelImportException e)
+        {
+            // One line per problem: an import can find several at once (docs/import.md).
+            var writer = error ?? Console.Error;
+            writer.WriteLine(e.Problems.Count == 1
+                ? $"error: {TerminalText.Escape(e.SourceName)}: cannot import: {TerminalText.Escape(e.Problems[0].ToString())}"
+                : $"error: {TerminalText.Escape(e.SourceName)}: cannot import ({e.Problems.Count} problems):");
+            foreach (var problem in e.Problems.Count == 1 ? [] : e.Problems)
+            {
+                writer.WriteLine("  " + TerminalText.Escape(problem.ToString()));
+            }
+
+            return 1;
         }
         catch (Exception e) when (e is DatasetMissingException or ModelDescriptionException or TorchUnavailableException
             or IOException or QModelFormatException or InvalidDataException

@@ -1,0 +1,6 @@
+namespace ModelCompiler.Import.Mapping;
+
+/// <summary>What the user chooses when importing: the model's name and its class labels.</summary>
+/// <param name="Name">The <c>.qmodel</c> name (a C# identifier, the generated class's name); null: derived from the file name.</param>
+/// <param name="Labels">One label per output class; null: <c>class_0</c>, <c>class_1</c>, ...</param>
+public sealed record ImportOptions(string? Name = null, IReadOnlyList<string>? Labels = null);

@@ -1,0 +1,41 @@
+using ModelCompiler.Imaging;
+using ModelCompiler.Import.Mapping;
+using ModelCompiler.Testing;
+
+namespace ModelCompiler.Generator.Tests;
+
+/// <summary>
+/// A model nobody here wrote: TensorFlow's MobileNetV2 (tests/models/tflite), imported by <c>modelc-train import</c>'s
+/// code, compiled by the generator and run against the reference interpreter on every vector path this process runs.
+/// </summary>
+[Trait("Category", "Slow")]
+public sealed class ImportedModelTests
+{
+    private static string File(string name) => Path.Combine(AppContext.BaseDirectory, "models", "tflite", name);
+
+    public static IEnumerable<object[]> Paths => [[VectorPaths.Description]];
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void ImportedMobileNetV2CompilesAndMatchesTheInterpreter(string paths)
+    {
+        var model = QModelImport.Import(File("tf2_mobilenet_v2_1.0_224_ptq.tflite"), new ImportOptions("MobileNetV2", ClassLabels.Read(File("imagenet_labels.txt")))).Model;
+        using var compiled = CompiledModel.Build(model);
+
+        // The photograph, on every path: the int8 logits bit for bit and the label.
+        var photo = ImageFile.ReadResized(File("grace_hopper.bmp"), 224, 224, 3).Pixels;
+        var expected = BitExactness.Interpreter(model).Run(photo);
+        Assert.Equal("military uniform", expected.Label);
+        var logits = new sbyte[model.Labels.Count];
+        foreach (int bits in BitExactness.VectorWidths)
+        {
+            compiled.SetVectorBits(bits);
+            compiled.QuantizedLogitsPixels!(photo, logits);
+            Assert.True(expected.Int8Output!.AsSpan().SequenceEqual(logits), $"path {bits}: the photograph's int8 logits differ");
+            Assert.Equal(653, compiled.PredictPixels(photo));
+        }
+
+        // Random pixels and float inputs, through the suite's comparison.
+        BitExactness.Check(model, compiled, count: 2, seed: 13, paths);
+    }
+}

@@ -1,0 +1,123 @@
+using ModelCompiler.Format;
+using ModelCompiler.Import.Mapping;
+using ModelCompiler.Interpreter;
+
+namespace ModelCompiler.Import.Tests;
+
+/// <summary>
+/// The mapper on the crafted valid model (flatc, tests/models/tflite/crafted/valid.json: depthwise, conv, reshape,
+/// per-tensor fully connected, softmax, int8 input) and on copies of it changed in one place each: every construct the
+/// format cannot hold is exactly one problem naming the operator and the attribute.
+/// </summary>
+public sealed class TfliteMappingTests
+{
+    private static SourceModel Valid() => ModelImporter.Read(TestModels.Crafted("valid"));
+
+    private static (MappedGraph? Graph, ImportProblems Problems, ImportReport Report) Map(SourceModel model)
+    {
+        var problems = new ImportProblems();
+        var report = new ImportReport();
+        return (TfliteMapper.Map(model, problems, report), problems, report);
+    }
+
+    [Fact]
+    public void TheCraftedModelMapsLayerByLayer()
+    {
+        var imported = QModelImport.Import(TestModels.Crafted("valid"), new ImportOptions("Crafted"));
+        var model = imported.Model;
+        Assert.Equal(["dwconv_0", "conv_1", "flatten_2", "dense_3", "softmax_4"], model.Layers.Select(l => l.Name));
+        var dense = (DenseLayer)model.Layers[3];
+        Assert.Equal([0.03f, 0.03f, 0.03f, 0.03f], ((Int8Weights)dense.Weights).Scales);
+        Assert.Equal(new QuantParams(0.2f, 5), dense.OutputQuant);
+        Assert.Equal(FlattenOrder.Hwc, ((FlattenLayer)model.Layers[2]).Order);
+
+        // An int8 input is fed the raw pixel minus 128.
+        Assert.Equal(new QuantParams(0.5f, -3), model.InputQuant);
+        Assert.Contains("int8 input", imported.Report.Preprocessing);
+        Assert.Equal(["class_0", "class_1", "class_2", "class_3"], model.Labels);
+        Assert.Equal(4, new ReferenceInterpreter(model).Run(new byte[4 * 4 * 2]).Int8Output!.Length);
+    }
+
+    [Fact]
+    public void AnAsymmetricWeightIsOneProblem()
+    {
+        var model = Valid();
+        model.Tensor("fc_weights").Quantization = new TensorQuantization([0.03f], [3], null);
+        var problem = Assert.Single(Map(model).Problems.All);
+        Assert.Equal("operator 3 (FULLY_CONNECTED 'logits')", problem.Location);
+        Assert.Equal("input 1 'fc_weights'", problem.Attribute);
+        Assert.Contains("weight zero point 3", problem.Message);
+    }
+
+    [Fact]
+    public void AWeightOfMinus128IsOneProblemNamingItsPosition()
+    {
+        var model = Valid();
+        model.Tensor("conv_weights").Data![5] = 0x80;
+        var problem = Assert.Single(Map(model).Problems.All);
+        Assert.Equal("operator 1 (CONV_2D 'conv_out')", problem.Location);
+        Assert.Contains("weight 5 is -128", problem.Message);
+    }
+
+    [Fact]
+    public void ABiasAtAnotherScaleIsOneProblem()
+    {
+        var model = Valid();
+        model.Tensor("fc_bias").Quantization = new TensorQuantization([0.004f], [0], null);
+        var problem = Assert.Single(Map(model).Problems.All);
+        Assert.Equal("input 2 'fc_bias'", problem.Attribute);
+        Assert.Contains("s_in·s_w", problem.Message);
+    }
+
+    [Fact]
+    public void AReshapeThatRequantizesIsOneProblem()
+    {
+        var model = Valid();
+        model.Tensor("flat").Quantization = new TensorQuantization([0.2f], [-128], null);
+        var problem = Assert.Single(Map(model).Problems.All);
+        Assert.Equal("operator 2 (RESHAPE 'flat')", problem.Location);
+        Assert.Contains("changes the quantization", problem.Message);
+    }
+
+    [Fact]
+    public void PerChannelActivationsAreOneProblem()
+    {
+        var model = Valid();
+        model.Tensor("dw_out").Quantization = new TensorQuantization([0.05f, 0.06f], [-128, -128], 3);
+        var (graph, problems, _) = Map(model);
+        Assert.Null(graph);
+        var problem = Assert.Single(problems.All);
+        Assert.Equal("operator 0 (DEPTHWISE_CONV_2D 'dw_out')", problem.Location);
+        Assert.Contains("per-channel activation", problem.Message);
+    }
+
+    [Fact]
+    public void OnnxIsReadButRefusedWithOneProblem()
+    {
+        var e = Assert.Throws<ModelImportException>(() => QModelImport.Import(TestModels.OnnxQdq, new ImportOptions()));
+        Assert.Contains("mapping into .qmodel is not written yet", Assert.Single(e.Problems).Message);
+    }
+
+    [Fact]
+    public void TheLegacyUInt8SchemeIsOneProblem()
+    {
+        var e = Assert.Throws<ModelImportException>(() => QModelImport.Import(TestModels.MobileNetV1, new ImportOptions()));
+        Assert.Equal("type", Assert.Single(e.Problems).Attribute);
+        Assert.Contains("legacy scheme", e.Problems[0].Message);
+    }
+
+    [Theory]
+    [InlineData("tf2_mobilenet_v2_1.0_224_ptq.tflite", "Tf2MobilenetV210224Ptq")]
+    [InlineData("/x/224-model.tflite", "Model224Model")]
+    [InlineData("a b.onnx", "AB")]
+    public void NamesComeFromTheFileName(string path, string name) => Assert.Equal(name, QModelImport.NameFromFile(path));
+
+    [Fact]
+    public void LabelsMustMatchTheOutputAndRepeatsAreRenamed()
+    {
+        var report = new ImportReport();
+        Assert.Equal(["a", "b", "a (2)", "a (3)"], ClassLabels.For(4, ["a", "b", "a", "a"], report));
+        Assert.Equal(2, report.Notes.Count);
+        Assert.Throws<InvalidDataException>(() => ClassLabels.For(3, ["a", "b"], report));
+    }
+}
