@@ -20,6 +20,7 @@ internal sealed class OnnxQdqMapper
     private readonly OnnxConstants _constants;
     private readonly Dictionary<int, Value> _values = [];
     private readonly List<Layer> _layers = [];
+    private readonly int _weightBits;
     private QuantParams? _inputQuant;
 
     private OnnxQdqMapper(SourceModel model, ImportProblems problems, ImportReport report)
@@ -28,6 +29,11 @@ internal sealed class OnnxQdqMapper
         _problems = problems;
         _report = report;
         _constants = new OnnxConstants(model, problems, report);
+        _weightBits = WeightBits(model);
+        if (_weightBits == Int8Weights.ReducedBits)
+        {
+            report.Note("weight_bits 7: every weight of the model is in [-63, 63] (what the trainer's 7-bit models hold), which lets the kernels pair products");
+        }
     }
 
     /// <summary>What a run-time ONNX value is in the format.</summary>
@@ -408,9 +414,26 @@ internal sealed class OnnxQdqMapper
             return null;
         }
 
-        // Weights within [-63, 63] are stated as 7-bit (what the trainer writes), which lets the kernels pair products.
-        int bits = values.All(v => v is >= -63 and <= 63) ? Int8Weights.ReducedBits : Int8Weights.FullBits;
-        return new Int8Weights(values, scales, bias, bits);
+        return new Int8Weights(values, scales, bias, _weightBits);
+    }
+
+    /// <summary>
+    /// 7 when every weight of every layer lies in [-63, 63] (a model quantized to 7 bits, as the trainer's are; a layer
+    /// of an 8-bit model can fit by chance, so the whole model decides), else 8. Problems are reported by the mapping.
+    /// </summary>
+    private static int WeightBits(SourceModel model)
+    {
+        var quiet = new OnnxConstants(model, new ImportProblems(), new ImportReport());
+        bool sevenBit = true, any = false;
+        foreach (var op in model.Operators.Where(o => o.Type is "Conv" or "Gemm" or "MatMul" && o.Inputs.Count > 1 && o.Inputs[1] >= 0))
+        {
+            int axis = op.Type == "Conv" || op.Options is GemmOptions { TransB: true } ? 0 : 1;
+            var weights = quiet.Weights(op, 1, axis);
+            any |= weights is not null;
+            sevenBit &= weights is { } w && w.Values.All(v => v is >= -63 and <= 63);
+        }
+
+        return any && sevenBit ? Int8Weights.ReducedBits : Int8Weights.FullBits;
     }
 
     /// <summary>The int8 tensor a node reads, or null after reporting why it is not one (on the grid when <paramref name="needsGrid"/>).</summary>
