@@ -20,6 +20,7 @@ internal sealed class OnnxQdqMapper
     private readonly OnnxConstants _constants;
     private readonly Dictionary<int, Value> _values = [];
     private readonly List<Layer> _layers = [];
+    private readonly Dictionary<string, Pending> _built = [];
     private readonly int _weightBits;
     private QuantParams? _inputQuant;
 
@@ -47,8 +48,9 @@ internal sealed class OnnxQdqMapper
 
     /// <summary>A float result of a compute node waiting for the QuantizeLinear that gives its layer the output quantization.</summary>
     /// <param name="MatMulWeights">For a MatMul, its weights and input, which a following Add of a constant completes with a bias.</param>
+    /// <param name="SameQuant">An activation applied after the layer's QuantizeLinear (PyTorch's unfused ReLU6): the next QuantizeLinear must keep this quantization.</param>
     private sealed record Pending(SourceOperator Op, TensorShape Shape, Activation Activation, Func<string, Activation, QuantParams, Layer> Build, string Kind,
-        (Int8Weights Weights, Quantized Input)? MatMulWeights = null) : Value(Shape);
+        (Int8Weights Weights, Quantized Input)? MatMulWeights = null, QuantParams? SameQuant = null) : Value(Shape);
 
     /// <summary>The float32 probabilities of the final softmax.</summary>
     private sealed record Probabilities(string Name, TensorShape Shape) : Value(Shape);
@@ -162,6 +164,10 @@ internal sealed class OnnxQdqMapper
             case "Flatten" or "Reshape":
                 Flatten(op, inputs[0]);
                 break;
+            case "Pad" when inputs[0] is Quantized x && op.Options is PadOptions { Pads: { } p } && p.All(a => a == 0):
+                _values[op.Outputs[0]] = x;
+                _report.Drop(op, "pads nothing (PyTorch writes it before AveragePool)");
+                break;
             case "Pad" when Grid(op, inputs[0], needsGrid: false) is { } x && op.Options is PadOptions { Pads: { } p }:
                 // Validated: constant zeros on H and W only; ONNX orders the amounts N, C, H, W begins, then ends.
                 var pad = new PadLayer(NameOf(op, "pad"), (int)p[2], (int)p[6], (int)p[3], (int)p[7]) { Inputs = [x.Name] };
@@ -198,11 +204,15 @@ internal sealed class OnnxQdqMapper
 
         switch (value)
         {
+            case Pending { SameQuant: { } same } p when same != q:
+                _problems.Add(op, "y_scale", $"the activation of {ImportReport.Describe(p.Op)} is quantized with {q}, its input with {same}: only an activation that keeps the quantization is fused");
+                break;
             case Pending p:
                 var layer = p.Build(NameOf(p.Op, p.Kind), p.Activation, q);
                 _layers.Add(layer);
+                _built[layer.Name] = p;
                 _values[op.Outputs[0]] = new Quantized(layer.Name, p.Shape, q, OnGrid: true);
-                _report.Map(p.Op, $"{TfliteAttributes.OpName(layer)} {layer.Name}{(p.Activation == Activation.None ? "" : $" (activation {p.Activation.ToString().ToLowerInvariant()})")}, output quantized by {ImportReport.Describe(op)}");
+                _report.Remap(p.Op, $"{TfliteAttributes.OpName(layer)} {layer.Name}{(p.Activation == Activation.None ? "" : $" (activation {p.Activation.ToString().ToLowerInvariant()})")}, output quantized by {ImportReport.Describe(op)}");
                 break;
             case Quantized x when x.Quant == q:
                 _values[op.Outputs[0]] = x with { OnGrid = true };
@@ -322,9 +332,21 @@ internal sealed class OnnxQdqMapper
             return;
         }
 
+        if (value is Quantized { OnGrid: true } x && _layers.Count > 0 && _layers[^1].Name == x.Name && _built.TryGetValue(x.Name, out var built)
+            && built.Activation == Activation.None && built.MatMulWeights is null)
+        {
+            // Relu or Clip(0, 6) of a layer's quantized output, quantized again with the same parameters (PyTorch writes
+            // ReLU6 so): clamping q to [q(0), q(6)] is what the format's fused activation does at the output quantization.
+            _layers.RemoveAt(_layers.Count - 1);
+            _built.Remove(x.Name);
+            _values[op.Outputs[0]] = built with { Activation = activation, SameQuant = x.Quant };
+            _report.Fold(op, $"the fused activation of {ImportReport.Describe(built.Op)} (after its QuantizeLinear, same quantization)");
+            return;
+        }
+
         _problems.Add(op, null, value is Pending
             ? "a second activation of the same layer is not supported"
-            : $"{op.Type} of a quantized value: only between a Conv, Gemm, MatMul or Add and its QuantizeLinear is it mapped (as the fused activation)");
+            : $"{op.Type} of a quantized value: only right after a Conv, Gemm, MatMul or Add (before or after its QuantizeLinear) is it mapped, as the fused activation");
     }
 
     private void Pool(SourceOperator op, PoolOptions options, Value value)
