@@ -9,12 +9,12 @@ namespace ModelCompiler.Import.Mapping;
 /// In order: what the user states (<see cref="ImportOptions.Preprocessing"/>), what ModelCompiler's export records
 /// (metadata <c>modelcompiler.preprocess</c>), else p / 255 (torchvision's <c>ToTensor</c>), which the report states.
 /// </summary>
-internal static class OnnxInputPreprocessing
+public static class OnnxInputPreprocessing
 {
     /// <summary>torchvision's <c>ToTensor</c>: p / 255, the float32 closest to 1/255 as the trainer writes it.</summary>
     public static readonly Preprocessing Default = new(1f / 255f, 0f);
 
-    public static Preprocessing For(SourceModel model, ImportOptions options, ImportReport report, ImportProblems problems)
+    internal static Preprocessing For(SourceModel model, ImportOptions options, ImportReport report, ImportProblems problems)
     {
         if (options.Preprocessing is { } chosen)
         {
