@@ -14,6 +14,9 @@ public static class OnnxExporter
 {
     public const int Opset = 13;
 
+    /// <summary>The metadata key of the input preprocessing (<c>scale=S offset=O</c>: the graph's input is pixel·S + O), which the importer reads back.</summary>
+    public const string PreprocessKey = "modelcompiler.preprocess";
+
     public static ModelProto Export(QModel model, OnnxExportKind kind)
     {
         var modelGraph = TensorChain.InferGraph(model);
@@ -51,6 +54,7 @@ public static class OnnxExporter
         };
         proto.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
         proto.MetadataProps.Add(new StringStringEntryProto { Key = "labels", Value = string.Join("\n", model.Labels) });
+        proto.MetadataProps.Add(new StringStringEntryProto { Key = PreprocessKey, Value = FormattableString.Invariant($"scale={model.Preprocessing.Scale:R} offset={model.Preprocessing.Offset:R}") });
         foreach (var entry in model.Provenance)
         {
             proto.MetadataProps.Add(new StringStringEntryProto { Key = "provenance." + entry.Key, Value = entry.Value });

@@ -67,13 +67,22 @@ internal sealed class OnnxGraphBuilder
         return attribute;
     }
 
-    /// <summary>The <c>pads</c> attribute of a window over <paramref name="input"/>: top, left, bottom, right.</summary>
-    public static AttributeProto Pads(TensorShape input, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, Padding padding) =>
-        Ints("pads",
+    /// <summary>
+    /// The padding attribute of a window over <paramref name="input"/>: <c>pads</c> (top, left, bottom, right), or
+    /// <c>auto_pad = SAME_UPPER</c> (ONNX's name for TensorFlow's rule) when a 'same' window needs no padding, where
+    /// zero pads would read back as 'valid' (the same computation, but not the same layer).
+    /// </summary>
+    public static AttributeProto Pads(TensorShape input, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, Padding padding)
+    {
+        long[] pads =
+        [
             TensorChain.PaddingBefore(input.Height, kernelHeight, strideHeight, padding),
             TensorChain.PaddingBefore(input.Width, kernelWidth, strideWidth, padding),
             TensorChain.PaddingAfter(input.Height, kernelHeight, strideHeight, padding),
-            TensorChain.PaddingAfter(input.Width, kernelWidth, strideWidth, padding));
+            TensorChain.PaddingAfter(input.Width, kernelWidth, strideWidth, padding),
+        ];
+        return padding == Padding.Same && pads.All(p => p == 0) ? String("auto_pad", "SAME_UPPER") : Ints("pads", pads);
+    }
 
     private string UniqueName(string stem)
     {

@@ -5,8 +5,9 @@ using ModelCompiler.Testing;
 namespace ModelCompiler.Generator.Tests;
 
 /// <summary>
-/// A model nobody here wrote: TensorFlow's MobileNetV2 (tests/models/tflite), imported by <c>modelc-train import</c>'s
-/// code, compiled by the generator and run against the reference interpreter on every vector path this process runs.
+/// Models nobody here wrote: TensorFlow's MobileNetV2 (tests/models/tflite) and a QDQ CNN PyTorch exported
+/// (tests/models/onnx), imported by <c>modelc-train import</c>'s code, compiled by the generator and run against the
+/// reference interpreter on every vector path this process runs.
 /// </summary>
 [Trait("Category", "Slow")]
 public sealed class ImportedModelTests
@@ -37,5 +38,15 @@ public sealed class ImportedModelTests
 
         // Random pixels and float inputs, through the suite's comparison.
         BitExactness.Check(model, compiled, count: 2, seed: 13, paths);
+    }
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void ImportedPyTorchQdqModelCompilesAndMatchesTheInterpreter(string paths)
+    {
+        string path = Path.Combine(AppContext.BaseDirectory, "models", "onnx", "pytorch-cnn-qdq-mappable.onnx");
+        var model = QModelImport.Import(path, new ImportOptions("PyTorchQdq")).Model;
+        using var compiled = CompiledModel.Build(model);
+        BitExactness.Check(model, compiled, count: 20, seed: 17, paths);
     }
 }

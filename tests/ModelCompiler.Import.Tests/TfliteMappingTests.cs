@@ -92,13 +92,6 @@ public sealed class TfliteMappingTests
     }
 
     [Fact]
-    public void OnnxIsReadButRefusedWithOneProblem()
-    {
-        var e = Assert.Throws<ModelImportException>(() => QModelImport.Import(TestModels.OnnxQdq, new ImportOptions()));
-        Assert.Contains("mapping into .qmodel is not written yet", Assert.Single(e.Problems).Message);
-    }
-
-    [Fact]
     public void TheLegacyUInt8SchemeIsOneProblem()
     {
         var e = Assert.Throws<ModelImportException>(() => QModelImport.Import(TestModels.MobileNetV1, new ImportOptions()));

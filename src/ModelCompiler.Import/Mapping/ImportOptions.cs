@@ -3,4 +3,5 @@ namespace ModelCompiler.Import.Mapping;
 /// <summary>What the user chooses when importing: the model's name and its class labels.</summary>
 /// <param name="Name">The <c>.qmodel</c> name (a C# identifier, the generated class's name); null: derived from the file name.</param>
 /// <param name="Labels">One label per output class; null: <c>class_0</c>, <c>class_1</c>, ...</param>
-public sealed record ImportOptions(string? Name = null, IReadOnlyList<string>? Labels = null);
+/// <param name="Preprocessing">ONNX only: how a pixel becomes the graph's float input (<c>pixel·scale + offset</c>); null: the file's metadata, else p / 255.</param>
+public sealed record ImportOptions(string? Name = null, IReadOnlyList<string>? Labels = null, Format.Preprocessing? Preprocessing = null);

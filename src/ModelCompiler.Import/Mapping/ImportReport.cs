@@ -47,6 +47,13 @@ public sealed class ImportReport
 
     internal void Map(SourceOperator op, string layers) => _mapped.Add($"{Describe(op)} -> {layers}");
 
+    /// <summary>Replaces what <paramref name="op"/> was mapped to (an ONNX layer rebuilt with the activation that follows its QuantizeLinear).</summary>
+    internal void Remap(SourceOperator op, string layers)
+    {
+        _mapped.RemoveAll(line => line.StartsWith(Describe(op) + " -> ", StringComparison.Ordinal));
+        Map(op, layers);
+    }
+
     internal void Fold(SourceOperator op, string how) => _folded.Add($"{Describe(op)}: {how}");
 
     internal void Drop(SourceOperator op, string why) => _dropped.Add($"{Describe(op)}: {why}");

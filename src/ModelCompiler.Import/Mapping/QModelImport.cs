@@ -4,9 +4,9 @@ using ModelCompiler.Format;
 namespace ModelCompiler.Import.Mapping;
 
 /// <summary>
-/// Imports a TFLite classifier into a <c>.qmodel</c> (docs/import.md): reads and validates it
-/// (<see cref="ModelImporter"/>), maps it (<see cref="TfliteMapper"/>), completes the header (name, labels,
-/// provenance) and checks the result as the format's reader would. ONNX files are read and validated but not mapped yet.
+/// Imports a TFLite or QDQ ONNX classifier into a <c>.qmodel</c> (docs/import.md): reads and validates it
+/// (<see cref="ModelImporter"/>), maps it (<see cref="TfliteMapper"/>, <see cref="OnnxQdqMapper"/>), completes the
+/// header (name, labels, provenance) and checks the result as the format's reader would.
 /// </summary>
 public static class QModelImport
 {
@@ -24,28 +24,22 @@ public static class QModelImport
         ArgumentNullException.ThrowIfNull(options);
         var source = ModelImporter.Read(path);
         var problems = new ImportProblems();
-        if (source.Format != SourceFormat.Tflite)
-        {
-            problems.Add("file", null, "ONNX files are read and validated, but their mapping into .qmodel is not written yet (only TFLite's int8 scheme is)");
-            problems.ThrowIfAny(path);
-        }
-
         var report = new ImportReport();
         foreach (string note in source.Notes)
         {
             report.Note("reader: " + note);
         }
 
-        var graph = TfliteMapper.Map(source, problems, report);
+        var graph = source.Format == SourceFormat.Tflite ? TfliteMapper.Map(source, problems, report) : MapOnnx(source, options, problems, report);
         problems.ThrowIfAny(path);
-        report.Differ(RoundingDifference);
+        report.Differ(source.Format == SourceFormat.Tflite ? RoundingDifference : OnnxRoundingDifference);
         string name = options.Name ?? NameFromFile(path);
         if (Identifiers.ModelNameProblem(name) is { } nameProblem)
         {
             throw new ModelImportException(path, [new ImportProblem("name", null, $"'{name}': {nameProblem} (choose one with --name)")]);
         }
 
-        var labels = ClassLabels.For(graph!.Classes, options.Labels, report);
+        var labels = ClassLabels.For(graph!.Classes, options.Labels ?? OnnxLabels(source, graph.Classes, report), report);
         var model = new QModel(name, graph.InputShape, InputLayout.Hwc, graph.Preprocessing, graph.InputQuant, labels, Provenance(path, source), graph.Layers);
         try
         {
@@ -56,6 +50,35 @@ public static class QModelImport
         {
             throw new ModelImportException(path, [new ImportProblem("mapped model", null, $"the format refuses it: {e.Message}")]);
         }
+    }
+
+    /// <summary>What an ONNX QDQ import computes differently: ONNX's QuantizeLinear rounds the float result once, half to even.</summary>
+    public const string OnnxRoundingDifference =
+        "requantization: the .qmodel requantizes the int32 accumulator in fixed point (docs/arithmetic.md), ONNX computes each node in float and " +
+        "QuantizeLinear rounds half to even: an output next to a half-way point can differ by one step; averages round half away from zero " +
+        "(the format's pools) where QuantizeLinear of the float average rounds half to even";
+
+    private static MappedGraph? MapOnnx(SourceModel source, ImportOptions options, ImportProblems problems, ImportReport report)
+    {
+        if (!source.Operators.Any(o => o.Type == "QuantizeLinear"))
+        {
+            problems.Add("graph", null, "a float ONNX model (no QuantizeLinear): post-training quantization of imported float models (--calibration-dir) is not written yet; only QDQ models are mapped");
+            return null;
+        }
+
+        return OnnxQdqMapper.Map(source, problems, report, OnnxInputPreprocessing.For(source, options, report, problems));
+    }
+
+    /// <summary>The labels ModelCompiler's export records (metadata <c>labels</c>, one per line), when they fit the model.</summary>
+    private static IReadOnlyList<string>? OnnxLabels(SourceModel source, int classes, ImportReport report)
+    {
+        if (!source.Metadata.TryGetValue("labels", out string? text) || text.Split('\n') is not { } labels || labels.Length != classes)
+        {
+            return null;
+        }
+
+        report.Note("labels: from the file's metadata");
+        return labels;
     }
 
     /// <summary>A C# identifier from a file name: its letter and digit runs, each capitalised (<c>tf2_mobilenet_v2_1.0_224_ptq</c> is <c>Tf2MobilenetV210224Ptq</c>).</summary>

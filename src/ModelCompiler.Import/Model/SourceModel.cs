@@ -35,6 +35,9 @@ public sealed class SourceModel
     /// </summary>
     public required IReadOnlyList<string> Notes { get; init; }
 
+    /// <summary>ONNX <c>metadata_props</c> (key to value; empty for TFLite): ModelCompiler's export writes its labels and input preprocessing there.</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Number of operators of each type (TFLite builtin names such as <c>CONV_2D</c>, ONNX op types such as <c>Conv</c>).</summary>
     public IReadOnlyDictionary<string, int> OperatorCounts()
     {

@@ -103,6 +103,7 @@ public static class OnnxReader
                 Inputs = inputs,
                 Outputs = outputs,
                 Notes = _notes,
+                Metadata = model.MetadataProps.GroupBy(e => e.Key).ToDictionary(g => g.Key, g => g.Last().Value),
             };
         }
 
