@@ -33,7 +33,11 @@ public sealed class BenchmarkModel
         IntelMobileNet.ArenaBytes, IntelMobileNet.PredictBatch,
         () => new GeneratedEngine(
             IntelMobileNet.Predict, IntelMobileNet.PredictProbabilities,
-            IntelMobileNet.InputLength, IntelMobileNet.ClassCount));
+            IntelMobileNet.InputLength, IntelMobileNet.ClassCount))
+    {
+        SetIntraOpThreads = threads => IntelMobileNet.IntraOpThreads = threads,
+        StepTiming = new(IntelMobileNet.PredictTimed, IntelMobileNet.StepNames, IntelMobileNet.StepMacs),
+    };
 
     public static readonly IReadOnlyList<BenchmarkModel> All = [Fashion, Intel, MobileNet];
 

@@ -33,7 +33,7 @@ internal static class Program
             {
                 foreach (var timed in BenchmarkModel.All.Where(m => m.StepTiming is not null))
                 {
-                    Console.Write(LayerTimes.Run(timed, timed == BenchmarkModel.Intel ? 2000 : 20000));
+                    Console.Write(LayerTimes.Run(timed, timed == BenchmarkModel.Fashion ? 20000 : 2000));
                 }
 
                 return 0;
