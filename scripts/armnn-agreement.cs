@@ -57,7 +57,9 @@ foreach (string json in args[2..])
 
         if (!same)
         {
-            disagreements.Add($"  {image.GetProperty("path").GetString()}: Arm NN {reference[0]} '{model.Labels[reference[0]]}' (lead {lead} steps), ours {ours[0]} '{model.Labels[ours[0]]}'");
+            // How far apart the two classes are in our int8 logits: a near-tie there is a rounding difference, a wide
+            // gap a different computation.
+            disagreements.Add($"  {image.GetProperty("path").GetString()}: Arm NN {reference[0]} '{model.Labels[reference[0]]}' (lead {lead} steps), ours {ours[0]} '{model.Labels[ours[0]]}' (our logits {logits[ours[0]]} vs {logits[reference[0]]})");
         }
     }
 }

@@ -303,21 +303,23 @@ internal sealed class TfliteMapper
         }
 
         var shape = TensorShape.Vector(input.Shape.Channels);
-        var pool = new GlobalAveragePoolLayer(NameOf(op, outputQuant == input.Quant ? "mean" : "mean_pool")) { Inputs = [input.Name] };
         if (outputQuant == input.Quant)
         {
-            Emit(op, pool, outputQuant, shape: shape);
+            Emit(op, new GlobalAveragePoolLayer(NameOf(op, "mean")) { Inputs = [input.Name] }, outputQuant, shape: shape);
             return;
         }
 
-        // The format's global average pool keeps its input's quantization; the rescale becomes a dequantize and a
-        // quantize, which rounds a second time (docs/import.md, MEAN).
-        var dequantize = new DequantizeLayer(NameOf(op, "mean_dequantize")) { Inputs = [pool.Name] };
-        var quantize = new QuantizeLayer(NameOf(op, "mean"), outputQuant) { Inputs = [dequantize.Name] };
-        _layers.Add(pool);
+        // The format's int8 global average pool keeps its input's quantization, so rescaling there would round twice
+        // (at the input scale, then at the output scale), which can move a feature by one step.
+        // In float32 the mean is rounded once, at the output scale, as Arm NN's reference backend computes it
+        // (docs/import.md, MEAN).
+        var dequantize = new DequantizeLayer(NameOf(op, "mean_dequantize")) { Inputs = [input.Name] };
+        var pool = new GlobalAveragePoolLayer(NameOf(op, "mean_pool")) { Inputs = [dequantize.Name] };
+        var quantize = new QuantizeLayer(NameOf(op, "mean"), outputQuant) { Inputs = [pool.Name] };
         _layers.Add(dequantize);
-        _report.Differ($"{ImportReport.Describe(op)}: MEAN rescales (scale {input.Quant.Scale:R} to {outputQuant.Scale:R}); mapped to global_avgpool (rounded at the input scale), dequantize and quantize (rounded again at the output scale), where TFLite rescales the sum once: an output can differ by one step");
-        Emit(op, quantize, outputQuant, $"after global_avgpool {pool.Name}, dequantize {dequantize.Name}", shape);
+        _layers.Add(pool);
+        _report.Differ($"{ImportReport.Describe(op)}: MEAN rescales (scale {input.Quant.Scale:R} to {outputQuant.Scale:R}); mapped to dequantize, global_avgpool in float32 and quantize, which rounds the mean once at the output scale; TFLite's integer MEAN rescales the int32 sum with its fixed-point multiplier: an output can differ by one step next to a half-way point");
+        Emit(op, quantize, outputQuant, $"after dequantize {dequantize.Name}, global_avgpool {pool.Name} in float32", shape);
     }
 
     private void Reshape(SourceOperator op)

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace ModelCompiler.Arithmetic;
 
 /// <summary>
@@ -64,6 +66,39 @@ public static class TfliteRequantizer
     public static int Requantize(int accumulator, TfliteMultiplier multiplier, int zeroPoint, int min, int max)
     {
         long result = (long)MultiplyByQuantizedMultiplier(accumulator, multiplier) + zeroPoint;
+        return result < min ? min : result > max ? max : (int)result;
+    }
+
+    /// <summary>
+    /// TFLite's two roundings written as one, on the project's multiplier form (<see cref="QuantizedMultiplier"/>:
+    /// <c>M ≈ multiplier * 2^-shift</c>, shift in [1, 62]), which is what lets a vector kernel apply TFLite's rule with
+    /// the same 64-bit product, add and arithmetic shift as <see cref="Requantizer"/>'s: only the rounding term
+    /// differs, <c>2^(shift-1) + 2^30</c> for a non-negative product and <c>2^(shift-1) - 2^30</c> for a negative one,
+    /// when <c>shift &gt; 31</c> (TFLite shifts right after its first rounding), and <c>2^(shift-1)</c> otherwise
+    /// (docs/arithmetic.md, "TFLite's rule as one rounding", has the proof). Equal to
+    /// <see cref="MultiplyByQuantizedMultiplier"/> with the <see cref="TfliteMultiplier"/> of the same real for every
+    /// accumulator TFLite keeps in range (<c>|acc * 2^left_shift| &lt; 2^31</c>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long RoundingTerm(long product, int shift) =>
+        shift <= 31 ? 1L << (shift - 1) : (1L << (shift - 1)) + (product >= 0 ? 1L << 30 : -(1L << 30));
+
+    /// <summary><c>value * M</c> with TFLite's two roundings, as one 64-bit rounding (<see cref="RoundingTerm"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Rescale(int value, int multiplier, int shift)
+    {
+        long product = (long)value * multiplier;
+        return (int)((product + RoundingTerm(product, shift)) >> shift);
+    }
+
+    /// <summary>
+    /// <see cref="Requantizer.Requantize(int, int, int, int, int, int)"/> with TFLite's rounding:
+    /// <c>clamp(zp + Rescale(acc, multiplier, shift), min, max)</c>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Requantize(int accumulator, int multiplier, int shift, int zeroPoint, int min, int max)
+    {
+        long result = (long)Rescale(accumulator, multiplier, shift) + zeroPoint;
         return result < min ? min : result > max ? max : (int)result;
     }
 

@@ -210,6 +210,80 @@ public sealed class TfliteRequantizerTests
         Assert.Equal(new TfliteMultiplier(legacy, shift), TfliteRequantizer.LegacyMultiplier(inputScale, weightScale, outputScale));
     }
 
+    [Theory]
+    // The vectors of DoubleRoundingDiffersFromSingleRoundingJustBelowHalves through the one-rounding form: M =
+    // 0.0009999999403953565 is m = 1099511562 with the project's shift 40 (TFLite's -9), so the rounding term is
+    // 2^39 + 2^30 for a non-negative product and 2^39 - 2^30 for a negative one.
+    [InlineData(500, 1)] // 500 * 1099511562 = 549755781000; + 2^39 + 2^30 = 2^40 + 2^30 - 32888 -> 1
+    [InlineData(-500, -1)] // -549755781000 + 2^39 - 2^30 = -1073708936, >> 40 -> -1
+    [InlineData(-1500, -2)] // -1649267343000 + 549755813888 - 1073741824 = -1100585270936 < -2^40 -> -2
+    [InlineData(2500, 3)] // 2748778905000 + 549755813888 + 1073741824 = 3299608460712 >= 3 * 2^40 = 3298534883328 -> 3
+    [InlineData(2055, 2)]
+    [InlineData(0, 0)]
+    [InlineData(-1, 0)] // -1099511562 + 2^39 - 2^30 > 0 -> 0: TFLite's -0.51 -> -1 first, then -1 / 2^9 -> 0
+    public void OneRoundingFormGivesTflitesResultOnTheWorkedExample(int accumulator, int expected)
+    {
+        var ours = QuantizedMultiplier.FromReal(0.0009999999403953565);
+        Assert.Equal(new QuantizedMultiplier(1099511562, 40), ours);
+        Assert.Equal(expected, TfliteRequantizer.Rescale(accumulator, ours.Multiplier, ours.Shift));
+        Assert.Equal(expected, TfliteRequantizer.MultiplyByQuantizedMultiplier(accumulator, TfliteMultiplier.FromReal(0.0009999999403953565)));
+    }
+
+    [Theory]
+    [InlineData(1, 1)] // M = 0.25 (2^30, shift 32): term 2^31 + 2^30; 2^30 + 2^31 + 2^30 = 2^32 -> 1 (TFLite: 0.5 -> 1, 0.5 -> 1)
+    [InlineData(-1, 0)] // -2^30 + 2^31 - 2^30 = 0 -> 0 (TFLite: -0.5 -> 0)
+    [InlineData(-3, -1)] // -3 * 2^30 + 2^30 = -2^31 -> -1 (TFLite: -1.5 -> -1, then -0.5 -> -1)
+    [InlineData(-5, -1)] // -5 * 2^30 + 2^30 = -2^32 -> -1 (TFLite: -2.5 -> -2, then -1)
+    [InlineData(6, 2)] // 1.5: 6 * 2^30 + 3 * 2^30 = 9 * 2^30 -> 2 (TFLite: 3, then 1.5 -> 2)
+    public void OneRoundingFormOnAQuarter(int accumulator, int expected)
+    {
+        Assert.Equal(expected, TfliteRequantizer.Rescale(accumulator, 1 << 30, 32));
+        Assert.Equal(expected, TfliteRequantizer.MultiplyByQuantizedMultiplier(accumulator, new TfliteMultiplier(1 << 30, -1)));
+    }
+
+    [Fact]
+    public void OneRoundingFormEqualsTheTwoRoundingsForEveryMultiplierBelowOne()
+    {
+        // Any real in [2^-32, 1), written both ways from the same bits, on any int32 accumulator.
+        Gen.Select(Gen.Double[-32, 0], Gen.Int).Sample((log2, accumulator) =>
+        {
+            double real = Math.Min(Math.Pow(2, log2), 0.9999999);
+            var ours = QuantizedMultiplier.FromReal(real);
+            var tflite = TfliteMultiplier.FromReal(real);
+            Assert.Equal(31 - tflite.Shift, ours.Shift);
+            Assert.Equal(TfliteRequantizer.MultiplyByQuantizedMultiplier(accumulator, tflite), TfliteRequantizer.Rescale(accumulator, ours.Multiplier, ours.Shift));
+        }, iter: 200_000);
+    }
+
+    [Fact]
+    public void OneRoundingFormEqualsTheTwoRoundingsAboveOneWhereTfliteDoesNotWrap()
+    {
+        // Multipliers in [1, 2^20): TFLite shifts left first; accumulators keep |acc * 2^left| below 2^31.
+        Gen.Select(Gen.Double[0, 20], Gen.Int).Sample((log2, raw) =>
+        {
+            double real = Math.Pow(2, log2);
+            var ours = QuantizedMultiplier.FromReal(real);
+            var tflite = TfliteMultiplier.FromReal(real);
+            int accumulator = raw >> (tflite.Shift + 1);
+            Assert.Equal(TfliteRequantizer.MultiplyByQuantizedMultiplier(accumulator, tflite), TfliteRequantizer.Rescale(accumulator, ours.Multiplier, ours.Shift));
+        }, iter: 50_000);
+    }
+
+    [Fact]
+    public void AdditionWithTfliteRoundingIsTflitesAddStepByStep()
+    {
+        // reference_integer_ops::Add with MultiplyByQuantizedMultiplierSmallerThanOneExp at each of its three steps.
+        Gen.Select(Gen.Float[0.001f, 0.1f], Gen.Float[0.001f, 0.1f], Gen.Float[0.001f, 0.2f], Gen.Int[-128, 127], Gen.Int[-128, 127]).Sample((s1, s2, sOut, q1, q2) =>
+        {
+            var (r1, r2, rOut) = Int8Addition.RealMultipliers(s1, s2, sOut);
+            int a = TfliteRequantizer.MultiplyByQuantizedMultiplier((q1 - 3) * (1 << 20), TfliteMultiplier.FromReal(r1));
+            int b = TfliteRequantizer.MultiplyByQuantizedMultiplier((q2 + 7) * (1 << 20), TfliteMultiplier.FromReal(r2));
+            int expected = Math.Clamp(TfliteRequantizer.MultiplyByQuantizedMultiplier(a + b, TfliteMultiplier.FromReal(rOut)) - 5, -128, 127);
+            var multipliers = Int8Addition.MultipliersFor(s1, s2, sOut);
+            Assert.Equal(expected, Int8Addition.AddWithTfliteRounding(q1, 3, q2, -7, multipliers, -5, -128, 127));
+        }, iter: 50_000);
+    }
+
     private static BigInteger BigFloorDivide(BigInteger numerator, BigInteger denominator)
     {
         var quotient = BigInteger.DivRem(numerator, denominator, out var remainder);
