@@ -48,17 +48,4 @@ public static class Int8Addition
         int b = Requantizer.Rescale((second - secondZeroPoint) * (1 << LeftShift), multipliers.Second);
         return Requantizer.Requantize(a + b, multipliers.Output, outputZeroPoint, min, max);
     }
-
-    /// <summary>
-    /// <see cref="Add"/> with TFLite's default rounding (<c>reference_integer_ops::Add</c> without
-    /// <c>TFLITE_SINGLE_ROUNDING</c>): the same three steps, each rounded as TFLite's
-    /// <c>MultiplyByQuantizedMultiplierSmallerThanOneExp</c> does (<see cref="TfliteRequantizer.Rescale"/>).
-    /// </summary>
-    public static int AddWithTfliteRounding(
-        int first, int firstZeroPoint, int second, int secondZeroPoint, AdditionMultipliers multipliers, int outputZeroPoint, int min, int max)
-    {
-        int a = TfliteRequantizer.Rescale((first - firstZeroPoint) * (1 << LeftShift), multipliers.First.Multiplier, multipliers.First.Shift);
-        int b = TfliteRequantizer.Rescale((second - secondZeroPoint) * (1 << LeftShift), multipliers.Second.Multiplier, multipliers.Second.Shift);
-        return TfliteRequantizer.Requantize(a + b, multipliers.Output.Multiplier, multipliers.Output.Shift, outputZeroPoint, min, max);
-    }
 }

@@ -280,7 +280,7 @@ public sealed class TfliteRequantizerTests
             int b = TfliteRequantizer.MultiplyByQuantizedMultiplier((q2 + 7) * (1 << 20), TfliteMultiplier.FromReal(r2));
             int expected = Math.Clamp(TfliteRequantizer.MultiplyByQuantizedMultiplier(a + b, TfliteMultiplier.FromReal(rOut)) - 5, -128, 127);
             var multipliers = Int8Addition.MultipliersFor(s1, s2, sOut);
-            Assert.Equal(expected, Int8Addition.AddWithTfliteRounding(q1, 3, q2, -7, multipliers, -5, -128, 127));
+            Assert.Equal(expected, TfliteAddition.Add(q1, 3, q2, -7, multipliers, -5, -128, 127));
         }, iter: 50_000);
     }
 
