@@ -38,6 +38,13 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
     {
         w.WriteLine($"ref sbyte output = ref At<sbyte>(ref arena, {Int(s.Output.Offset)}); // {Int(s.Output.Length)} values");
         w.WriteLine($"ref byte padded = ref At<byte>(ref arena, {Int(s.UnsignedInputOffset)});");
+        using (w.OpenBlock("if (vectorBits >= Avx512VnniBits && Avx512BW.IsSupported)"))
+        {
+            w.WriteLine($"{s.MethodName}_Avx512Vnni(ref padded, ref output, start, end);");
+            w.WriteLine("return;");
+        }
+
+        w.WriteLine();
         using (w.OpenBlock("if (vectorBits >= 512 && Avx512BW.IsSupported)"))
         {
             w.WriteLine($"{s.MethodName}_Avx512(ref padded, ref output, start, end);");
@@ -61,6 +68,8 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
 
     protected override void WriteKernels(SourceWriter w, Int8BlockedConvStep s)
     {
+        WriteAvx512Vnni(w, s);
+        w.WriteLine();
         WriteAvx512(w, s);
         w.WriteLine();
         WriteAvx2(w, s);
@@ -201,31 +210,43 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
                 }
 
                 w.WriteLine();
-                for (int j = 0; j < v; j++)
+                WriteRequantizeStores512(w, s, v, (i, j) => $"a{i}_{j}", j =>
                 {
-                    string ch = j == 0 ? "channel" : $"channel + {Int(j * 16)}";
-                    string constants = $"ref Unsafe.Add(ref requantization, {(j == 0 ? "channel * 2" : $"(channel + {Int(j * 16)}) * 2")})";
-                    string tail = $"ref Unsafe.Add(ref multipliers, {ch}), {constants}, {Int(s.OutputZeroPoint)}, {Int(s.Min)}, {Int(s.Max)}";
-                    if (s.Pool is not null)
+                    string max = $"a0_{j}";
+                    for (int i = 1; i < p; i++)
                     {
-                        string max = $"a0_{j}";
-                        for (int i = 1; i < p; i++)
-                        {
-                            max = $"Avx512F.Max({max}, a{i}_{j})";
-                        }
-
-                        w.WriteLine($"RequantizeStore512(Avx512F.Add({max}, Vector512.LoadUnsafe(ref bias, (nuint)({ch}))), {tail}, ref Unsafe.Add(ref output, {OutputIndex(s, 0)} + {ch}), {Count(s, ch)});");
+                        max = $"Avx512F.Max({max}, a{i}_{j})";
                     }
-                    else
-                    {
-                        for (int i = 0; i < p; i++)
-                        {
-                            w.WriteLine($"RequantizeStore512(Avx512F.Add(a{i}_{j}, Vector512.LoadUnsafe(ref bias, (nuint)({ch}))), {tail}, ref Unsafe.Add(ref output, {OutputIndex(s, i)} + {ch}), {Count(s, ch)});");
-                        }
-                    }
-                }
 
+                    return max;
+                });
                 ClosePixelLoops(w);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The 512-bit epilogue of a step: bias added, requantized and stored for each of the <paramref name="vectors"/>
+    /// 16-channel vectors, per pixel (<paramref name="pixel"/>(i, j) is pixel i's vector j) or, with a fused pool,
+    /// once per window (<paramref name="pooled"/>(j) is the max over the window's pixels).
+    /// </summary>
+    private static void WriteRequantizeStores512(SourceWriter w, Int8BlockedConvStep s, int vectors, Func<int, int, string> pixel, Func<int, string> pooled)
+    {
+        for (int j = 0; j < vectors; j++)
+        {
+            string ch = j == 0 ? "channel" : $"channel + {Int(j * 16)}";
+            string constants = $"ref Unsafe.Add(ref requantization, {(j == 0 ? "channel * 2" : $"(channel + {Int(j * 16)}) * 2")})";
+            string tail = $"ref Unsafe.Add(ref multipliers, {ch}), {constants}, {Int(s.OutputZeroPoint)}, {Int(s.Min)}, {Int(s.Max)}";
+            if (s.Pool is not null)
+            {
+                w.WriteLine($"RequantizeStore512(Avx512F.Add({pooled(j)}, Vector512.LoadUnsafe(ref bias, (nuint)({ch}))), {tail}, ref Unsafe.Add(ref output, {OutputIndex(s, 0)} + {ch}), {Count(s, ch)});");
+            }
+            else
+            {
+                for (int i = 0; i < s.Pixels; i++)
+                {
+                    w.WriteLine($"RequantizeStore512(Avx512F.Add({pixel(i, j)}, Vector512.LoadUnsafe(ref bias, (nuint)({ch}))), {tail}, ref Unsafe.Add(ref output, {OutputIndex(s, i)} + {ch}), {Count(s, ch)});");
+                }
             }
         }
     }
