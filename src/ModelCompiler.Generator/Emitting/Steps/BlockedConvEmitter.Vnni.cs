@@ -16,10 +16,8 @@ internal sealed partial class BlockedConvEmitter
     /// </summary>
     private static void WriteAvx512Vnni(SourceWriter w, Int8BlockedConvStep s)
     {
-        var c = s.Conv;
         int p = s.Pixels;
         int v = BlockedConvLowering.VectorsFor(s.PaddedOutputChannels / WeightPacking.Lanes, p, registersPerVector: 2);
-        var offsets = PixelOffsets(s);
         int blocks = s.PaddedOutputChannels / WeightPacking.Lanes / v;
         w.WriteLine($"/// <summary>AVX-512 with vpdpbusd (MultiplyAddBytes; emulated without AVX-VNNI): {Int(p)} pixels x {Int(v * 16)} channels per step, {Int(2 * p * v)} 8-lane accumulators; u8 x s8 quadruples summed into int32.</summary>");
         w.WriteLine("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
@@ -37,30 +35,9 @@ internal sealed partial class BlockedConvEmitter
                     w.WriteLine(string.Join(", ", Enumerable.Range(0, v).SelectMany(j => new[] { $"a{i}_{j}l", $"a{i}_{j}h" }).Select((name, n) => (n == 0 ? "Vector256<int> " : string.Empty) + name + " = Vector256<int>.Zero").ToArray()) + ";");
                 }
 
-                w.WriteLine("ref sbyte k = ref blockWeights;");
-                using (w.OpenBlock($"for (int ky = 0; ky < {Int(c.KernelHeight)}; ky++)"))
-                {
-                    w.WriteLine($"ref byte row = ref Unsafe.Add(ref window, ky * {Int(s.PaddedWidth * c.Channels)});");
-                    using (w.OpenBlock($"for (int r = 0; r < {Int(4 * s.Groups)}; r += 4)"))
-                    {
-                        for (int j = 0; j < v; j++)
-                        {
-                            w.WriteLine($"Vector256<sbyte> w{j}l = Vector256.LoadUnsafe(ref k{(j == 0 ? string.Empty : ", " + Int(j * s.BlockBytes))}), w{j}h = Vector256.LoadUnsafe(ref k, {Int(j * s.BlockBytes + 32)});");
-                        }
-
-                        for (int i = 0; i < p; i++)
-                        {
-                            w.WriteLine($"Vector256<byte> u{i} = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref row, r{(offsets[i] == 0 ? string.Empty : " + " + Int(offsets[i]))}))).AsByte();");
-                            for (int j = 0; j < v; j++)
-                            {
-                                w.WriteLine($"a{i}_{j}l = MultiplyAddBytes(a{i}_{j}l, u{i}, w{j}l); a{i}_{j}h = MultiplyAddBytes(a{i}_{j}h, u{i}, w{j}h);");
-                            }
-                        }
-
-                        w.WriteLine("k = ref Unsafe.Add(ref k, 64);");
-                    }
-                }
-
+                WriteKernelLoops(w, s, v, "Vector256",
+                    j => $"Vector256<sbyte> w{j}l = Vector256.LoadUnsafe(ref k{(j == 0 ? string.Empty : ", " + Int(j * s.BlockBytes))}), w{j}h = Vector256.LoadUnsafe(ref k, {Int(j * s.BlockBytes + 32)});",
+                    (i, j) => $"a{i}_{j}l = MultiplyAddBytes(a{i}_{j}l, u{i}, w{j}l); a{i}_{j}h = MultiplyAddBytes(a{i}_{j}h, u{i}, w{j}h);");
                 w.WriteLine();
                 WriteRequantizeStores512(w, s, v, (i, j) => $"Vector512.Create(a{i}_{j}l, a{i}_{j}h)", j =>
                 {

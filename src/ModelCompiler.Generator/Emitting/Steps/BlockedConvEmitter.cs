@@ -162,9 +162,7 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
 
     private static void WriteAvx512(SourceWriter w, Int8BlockedConvStep s)
     {
-        var c = s.Conv;
         int v = s.Vectors, p = s.Pixels;
-        var offsets = PixelOffsets(s);
         int blocks = s.PaddedOutputChannels / WeightPacking.Lanes / v;
         w.WriteLine($"/// <summary>AVX-512BW: {Int(p)} pixels x {Int(v * 16)} channels per step, {Int(p * v)} accumulators; u8 x s8 pairs (exact for 7-bit weights), then x 1 into int32.</summary>");
         w.WriteLine("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
@@ -183,32 +181,9 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
                     w.WriteLine(string.Join(", ", Enumerable.Range(0, v).Select(j => $"Vector512<int> a{i}_{j} = Vector512<int>.Zero").ToArray()).Replace(", Vector512<int> ", ", ") + ";");
                 }
 
-                w.WriteLine("ref sbyte k = ref blockWeights;");
-                using (w.OpenBlock($"for (int ky = 0; ky < {Int(c.KernelHeight)}; ky++)"))
-                {
-                    w.WriteLine($"ref byte row = ref Unsafe.Add(ref window, ky * {Int(s.PaddedWidth * c.Channels)});");
-                    using (w.OpenBlock($"for (int r = 0; r < {Int(4 * s.Groups)}; r += 4)"))
-                    {
-                        for (int j = 0; j < v; j++)
-                        {
-                            w.WriteLine(j == 0
-                                ? "Vector512<sbyte> w0 = Vector512.LoadUnsafe(ref k);"
-                                : $"Vector512<sbyte> w{j} = Vector512.LoadUnsafe(ref k, {Int(j * s.BlockBytes)});");
-                        }
-
-                        for (int i = 0; i < p; i++)
-                        {
-                            w.WriteLine($"Vector512<byte> u{i} = Vector512.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref row, r{(offsets[i] == 0 ? string.Empty : " + " + Int(offsets[i]))}))).AsByte();");
-                            for (int j = 0; j < v; j++)
-                            {
-                                w.WriteLine($"a{i}_{j} = Avx512F.Add(a{i}_{j}, Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(u{i}, w{j}), ones));");
-                            }
-                        }
-
-                        w.WriteLine("k = ref Unsafe.Add(ref k, 64);");
-                    }
-                }
-
+                WriteKernelLoops(w, s, v, "Vector512",
+                    j => j == 0 ? "Vector512<sbyte> w0 = Vector512.LoadUnsafe(ref k);" : $"Vector512<sbyte> w{j} = Vector512.LoadUnsafe(ref k, {Int(j * s.BlockBytes)});",
+                    (i, j) => $"a{i}_{j} = Avx512F.Add(a{i}_{j}, Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(u{i}, w{j}), ones));");
                 w.WriteLine();
                 WriteRequantizeStores512(w, s, v, (i, j) => $"a{i}_{j}", j =>
                 {
@@ -221,6 +196,40 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
                     return max;
                 });
                 ClosePixelLoops(w);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The loops over kernel rows and 4-byte groups of a step: <paramref name="loadWeights"/>(j) loads vector j's
+    /// weights from <c>k</c>, each pixel i broadcasts its 4 bytes into <c>u{i}</c> (a <paramref name="vector"/>), and
+    /// <paramref name="accumulate"/>(i, j) adds pixel i's products with vector j's weights.
+    /// </summary>
+    private static void WriteKernelLoops(SourceWriter w, Int8BlockedConvStep s, int vectors, string vector, Func<int, string> loadWeights, Func<int, int, string> accumulate)
+    {
+        var c = s.Conv;
+        var offsets = PixelOffsets(s);
+        w.WriteLine("ref sbyte k = ref blockWeights;");
+        using (w.OpenBlock($"for (int ky = 0; ky < {Int(c.KernelHeight)}; ky++)"))
+        {
+            w.WriteLine($"ref byte row = ref Unsafe.Add(ref window, ky * {Int(s.PaddedWidth * c.Channels)});");
+            using (w.OpenBlock($"for (int r = 0; r < {Int(4 * s.Groups)}; r += 4)"))
+            {
+                for (int j = 0; j < vectors; j++)
+                {
+                    w.WriteLine(loadWeights(j));
+                }
+
+                for (int i = 0; i < s.Pixels; i++)
+                {
+                    w.WriteLine($"{vector}<byte> u{i} = {vector}.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref row, r{(offsets[i] == 0 ? string.Empty : " + " + Int(offsets[i]))}))).AsByte();");
+                    for (int j = 0; j < vectors; j++)
+                    {
+                        w.WriteLine(accumulate(i, j));
+                    }
+                }
+
+                w.WriteLine("k = ref Unsafe.Add(ref k, 64);");
             }
         }
     }
