@@ -29,9 +29,23 @@ public static class BitExactness
     {
         Assert.True(paths == VectorPaths.Description, $"the test names paths {paths} but this process runs {VectorPaths.Description}");
         int[] widths = VectorWidths;
-        var interpreter = Interpreter(model);
         var random = new Random(seed);
         int length = model.InputShape.Length;
+        var inputs = new float[count][];
+        var inputPixels = new byte[count][];
+        for (int n = 0; n < count; n++)
+        {
+            inputs[n] = RandomInput(random, length, allowSpecial: model.InputQuant is null || n % 50 == 7);
+            inputPixels[n] = new byte[length];
+            random.NextBytes(inputPixels[n]);
+        }
+
+        // Answers n (floats) and count + n (pixels), from the interpreter or from this build's earlier run of it.
+        var answers = OracleAnswers.Get(model, inputs, inputPixels, () =>
+        {
+            var interpreter = Interpreter(model);
+            return [.. inputs.Select(x => OracleAnswer.Of(interpreter.Run(x))), .. inputPixels.Select(p => OracleAnswer.Of(interpreter.Run(p)))];
+        });
         int classes = model.Labels.Count;
         var logits = new float[classes];
         var quantized = new sbyte[classes];
@@ -39,11 +53,10 @@ public static class BitExactness
         var distinctOutputs = new HashSet<string>();
         for (int n = 0; n < count; n++)
         {
-            var x = RandomInput(random, length, allowSpecial: model.InputQuant is null || n % 50 == 7);
-            var pixels = new byte[length];
-            random.NextBytes(pixels);
-            var expected = interpreter.Run(x);
-            var expectedPixels = interpreter.Run(pixels);
+            var x = inputs[n];
+            var pixels = inputPixels[n];
+            var expected = answers[n];
+            var expectedPixels = answers[count + n];
             distinctOutputs.Add(string.Join(",", expected.Scores));
             foreach (int bits in widths)
             {

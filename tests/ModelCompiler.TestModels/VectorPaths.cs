@@ -10,7 +10,7 @@ namespace ModelCompiler.Testing;
 /// path than it ran. CI runs the suite again with AVX-512 and with AVX2 disabled, so that every path runs on any
 /// x86-64 machine (see .ci/run). The <c>avx512vnni</c> path (the AVX-512 kernels shaped for vpdpbusd) runs wherever
 /// AVX-512 does: with the instruction on CPUs with AVX-VNNI, with its exact emulation elsewhere and under
-/// <c>DOTNET_EnableAVXVNNI=0</c> (CI's third rerun); <see cref="Description"/> says which.
+/// <c>DOTNET_EnableAVXVNNI=0</c> (CI's first reduced rerun); <see cref="Description"/> says which.
 /// </summary>
 public static class VectorPaths
 {
@@ -31,8 +31,30 @@ public static class VectorPaths
         _ => true,
     };
 
+    /// <summary>
+    /// The paths named in <c>MODELCOMPILER_VECTOR_PATHS</c> (comma-separated), or null for every available one. CI's
+    /// reduced-instruction-set reruns of the generator's bit-exactness suites name only the path their switch
+    /// uncovers: the other paths ran in the main run, and the slow scalar one does not change with the switch.
+    /// </summary>
+    public static IReadOnlyList<string>? Requested { get; } = ParseRequested(Environment.GetEnvironmentVariable("MODELCOMPILER_VECTOR_PATHS"));
+
     /// <summary>The names of the paths this process runs, widest first.</summary>
-    public static IEnumerable<string> AvailableNames => All.Where(p => IsAvailable(p.Bits)).Select(p => p.Name);
+    public static IEnumerable<string> AvailableNames
+    {
+        get
+        {
+            foreach (string name in Requested ?? [])
+            {
+                if (!All.Any(p => p.Name == name && IsAvailable(p.Bits)))
+                {
+                    throw new InvalidOperationException(
+                        $"MODELCOMPILER_VECTOR_PATHS asks for the path '{name}', which this process cannot run (paths: {string.Join(", ", All.Where(p => IsAvailable(p.Bits)).Select(p => p.Name))})");
+                }
+            }
+
+            return All.Where(p => IsAvailable(p.Bits) && (Requested is null || Requested.Contains(p.Name))).Select(p => p.Name);
+        }
+    }
 
     /// <summary>The available paths as theory data (xunit's <c>MemberData</c>): one row per path, its name.</summary>
     public static IEnumerable<object[]> Available => AvailableNames.Select(name => new object[] { name });
@@ -47,7 +69,10 @@ public static class VectorPaths
     public static int WidestBits => AvailableBits.First();
 
     /// <summary>The <c>vectorBits</c> of each available path, widest first.</summary>
-    public static IEnumerable<int> AvailableBits => All.Where(p => IsAvailable(p.Bits)).Select(p => p.Bits);
+    public static IEnumerable<int> AvailableBits => AvailableNames.Select(Bits);
 
     public static int Bits(string name) => All.Single(p => p.Name == name).Bits;
+
+    private static string[]? ParseRequested(string? value) =>
+        string.IsNullOrWhiteSpace(value) ? null : value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 }
