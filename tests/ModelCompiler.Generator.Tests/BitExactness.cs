@@ -91,7 +91,7 @@ public static class BitExactness
             }
         }
 
-        compiled.SetVectorBits(512);
+        compiled.SetVectorBits(VectorPaths.WidestBits);
         Assert.Equal(count * widths.Length, checkedOutputs);
 
         // A model whose output never changes would make the comparison meaningless.

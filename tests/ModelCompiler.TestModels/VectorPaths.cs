@@ -8,12 +8,14 @@ namespace ModelCompiler.Testing;
 /// the runtime, under <c>DOTNET_EnableAVX512F=0</c> / <c>DOTNET_EnableAVX2=0</c>) does not offer falls back to a
 /// narrower path, so tests take their paths from <see cref="Available"/> and name them: a test never claims a wider
 /// path than it ran. CI runs the suite again with AVX-512 and with AVX2 disabled, so that every path runs on any
-/// x86-64 machine (see .ci/run).
+/// x86-64 machine (see .ci/run). The <c>avx512vnni</c> path (the AVX-512 kernels shaped for vpdpbusd) runs wherever
+/// AVX-512 does: with the instruction on CPUs with AVX-VNNI, with its exact emulation elsewhere and under
+/// <c>DOTNET_EnableAVXVNNI=0</c> (CI's first reduced rerun); <see cref="Description"/> says which.
 /// </summary>
 public static class VectorPaths
 {
     /// <summary>Each path's name and the <c>vectorBits</c> that asks for it.</summary>
-    public static readonly (string Name, int Bits)[] All = [("avx512", 512), ("avx2", 256), ("vector128", 128), ("scalar", 0)];
+    public static readonly (string Name, int Bits)[] All = [("avx512vnni", 513), ("avx512", 512), ("avx2", 256), ("vector128", 128), ("scalar", 0)];
 
     /// <summary>
     /// Whether asking for <paramref name="bits"/> runs that width's code in every kernel: AVX-512BW with 512-bit
@@ -22,6 +24,7 @@ public static class VectorPaths
     /// </summary>
     public static bool IsAvailable(int bits) => bits switch
     {
+        513 => Avx512BW.IsSupported && Vector512.IsHardwareAccelerated && Avx2.IsSupported,
         512 => Avx512BW.IsSupported && Vector512.IsHardwareAccelerated,
         256 => Avx2.IsSupported && Vector256.IsHardwareAccelerated,
         128 => Vector128.IsHardwareAccelerated && Sse41.IsSupported,
@@ -56,8 +59,14 @@ public static class VectorPaths
     /// <summary>The available paths as theory data (xunit's <c>MemberData</c>): one row per path, its name.</summary>
     public static IEnumerable<object[]> Available => AvailableNames.Select(name => new object[] { name });
 
-    /// <summary>The available paths, as a test name shows them: <c>avx512+avx2+vector128+scalar</c>.</summary>
-    public static string Description => string.Join("+", AvailableNames);
+    /// <summary>
+    /// The available paths, as a test name shows them: <c>avx512vnni+avx512+avx2+vector128+scalar</c>, with
+    /// <c>avx512vnni-emulated</c> where the CPU (or <c>DOTNET_EnableAVXVNNI=0</c>) has no vpdpbusd.
+    /// </summary>
+    public static string Description => string.Join("+", AvailableNames.Select(n => n == "avx512vnni" && !AvxVnni.IsSupported ? "avx512vnni-emulated" : n));
+
+    /// <summary>The <c>vectorBits</c> a model runs with when nothing lowers it: the widest available path.</summary>
+    public static int WidestBits => AvailableBits.First();
 
     /// <summary>The <c>vectorBits</c> of each available path, widest first.</summary>
     public static IEnumerable<int> AvailableBits => AvailableNames.Select(Bits);

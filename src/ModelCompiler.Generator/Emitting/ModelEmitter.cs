@@ -76,7 +76,7 @@ internal static class ModelEmitter
         w.WriteLine($"[global::System.CodeDom.Compiler.GeneratedCode({String(GeneratorName)}, {String(GeneratorVersion)})]");
         using (w.OpenBlock($"public static partial class {plan.ClassName}"))
         {
-            WriteConstants(w, plan);
+            WriteConstants(w, plan, kernelNamespace);
             WriteIntraOp(w, kernelNamespace);
             foreach (var (type, name, doc) in new[] { ("float", "input", "preprocessed float values"), ("byte", "pixels", "raw 8-bit pixels (preprocessing x = pixel * " + Literals.Float(plan.Preprocessing.Scale) + " + " + Literals.Float(plan.Preprocessing.Offset) + " is folded into a 256-entry table)") })
             {
@@ -95,7 +95,7 @@ internal static class ModelEmitter
     }
 
     /// <summary>The constants, the labels and the vector-path switch of the API class.</summary>
-    private static void WriteConstants(SourceWriter w, ModelPlan plan)
+    private static void WriteConstants(SourceWriter w, ModelPlan plan, string kernelNamespace)
     {
         w.WriteLine("/// <summary>Height of the input image.</summary>");
         w.WriteLine($"public const int InputHeight = {Int(plan.InputHeight)};");
@@ -125,10 +125,11 @@ internal static class ModelEmitter
         w.WriteLine("});");
         w.WriteLine();
         w.WriteLine("/// <summary>");
-        w.WriteLine("/// Widest vector path the kernels may use: 512, 256, 128 or 0 (scalar). All paths give identical results; tests");
-        w.WriteLine($"/// lower it to check that. Starts at 0 when the AppContext switch <c>{ScalarSwitch}</c> is set, else 512.");
+        w.WriteLine("/// Widest vector path the kernels may use: 513 (AVX-512 with vpdpbusd), 512, 256, 128 or 0 (scalar). All paths give");
+        w.WriteLine($"/// identical results; tests lower it to check that. Starts at 0 when the AppContext switch <c>{ScalarSwitch}</c> is set,");
+        w.WriteLine("/// else at the widest path worth running on this CPU (513 with AVX-512BW and AVX-VNNI, else 512).");
         w.WriteLine("/// </summary>");
-        w.WriteLine($"internal static int VectorBits = global::System.AppContext.TryGetSwitch({String(ScalarSwitch)}, out bool scalar) && scalar ? 0 : 512;");
+        w.WriteLine($"internal static int VectorBits = global::System.AppContext.TryGetSwitch({String(ScalarSwitch)}, out bool scalar) && scalar ? 0 : global::{kernelNamespace}.{SharedKernelsEmitter.KernelClass}.WidestVectorBits;");
         w.WriteLine();
     }
 

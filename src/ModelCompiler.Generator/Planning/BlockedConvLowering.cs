@@ -41,12 +41,16 @@ internal static class BlockedConvLowering
         && (poolGeometry.OutputWidth - 1) * pool.StrideWidth + pool.PoolWidth <= poolGeometry.InputWidth
         && pool.PoolHeight * pool.PoolWidth <= 8;
 
-    /// <summary>16-channel vectors per step: the most (up to 4) that divide the channel blocks and fit the registers.</summary>
-    public static int VectorsFor(int channelBlocks, int pixels)
+    /// <summary>
+    /// 16-channel vectors per step: the most (up to 4) that divide the channel blocks and fit the registers, each
+    /// 16-channel accumulator taking <paramref name="registersPerVector"/> registers (2 in the VNNI kernel, whose
+    /// vpdpbusd is 256-bit in .NET 10).
+    /// </summary>
+    public static int VectorsFor(int channelBlocks, int pixels, int registersPerVector = 1)
     {
         foreach (int v in new[] { 4, 2, 1 })
         {
-            if (channelBlocks % v == 0 && v * pixels <= MaxAccumulators)
+            if (channelBlocks % v == 0 && v * pixels * registersPerVector <= MaxAccumulators)
             {
                 return v;
             }

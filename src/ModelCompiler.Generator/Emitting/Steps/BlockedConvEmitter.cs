@@ -38,6 +38,13 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
     {
         w.WriteLine($"ref sbyte output = ref At<sbyte>(ref arena, {Int(s.Output.Offset)}); // {Int(s.Output.Length)} values");
         w.WriteLine($"ref byte padded = ref At<byte>(ref arena, {Int(s.UnsignedInputOffset)});");
+        using (w.OpenBlock("if (vectorBits >= Avx512VnniBits && Avx512BW.IsSupported)"))
+        {
+            w.WriteLine($"{s.MethodName}_Avx512Vnni(ref padded, ref output, start, end);");
+            w.WriteLine("return;");
+        }
+
+        w.WriteLine();
         using (w.OpenBlock("if (vectorBits >= 512 && Avx512BW.IsSupported)"))
         {
             w.WriteLine($"{s.MethodName}_Avx512(ref padded, ref output, start, end);");
@@ -61,6 +68,8 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
 
     protected override void WriteKernels(SourceWriter w, Int8BlockedConvStep s)
     {
+        WriteAvx512Vnni(w, s);
+        w.WriteLine();
         WriteAvx512(w, s);
         w.WriteLine();
         WriteAvx2(w, s);
@@ -153,9 +162,7 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
 
     private static void WriteAvx512(SourceWriter w, Int8BlockedConvStep s)
     {
-        var c = s.Conv;
         int v = s.Vectors, p = s.Pixels;
-        var offsets = PixelOffsets(s);
         int blocks = s.PaddedOutputChannels / WeightPacking.Lanes / v;
         w.WriteLine($"/// <summary>AVX-512BW: {Int(p)} pixels x {Int(v * 16)} channels per step, {Int(p * v)} accumulators; u8 x s8 pairs (exact for 7-bit weights), then x 1 into int32.</summary>");
         w.WriteLine("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
@@ -174,58 +181,81 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
                     w.WriteLine(string.Join(", ", Enumerable.Range(0, v).Select(j => $"Vector512<int> a{i}_{j} = Vector512<int>.Zero").ToArray()).Replace(", Vector512<int> ", ", ") + ";");
                 }
 
-                w.WriteLine("ref sbyte k = ref blockWeights;");
-                using (w.OpenBlock($"for (int ky = 0; ky < {Int(c.KernelHeight)}; ky++)"))
-                {
-                    w.WriteLine($"ref byte row = ref Unsafe.Add(ref window, ky * {Int(s.PaddedWidth * c.Channels)});");
-                    using (w.OpenBlock($"for (int r = 0; r < {Int(4 * s.Groups)}; r += 4)"))
-                    {
-                        for (int j = 0; j < v; j++)
-                        {
-                            w.WriteLine(j == 0
-                                ? "Vector512<sbyte> w0 = Vector512.LoadUnsafe(ref k);"
-                                : $"Vector512<sbyte> w{j} = Vector512.LoadUnsafe(ref k, {Int(j * s.BlockBytes)});");
-                        }
-
-                        for (int i = 0; i < p; i++)
-                        {
-                            w.WriteLine($"Vector512<byte> u{i} = Vector512.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref row, r{(offsets[i] == 0 ? string.Empty : " + " + Int(offsets[i]))}))).AsByte();");
-                            for (int j = 0; j < v; j++)
-                            {
-                                w.WriteLine($"a{i}_{j} = Avx512F.Add(a{i}_{j}, Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(u{i}, w{j}), ones));");
-                            }
-                        }
-
-                        w.WriteLine("k = ref Unsafe.Add(ref k, 64);");
-                    }
-                }
-
+                WriteKernelLoops(w, s, v, "Vector512",
+                    j => j == 0 ? "Vector512<sbyte> w0 = Vector512.LoadUnsafe(ref k);" : $"Vector512<sbyte> w{j} = Vector512.LoadUnsafe(ref k, {Int(j * s.BlockBytes)});",
+                    (i, j) => $"a{i}_{j} = Avx512F.Add(a{i}_{j}, Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(u{i}, w{j}), ones));");
                 w.WriteLine();
-                for (int j = 0; j < v; j++)
+                WriteRequantizeStores512(w, s, v, (i, j) => $"a{i}_{j}", j =>
                 {
-                    string ch = j == 0 ? "channel" : $"channel + {Int(j * 16)}";
-                    string constants = $"ref Unsafe.Add(ref requantization, {(j == 0 ? "channel * 2" : $"(channel + {Int(j * 16)}) * 2")})";
-                    string tail = $"ref Unsafe.Add(ref multipliers, {ch}), {constants}, {Int(s.OutputZeroPoint)}, {Int(s.Min)}, {Int(s.Max)}";
-                    if (s.Pool is not null)
+                    string max = $"a0_{j}";
+                    for (int i = 1; i < p; i++)
                     {
-                        string max = $"a0_{j}";
-                        for (int i = 1; i < p; i++)
-                        {
-                            max = $"Avx512F.Max({max}, a{i}_{j})";
-                        }
-
-                        w.WriteLine($"RequantizeStore512(Avx512F.Add({max}, Vector512.LoadUnsafe(ref bias, (nuint)({ch}))), {tail}, ref Unsafe.Add(ref output, {OutputIndex(s, 0)} + {ch}), {Count(s, ch)});");
+                        max = $"Avx512F.Max({max}, a{i}_{j})";
                     }
-                    else
+
+                    return max;
+                });
+                ClosePixelLoops(w);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The loops over kernel rows and 4-byte groups of a step: <paramref name="loadWeights"/>(j) loads vector j's
+    /// weights from <c>k</c>, each pixel i broadcasts its 4 bytes into <c>u{i}</c> (a <paramref name="vector"/>), and
+    /// <paramref name="accumulate"/>(i, j) adds pixel i's products with vector j's weights.
+    /// </summary>
+    private static void WriteKernelLoops(SourceWriter w, Int8BlockedConvStep s, int vectors, string vector, Func<int, string> loadWeights, Func<int, int, string> accumulate)
+    {
+        var c = s.Conv;
+        var offsets = PixelOffsets(s);
+        w.WriteLine("ref sbyte k = ref blockWeights;");
+        using (w.OpenBlock($"for (int ky = 0; ky < {Int(c.KernelHeight)}; ky++)"))
+        {
+            w.WriteLine($"ref byte row = ref Unsafe.Add(ref window, ky * {Int(s.PaddedWidth * c.Channels)});");
+            using (w.OpenBlock($"for (int r = 0; r < {Int(4 * s.Groups)}; r += 4)"))
+            {
+                for (int j = 0; j < vectors; j++)
+                {
+                    w.WriteLine(loadWeights(j));
+                }
+
+                for (int i = 0; i < s.Pixels; i++)
+                {
+                    w.WriteLine($"{vector}<byte> u{i} = {vector}.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref row, r{(offsets[i] == 0 ? string.Empty : " + " + Int(offsets[i]))}))).AsByte();");
+                    for (int j = 0; j < vectors; j++)
                     {
-                        for (int i = 0; i < p; i++)
-                        {
-                            w.WriteLine($"RequantizeStore512(Avx512F.Add(a{i}_{j}, Vector512.LoadUnsafe(ref bias, (nuint)({ch}))), {tail}, ref Unsafe.Add(ref output, {OutputIndex(s, i)} + {ch}), {Count(s, ch)});");
-                        }
+                        w.WriteLine(accumulate(i, j));
                     }
                 }
 
-                ClosePixelLoops(w);
+                w.WriteLine("k = ref Unsafe.Add(ref k, 64);");
+            }
+        }
+    }
+
+    /// <summary>
+    /// The 512-bit epilogue of a step: bias added, requantized and stored for each of the <paramref name="vectors"/>
+    /// 16-channel vectors, per pixel (<paramref name="pixel"/>(i, j) is pixel i's vector j) or, with a fused pool,
+    /// once per window (<paramref name="pooled"/>(j) is the max over the window's pixels).
+    /// </summary>
+    private static void WriteRequantizeStores512(SourceWriter w, Int8BlockedConvStep s, int vectors, Func<int, int, string> pixel, Func<int, string> pooled)
+    {
+        for (int j = 0; j < vectors; j++)
+        {
+            string ch = j == 0 ? "channel" : $"channel + {Int(j * 16)}";
+            string constants = $"ref Unsafe.Add(ref requantization, {(j == 0 ? "channel * 2" : $"(channel + {Int(j * 16)}) * 2")})";
+            string tail = $"ref Unsafe.Add(ref multipliers, {ch}), {constants}, {Int(s.OutputZeroPoint)}, {Int(s.Min)}, {Int(s.Max)}";
+            if (s.Pool is not null)
+            {
+                w.WriteLine($"RequantizeStore512(Avx512F.Add({pooled(j)}, Vector512.LoadUnsafe(ref bias, (nuint)({ch}))), {tail}, ref Unsafe.Add(ref output, {OutputIndex(s, 0)} + {ch}), {Count(s, ch)});");
+            }
+            else
+            {
+                for (int i = 0; i < s.Pixels; i++)
+                {
+                    w.WriteLine($"RequantizeStore512(Avx512F.Add({pixel(i, j)}, Vector512.LoadUnsafe(ref bias, (nuint)({ch}))), {tail}, ref Unsafe.Add(ref output, {OutputIndex(s, i)} + {ch}), {Count(s, ch)});");
+                }
             }
         }
     }
