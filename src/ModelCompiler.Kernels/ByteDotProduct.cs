@@ -18,9 +18,13 @@ internal static partial class KernelLibrary
     /// <summary>
     /// The widest path worth running on this CPU, the generated models' default <c>VectorBits</c>:
     /// <see cref="Avx512VnniBits"/> when the CPU has AVX-512BW and AVX-VNNI, else 512 (each kernel then takes the
-    /// widest path the CPU has).
+    /// widest path the CPU has). Not under Native AOT: there AVX-VNNI is an optimistic instruction set whose
+    /// <c>IsSupported</c> is a run-time test at every use (dotnet/runtime#63563) unless the build requires it, and the
+    /// VNNI kernels ran the AOT Fashion sample 1.3-2.9x slower than the AVX-512 ones (benchmarks/run.sh); a user who
+    /// publishes for AVX-VNNI can still set <c>VectorBits = 513</c>.
     /// </summary>
-    internal static int WidestVectorBits => Avx512BW.IsSupported && AvxVnni.IsSupported ? Avx512VnniBits : 512;
+    internal static int WidestVectorBits =>
+        Avx512BW.IsSupported && AvxVnni.IsSupported && RuntimeFeature.IsDynamicCodeCompiled ? Avx512VnniBits : 512;
 
     /// <summary>
     /// <paramref name="sum"/> + Σ over each lane's 4 bytes of u[i] * w[i] (u8 x s8), int32 wrapping: one vpdpbusd when

@@ -127,7 +127,7 @@ internal static class ModelEmitter
         w.WriteLine("/// <summary>");
         w.WriteLine("/// Widest vector path the kernels may use: 513 (AVX-512 with vpdpbusd), 512, 256, 128 or 0 (scalar). All paths give");
         w.WriteLine($"/// identical results; tests lower it to check that. Starts at 0 when the AppContext switch <c>{ScalarSwitch}</c> is set,");
-        w.WriteLine("/// else at the widest path worth running on this CPU (513 with AVX-512BW and AVX-VNNI, else 512).");
+        w.WriteLine("/// else at the widest path worth running on this CPU (513 with AVX-512BW and AVX-VNNI under the JIT, else 512).");
         w.WriteLine("/// </summary>");
         w.WriteLine($"internal static int VectorBits = global::System.AppContext.TryGetSwitch({String(ScalarSwitch)}, out bool scalar) && scalar ? 0 : global::{kernelNamespace}.{SharedKernelsEmitter.KernelClass}.WidestVectorBits;");
         w.WriteLine();
