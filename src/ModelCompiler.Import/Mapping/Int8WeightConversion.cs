@@ -92,7 +92,7 @@ internal static class Int8WeightConversion
                 // TFLite's own tolerance (GetQuantizedConvolutionMultipler): the bias must be at scale s_in·s_w[c].
                 double expected = (double)inputScale * weightScales[c];
                 double actual = q.Scales[q.Scales.Count == 1 ? 0 : c];
-                if (Math.Abs(expected - actual) > 1e-6 * Math.Min(expected, actual) || q.ZeroPoints[q.ZeroPoints.Count == 1 ? 0 : c] != 0)
+                if (!IsBiasScale(actual, expected) || q.ZeroPoints[q.ZeroPoints.Count == 1 ? 0 : c] != 0)
                 {
                     problems.Add(op, $"input 2 '{tensor.Name}'",
                         $"bias {c} has scale {actual:R} zero point {q.ZeroPoints[q.ZeroPoints.Count == 1 ? 0 : c]}; the format's int32 bias is at s_in·s_w = {expected:R}, zero point 0");
@@ -103,6 +103,9 @@ internal static class Int8WeightConversion
 
         return tensor.ReadInt32();
     }
+
+    /// <summary>Whether a stored bias scale is s_in·s_w within TFLite's own tolerance (GetQuantizedConvolutionMultipler).</summary>
+    public static bool IsBiasScale(double actual, double expected) => Math.Abs(expected - actual) <= 1e-6 * Math.Min(expected, actual);
 
     private static sbyte[] Reorder(sbyte[] source, IReadOnlyList<int> shape, FilterLayout layout)
     {

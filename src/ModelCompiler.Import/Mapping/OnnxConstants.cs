@@ -129,7 +129,7 @@ internal sealed class OnnxConstants(SourceModel model, ImportProblems problems, 
         }
 
         if (Producer(index) is { Type: "DequantizeLinear" } dequantize && model.Tensors[dequantize.Inputs[0]] is { IsConstant: true, Type: ElementType.Int32, Quantization: { } q } stored
-            && stored.ElementCount == channels && Enumerable.Range(0, channels).All(c => SameScale(q.Scales[q.Scales.Count == 1 ? 0 : c], (double)inputScale * weightScales[c]) && q.ZeroPoints[q.ZeroPoints.Count == 1 ? 0 : c] == 0))
+            && stored.ElementCount == channels && Enumerable.Range(0, channels).All(c => Int8WeightConversion.IsBiasScale(q.Scales[q.Scales.Count == 1 ? 0 : c], (double)inputScale * weightScales[c]) && q.ZeroPoints[q.ZeroPoints.Count == 1 ? 0 : c] == 0))
         {
             return stored.ReadInt32();
         }
@@ -207,9 +207,6 @@ internal sealed class OnnxConstants(SourceModel model, ImportProblems problems, 
 
         return result;
     }
-
-    // ONNX Runtime's quantizer writes the bias scale as the float32 product; compare with TFLite's tolerance.
-    private static bool SameScale(double actual, double expected) => Math.Abs(expected - actual) <= 1e-6 * Math.Min(expected, actual);
 
     private static int ChannelOf(int flat, IReadOnlyList<int> shape, int axis)
     {
