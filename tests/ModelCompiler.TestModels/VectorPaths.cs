@@ -39,21 +39,23 @@ public static class VectorPaths
     public static IReadOnlyList<string>? Requested { get; } = ParseRequested(Environment.GetEnvironmentVariable("MODELCOMPILER_VECTOR_PATHS"));
 
     /// <summary>The names of the paths this process runs, widest first.</summary>
-    public static IEnumerable<string> AvailableNames
-    {
-        get
-        {
-            foreach (string name in Requested ?? [])
-            {
-                if (!All.Any(p => p.Name == name && IsAvailable(p.Bits)))
-                {
-                    throw new InvalidOperationException(
-                        $"MODELCOMPILER_VECTOR_PATHS asks for the path '{name}', which this process cannot run (paths: {string.Join(", ", All.Where(p => IsAvailable(p.Bits)).Select(p => p.Name))})");
-                }
-            }
+    public static IEnumerable<string> AvailableNames => Selected;
 
-            return All.Where(p => IsAvailable(p.Bits) && (Requested is null || Requested.Contains(p.Name))).Select(p => p.Name);
+    // Computed once: the switches and the environment variable do not change while a process runs.
+    private static readonly string[] Selected = Select();
+
+    private static string[] Select()
+    {
+        foreach (string name in Requested ?? [])
+        {
+            if (!All.Any(p => p.Name == name && IsAvailable(p.Bits)))
+            {
+                throw new InvalidOperationException(
+                    $"MODELCOMPILER_VECTOR_PATHS asks for the path '{name}', which this process cannot run (paths: {string.Join(", ", All.Where(p => IsAvailable(p.Bits)).Select(p => p.Name))})");
+            }
         }
+
+        return [.. All.Where(p => IsAvailable(p.Bits) && (Requested is null || Requested.Contains(p.Name))).Select(p => p.Name)];
     }
 
     /// <summary>The available paths as theory data (xunit's <c>MemberData</c>): one row per path, its name.</summary>
