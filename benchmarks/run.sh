@@ -12,7 +12,9 @@
 #   bash benchmarks/run.sh --intra-op-only  only one image at 1 and 2 intra-op threads: generated IntraOpThreads against
 #                                           ONNX Runtime int8 and float IntraOpNumThreads (about two minutes; no files written)
 #   bash benchmarks/run.sh --layers      only each generated step's median time, MACs and GMAC/s at 1 and 2 intra-op threads
-# The full run prints the intra-op table too, after the batch table.
+#   bash benchmarks/run.sh --imported-only  only TensorFlow's MobileNetV2 imported from .tflite (issue 13): generated against
+#                                           ONNX Runtime int8 and float, batch 1, one thread (about a minute; no files written)
+# The full run prints the intra-op table and the imported model's table too, after the batch table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -39,6 +41,13 @@ if [ "${1:-}" = "--intra-op-only" ]; then
     dotnet build benchmarks/ModelCompiler.Benchmarks -c Release -nologo -v quiet
     echo "== one image at 1 and 2 intra-op threads ($(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg))"
     "$benchmark" --intra-op-only --artifacts "$artifacts"
+    exit 0
+fi
+
+if [ "${1:-}" = "--imported-only" ]; then
+    echo "== building the benchmark (Release)"
+    dotnet build benchmarks/ModelCompiler.Benchmarks -c Release -nologo -v quiet
+    "$benchmark" --imported-only --artifacts "$artifacts"
     exit 0
 fi
 

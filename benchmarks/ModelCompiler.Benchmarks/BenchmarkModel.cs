@@ -41,6 +41,21 @@ public sealed class BenchmarkModel
 
     public static readonly IReadOnlyList<BenchmarkModel> All = [Fashion, Intel, MobileNet];
 
+    /// <summary>
+    /// TensorFlow's int8 MobileNetV2 imported from .tflite (issue 13), 300 M MACs: timed against ONNX Runtime on its own
+    /// (<see cref="ImportedModelLatency"/>), not in <see cref="All"/>, whose interpreter and TorchSharp rows would take minutes on it.
+    /// </summary>
+    public static readonly BenchmarkModel Imported = new(
+        "imported-mobilenet-v2", "mobilenet-v2.qmodel", "ImportedModel", MobileNetV2.InputLength,
+        MobileNetV2.ArenaBytes, MobileNetV2.PredictBatch,
+        () => new GeneratedEngine(
+            MobileNetV2.Predict, MobileNetV2.PredictProbabilities,
+            MobileNetV2.InputLength, MobileNetV2.ClassCount))
+    {
+        SetIntraOpThreads = threads => MobileNetV2.IntraOpThreads = threads,
+        StepTiming = new(MobileNetV2.PredictTimed, MobileNetV2.StepNames, MobileNetV2.StepMacs),
+    };
+
     private readonly Func<IInferenceEngine> generated;
     private QModel? model;
 
@@ -88,7 +103,7 @@ public sealed class BenchmarkModel
     public bool IsSynthetic => Model.Provenance.Any(p => p.Key == "origin" && p.Value.StartsWith("synthetic", StringComparison.Ordinal));
 
     public static BenchmarkModel Find(string key) =>
-        All.FirstOrDefault(m => m.Key == key) ?? throw new ArgumentException($"unknown model '{key}'; expected {string.Join(" or ", All.Select(m => m.Key))}");
+        All.Append(Imported).FirstOrDefault(m => m.Key == key) ?? throw new ArgumentException($"unknown model '{key}'; expected {string.Join(" or ", All.Select(m => m.Key))}");
 
     public IInferenceEngine CreateEngine(EngineKind kind) => kind switch
     {

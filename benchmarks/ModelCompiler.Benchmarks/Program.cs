@@ -17,6 +17,7 @@ internal static class Program
         var skipMemory = new Option<bool>("--skip-memory") { Description = "Do not measure working sets (saves about a minute)" };
         var batchOnly = new Option<bool>("--batch-only") { Description = "Only time the generated PredictBatch at 1 and 2 threads and print its table (no files written)" };
         var layers = new Option<bool>("--layers") { Description = "Only print each generated step's median time, MACs and GMAC/s at 1 and 2 intra-op threads (no files written)" };
+        var importedOnly = new Option<bool>("--imported-only") { Description = "Only the imported MobileNetV2 (issue 13): generated against ONNX Runtime int8 and float, batch 1, one thread (no files written)" };
         var intraOpOnly = new Option<bool>("--intra-op-only") { Description = "Only time one image at 1 and 2 intra-op threads (generated, ORT int8 and float) and print its table (no files written)" };
         var aotBinaries = new Option<string[]>("--aot-binary")
         {
@@ -25,7 +26,7 @@ internal static class Program
         };
         var root = new RootCommand("Generated code vs reference interpreter vs ONNX Runtime vs TorchSharp, batch 1, one thread; generated PredictBatch at 1 and 2 threads")
         {
-            artifacts, skipMemory, batchOnly, intraOpOnly, layers, aotBinaries,
+            artifacts, skipMemory, batchOnly, intraOpOnly, importedOnly, layers, aotBinaries,
         };
         root.SetAction(result =>
         {
@@ -36,12 +37,20 @@ internal static class Program
                     Console.Write(LayerTimes.Run(timed, timed == BenchmarkModel.Fashion ? 20000 : 2000));
                 }
 
+                Console.Write(LayerTimes.Run(BenchmarkModel.Imported, 100));
+
                 return 0;
             }
 
             if (result.GetValue(intraOpOnly))
             {
                 Console.Write(IntraOpResult.Table(SideBySideRun.RunIntraOp(result.GetValue(artifacts)!)));
+                return 0;
+            }
+
+            if (result.GetValue(importedOnly))
+            {
+                Console.Write(ImportedModelRun.Run(result.GetValue(artifacts)!));
                 return 0;
             }
 
@@ -98,6 +107,7 @@ internal static class Program
         var results = SideBySideRun.Run(artifacts);
         var batches = SideBySideRun.RunBatches(artifacts);
         var intraOp = SideBySideRun.RunIntraOp(artifacts);
+        string imported = ImportedModelRun.Run(artifacts);
 
         var memory = new Dictionary<(BenchmarkModel, EngineKind), MemoryFigures?>();
         if (!skipMemory)
@@ -115,6 +125,7 @@ internal static class Program
         Console.Write(BenchmarkReport.Tables(rows, facts));
         Console.Write(BenchmarkReport.Batches(batches));
         Console.Write(IntraOpResult.Table(intraOp));
+        Console.Write(imported);
         Console.Write(BenchmarkReport.Memory(rows, aot));
         BenchmarkReport.WriteJson(artifacts, rows, batches, aot, facts);
         Console.WriteLine($"wrote {Path.Combine(artifacts, "bench.json")} and {Path.Combine(artifacts, "bench-models.json")}");

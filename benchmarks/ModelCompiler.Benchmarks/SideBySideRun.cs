@@ -97,7 +97,7 @@ public static class SideBySideRun
     /// The job: in-process, 3 warm-up iterations, ~200 ms iterations. BenchmarkDotNet calls a benchmark at least 4
     /// times an iteration by default; a 256-image intel-cnn batch takes about a second, so the batch job allows 1.
     /// </summary>
-    private static IConfig Config(string artifactsDirectory, string jobId, int iterations = 21, int minimumCallsPerIteration = 4)
+    public static IConfig Config(string artifactsDirectory, string jobId, int iterations = 21, int minimumCallsPerIteration = 4)
     {
         var job = Job.Default
             .WithToolchain(InProcessEmitToolchain.Instance)
