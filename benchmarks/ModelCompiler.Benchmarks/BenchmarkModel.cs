@@ -17,6 +17,7 @@ public sealed class BenchmarkModel
         () => new GeneratedEngine(FashionClassifier.Predict, FashionClassifier.PredictProbabilities, FashionClassifier.InputLength, FashionClassifier.ClassCount))
     {
         SetIntraOpThreads = threads => FashionClassifier.IntraOpThreads = threads,
+        IntraOpSplits = FashionClassifier.IntraOpLargestLayerMacs >= FashionClassifier.IntraOpMinimumMacs,
         StepTiming = new(FashionClassifier.PredictTimed, FashionClassifier.StepNames, FashionClassifier.StepMacs),
     };
 
@@ -25,6 +26,7 @@ public sealed class BenchmarkModel
         () => new GeneratedEngine(IntelClassifier.Predict, IntelClassifier.PredictProbabilities, IntelClassifier.InputLength, IntelClassifier.ClassCount))
     {
         SetIntraOpThreads = threads => IntelClassifier.IntraOpThreads = threads,
+        IntraOpSplits = IntelClassifier.IntraOpLargestLayerMacs >= IntelClassifier.IntraOpMinimumMacs,
         StepTiming = new(IntelClassifier.PredictTimed, IntelClassifier.StepNames, IntelClassifier.StepMacs),
     };
 
@@ -36,6 +38,7 @@ public sealed class BenchmarkModel
             IntelMobileNet.InputLength, IntelMobileNet.ClassCount))
     {
         SetIntraOpThreads = threads => IntelMobileNet.IntraOpThreads = threads,
+        IntraOpSplits = IntelMobileNet.IntraOpLargestLayerMacs >= IntelMobileNet.IntraOpMinimumMacs,
         StepTiming = new(IntelMobileNet.PredictTimed, IntelMobileNet.StepNames, IntelMobileNet.StepMacs),
     };
 
@@ -89,6 +92,9 @@ public sealed class BenchmarkModel
 
     /// <summary>Sets the generated class's IntraOpThreads (threads for one Predict call); null for a model not in the intra-op table.</summary>
     public Action<int>? SetIntraOpThreads { get; private init; }
+
+    /// <summary>Whether IntraOpThreads &gt; 1 splits any layer (the generated size rule); if not, it runs the single-thread code.</summary>
+    public bool IntraOpSplits { get; private init; }
 
     /// <summary>The generated class's per-step timing aid (<see cref="LayerTimes"/>); null for a model without one here.</summary>
     public StepTiming? StepTiming { get; private init; }

@@ -26,7 +26,8 @@ public sealed record IntraOpResult(BenchmarkModel Model, EngineKind Engine, int 
                 double single = Median(results, model, EngineKind.Generated, 1);
                 text.AppendLine(CultureInfo.InvariantCulture,
                     $"  {model.Key,-12} {threads,7} {Micros(generated),11} {Micros(int8),11} {Micros(Median(results, model, EngineKind.OrtFloat, threads)),11} "
-                    + $"{Ratio(single / generated) + "x",13} {Ratio(int8 / generated) + "x",9} {Ratio(Median(results, model, EngineKind.OrtFloat, threads) / generated) + "x",10}");
+                    + $"{Ratio(single / generated) + "x",13} {Ratio(int8 / generated) + "x",9} {Ratio(Median(results, model, EngineKind.OrtFloat, threads) / generated) + "x",10}"
+                    + $"{(threads > 1 && !model.IntraOpSplits ? "  (no layer large enough to split: the 1-thread code; gen vs 1 thr is noise)" : string.Empty)}");
             }
         }
 

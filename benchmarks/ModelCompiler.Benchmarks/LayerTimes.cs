@@ -12,7 +12,7 @@ public sealed record StepTiming(GeneratedPredictTimed PredictTimed, IReadOnlyLis
 
 /// <summary>
 /// Where one Predict's time goes (issue 15): the median of each stage (input load, then each generated step) over many
-/// calls, with its multiply-accumulates and GMAC/s, at 1 and 2 intra-op threads. Stopwatch reads between stages add
+/// calls, with its multiply-accumulates and GMAC/s, at 1 and 2 intra-op threads (alternating in rounds). Stopwatch reads between stages add
 /// some tens of nanoseconds each; the sum is printed beside the untimed median of the same calls' total.
 /// </summary>
 public static class LayerTimes
@@ -24,35 +24,44 @@ public static class LayerTimes
         var text = new StringBuilder();
         text.AppendLine();
         text.AppendLine($"{model.Key}: per-step median of {calls} timed Predict calls ({Environment.ProcessorCount} cores, load average {LoadAverage.Now()}):");
-        var medians = new Dictionary<int, double[]>();
-        foreach (int threads in new[] { 1, 2 })
+        // The thread counts alternate in rounds (a few warm-up calls each) rather than one after the other, so that a
+        // change of load from other processes during the run weighs on both columns alike.
+        const int Rounds = 10;
+        int[] threadCounts = [1, 2];
+        var samples = threadCounts.ToDictionary(t => t, _ => Enumerable.Range(0, timing.Names.Count).Select(_ => new long[calls]).ToArray());
+        var ticks = new long[timing.Names.Count];
+        foreach (int threads in threadCounts)
         {
             model.SetIntraOpThreads?.Invoke(threads);
-            var samples = new long[timing.Names.Count][];
-            for (int s = 0; s < samples.Length; s++)
-            {
-                samples[s] = new long[calls];
-            }
-
-            var ticks = new long[timing.Names.Count];
-            for (int i = 0; i < calls / 5; i++)
+            for (int i = 0; i < calls / 10; i++)
             {
                 timing.PredictTimed(input, ticks);
             }
-
-            for (int call = 0; call < calls; call++)
-            {
-                Array.Clear(ticks);
-                timing.PredictTimed(input, ticks);
-                for (int s = 0; s < ticks.Length; s++)
-                {
-                    samples[s][call] = ticks[s];
-                }
-            }
-
-            medians[threads] = samples.Select(Median).ToArray();
         }
 
+        for (int round = 0; round < Rounds; round++)
+        {
+            foreach (int threads in threadCounts)
+            {
+                model.SetIntraOpThreads?.Invoke(threads);
+                for (int i = 0; i < Math.Max(2, calls / Rounds / 10); i++)
+                {
+                    timing.PredictTimed(input, ticks);
+                }
+
+                for (int call = round * calls / Rounds; call < (round + 1) * calls / Rounds; call++)
+                {
+                    Array.Clear(ticks);
+                    timing.PredictTimed(input, ticks);
+                    for (int s = 0; s < ticks.Length; s++)
+                    {
+                        samples[threads][s][call] = ticks[s];
+                    }
+                }
+            }
+        }
+
+        var medians = samples.ToDictionary(pair => pair.Key, pair => pair.Value.Select(Median).ToArray());
         model.SetIntraOpThreads?.Invoke(1);
         text.AppendLine($"  {"stage",-28} {"MACs",12} {"1 thread",10} {"GMAC/s",8} {"2 threads",10} {"GMAC/s",8} {"speed-up",9}");
         for (int s = 0; s < timing.Names.Count; s++)

@@ -30,6 +30,8 @@ public sealed class CompiledModel : IDisposable
         Label = Method<Func<float[], string>>("Label");
         SetVectorBits = Method<Action<int>>("SetVectorBits");
         SetIntraOp = Method<Action<int, long>>("SetIntraOp");
+        SetIntraOpThreads = Method<Action<int>>("SetIntraOpThreads");
+        IntraOpDispatched = Method<Func<long>>("IntraOpDispatched");
         AllocatedBytes = Method<Func<float[], byte[], int, long>>("AllocatedBytes");
         Labels = Method<Func<IReadOnlyList<string>>>("Labels");
         PredictBatch = Method<Action<float[], int[], int>>("PredictBatch");
@@ -65,8 +67,14 @@ public sealed class CompiledModel : IDisposable
     /// <summary>Sets the generated class's VectorBits (512, 256, 128, 0 = scalar).</summary>
     public Action<int> SetVectorBits { get; }
 
-    /// <summary>Sets the generated class's IntraOpThreads and IntraOpMinimumMacs (0 splits every splittable layer).</summary>
+    /// <summary>Sets the generated class's IntraOpMinimumMacs (0 splits every splittable layer), then IntraOpThreads (which reads it).</summary>
     public Action<int, long> SetIntraOp { get; }
+
+    /// <summary>Sets only IntraOpThreads: the default size rule decides which layers split.</summary>
+    public Action<int> SetIntraOpThreads { get; }
+
+    /// <summary>Jobs the class's intra-op pool has handed to its workers, or -1 when the class holds no pool.</summary>
+    public Func<long> IntraOpDispatched { get; }
 
     /// <summary>Bytes allocated on this thread by N calls of each Predict overload after one warm-up call.</summary>
     public Func<float[], byte[], int, long> AllocatedBytes { get; }
@@ -130,8 +138,14 @@ public sealed class CompiledModel : IDisposable
                 public static void SetVectorBits(int bits) => {{type}}.VectorBits = bits;
                 public static void SetIntraOp(int threads, long minimumMacs)
                 {
-                    {{type}}.IntraOpThreads = threads;
                     {{type}}.IntraOpMinimumMacs = minimumMacs;
+                    {{type}}.IntraOpThreads = threads;
+                }
+                public static void SetIntraOpThreads(int threads) => {{type}}.IntraOpThreads = threads;
+                public static long IntraOpDispatched()
+                {
+                    var pool = typeof({{type}}).GetField("s_intraOpPool", global::System.Reflection.BindingFlags.NonPublic | global::System.Reflection.BindingFlags.Static)!.GetValue(null);
+                    return pool is null ? -1 : (long)pool.GetType().GetProperty("Dispatched")!.GetValue(pool)!;
                 }
                 public static global::System.Collections.Generic.IReadOnlyList<string> Labels() => {{type}}.Labels;
                 {{quantized}}

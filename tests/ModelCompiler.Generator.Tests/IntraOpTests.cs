@@ -83,6 +83,45 @@ public sealed class IntraOpTests
         Assert.All(failures, f => Assert.Equal(0, f));
     }
 
+    /// <summary>
+    /// The default rule's decision, not its timing: fashion-cnn (largest layer 2.2 M multiply-accumulates) gets no pool
+    /// with IntraOpThreads = 2, so nothing changes; intel-cnn hands exactly its three convolutions and its 3.3 M-MAC
+    /// first dense layer (not the 131 K and 3 K ones) to the workers on each call. With the threshold at 0 fashion-cnn
+    /// splits all four of its layers, so the counts do see splits.
+    /// </summary>
+    [Fact]
+    public void TheDefaultRuleSplitsOnlyLayersOfThreeMillionMacs()
+    {
+        var random = new Random(7);
+        var fashion = new TestModels(56) { SevenBitWeights = true }.FashionCnn();
+        using (var compiled = CompiledModel.Build(fashion))
+        {
+            Assert.Contains("internal const long IntraOpLargestLayerMacs = 2230272;", compiled.Source);
+            Assert.Contains("the setting changes nothing", compiled.Source);
+            var input = BitExactness.RandomInput(random, fashion.InputShape.Length, allowSpecial: false);
+            compiled.SetIntraOpThreads(2);
+            compiled.Predict(input);
+            Assert.Equal(-1, compiled.IntraOpDispatched());
+            compiled.SetIntraOp(2, 0);
+            long before = compiled.IntraOpDispatched();
+            compiled.Predict(input);
+            Assert.Equal(4, compiled.IntraOpDispatched() - before);
+        }
+
+        var intel = new TestModels(57) { SevenBitWeights = true }.IntelCnn();
+        using (var compiled = CompiledModel.Build(intel))
+        {
+            Assert.Matches(@"This model splits Step01_conv\d+, Step02_conv\d+, Step03_conv\d+, Step04_dense\d+\.\n", compiled.Source);
+            var input = BitExactness.RandomInput(random, intel.InputShape.Length, allowSpecial: false);
+            compiled.SetIntraOpThreads(2);
+            long before = compiled.IntraOpDispatched();
+            compiled.Predict(input);
+            Assert.Equal(4, compiled.IntraOpDispatched() - before);
+            compiled.SetIntraOpThreads(1);
+            Assert.Equal(-1, compiled.IntraOpDispatched());
+        }
+    }
+
     [Fact]
     public void ThreadCountIsCheckedAndDefaultsToOne()
     {

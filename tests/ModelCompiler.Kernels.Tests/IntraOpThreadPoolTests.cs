@@ -36,6 +36,24 @@ public sealed class IntraOpThreadPoolTests
         }
     }
 
+    /// <summary>A job holds at most 65,535 items (16-bit front and back): a larger layer runs as several, each item once.</summary>
+    [Fact]
+    public void MoreItemsThanOneJobHoldsRunExactlyOnce()
+    {
+        var pool = new IntraOpThreadPool(2);
+        foreach (int count in new[] { 65_535, 65_536, 140_000 })
+        {
+            var arena = new byte[count + 8];
+            long before = pool.Dispatched;
+            pool.Run(Mark, arena, 0, count);
+            Assert.Equal((count + 65_534) / 65_535, pool.Dispatched - before);
+            for (int i = 0; i < arena.Length; i++)
+            {
+                Assert.True(arena[i] == (i < count ? 1 : 0), $"item {i} of {count} ran {arena[i]} times");
+            }
+        }
+    }
+
     [Fact]
     public void ConcurrentCallersEachGetEveryItem()
     {

@@ -22,7 +22,7 @@ internal static class ModelEmitter
     {
         "InputHeight", "InputWidth", "InputChannels", "InputLength", "ClassCount", "ArenaBytes", "Labels", "s_labels", "VectorBits",
         "Predict", "PredictLabel", "PredictProbabilities", "PredictLogits", "PredictQuantizedLogits", "PredictBatch", "PredictBatchLogits",
-        "IntraOpThreads", "IntraOpMinimumMacs", "s_intraOpThreads", "s_intraOpPool", "StepNames", "StepMacs", "PredictTimed",
+        "IntraOpThreads", "IntraOpMinimumMacs", "IntraOpLargestLayerMacs", "s_intraOpThreads", "s_intraOpPool", "StepNames", "StepMacs", "PredictTimed",
     }.ToEquatableArray();
 
     /// <summary>The AppContext switch that turns the vector paths off (read once, when the class is first used).</summary>
@@ -77,7 +77,7 @@ internal static class ModelEmitter
         using (w.OpenBlock($"public static partial class {plan.ClassName}"))
         {
             WriteConstants(w, plan, kernelNamespace);
-            WriteIntraOp(w, kernelNamespace);
+            WriteIntraOp(w, plan, kernelNamespace);
             foreach (var (type, name, doc) in new[] { ("float", "input", "preprocessed float values"), ("byte", "pixels", "raw 8-bit pixels (preprocessing x = pixel * " + Literals.Float(plan.Preprocessing.Scale) + " + " + Literals.Float(plan.Preprocessing.Offset) + " is folded into a 256-entry table)") })
             {
                 WritePredictions(w, plan, kernels, type, name, doc);
@@ -133,15 +133,26 @@ internal static class ModelEmitter
         w.WriteLine();
     }
 
-    /// <summary>The intra-op thread setting: the shared pool it picks and the size below which a layer is not split.</summary>
-    private static void WriteIntraOp(SourceWriter w, string kernelNamespace)
+    /// <summary>
+    /// The intra-op thread setting and its rule: a layer splits when it has at least IntraOpMinimumMacs
+    /// multiply-accumulates; a model none of whose layers qualifies gets no pool at all, so the setting changes nothing.
+    /// </summary>
+    private static void WriteIntraOp(SourceWriter w, ModelPlan plan, string kernelNamespace)
     {
+        string threshold = StepEmitter.MinimumSplitMacs.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+        long largest = plan.Steps.Select(s => LoweringCatalog.EmitterFor(s).Macs(s)).DefaultIfEmpty(0).Max();
+        var split = plan.Steps.Where(s => LoweringCatalog.EmitterFor(s).Macs(s) >= StepEmitter.MinimumSplitMacs).Select(s => s.MethodName).ToArray();
         w.WriteLine("/// <summary>");
         w.WriteLine("/// Threads one call of <c>Predict</c>, <c>PredictLabel</c>, <c>PredictProbabilities</c> or <c>PredictLogits</c> may use, the calling thread");
         w.WriteLine("/// included (as ONNX Runtime's <c>intra_op_num_threads</c>): 1 (the default) runs each call on its calling thread only; n &gt; 1");
-        w.WriteLine($"/// splits the output rows or units of every layer of at least {StepEmitter.MinimumSplitMacs.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} multiply-accumulates over the calling thread and");
+        w.WriteLine($"/// splits the output rows or units of every layer of at least {threshold} multiply-accumulates over the calling thread and");
         w.WriteLine("/// n - 1 persistent workers (shared by every model of the assembly, spinning briefly between layers, then blocking); -1 one");
-        w.WriteLine("/// per core. Results are identical for every value. Calls made while another call is using the workers run on their own");
+        w.WriteLine("/// per core. Smaller layers run on the calling thread: handing a layer over costs microseconds, more than a small layer");
+        w.WriteLine("/// saves. A model with no such layer starts no workers and runs exactly as with 1, so the setting never slows it down.");
+        w.WriteLine(split.Length == 0
+            ? $"/// This model has none (largest splittable layer {largest.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} multiply-accumulates): the setting changes nothing."
+            : $"/// This model splits {Xml(string.Join(", ", split))}.");
+        w.WriteLine("/// Results are identical for every value. Calls made while another call is using the workers run on their own");
         w.WriteLine("/// thread. Batch calls ignore it: they spread images over threads instead.");
         w.WriteLine("/// </summary>");
         w.WriteLine("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">The value is 0 or less than -1.</exception>");
@@ -153,7 +164,7 @@ internal static class ModelEmitter
             w.Indent();
             w.WriteLine("if (value == 0 || value < -1) throw new global::System.ArgumentOutOfRangeException(nameof(value), value, \"the thread count must be -1 (one thread per core) or a positive number of threads\");");
             w.WriteLine("int threads = value == -1 ? global::System.Environment.ProcessorCount : value;");
-            w.WriteLine($"s_intraOpPool = threads > 1 ? global::{kernelNamespace}.IntraOpThreadPool.Shared(threads) : null;");
+            w.WriteLine($"s_intraOpPool = threads > 1 && IntraOpLargestLayerMacs >= IntraOpMinimumMacs ? global::{kernelNamespace}.IntraOpThreadPool.Shared(threads) : null;");
             w.WriteLine("s_intraOpThreads = value;");
             w.Unindent();
             w.WriteLine("}");
@@ -163,8 +174,11 @@ internal static class ModelEmitter
         w.WriteLine("private static int s_intraOpThreads = 1;");
         w.WriteLine($"private static global::{kernelNamespace}.IntraOpThreadPool? s_intraOpPool;");
         w.WriteLine();
-        w.WriteLine("/// <summary>Layers of fewer multiply-accumulates run whole on the calling thread (a split costs a few microseconds); tests lower it.</summary>");
+        w.WriteLine("/// <summary>Layers of fewer multiply-accumulates run whole on the calling thread (a split costs a few microseconds); tests lower it before setting IntraOpThreads.</summary>");
         w.WriteLine($"internal static long IntraOpMinimumMacs = {StepEmitter.MinimumSplitMacs.ToString(System.Globalization.CultureInfo.InvariantCulture)};");
+        w.WriteLine();
+        w.WriteLine("/// <summary>Multiply-accumulates of the model's largest splittable layer: below IntraOpMinimumMacs no pool is started.</summary>");
+        w.WriteLine($"internal const long IntraOpLargestLayerMacs = {largest.ToString(System.Globalization.CultureInfo.InvariantCulture)};");
         w.WriteLine();
     }
 
