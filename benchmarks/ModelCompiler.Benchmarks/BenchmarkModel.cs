@@ -56,6 +56,7 @@ public sealed class BenchmarkModel
             MobileNetV2.InputLength, MobileNetV2.ClassCount))
     {
         SetIntraOpThreads = threads => MobileNetV2.IntraOpThreads = threads,
+        IntraOpSplits = MobileNetV2.IntraOpLargestLayerMacs >= MobileNetV2.IntraOpMinimumMacs,
         StepTiming = new(MobileNetV2.PredictTimed, MobileNetV2.StepNames, MobileNetV2.StepMacs),
     };
 
