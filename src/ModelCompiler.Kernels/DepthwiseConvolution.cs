@@ -15,15 +15,16 @@ internal static partial class KernelLibrary
     /// then Requantizer.Requantize per channel. <paramref name="weights"/> is <c>[Kh][Kw][C]</c>; <paramref name="bias"/>
     /// holds <c>bias - zp_in * Σw</c>, so padded cells add nothing; the sums wrap in int32 like the scalar rule's, and
     /// the total fits (the reader checks the accumulator range). The AVX-512 path takes blocks of 32 channels two kernel
-    /// cells at a time with vpmaddwd (<see cref="CellPairProducts"/>), then blocks of 16 with vpmulld, and requantizes 16
+    /// cells at a time with vpmaddwd (<see cref="CellPairProducts"/>), then blocks of 16 with vpmaddwd on int32 lanes (<see cref="LowHalfWeights"/>), and requantizes 16
     /// channels at once (<see cref="RequantizeStore512"/>, <paramref name="constants"/> as the blocked convolution's); the others stage
     /// the accumulators in <paramref name="staged"/> (at least 16 int32) and requantize one channel at a time. With
+    /// <paramref name="narrowRequantization"/>, <paramref name="constants"/> is the narrow table (<see cref="RequantizeStoreNarrow512"/>). With
     /// AVX-512, four pixels of a row are computed together where the row has them.
     /// </summary>
     internal static void DepthwiseConvInt8(
         ref sbyte input, ref sbyte weights, ref int bias, ref int multipliers, ref int shifts, ref long constants, ref sbyte output, ref int staged,
         int inputWidth, int channels, int outputHeight, int outputWidth, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth,
-        int zeroPoint, int min, int max, int vectorBits)
+        int zeroPoint, int min, int max, bool narrowRequantization, int vectorBits)
     {
         int rowBytes = inputWidth * channels;
         bool fourPixels = vectorBits >= 512 && Avx512BW.IsSupported && channels >= 16;
@@ -33,6 +34,20 @@ internal static partial class KernelLibrary
         for (int t = 0; t < cells.Length; t++)
         {
             cells[t] = (t / kernelWidth * rowBytes) + (t % kernelWidth * channels);
+        }
+
+        // The four-pixel path's interleaved int16 weights (CellPairWeights) of every 32-channel block and cell pair,
+        // computed once here rather than for every four pixels, when they fit in 16 KB of stack.
+        int pairs = (taps + 1) / 2, blocks = channels / 32;
+        Span<short> paired = stackalloc short[fourPixels && pairs * blocks * 64 <= 8192 ? pairs * blocks * 64 : 0];
+        for (int b = 0; b < blocks && !paired.IsEmpty; b++)
+        {
+            for (int pair = 0; pair < pairs; pair++)
+            {
+                var (wl, wh) = CellPairWeights(ref weights, 2 * pair, taps, channels, 32 * b);
+                wl.StoreUnsafe(ref paired[0], (nuint)(((b * pairs) + pair) * 64));
+                wh.StoreUnsafe(ref paired[0], (nuint)((((b * pairs) + pair) * 64) + 32));
+            }
         }
 
         for (int oy = 0; oy < outputHeight; oy++)
@@ -53,7 +68,9 @@ internal static partial class KernelLibrary
                         Vector512<int> l0 = default, h0 = default, l1 = default, h1 = default, l2 = default, h2 = default, l3 = default, h3 = default;
                         for (int t = 0; t < taps; t += 2)
                         {
-                            var (wl, wh) = CellPairWeights(ref weights, t, taps, channels, c);
+                            var (wl, wh) = paired.IsEmpty
+                                ? CellPairWeights(ref weights, t, taps, channels, c)
+                                : (Vector512.LoadUnsafe(ref paired[0], (nuint)((((c / 32 * pairs) + (t / 2)) * 64))), Vector512.LoadUnsafe(ref paired[0], (nuint)((((c / 32 * pairs) + (t / 2)) * 64) + 32)));
                             ref sbyte first = ref Unsafe.Add(ref window, cells[t] + c);
                             ref sbyte second = ref Unsafe.Add(ref window, cells[t + 1 < taps ? t + 1 : t] + c);
                             var (pl, ph) = CellPairProducts(ref first, ref second, wl, wh);
@@ -66,10 +83,10 @@ internal static partial class KernelLibrary
                             (l3, h3) = (l3 + pl, h3 + ph);
                         }
 
-                        RequantizeStore32(l0, h0, ref bias, ref multipliers, ref constants, c, zeroPoint, min, max, ref y);
-                        RequantizeStore32(l1, h1, ref bias, ref multipliers, ref constants, c, zeroPoint, min, max, ref Unsafe.Add(ref y, channels));
-                        RequantizeStore32(l2, h2, ref bias, ref multipliers, ref constants, c, zeroPoint, min, max, ref Unsafe.Add(ref y, 2 * channels));
-                        RequantizeStore32(l3, h3, ref bias, ref multipliers, ref constants, c, zeroPoint, min, max, ref Unsafe.Add(ref y, 3 * channels));
+                        RequantizeStore32(l0, h0, ref bias, ref multipliers, ref constants, c, zeroPoint, min, max, narrowRequantization, ref y);
+                        RequantizeStore32(l1, h1, ref bias, ref multipliers, ref constants, c, zeroPoint, min, max, narrowRequantization, ref Unsafe.Add(ref y, channels));
+                        RequantizeStore32(l2, h2, ref bias, ref multipliers, ref constants, c, zeroPoint, min, max, narrowRequantization, ref Unsafe.Add(ref y, 2 * channels));
+                        RequantizeStore32(l3, h3, ref bias, ref multipliers, ref constants, c, zeroPoint, min, max, narrowRequantization, ref Unsafe.Add(ref y, 3 * channels));
                     }
 
                     for (; c + 16 <= channels; c += 16)
@@ -80,20 +97,18 @@ internal static partial class KernelLibrary
                             for (int kx = 0; kx < kernelWidth; kx++)
                             {
                                 ref sbyte cell = ref Unsafe.Add(ref window, ky * rowBytes + kx * channels + c);
-                                Vector512<int> w = Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref Unsafe.Add(ref weights, (ky * kernelWidth + kx) * channels + c)));
-                                a0 = Avx512F.Add(a0, Avx512F.MultiplyLow(Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref cell)), w));
-                                a1 = Avx512F.Add(a1, Avx512F.MultiplyLow(Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref Unsafe.Add(ref cell, step))), w));
-                                a2 = Avx512F.Add(a2, Avx512F.MultiplyLow(Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref Unsafe.Add(ref cell, 2 * step))), w));
-                                a3 = Avx512F.Add(a3, Avx512F.MultiplyLow(Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref Unsafe.Add(ref cell, 3 * step))), w));
+                                Vector512<short> w = LowHalfWeights(ref Unsafe.Add(ref weights, (ky * kernelWidth + kx) * channels + c));
+                                a0 = Avx512F.Add(a0, Avx512BW.MultiplyAddAdjacent(Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref cell)).AsInt16(), w));
+                                a1 = Avx512F.Add(a1, Avx512BW.MultiplyAddAdjacent(Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref Unsafe.Add(ref cell, step))).AsInt16(), w));
+                                a2 = Avx512F.Add(a2, Avx512BW.MultiplyAddAdjacent(Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref Unsafe.Add(ref cell, 2 * step))).AsInt16(), w));
+                                a3 = Avx512F.Add(a3, Avx512BW.MultiplyAddAdjacent(Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref Unsafe.Add(ref cell, 3 * step))).AsInt16(), w));
                             }
                         }
 
-                        ref int m = ref Unsafe.Add(ref multipliers, c);
-                        ref long k = ref Unsafe.Add(ref constants, c * 2);
-                        RequantizeStore512(a0, ref m, ref k, zeroPoint, min, max, ref Unsafe.Add(ref y, c), 16);
-                        RequantizeStore512(a1, ref m, ref k, zeroPoint, min, max, ref Unsafe.Add(ref y, channels + c), 16);
-                        RequantizeStore512(a2, ref m, ref k, zeroPoint, min, max, ref Unsafe.Add(ref y, 2 * channels + c), 16);
-                        RequantizeStore512(a3, ref m, ref k, zeroPoint, min, max, ref Unsafe.Add(ref y, 3 * channels + c), 16);
+                        Requantize16(a0, ref multipliers, ref constants, c, zeroPoint, min, max, narrowRequantization, ref Unsafe.Add(ref y, c));
+                        Requantize16(a1, ref multipliers, ref constants, c, zeroPoint, min, max, narrowRequantization, ref Unsafe.Add(ref y, channels + c));
+                        Requantize16(a2, ref multipliers, ref constants, c, zeroPoint, min, max, narrowRequantization, ref Unsafe.Add(ref y, 2 * channels + c));
+                        Requantize16(a3, ref multipliers, ref constants, c, zeroPoint, min, max, narrowRequantization, ref Unsafe.Add(ref y, 3 * channels + c));
                     }
 
                     for (int p = 0; p < 4; p++)
@@ -122,7 +137,7 @@ internal static partial class KernelLibrary
                             (low, high) = (low + pl, high + ph);
                         }
 
-                        RequantizeStore32(low, high, ref bias, ref multipliers, ref constants, c, zeroPoint, min, max, ref y);
+                        RequantizeStore32(low, high, ref bias, ref multipliers, ref constants, c, zeroPoint, min, max, narrowRequantization, ref y);
                     }
 
                     for (; c + 16 <= channels; c += 16)
@@ -133,12 +148,11 @@ internal static partial class KernelLibrary
                             for (int kx = 0; kx < kernelWidth; kx++)
                             {
                                 Vector512<int> x = Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref Unsafe.Add(ref window, ky * rowBytes + kx * channels + c)));
-                                Vector512<int> w = Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref Unsafe.Add(ref weights, (ky * kernelWidth + kx) * channels + c)));
-                                acc = Avx512F.Add(acc, Avx512F.MultiplyLow(x, w));
+                                acc = Avx512F.Add(acc, Avx512BW.MultiplyAddAdjacent(x.AsInt16(), LowHalfWeights(ref Unsafe.Add(ref weights, (ky * kernelWidth + kx) * channels + c))));
                             }
                         }
 
-                        RequantizeStore512(acc, ref Unsafe.Add(ref multipliers, c), ref Unsafe.Add(ref constants, c * 2), zeroPoint, min, max, ref Unsafe.Add(ref y, c), 16);
+                        Requantize16(acc, ref multipliers, ref constants, c, zeroPoint, min, max, narrowRequantization, ref Unsafe.Add(ref y, c));
                     }
                 }
                 else if (vectorBits >= 256 && Avx2.IsSupported)
@@ -244,16 +258,41 @@ internal static partial class KernelLibrary
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void RequantizeStore32(
-        Vector512<int> low, Vector512<int> high, ref int bias, ref int multipliers, ref long constants, int c, int zeroPoint, int min, int max, ref sbyte y)
+        Vector512<int> low, Vector512<int> high, ref int bias, ref int multipliers, ref long constants, int c, int zeroPoint, int min, int max, bool narrow, ref sbyte y)
     {
         // Channel 8L + r (r < 4) is low[4L + r]; 8L + r (r >= 4) is high[4L + r - 4], i.e. index 16 + 4L + r - 4 of the pair.
         Vector512<int> first = Vector512.Create(0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23);
         Vector512<int> second = Vector512.Create(8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31);
         Vector512<int> a = Avx512F.PermuteVar16x32x2(low, first, high) + Vector512.LoadUnsafe(ref bias, (nuint)c);
         Vector512<int> b = Avx512F.PermuteVar16x32x2(low, second, high) + Vector512.LoadUnsafe(ref bias, (nuint)(c + 16));
-        RequantizeStore512(a, ref Unsafe.Add(ref multipliers, c), ref Unsafe.Add(ref constants, c * 2), zeroPoint, min, max, ref Unsafe.Add(ref y, c), 16);
-        RequantizeStore512(b, ref Unsafe.Add(ref multipliers, c + 16), ref Unsafe.Add(ref constants, (c + 16) * 2), zeroPoint, min, max, ref Unsafe.Add(ref y, c + 16), 16);
+        Requantize16(a, ref multipliers, ref constants, c, zeroPoint, min, max, narrow, ref Unsafe.Add(ref y, c));
+        Requantize16(b, ref multipliers, ref constants, c + 16, zeroPoint, min, max, narrow, ref Unsafe.Add(ref y, c + 16));
     }
+
+    /// <summary>
+    /// Channels c to c + 15 requantized and stored at <paramref name="target"/>: <see cref="RequantizeStoreNarrow512"/> when the
+    /// generator wrote the narrow table (every shift in its range; 3 int64 per channel), else <see cref="RequantizeStore512"/> (2).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Requantize16(Vector512<int> acc, ref int multipliers, ref long constants, int c, int zeroPoint, int min, int max, bool narrow, ref sbyte target)
+    {
+        if (narrow)
+        {
+            RequantizeStoreNarrow512(acc, ref Unsafe.Add(ref constants, c * 3), min, max, ref target, 16);
+        }
+        else
+        {
+            RequantizeStore512(acc, ref Unsafe.Add(ref multipliers, c), ref Unsafe.Add(ref constants, c * 2), zeroPoint, min, max, ref target, 16);
+        }
+    }
+
+    /// <summary>
+    /// 16 int8 weights as int32 lanes whose high int16 is 0: vpmaddwd of a sign-extended int8 input (low int16 the value,
+    /// high int16 its sign) with them is the exact product x * w in each int32 lane, one uop instead of vpmulld's two.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<short> LowHalfWeights(ref sbyte weights) =>
+        Avx512F.And(Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref weights)), Vector512.Create(0xFFFF)).AsInt16();
 
     /// <summary>16 int8 values sign-extended to four int32 vectors, in order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using ModelCompiler.Arithmetic;
 
 namespace ModelCompiler.Kernels;
@@ -78,11 +79,35 @@ internal static partial class KernelLibrary
         }
     }
 
-    /// <summary>Mean over H and W per channel (Quantizer.RoundedAverage of the 64-bit sum), cells visited h then w.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void GlobalPoolInt8(ref sbyte x, ref sbyte y, int height, int width, int channels)
+    /// <summary>
+    /// Mean over H and W per channel (Quantizer.RoundedAverage of the 64-bit sum), cells visited h then w. The vector
+    /// path sums 16 channels at a time in int32 lanes, which hold the 64-bit sum exactly while H * W * 128 &lt; 2^31.
+    /// </summary>
+    internal static void GlobalPoolInt8(ref sbyte x, ref sbyte y, int height, int width, int channels, int vectorBits)
     {
-        for (int c = 0; c < channels; c++)
+        int pixels = height * width, c = 0;
+        if (vectorBits >= 128 && Vector128.IsHardwareAccelerated && pixels < (1 << 23))
+        {
+            for (; c + 16 <= channels; c += 16)
+            {
+                Vector128<int> s0 = Vector128<int>.Zero, s1 = Vector128<int>.Zero, s2 = Vector128<int>.Zero, s3 = Vector128<int>.Zero;
+                for (int i = 0; i < pixels; i++)
+                {
+                    var (x0, x1, x2, x3) = WidenToInt32(Vector128.LoadUnsafe(ref Unsafe.Add(ref x, i * channels + c)));
+                    (s0, s1, s2, s3) = (s0 + x0, s1 + x1, s2 + x2, s3 + x3);
+                }
+
+                for (int j = 0; j < 4; j++)
+                {
+                    Unsafe.Add(ref y, c + j) = (sbyte)Quantizer.RoundedAverage(s0.GetElement(j), pixels);
+                    Unsafe.Add(ref y, c + 4 + j) = (sbyte)Quantizer.RoundedAverage(s1.GetElement(j), pixels);
+                    Unsafe.Add(ref y, c + 8 + j) = (sbyte)Quantizer.RoundedAverage(s2.GetElement(j), pixels);
+                    Unsafe.Add(ref y, c + 12 + j) = (sbyte)Quantizer.RoundedAverage(s3.GetElement(j), pixels);
+                }
+            }
+        }
+
+        for (; c < channels; c++)
         {
             long sum = 0;
             for (int i = 0; i < height * width; i++)

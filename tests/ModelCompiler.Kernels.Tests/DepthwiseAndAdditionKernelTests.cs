@@ -14,7 +14,14 @@ public sealed class DepthwiseAndAdditionKernelTests
 {
     [Theory]
     [MemberData(nameof(VectorPaths.Available), MemberType = typeof(VectorPaths))]
-    public void DepthwiseConvIsTheRequantizedSumOfEachChannel(string path)
+    public void DepthwiseConvIsTheRequantizedSumOfEachChannel(string path) => DepthwiseConvMatchesTheScalarRule(path, narrow: false);
+
+    /// <summary>The same with the narrow requantization table (every shift here is in [32, 54]).</summary>
+    [Theory]
+    [MemberData(nameof(VectorPaths.Available), MemberType = typeof(VectorPaths))]
+    public void DepthwiseConvWithTheNarrowRequantizationIsTheRequantizedSumOfEachChannel(string path) => DepthwiseConvMatchesTheScalarRule(path, narrow: true);
+
+    private static void DepthwiseConvMatchesTheScalarRule(string path, bool narrow)
     {
         int bits = VectorPaths.Bits(path);
         var random = new Random(7);
@@ -31,23 +38,32 @@ public sealed class DepthwiseAndAdditionKernelTests
                 var bias = Enumerable.Range(0, padded).Select(c => c < channels ? random.Next(-200000, 200000) : 0).ToArray();
                 var multipliers = new int[padded];
                 var shifts = new int[padded];
-                var constants = new long[padded * 2];
+                var constants = new long[padded * (narrow ? 3 : 2)];
+                int zeroPoint = random.Next(-128, 128);
                 for (int c = 0; c < padded; c++)
                 {
-                    var m = c < channels ? Requantizer.MultiplierFor(1f, (float)(0.0005 + random.NextDouble() * 0.01), 1f) : new QuantizedMultiplier(0, 1);
+                    var m = c < channels ? Requantizer.MultiplierFor(1f, (float)(0.0005 + random.NextDouble() * 0.01), 1f) : new QuantizedMultiplier(0, narrow ? 32 : 1);
                     (multipliers[c], shifts[c]) = (m.Multiplier, m.Shift);
-                    int block = c / 16, lane = c % 16;
-                    constants[(block * 32) + ((lane % 2) * 8) + (lane / 2)] = m.Shift;
-                    constants[(block * 32) + 16 + ((lane % 2) * 8) + (lane / 2)] = 1L << (m.Shift - 1);
+                    int block = c / 16, lane = c % 16, odd = lane % 2;
+                    if (narrow)
+                    {
+                        constants[(block * 48) + (odd * 8) + (lane / 2)] = m.Shift - (32 * odd);
+                        constants[(block * 48) + 16 + (odd * 8) + (lane / 2)] = (1L << (m.Shift - 1)) + ((long)zeroPoint << m.Shift);
+                        constants[(block * 48) + 32 + (odd * 8) + (lane / 2)] = m.Multiplier;
+                    }
+                    else
+                    {
+                        constants[(block * 32) + (odd * 8) + (lane / 2)] = m.Shift;
+                        constants[(block * 32) + 16 + (odd * 8) + (lane / 2)] = 1L << (m.Shift - 1);
+                    }
                 }
 
-                int zeroPoint = random.Next(-128, 128);
                 var (min, max) = random.Next(2) == 0 ? (-128, 127) : (zeroPoint, Math.Min(127, zeroPoint + 60));
                 var y = new sbyte[outH * outW * channels + 16];
                 var staged = new int[16];
                 KernelLibrary.DepthwiseConvInt8(
                     ref x[0], ref w[0], ref bias[0], ref multipliers[0], ref shifts[0], ref constants[0], ref y[0], ref staged[0],
-                    inW, channels, outH, outW, kh, kw, sh, sw, zeroPoint, min, max, bits);
+                    inW, channels, outH, outW, kh, kw, sh, sw, zeroPoint, min, max, narrow, bits);
                 for (int oy = 0; oy < outH; oy++)
                 {
                     for (int ox = 0; ox < outW; ox++)

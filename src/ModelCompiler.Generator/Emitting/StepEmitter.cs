@@ -124,12 +124,28 @@ internal abstract class StepEmitter
     protected static string Int8Stage(Activation activation, Int8Output requantization, int inputZeroPoint) =>
         $"{Lower(activation)} activation (clamp [{requantization.Min}, {requantization.Max}]), zero points in {inputZeroPoint} / out {requantization.ZeroPoint}";
 
-    /// <summary>The AVX-512 requantization's 64-bit constants per 16 channels (<c>BlockedConvLowering.RequantizationConstants</c>).</summary>
-    protected static void WriteRequantizationConstants(SourceWriter w, string method, ImmutableEquatableArray<byte> constants)
+    /// <summary>
+    /// The AVX-512 requantization's 64-bit constants per 16 channels: <c>NarrowRequantization.Constants</c> when every
+    /// shift allows it, else <c>BlockedConvLowering.RequantizationConstants</c>.
+    /// </summary>
+    protected static void WriteRequantizationConstants(SourceWriter w, string method, ImmutableEquatableArray<byte> constants, Int8Output requantization)
     {
-        WriteDataLiteral(w, method + "_Requantization", constants.AsArray(), "Per 16 channels, int64: shifts of the even channels, of the odd channels, then 2^(shift-1) of each.");
+        WriteDataLiteral(w, method + "_Requantization", constants.AsArray(), NarrowRequantization.Applies(requantization.Shifts)
+            ? "Per 16 channels, int64 (RequantizeStoreNarrow512): shifts of the even channels, of the odd channels less 32, 2^(shift-1) + zp * 2^shift of each, then the multipliers of each."
+            : "Per 16 channels, int64: shifts of the even channels, of the odd channels, then 2^(shift-1) of each.");
         w.WriteLine();
     }
+
+    /// <summary>
+    /// The start of the AVX-512 requantize-and-store call of the 16 channels from <paramref name="channel"/>, up to the
+    /// target argument; <c>{acc}</c> stands for the accumulator vector. The narrow form when every shift allows it.
+    /// </summary>
+    protected static string Requantize512(Int8Output requantization, string channel) =>
+        NarrowRequantization.Applies(requantization.Shifts)
+            ? $"RequantizeStoreNarrow512({{acc}}, ref Unsafe.Add(ref requantization, {Times(channel, NarrowRequantization.LongsPerChannel)}), {Int(requantization.Min)}, {Int(requantization.Max)}"
+            : $"RequantizeStore512({{acc}}, ref Unsafe.Add(ref multipliers, {channel}), ref Unsafe.Add(ref requantization, {Times(channel, 2)}), {Int(requantization.ZeroPoint)}, {Int(requantization.Min)}, {Int(requantization.Max)}";
+
+    private static string Times(string channel, int factor) => channel.Contains(" ") ? $"({channel}) * {Int(factor)}" : $"{channel} * {Int(factor)}";
 
     /// <summary>The folded bias, requantization multipliers and shifts of an int8 layer.</summary>
     protected static void WriteRequantizationData(SourceWriter w, string method, Int8Output requantization, string biasComment, string index, string per)

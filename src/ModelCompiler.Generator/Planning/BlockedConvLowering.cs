@@ -105,8 +105,8 @@ internal static class BlockedConvLowering
                 {
                     int c = block * WeightPacking.Lanes + 2 * i + odd;
                     int shift = c < shifts.Count ? shifts[c] : 1;
-                    Write(bytes, (block * 32) + (odd * 8) + i, shift);
-                    Write(bytes, (block * 32) + 16 + (odd * 8) + i, 1L << (shift - 1));
+                    WriteInt64(bytes, (block * 32) + (odd * 8) + i, shift);
+                    WriteInt64(bytes, (block * 32) + 16 + (odd * 8) + i, 1L << (shift - 1));
                 }
             }
         }
@@ -114,7 +114,8 @@ internal static class BlockedConvLowering
         return bytes;
     }
 
-    private static void Write(byte[] bytes, int index, long value)
+    /// <summary>Stores <paramref name="value"/> little-endian as the <paramref name="index"/>-th int64 of <paramref name="bytes"/>.</summary>
+    internal static void WriteInt64(byte[] bytes, int index, long value)
     {
         for (int b = 0; b < 8; b++)
         {

@@ -63,7 +63,7 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
         WriteDataLiteral(w, s.MethodName + "_Weights", s.Weights.AsArray(), $"{s.Weights.Count} int8 weights in [-64, 63] packed [Cout/16][Kh][{s.Groups}][16][4] over r = kx*Cin + ci.");
         w.WriteLine();
         WriteRequantizationData(w, s.MethodName, s.Requantization, "bias - (zp_in + 128) * sum(w) per output channel (padded channels 0).", "c", "output channel");
-        WriteRequantizationConstants(w, s.MethodName, s.RequantizationConstants);
+        WriteRequantizationConstants(w, s.MethodName, s.RequantizationConstants, s.Requantization);
     }
 
     protected override void WriteKernels(SourceWriter w, Int8BlockedConvStep s)
@@ -244,17 +244,16 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
         for (int j = 0; j < vectors; j++)
         {
             string ch = j == 0 ? "channel" : $"channel + {Int(j * 16)}";
-            string constants = $"ref Unsafe.Add(ref requantization, {(j == 0 ? "channel * 2" : $"(channel + {Int(j * 16)}) * 2")})";
-            string tail = $"ref Unsafe.Add(ref multipliers, {ch}), {constants}, {Int(s.OutputZeroPoint)}, {Int(s.Min)}, {Int(s.Max)}";
+            string call = Requantize512(s.Requantization, ch);
             if (s.Pool is not null)
             {
-                w.WriteLine($"RequantizeStore512(Avx512F.Add({pooled(j)}, Vector512.LoadUnsafe(ref bias, (nuint)({ch}))), {tail}, ref Unsafe.Add(ref output, {OutputIndex(s, 0)} + {ch}), {Count(s, ch)});");
+                w.WriteLine($"{call.Replace("{acc}", $"Avx512F.Add({pooled(j)}, Vector512.LoadUnsafe(ref bias, (nuint)({ch})))")}, ref Unsafe.Add(ref output, {OutputIndex(s, 0)} + {ch}), {Count(s, ch)});");
             }
             else
             {
                 for (int i = 0; i < s.Pixels; i++)
                 {
-                    w.WriteLine($"RequantizeStore512(Avx512F.Add({pixel(i, j)}, Vector512.LoadUnsafe(ref bias, (nuint)({ch}))), {tail}, ref Unsafe.Add(ref output, {OutputIndex(s, i)} + {ch}), {Count(s, ch)});");
+                    w.WriteLine($"{call.Replace("{acc}", $"Avx512F.Add({pixel(i, j)}, Vector512.LoadUnsafe(ref bias, (nuint)({ch})))")}, ref Unsafe.Add(ref output, {OutputIndex(s, i)} + {ch}), {Count(s, ch)});");
                 }
             }
         }

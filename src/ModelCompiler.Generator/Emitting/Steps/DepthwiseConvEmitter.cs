@@ -34,7 +34,8 @@ internal sealed class DepthwiseConvEmitter : StepEmitter<Int8DepthwiseConvStep>
             + $"ref MemoryMarshal.GetReference({s.MethodName}_Bias), ref MemoryMarshal.GetReference({s.MethodName}_Multipliers), ref MemoryMarshal.GetReference({s.MethodName}_Shifts), "
             + $"{DataReference(s.MethodName + "_Requantization", "long")}, ref output, ref staged, "
             + $"{Int(width)}, {Int(g.Channels)}, {Int(g.OutputHeight)}, {Int(g.OutputWidth)}, {Int(g.KernelHeight)}, {Int(g.KernelWidth)}, {Int(g.StrideHeight)}, {Int(g.StrideWidth)}, "
-            + $"{Int(s.Requantization.ZeroPoint)}, {Int(s.Requantization.Min)}, {Int(s.Requantization.Max)}, vectorBits);");
+            + $"{Int(s.Requantization.ZeroPoint)}, {Int(s.Requantization.Min)}, {Int(s.Requantization.Max)}, "
+            + $"narrowRequantization: {(NarrowRequantization.Applies(s.Requantization.Shifts) ? "true" : "false")}, vectorBits);");
     }
 
     protected override void WriteData(SourceWriter w, Int8DepthwiseConvStep s)
@@ -42,6 +43,6 @@ internal sealed class DepthwiseConvEmitter : StepEmitter<Int8DepthwiseConvStep>
         WriteDataLiteral(w, s.MethodName + "_Weights", s.Weights.AsArray(), $"{s.Weights.Count} int8 weights [Kh][Kw][C] (the file's [C][1][Kh][Kw] transposed).");
         w.WriteLine();
         WriteRequantizationData(w, s.MethodName, s.Requantization, "bias - zp_in * sum(w) per channel (padded channels 0).", "c", "channel");
-        WriteRequantizationConstants(w, s.MethodName, s.RequantizationConstants);
+        WriteRequantizationConstants(w, s.MethodName, s.RequantizationConstants, s.Requantization);
     }
 }

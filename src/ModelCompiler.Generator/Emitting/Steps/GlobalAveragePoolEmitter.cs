@@ -12,7 +12,14 @@ internal sealed class GlobalAveragePoolEmitter : StepEmitter<GlobalAveragePoolSt
     protected override void WriteBody(SourceWriter w, GlobalAveragePoolStep s)
     {
         Buffers(w, s);
-        w.WriteLine($"{(s.Input.IsInt8 ? "GlobalPoolInt8" : "GlobalPoolFloat")}(ref input, ref output, {Int(s.Source.Input.Height)}, {Int(s.Source.Input.Width)}, {Int(s.Source.Input.Channels)});");
-        w.WriteLine("_ = vectorBits;");
+        if (s.Input.IsInt8)
+        {
+            w.WriteLine($"GlobalPoolInt8(ref input, ref output, {Int(s.Source.Input.Height)}, {Int(s.Source.Input.Width)}, {Int(s.Source.Input.Channels)}, vectorBits);");
+        }
+        else
+        {
+            w.WriteLine($"GlobalPoolFloat(ref input, ref output, {Int(s.Source.Input.Height)}, {Int(s.Source.Input.Width)}, {Int(s.Source.Input.Channels)});");
+            w.WriteLine("_ = vectorBits;");
+        }
     }
 }

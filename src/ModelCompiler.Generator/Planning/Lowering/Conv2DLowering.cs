@@ -44,7 +44,7 @@ internal sealed class Conv2DLowering : LayerLowering<Conv2DLayer>
         int k = conv.KernelHeight * conv.KernelWidth * cin;
         var output = Int8OutputStage.For(conv.Activation, inQuant, w8, unit.Output.Quant!.Value, k, inQuant.ZeroPoint + 128, paddedCout, padMultipliers: true);
         var weights = BlockedConvLowering.PackWeights(w8.Values, cout, cin, conv.KernelHeight, conv.KernelWidth, paddedCout, groups).ToEquatableArray();
-        var constants = BlockedConvLowering.RequantizationConstants(output.Shifts, paddedCout).ToEquatableArray();
+        var constants = NarrowRequantization.ConstantsFor(output, paddedCout).ToEquatableArray();
         return new LoweredStep(
             unit.Produced,
             [new("unsigned input", (paddedHeight * paddedWidth * cin) + 4), new("accumulators", 4 * WeightPacking.Lanes)],

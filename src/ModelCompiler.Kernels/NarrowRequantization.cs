@@ -1,0 +1,54 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace ModelCompiler.Kernels;
+
+internal static partial class KernelLibrary
+{
+    /// <summary>
+    /// Requantizer.Requantize of 16 accumulators, exactly, for a layer whose every channel has a shift in [32, 54] (the
+    /// generator checks; NarrowRequantization.Applies), in fewer instructions than <see cref="RequantizeStore512"/>:
+    /// <list type="bullet">
+    /// <item>the zero point is folded into the 64-bit rounding term, <c>2^(s-1) + zp * 2^s</c> (adding a multiple of
+    /// 2^s commutes with the floor of the shift; with s &lt;= 54 the sum stays below 2^63);</item>
+    /// <item>with s &gt;= 32 the shifted value, zero point included, fits in int32 (|acc * m| &lt; 2^62), so the clamp
+    /// is done on int32 lanes and equals the 64-bit one;</item>
+    /// <item>the odd lanes are shifted by s - 32 instead of s: the high half of <c>x &gt;&gt; (s - 32)</c> is
+    /// <c>x &gt;&gt; s</c> when that fits in int32, so one blend joins the even lanes' low halves and the odd lanes' high
+    /// halves without moving them.</item>
+    /// </list>
+    /// <paramref name="constants"/> holds the block's 48 int64: the even channels' shifts, the odd channels' shifts
+    /// less 32, the even and the odd rounding terms, the even and the odd multipliers (each in the low half of its int64).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void RequantizeStoreNarrow512(Vector512<int> acc, ref long constants, int min, int max, ref sbyte target, int count)
+    {
+        Vector512<long> even = Avx512F.Multiply(acc, Vector512.LoadUnsafe(ref constants, 32).AsInt32());
+        Vector512<long> odd = Avx512F.Multiply(Avx512F.ShiftRightLogical(acc.AsInt64(), 32).AsInt32(), Vector512.LoadUnsafe(ref constants, 40).AsInt32());
+        even = Avx512F.ShiftRightArithmeticVariable(Avx512F.Add(even, Vector512.LoadUnsafe(ref constants, 16)), Vector512.LoadUnsafe(ref constants).AsUInt64());
+        odd = Avx512F.ShiftRightArithmeticVariable(Avx512F.Add(odd, Vector512.LoadUnsafe(ref constants, 24)), Vector512.LoadUnsafe(ref constants, 8).AsUInt64());
+        Vector512<int> merged = Avx512F.BlendVariable(even.AsInt32(), odd.AsInt32(), Vector512.Create(unchecked((long)0xFFFFFFFF00000000UL)).AsInt32());
+        Vector128<sbyte> bytes;
+        if (min == sbyte.MinValue && max == sbyte.MaxValue)
+        {
+            bytes = Avx512F.ConvertToVector128SByteWithSaturation(merged);
+        }
+        else
+        {
+            bytes = Avx512F.ConvertToVector128SByte(Avx512F.Min(Avx512F.Max(merged, Vector512.Create(min)), Vector512.Create(max)));
+        }
+
+        if (count >= 16)
+        {
+            bytes.StoreUnsafe(ref target);
+        }
+        else
+        {
+            for (int c = 0; c < count; c++)
+            {
+                Unsafe.Add(ref target, c) = bytes.GetElement(c);
+            }
+        }
+    }
+}
