@@ -400,21 +400,14 @@ internal sealed class OnnxQdqMapper
     /// </summary>
     private FormatPadding? Padding(SourceOperator op, Padding padding, TensorShape input, int kh, int kw, int sh, int sw, bool allowPadLayer, ref Quantized x)
     {
-        if (padding.Kind != PaddingKind.Explicit)
+        if (OnnxPadding.ToFormat(padding, input, kh, kw, sh, sw) is { } mapped)
         {
-            return padding.Kind == PaddingKind.Same ? FormatPadding.Same : FormatPadding.Valid;
-        }
-
-        int[] same = [TensorChain.PaddingBefore(input.Height, kh, sh, FormatPadding.Same), TensorChain.PaddingBefore(input.Width, kw, sw, FormatPadding.Same),
-            TensorChain.PaddingAfter(input.Height, kh, sh, FormatPadding.Same), TensorChain.PaddingAfter(input.Width, kw, sw, FormatPadding.Same)];
-        if (same.SequenceEqual([padding.Top, padding.Left, padding.Bottom, padding.Right]))
-        {
-            return FormatPadding.Same;
+            return mapped;
         }
 
         if (!allowPadLayer)
         {
-            _problems.Add(op, "pads", $"{padding}: a pool's padding must be none or TensorFlow's SAME for a {input.Height}x{input.Width} input (top={same[0]} left={same[1]} bottom={same[2]} right={same[3]})");
+            _problems.Add(op, "pads", OnnxPadding.PoolProblem(padding, input, kh, kw, sh, sw));
             return null;
         }
 
