@@ -108,7 +108,7 @@ internal sealed class OnnxFloatMapper
             case "Gemm":
                 Gemm(op, (GemmOptions)op.Options, x);
                 break;
-            case "MatMul" when Vector(op, x) && Matrix(op, 1, transposed: false) is { } w:
+            case "MatMul" when Vector(op, x) && Matrix(op, 1, transposed: false, x.Shape.Length) is { } w:
                 Emit(op, (weights, a) => new DenseLayer(NameOf(op, "dense"), weights.OutputChannels, a, weights, null) { Inputs = [x.Name] },
                     new Float32Weights(w, new float[w.Length / x.Shape.Length]), TensorShape.Vector(w.Length / x.Shape.Length), isMatMul: true);
                 break;
@@ -218,7 +218,7 @@ internal sealed class OnnxFloatMapper
 
     private void Gemm(SourceOperator op, GemmOptions options, Value x)
     {
-        if (!Vector(op, x) || Matrix(op, 1, options.TransB) is not { } w)
+        if (!Vector(op, x) || Matrix(op, 1, options.TransB, x.Shape.Length) is not { } w)
         {
             return;
         }
@@ -267,7 +267,7 @@ internal sealed class OnnxFloatMapper
     private void Activate(SourceOperator op, Value x)
     {
         var activation = op.Options is ClipOptions { Max: 6f } ? Activation.Relu6 : Activation.Relu; // validated: [0, 6] or [0, inf)
-        if (x is { Rebuild: not null, Activation: Activation.None, IsMatMul: false })
+        if (x is { Rebuild: not null, Activation: Activation.None })
         {
             Replace(x, x.Weights, activation, op);
             _report.Fold(op, $"the fused activation of {ImportReport.Describe(x.Op!)}");
@@ -335,13 +335,13 @@ internal sealed class OnnxFloatMapper
         return FormatPadding.Valid;
     }
 
-    /// <summary>A constant <c>[K, N]</c> (or <c>[N, K]</c> when <paramref name="transposed"/>) as the format's <c>[N][K]</c> dense weights.</summary>
-    private float[]? Matrix(SourceOperator op, int input, bool transposed)
+    /// <summary>A constant <c>[K, N]</c> (or <c>[N, K]</c> when <paramref name="transposed"/>), K = <paramref name="inputs"/>, as the format's <c>[N][K]</c> dense weights.</summary>
+    private float[]? Matrix(SourceOperator op, int input, bool transposed, int inputs)
     {
         var tensor = _model.Tensors[op.Inputs[input]];
-        if (_constants.RealValues(op.Inputs[input]) is not { } values || tensor.Shape is not [int rows, int columns])
+        if (_constants.RealValues(op.Inputs[input]) is not { } values || tensor.Shape is not [int rows, int columns] || (transposed ? columns : rows) != inputs)
         {
-            _problems.Add(op, $"input {input} '{tensor.Name}'", "the weights must be a 2-D float32 constant");
+            _problems.Add(op, $"input {input} '{tensor.Name}'", $"the weights must be a 2-D float32 constant with {inputs} inputs");
             return null;
         }
 
