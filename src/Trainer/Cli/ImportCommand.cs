@@ -55,7 +55,7 @@ public static class ImportCommand
             Print(console, source, imported);
             bool isFloat = IsFloat(imported.Model);
             string kind = result.GetValue(mode)!;
-            bool dataGiven = result.GetResult(common.DataDir) is not null || result.GetResult(common.Data) is not null;
+            bool dataGiven = result.GetResult(common.DataDir) is { Implicit: false } || result.GetResult(common.Data) is { Implicit: false };
             if (!isFloat && (kind != "full-int8" || dataGiven))
             {
                 throw new ArgumentException($"{source} is already quantized: --mode, --calibration-dir and --data apply to float models only");
