@@ -376,10 +376,9 @@ internal sealed class OnnxQdqMapper
             return;
         }
 
-        var target = _model.Tensors[op.Outputs[0]].Shape;
-        if (target is null || target.Count(d => d != 1) > 1 || target.Aggregate(1L, (n, d) => n * d) != x.Shape.Length)
+        if (OnnxFlatten.Problem(_model, op, x.Shape) is var (attribute, message))
         {
-            _problems.Add(op, op.Type == "Flatten" ? "axis" : "shape", $"reshaping {x.Shape} into [{(target is null ? "?" : string.Join(",", target))}]: only flattening into [1, N] is mapped");
+            _problems.Add(op, attribute, message);
         }
         else if (x.Shape.IsVector)
         {
