@@ -55,13 +55,6 @@ public sealed class OnnxMappingRefusalTests
         Assert.Contains(problems, p => p.Message.Contains("scales", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public void AFloatModelNeedsPostTrainingQuantization()
-    {
-        var error = Assert.Throws<ModelImportException>(() => QModelImport.Import(TestModels.OnnxFloat, new ImportOptions()));
-        Refusals.AssertSingle(error.Problems, "graph", null, "float ONNX model");
-    }
-
     /// <summary>fbgemm's weight range [-128, 127] gives -128s, which the format cannot hold: one problem, at the first.</summary>
     [Fact]
     public void PyTorchsFbgemmQdqExport()

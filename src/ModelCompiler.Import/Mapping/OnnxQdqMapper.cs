@@ -376,10 +376,9 @@ internal sealed class OnnxQdqMapper
             return;
         }
 
-        var target = _model.Tensors[op.Outputs[0]].Shape;
-        if (target is null || target.Count(d => d != 1) > 1 || target.Aggregate(1L, (n, d) => n * d) != x.Shape.Length)
+        if (OnnxFlatten.Problem(_model, op, x.Shape) is var (attribute, message))
         {
-            _problems.Add(op, op.Type == "Flatten" ? "axis" : "shape", $"reshaping {x.Shape} into [{(target is null ? "?" : string.Join(",", target))}]: only flattening into [1, N] is mapped");
+            _problems.Add(op, attribute, message);
         }
         else if (x.Shape.IsVector)
         {
@@ -400,21 +399,14 @@ internal sealed class OnnxQdqMapper
     /// </summary>
     private FormatPadding? Padding(SourceOperator op, Padding padding, TensorShape input, int kh, int kw, int sh, int sw, bool allowPadLayer, ref Quantized x)
     {
-        if (padding.Kind != PaddingKind.Explicit)
+        if (OnnxPadding.ToFormat(padding, input, kh, kw, sh, sw) is { } mapped)
         {
-            return padding.Kind == PaddingKind.Same ? FormatPadding.Same : FormatPadding.Valid;
-        }
-
-        int[] same = [TensorChain.PaddingBefore(input.Height, kh, sh, FormatPadding.Same), TensorChain.PaddingBefore(input.Width, kw, sw, FormatPadding.Same),
-            TensorChain.PaddingAfter(input.Height, kh, sh, FormatPadding.Same), TensorChain.PaddingAfter(input.Width, kw, sw, FormatPadding.Same)];
-        if (same.SequenceEqual([padding.Top, padding.Left, padding.Bottom, padding.Right]))
-        {
-            return FormatPadding.Same;
+            return mapped;
         }
 
         if (!allowPadLayer)
         {
-            _problems.Add(op, "pads", $"{padding}: a pool's padding must be none or TensorFlow's SAME for a {input.Height}x{input.Width} input (top={same[0]} left={same[1]} bottom={same[2]} right={same[3]})");
+            _problems.Add(op, "pads", OnnxPadding.PoolProblem(padding, input, kh, kw, sh, sw));
             return null;
         }
 

@@ -32,7 +32,7 @@ public static class QModelImport
 
         var graph = source.Format == SourceFormat.Tflite ? TfliteMapper.Map(source, problems, report) : MapOnnx(source, options, problems, report);
         problems.ThrowIfAny(path);
-        report.Differ(source.Format == SourceFormat.Tflite ? RoundingDifference : OnnxRoundingDifference);
+        report.Differ(source.Format == SourceFormat.Tflite ? RoundingDifference : graph!.InputQuant is null ? FloatDifference : OnnxRoundingDifference);
         string name = options.Name ?? NameFromFile(path);
         if (Identifiers.ModelNameProblem(name) is { } nameProblem)
         {
@@ -58,15 +58,21 @@ public static class QModelImport
         "QuantizeLinear rounds half to even: an output next to a half-way point can differ by one step; averages round half away from zero " +
         "(the format's pools) where QuantizeLinear of the float average rounds half to even";
 
+    /// <summary>What a float import computes differently: nothing but the order of float32 operations.</summary>
+    public const string FloatDifference =
+        "float32 layers: the same operations as the ONNX graph (batch norms folded into the convolutions' weights in double, then rounded to float32), " +
+        "summed in another order, so outputs can differ in the last bits";
+
     private static MappedGraph? MapOnnx(SourceModel source, ImportOptions options, ImportProblems problems, ImportReport report)
     {
+        var preprocessing = OnnxInputPreprocessing.For(source, options, report, problems);
         if (!source.Operators.Any(o => o.Type == "QuantizeLinear"))
         {
-            problems.Add("graph", null, "a float ONNX model (no QuantizeLinear): post-training quantization of imported float models (--calibration-dir) is not written yet; only QDQ models are mapped");
-            return null;
+            report.Note("a float model (no QuantizeLinear): mapped to float32 layers; post-training quantization (modelc-train import --calibration-dir DIR or --data) makes it int8");
+            return OnnxFloatMapper.Map(source, problems, report, preprocessing);
         }
 
-        return OnnxQdqMapper.Map(source, problems, report, OnnxInputPreprocessing.For(source, options, report, problems));
+        return OnnxQdqMapper.Map(source, problems, report, preprocessing);
     }
 
     /// <summary>The labels ModelCompiler's export records (metadata <c>labels</c>, one per line), when they fit the model.</summary>

@@ -9,13 +9,14 @@ namespace ModelCompiler.Trainer.Cli;
 
 /// <summary>
 /// <c>export-onnx</c>: the same model for ONNX Runtime, as a float graph and as an int8 QDQ graph carrying the
-/// <c>.qmodel</c>'s scales and zero points (ORT fuses it into QLinearConv/QGemm).
+/// <c>.qmodel</c>'s scales and zero points (ORT fuses it into QLinearConv/QGemm). A trained float model (<c>.tsm</c>)
+/// is written as the float graph only, with its float32 weights (what <c>import</c> quantizes after training).
 /// </summary>
 public static class ExportOnnxCommand
 {
     public static Command Create(IAnsiConsole console)
     {
-        var model = new Argument<string>("qmodel") { Description = "The .qmodel to export." };
+        var model = new Argument<string>("qmodel") { Description = "The .qmodel to export, or a trained float model (.tsm from 'train': the float graph only)." };
         var output = CommonOptions.Output<string?>("Path stem: writes <stem>.float.onnx and <stem>.int8.onnx (default: next to the .qmodel).");
         var maxBytes = ModelFileOption.Create();
         var command = new Command(
@@ -27,9 +28,11 @@ public static class ExportOnnxCommand
         command.SetAction(result =>
         {
             string path = result.GetValue(model)!;
-            var qmodel = ModelFileOption.Read(path, result.GetValue(maxBytes));
+            bool trained = path.EndsWith(".tsm", StringComparison.OrdinalIgnoreCase);
+            var qmodel = trained ? FloatModel(path) : ModelFileOption.Read(path, result.GetValue(maxBytes));
             string stem = result.GetValue(output) ?? Path.ChangeExtension(path, null);
-            foreach (var (kind, suffix) in new[] { (OnnxExportKind.Float, ".float.onnx"), (OnnxExportKind.QuantizedQdq, ".int8.onnx") })
+            var kinds = new[] { (OnnxExportKind.Float, ".float.onnx"), (OnnxExportKind.QuantizedQdq, ".int8.onnx") };
+            foreach (var (kind, suffix) in trained ? kinds[..1] : kinds)
             {
                 byte[] bytes = OnnxExporter.Export(qmodel, kind).ToByteArray();
                 AtomicFile.WriteBytes(stem + suffix, bytes);
@@ -39,5 +42,17 @@ public static class ExportOnnxCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>A trained float model as a float32 <c>.qmodel</c> in memory: every layer float32, the weights as trained.</summary>
+    private static ModelCompiler.Format.QModel FloatModel(string path)
+    {
+        Torch.Start(1);
+        var (bundle, network) = ModelBundle.Load(path);
+        using (network)
+        {
+            network.Configure(Enumerable.Repeat(ModelCompiler.Format.Precision.Float32, network.Precisions.Length).ToArray());
+            return Export.QModelExporter.Export(network, bundle.Classes, [new("exported_from", Path.GetFileName(path))]);
+        }
     }
 }

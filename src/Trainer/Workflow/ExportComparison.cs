@@ -22,10 +22,6 @@ public static class ExportComparison
         GraphNetwork network, ModelBundle bundle, string floatModelPath, LoadedData data, string mode,
         IReadOnlyList<EpochRecord> history, string output, int threads, IAnsiConsole console, string? modelName = null, string? command = null)
     {
-        var clock = Stopwatch.StartNew();
-        var fakeQuant = Evaluator.Predict(network, data.Test);
-        double fakeQuantAccuracy = Evaluator.Accuracy(fakeQuant, data.Test.Labels);
-
         // The float column is the model before quantization, measured on the same test images.
         var (_, floatNetwork) = ModelBundle.Load(floatModelPath);
         double floatAccuracy;
@@ -33,6 +29,18 @@ public static class ExportComparison
         {
             floatAccuracy = Evaluator.Accuracy(floatNetwork, data.Test);
         }
+
+        return Run(network, bundle, floatAccuracy, data, mode, history, output, threads, console, modelName, command);
+    }
+
+    /// <summary>As above, with the float model's test accuracy measured by the caller (an imported model has no <c>.tsm</c>).</summary>
+    public static ExportReport Run(
+        GraphNetwork network, ModelBundle bundle, double floatAccuracy, LoadedData data, string mode,
+        IReadOnlyList<EpochRecord> history, string output, int threads, IAnsiConsole console, string? modelName = null, string? command = null)
+    {
+        var clock = Stopwatch.StartNew();
+        var fakeQuant = Evaluator.Predict(network, data.Test);
+        double fakeQuantAccuracy = Evaluator.Accuracy(fakeQuant, data.Test.Labels);
 
         string now = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
         var provenance = new List<ProvenanceEntry>
