@@ -122,12 +122,19 @@ internal abstract class StepEmitter
 
     /// <summary>The int8 part of a comment: activation clamp and zero points.</summary>
     protected static string Int8Stage(Activation activation, Int8Output requantization, int inputZeroPoint) =>
-        $"{Lower(activation)} activation (clamp [{requantization.Min}, {requantization.Max}]), zero points in {inputZeroPoint} / out {requantization.ZeroPoint}";
+        $"{Lower(activation)} activation (clamp [{requantization.Min}, {requantization.Max}]), zero points in {inputZeroPoint} / out {requantization.ZeroPoint}"
+        + (requantization.Rounding == Rounding.Tflite ? ", TFLite rounding" : "");
+
+    /// <summary>The kernels' type argument naming the model's requantization rule (src/ModelCompiler.Kernels/RoundingRules.cs).</summary>
+    protected static string RoundingType(Rounding rounding) => rounding == Rounding.Tflite ? "TfliteRounding" : "SingleRounding";
+
+    /// <summary>The class whose scalar <c>Requantize</c> applies the model's rule.</summary>
+    protected static string RequantizerClass(Rounding rounding) => rounding == Rounding.Tflite ? "TfliteRequantizer" : "Requantizer";
 
     /// <summary>The AVX-512 requantization's 64-bit constants per 16 channels (<c>BlockedConvLowering.RequantizationConstants</c>).</summary>
     protected static void WriteRequantizationConstants(SourceWriter w, string method, ImmutableEquatableArray<byte> constants)
     {
-        WriteDataLiteral(w, method + "_Requantization", constants.AsArray(), "Per 16 channels, int64: shifts of the even channels, of the odd channels, then 2^(shift-1) of each.");
+        WriteDataLiteral(w, method + "_Requantization", constants.AsArray(), "Per 16 channels, int64: shifts of the even channels, of the odd channels, then the rounding term of each.");
         w.WriteLine();
     }
 

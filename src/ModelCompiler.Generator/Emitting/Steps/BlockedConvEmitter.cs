@@ -248,13 +248,13 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
             string tail = $"ref Unsafe.Add(ref multipliers, {ch}), {constants}, {Int(s.OutputZeroPoint)}, {Int(s.Min)}, {Int(s.Max)}";
             if (s.Pool is not null)
             {
-                w.WriteLine($"RequantizeStore512(Avx512F.Add({pooled(j)}, Vector512.LoadUnsafe(ref bias, (nuint)({ch}))), {tail}, ref Unsafe.Add(ref output, {OutputIndex(s, 0)} + {ch}), {Count(s, ch)});");
+                w.WriteLine($"RequantizeStore512<{RoundingType(s.Requantization.Rounding)}>(Avx512F.Add({pooled(j)}, Vector512.LoadUnsafe(ref bias, (nuint)({ch}))), {tail}, ref Unsafe.Add(ref output, {OutputIndex(s, 0)} + {ch}), {Count(s, ch)});");
             }
             else
             {
                 for (int i = 0; i < s.Pixels; i++)
                 {
-                    w.WriteLine($"RequantizeStore512(Avx512F.Add({pixel(i, j)}, Vector512.LoadUnsafe(ref bias, (nuint)({ch}))), {tail}, ref Unsafe.Add(ref output, {OutputIndex(s, i)} + {ch}), {Count(s, ch)});");
+                    w.WriteLine($"RequantizeStore512<{RoundingType(s.Requantization.Rounding)}>(Avx512F.Add({pixel(i, j)}, Vector512.LoadUnsafe(ref bias, (nuint)({ch}))), {tail}, ref Unsafe.Add(ref output, {OutputIndex(s, i)} + {ch}), {Count(s, ch)});");
                 }
             }
         }
@@ -320,14 +320,14 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
                     }
 
                     WriteStage(w, low, high);
-                    w.WriteLine($"RequantizeStaged(ref staged, {tail}, ref Unsafe.Add(ref output, {OutputIndex(s, 0)} + channel), {Count(s, "channel")});");
+                    w.WriteLine($"RequantizeStaged<{RoundingType(s.Requantization.Rounding)}>(ref staged, {tail}, ref Unsafe.Add(ref output, {OutputIndex(s, 0)} + channel), {Count(s, "channel")});");
                 }
                 else
                 {
                     for (int i = 0; i < p; i++)
                     {
                         WriteStage(w, $"a{i}_0", $"a{i}_1");
-                        w.WriteLine($"RequantizeStaged(ref staged, {tail}, ref Unsafe.Add(ref output, {OutputIndex(s, i)} + channel), {Count(s, "channel")});");
+                        w.WriteLine($"RequantizeStaged<{RoundingType(s.Requantization.Rounding)}>(ref staged, {tail}, ref Unsafe.Add(ref output, {OutputIndex(s, i)} + channel), {Count(s, "channel")});");
                     }
                 }
 
