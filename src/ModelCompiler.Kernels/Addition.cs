@@ -12,13 +12,14 @@ internal static partial class KernelLibrary
     /// rescaled to the common scale (one rounding), the two summed, requantized to the output (one rounding, zero point,
     /// clamp). The vector paths hold (q - zp) * 2^20 (|.| &lt; 2^28) and the rescaled sums (29 bits) in int32 lanes and
     /// take every product in 64 bits (AVX-512 and AVX2: vpmuldq on the even and the odd lanes; Vector128: 64-bit lanes),
-    /// where nothing can wrap (multipliers &lt; 2^31, rounding terms &lt;= 2^61), so they are the scalar rule lane by lane;
-    /// the tail and the scalar path call it.
+    /// where nothing can wrap (multipliers &lt; 2^31, rounding terms &lt;= 2^61 + 2^30), so they are the scalar rule lane by
+    /// lane; the tail and the scalar path call it. <typeparamref name="TRounding"/> is the rule (TFLite's: TfliteAddition.Add).
     /// </summary>
-    internal static void AddInt8(
+    internal static void AddInt8<TRounding>(
         ref sbyte first, ref sbyte second, ref sbyte target, int count,
         int firstZeroPoint, int firstMultiplier, int firstShift, int secondZeroPoint, int secondMultiplier, int secondShift,
         int outputMultiplier, int outputShift, int outputZeroPoint, int min, int max, int vectorBits)
+        where TRounding : struct
     {
         int i = 0;
         if (vectorBits >= 512 && Avx512F.IsSupported && Vector512.IsHardwareAccelerated)
@@ -27,9 +28,12 @@ internal static partial class KernelLibrary
             var m1 = Vector512.Create((long)firstMultiplier).AsInt32();
             var m2 = Vector512.Create((long)secondMultiplier).AsInt32();
             var mOut = Vector512.Create((long)outputMultiplier).AsInt32();
-            var r1 = Vector512.Create(1L << (firstShift - 1));
-            var r2 = Vector512.Create(1L << (secondShift - 1));
-            var rOut = Vector512.Create(1L << (outputShift - 1));
+            var r1 = Vector512.Create(PositiveTerm<TRounding>(firstShift));
+            var r2 = Vector512.Create(PositiveTerm<TRounding>(secondShift));
+            var rOut = Vector512.Create(PositiveTerm<TRounding>(outputShift));
+            var n1 = Vector512.Create(NegativeCorrection(firstShift));
+            var n2 = Vector512.Create(NegativeCorrection(secondShift));
+            var nOut = Vector512.Create(NegativeCorrection(outputShift));
             var z1 = Vector512.Create(firstZeroPoint);
             var z2 = Vector512.Create(secondZeroPoint);
             var low = Vector512.Create((long)(min - outputZeroPoint));
@@ -40,10 +44,10 @@ internal static partial class KernelLibrary
                 Vector512<int> b = (Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref Unsafe.Add(ref second, i))) - z2) << Int8Addition.LeftShift;
                 Vector512<int> aOdd = Avx512F.ShiftRightLogical(a.AsInt64(), 32).AsInt32(), bOdd = Avx512F.ShiftRightLogical(b.AsInt64(), 32).AsInt32();
                 // Each rescaled input fits in 29 bits (multipliers at most 1/2), so the sums' low halves are the sums.
-                Vector512<long> sumEven = Rescale512(a, m1, r1, firstShift) + Rescale512(b, m2, r2, secondShift);
-                Vector512<long> sumOdd = Rescale512(aOdd, m1, r1, firstShift) + Rescale512(bOdd, m2, r2, secondShift);
-                Vector512<long> even = Vector512.Min(Vector512.Max(Rescale512(sumEven.AsInt32(), mOut, rOut, outputShift), low), high);
-                Vector512<long> odd = Vector512.Min(Vector512.Max(Rescale512(sumOdd.AsInt32(), mOut, rOut, outputShift), low), high);
+                Vector512<long> sumEven = Rescale512<TRounding>(a, m1, r1, n1, firstShift) + Rescale512<TRounding>(b, m2, r2, n2, secondShift);
+                Vector512<long> sumOdd = Rescale512<TRounding>(aOdd, m1, r1, n1, firstShift) + Rescale512<TRounding>(bOdd, m2, r2, n2, secondShift);
+                Vector512<long> even = Vector512.Min(Vector512.Max(Rescale512<TRounding>(sumEven.AsInt32(), mOut, rOut, nOut, outputShift), low), high);
+                Vector512<long> odd = Vector512.Min(Vector512.Max(Rescale512<TRounding>(sumOdd.AsInt32(), mOut, rOut, nOut, outputShift), low), high);
                 Vector512<int> merged = Avx512F.Or(Avx512F.And(even, Vector512.Create(0xFFFFFFFFL)), Avx512F.ShiftLeftLogical(odd, 32)).AsInt32();
                 Avx512F.ConvertToVector128SByte(merged + Vector512.Create(outputZeroPoint)).StoreUnsafe(ref Unsafe.Add(ref target, i));
             }
@@ -56,9 +60,12 @@ internal static partial class KernelLibrary
             var m1 = Vector256.Create((long)firstMultiplier).AsInt32();
             var m2 = Vector256.Create((long)secondMultiplier).AsInt32();
             var mOut = Vector256.Create((long)outputMultiplier).AsInt32();
-            var r1 = Vector256.Create(1L << (firstShift - 1));
-            var r2 = Vector256.Create(1L << (secondShift - 1));
-            var rOut = Vector256.Create(1L << (outputShift - 1));
+            var r1 = Vector256.Create(PositiveTerm<TRounding>(firstShift));
+            var r2 = Vector256.Create(PositiveTerm<TRounding>(secondShift));
+            var rOut = Vector256.Create(PositiveTerm<TRounding>(outputShift));
+            var n1 = Vector256.Create(NegativeCorrection(firstShift));
+            var n2 = Vector256.Create(NegativeCorrection(secondShift));
+            var nOut = Vector256.Create(NegativeCorrection(outputShift));
             var z1 = Vector256.Create(firstZeroPoint);
             var z2 = Vector256.Create(secondZeroPoint);
             var low = Vector256.Create((long)(min - outputZeroPoint));
@@ -68,10 +75,10 @@ internal static partial class KernelLibrary
                 Vector256<int> a = (Avx2.ConvertToVector256Int32(Eight(ref Unsafe.Add(ref first, i))) - z1) << Int8Addition.LeftShift;
                 Vector256<int> b = (Avx2.ConvertToVector256Int32(Eight(ref Unsafe.Add(ref second, i))) - z2) << Int8Addition.LeftShift;
                 Vector256<int> aOdd = Avx2.ShiftRightLogical(a.AsInt64(), 32).AsInt32(), bOdd = Avx2.ShiftRightLogical(b.AsInt64(), 32).AsInt32();
-                Vector256<long> sumEven = Rescale256(a, m1, r1, firstShift) + Rescale256(b, m2, r2, secondShift);
-                Vector256<long> sumOdd = Rescale256(aOdd, m1, r1, firstShift) + Rescale256(bOdd, m2, r2, secondShift);
-                Vector256<long> even = Vector256.Min(Vector256.Max(Rescale256(sumEven.AsInt32(), mOut, rOut, outputShift), low), high);
-                Vector256<long> odd = Vector256.Min(Vector256.Max(Rescale256(sumOdd.AsInt32(), mOut, rOut, outputShift), low), high);
+                Vector256<long> sumEven = Rescale256<TRounding>(a, m1, r1, n1, firstShift) + Rescale256<TRounding>(b, m2, r2, n2, secondShift);
+                Vector256<long> sumOdd = Rescale256<TRounding>(aOdd, m1, r1, n1, firstShift) + Rescale256<TRounding>(bOdd, m2, r2, n2, secondShift);
+                Vector256<long> even = Vector256.Min(Vector256.Max(Rescale256<TRounding>(sumEven.AsInt32(), mOut, rOut, nOut, outputShift), low), high);
+                Vector256<long> odd = Vector256.Min(Vector256.Max(Rescale256<TRounding>(sumOdd.AsInt32(), mOut, rOut, nOut, outputShift), low), high);
                 Vector256<int> merged = Avx2.Or(Avx2.And(even, Vector256.Create(0xFFFFFFFFL)), Avx2.ShiftLeftLogical(odd, 32)).AsInt32() + Vector256.Create(outputZeroPoint);
                 // The clamped values fit int8, so narrowing (truncation) keeps them.
                 Vector128<short> shorts = Vector128.Narrow(merged.GetLower(), merged.GetUpper());
@@ -86,10 +93,10 @@ internal static partial class KernelLibrary
             {
                 var (a0, a1, a2, a3) = WidenToInt64(Eight(ref Unsafe.Add(ref first, i)));
                 var (b0, b1, b2, b3) = WidenToInt64(Eight(ref Unsafe.Add(ref second, i)));
-                Vector128<long> y0 = AddLanes128(a0, b0, firstZeroPoint, firstMultiplier, firstShift, secondZeroPoint, secondMultiplier, secondShift, outputMultiplier, outputShift, outputZeroPoint, min, max);
-                Vector128<long> y1 = AddLanes128(a1, b1, firstZeroPoint, firstMultiplier, firstShift, secondZeroPoint, secondMultiplier, secondShift, outputMultiplier, outputShift, outputZeroPoint, min, max);
-                Vector128<long> y2 = AddLanes128(a2, b2, firstZeroPoint, firstMultiplier, firstShift, secondZeroPoint, secondMultiplier, secondShift, outputMultiplier, outputShift, outputZeroPoint, min, max);
-                Vector128<long> y3 = AddLanes128(a3, b3, firstZeroPoint, firstMultiplier, firstShift, secondZeroPoint, secondMultiplier, secondShift, outputMultiplier, outputShift, outputZeroPoint, min, max);
+                Vector128<long> y0 = AddLanes128<TRounding>(a0, b0, firstZeroPoint, firstMultiplier, firstShift, secondZeroPoint, secondMultiplier, secondShift, outputMultiplier, outputShift, outputZeroPoint, min, max);
+                Vector128<long> y1 = AddLanes128<TRounding>(a1, b1, firstZeroPoint, firstMultiplier, firstShift, secondZeroPoint, secondMultiplier, secondShift, outputMultiplier, outputShift, outputZeroPoint, min, max);
+                Vector128<long> y2 = AddLanes128<TRounding>(a2, b2, firstZeroPoint, firstMultiplier, firstShift, secondZeroPoint, secondMultiplier, secondShift, outputMultiplier, outputShift, outputZeroPoint, min, max);
+                Vector128<long> y3 = AddLanes128<TRounding>(a3, b3, firstZeroPoint, firstMultiplier, firstShift, secondZeroPoint, secondMultiplier, secondShift, outputMultiplier, outputShift, outputZeroPoint, min, max);
                 // The clamped values fit int8, so narrowing (truncation) keeps them.
                 Vector128<short> halves = Vector128.Narrow(Vector128.Narrow(y0, y1), Vector128.Narrow(y2, y3));
                 Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref target, i)), Vector128.Narrow(halves, halves).AsInt64().ToScalar());
@@ -100,8 +107,9 @@ internal static partial class KernelLibrary
             new QuantizedMultiplier(firstMultiplier, firstShift), new QuantizedMultiplier(secondMultiplier, secondShift), new QuantizedMultiplier(outputMultiplier, outputShift));
         for (; i < count; i++)
         {
-            Unsafe.Add(ref target, i) = (sbyte)Int8Addition.Add(
-                Unsafe.Add(ref first, i), firstZeroPoint, Unsafe.Add(ref second, i), secondZeroPoint, multipliers, outputZeroPoint, min, max);
+            Unsafe.Add(ref target, i) = (sbyte)(typeof(TRounding) == typeof(TfliteRounding)
+                ? TfliteAddition.Add(Unsafe.Add(ref first, i), firstZeroPoint, Unsafe.Add(ref second, i), secondZeroPoint, multipliers, outputZeroPoint, min, max)
+                : Int8Addition.Add(Unsafe.Add(ref first, i), firstZeroPoint, Unsafe.Add(ref second, i), secondZeroPoint, multipliers, outputZeroPoint, min, max));
         }
     }
 
@@ -127,32 +135,47 @@ internal static partial class KernelLibrary
         return (Vector128.WidenLower(low), Vector128.WidenUpper(low), Vector128.WidenLower(high), Vector128.WidenUpper(high));
     }
 
-    /// <summary>Int8Addition.Add on two 64-bit lanes.</summary>
+    /// <summary>Int8Addition.Add (or TfliteAddition.Add) on two 64-bit lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<long> AddLanes128(
+    private static Vector128<long> AddLanes128<TRounding>(
         Vector128<long> a, Vector128<long> b, int firstZeroPoint, int firstMultiplier, int firstShift, int secondZeroPoint, int secondMultiplier, int secondShift,
         int outputMultiplier, int outputShift, int outputZeroPoint, int min, int max)
+        where TRounding : struct
     {
-        Vector128<long> sum = Rescale128(a, firstZeroPoint, firstMultiplier, firstShift) + Rescale128(b, secondZeroPoint, secondMultiplier, secondShift);
-        Vector128<long> y = Vector128.ShiftRightArithmetic(sum * Vector128.Create((long)outputMultiplier) + Vector128.Create(1L << (outputShift - 1)), outputShift);
+        Vector128<long> sum = Rescale128<TRounding>((a - Vector128.Create((long)firstZeroPoint)) << Int8Addition.LeftShift, firstMultiplier, firstShift)
+            + Rescale128<TRounding>((b - Vector128.Create((long)secondZeroPoint)) << Int8Addition.LeftShift, secondMultiplier, secondShift);
+        Vector128<long> y = Rescale128<TRounding>(sum, outputMultiplier, outputShift);
         return Vector128.Min(Vector128.Max(y + Vector128.Create((long)outputZeroPoint), Vector128.Create((long)min)), Vector128.Create((long)max));
     }
 
     /// <summary>
     /// Requantizer.Rescale of the even int32 lanes of <paramref name="value"/> (vpmuldq reads the low half of each 64-bit
-    /// lane) by the multiplier in the low halves of <paramref name="multiplier"/>: exact 64-bit product, + 2^(shift-1), shift.
+    /// lane) by the multiplier in the low halves of <paramref name="multiplier"/>: exact 64-bit product, + the rounding term
+    /// (<see cref="RoundingTerm{TRounding}(Vector512{long}, Vector512{long}, Vector512{long})"/>), shift.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<long> Rescale512(Vector512<int> value, Vector512<int> multiplier, Vector512<long> rounding, int shift) =>
-        Vector512.ShiftRightArithmetic(Avx512F.Multiply(value, multiplier) + rounding, shift);
+    private static Vector512<long> Rescale512<TRounding>(Vector512<int> value, Vector512<int> multiplier, Vector512<long> rounding, Vector512<long> negativeCorrection, int shift)
+        where TRounding : struct
+    {
+        Vector512<long> product = Avx512F.Multiply(value, multiplier);
+        return Vector512.ShiftRightArithmetic(product + RoundingTerm<TRounding>(product, rounding, negativeCorrection), shift);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<long> Rescale256(Vector256<int> value, Vector256<int> multiplier, Vector256<long> rounding, int shift) =>
-        Vector256.ShiftRightArithmetic(Avx2.Multiply(value, multiplier) + rounding, shift);
+    private static Vector256<long> Rescale256<TRounding>(Vector256<int> value, Vector256<int> multiplier, Vector256<long> rounding, Vector256<long> negativeCorrection, int shift)
+        where TRounding : struct
+    {
+        Vector256<long> product = Avx2.Multiply(value, multiplier);
+        return Vector256.ShiftRightArithmetic(product + RoundingTerm<TRounding>(product, rounding, negativeCorrection), shift);
+    }
 
-    /// <summary>Requantizer.Rescale((q - zp) * 2^20, M) per 64-bit lane.</summary>
+    /// <summary>Requantizer.Rescale (or TfliteRequantizer.Rescale) of a value per 64-bit lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<long> Rescale128(Vector128<long> q, int zeroPoint, int multiplier, int shift) =>
-        Vector128.ShiftRightArithmetic(
-            ((q - Vector128.Create((long)zeroPoint)) << Int8Addition.LeftShift) * Vector128.Create((long)multiplier) + Vector128.Create(1L << (shift - 1)), shift);
+    private static Vector128<long> Rescale128<TRounding>(Vector128<long> value, int multiplier, int shift)
+        where TRounding : struct
+    {
+        Vector128<long> product = value * Vector128.Create((long)multiplier);
+        Vector128<long> term = RoundingTerm<TRounding>(product, Vector128.Create(PositiveTerm<TRounding>(shift)), Vector128.Create(NegativeCorrection(shift)));
+        return Vector128.ShiftRightArithmetic(product + term, shift);
+    }
 }

@@ -12,7 +12,7 @@ internal static partial class KernelLibrary
     /// Int8 depthwise convolution (depth multiplier 1) over an HWC input whose padding is already in place (cells
     /// holding the input zero point), vectorised over channels: for each output pixel, blocks of channels accumulate
     /// <c>bias'[c] + Σ x[iy][ix][c] * w[ky][kx][c]</c> in int32 lanes (int8 widened to int32 and multiplied exactly),
-    /// then Requantizer.Requantize per channel. <paramref name="weights"/> is <c>[Kh][Kw][C]</c>; <paramref name="bias"/>
+    /// then Requantizer.Requantize (or TFLite's rule, <typeparamref name="TRounding"/>) per channel. <paramref name="weights"/> is <c>[Kh][Kw][C]</c>; <paramref name="bias"/>
     /// holds <c>bias - zp_in * Σw</c>, so padded cells add nothing; the sums wrap in int32 like the scalar rule's, and
     /// the total fits (the reader checks the accumulator range). The AVX-512 path takes blocks of 32 channels two kernel
     /// cells at a time with vpmaddwd (<see cref="CellPairProducts"/>), then blocks of 16 with vpmaddwd on int32 lanes (<see cref="LowHalfWeights"/>), and requantizes 16
@@ -21,10 +21,11 @@ internal static partial class KernelLibrary
     /// <paramref name="narrowRequantization"/>, <paramref name="constants"/> is the narrow table (<see cref="RequantizeStoreNarrow512"/>). With
     /// AVX-512, four pixels of a row are computed together where the row has them.
     /// </summary>
-    internal static void DepthwiseConvInt8(
+    internal static void DepthwiseConvInt8<TRounding>(
         ref sbyte input, ref sbyte weights, ref int bias, ref int multipliers, ref int shifts, ref long constants, ref sbyte output, ref int staged,
         int inputWidth, int channels, int outputHeight, int outputWidth, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth,
         int zeroPoint, int min, int max, bool narrowRequantization, int vectorBits)
+        where TRounding : struct
     {
         int rowBytes = inputWidth * channels;
         bool fourPixels = vectorBits >= 512 && Avx512BW.IsSupported && channels >= 16;
@@ -83,10 +84,10 @@ internal static partial class KernelLibrary
                             (l3, h3) = (l3 + pl, h3 + ph);
                         }
 
-                        RequantizeStore32(l0, h0, ref bias, ref multipliers, ref constants, c, zeroPoint, min, max, narrowRequantization, ref y);
-                        RequantizeStore32(l1, h1, ref bias, ref multipliers, ref constants, c, zeroPoint, min, max, narrowRequantization, ref Unsafe.Add(ref y, channels));
-                        RequantizeStore32(l2, h2, ref bias, ref multipliers, ref constants, c, zeroPoint, min, max, narrowRequantization, ref Unsafe.Add(ref y, 2 * channels));
-                        RequantizeStore32(l3, h3, ref bias, ref multipliers, ref constants, c, zeroPoint, min, max, narrowRequantization, ref Unsafe.Add(ref y, 3 * channels));
+                        RequantizeStore32<TRounding>(l0, h0, ref bias, ref multipliers, ref constants, c, zeroPoint, min, max, narrowRequantization, ref y);
+                        RequantizeStore32<TRounding>(l1, h1, ref bias, ref multipliers, ref constants, c, zeroPoint, min, max, narrowRequantization, ref Unsafe.Add(ref y, channels));
+                        RequantizeStore32<TRounding>(l2, h2, ref bias, ref multipliers, ref constants, c, zeroPoint, min, max, narrowRequantization, ref Unsafe.Add(ref y, 2 * channels));
+                        RequantizeStore32<TRounding>(l3, h3, ref bias, ref multipliers, ref constants, c, zeroPoint, min, max, narrowRequantization, ref Unsafe.Add(ref y, 3 * channels));
                     }
 
                     for (; c + 16 <= channels; c += 16)
@@ -105,15 +106,15 @@ internal static partial class KernelLibrary
                             }
                         }
 
-                        Requantize16(a0, ref multipliers, ref constants, c, zeroPoint, min, max, narrowRequantization, ref Unsafe.Add(ref y, c));
-                        Requantize16(a1, ref multipliers, ref constants, c, zeroPoint, min, max, narrowRequantization, ref Unsafe.Add(ref y, channels + c));
-                        Requantize16(a2, ref multipliers, ref constants, c, zeroPoint, min, max, narrowRequantization, ref Unsafe.Add(ref y, 2 * channels + c));
-                        Requantize16(a3, ref multipliers, ref constants, c, zeroPoint, min, max, narrowRequantization, ref Unsafe.Add(ref y, 3 * channels + c));
+                        Requantize16<TRounding>(a0, ref multipliers, ref constants, c, zeroPoint, min, max, narrowRequantization, ref Unsafe.Add(ref y, c));
+                        Requantize16<TRounding>(a1, ref multipliers, ref constants, c, zeroPoint, min, max, narrowRequantization, ref Unsafe.Add(ref y, channels + c));
+                        Requantize16<TRounding>(a2, ref multipliers, ref constants, c, zeroPoint, min, max, narrowRequantization, ref Unsafe.Add(ref y, 2 * channels + c));
+                        Requantize16<TRounding>(a3, ref multipliers, ref constants, c, zeroPoint, min, max, narrowRequantization, ref Unsafe.Add(ref y, 3 * channels + c));
                     }
 
                     for (int p = 0; p < 4; p++)
                     {
-                        DepthwiseChannels(
+                        DepthwiseChannels<TRounding>(
                             ref Unsafe.Add(ref window, p * step), ref weights, ref bias, ref multipliers, ref shifts, ref Unsafe.Add(ref y, p * channels),
                             c, rowBytes, channels, kernelHeight, kernelWidth, zeroPoint, min, max);
                     }
@@ -137,7 +138,7 @@ internal static partial class KernelLibrary
                             (low, high) = (low + pl, high + ph);
                         }
 
-                        RequantizeStore32(low, high, ref bias, ref multipliers, ref constants, c, zeroPoint, min, max, narrowRequantization, ref y);
+                        RequantizeStore32<TRounding>(low, high, ref bias, ref multipliers, ref constants, c, zeroPoint, min, max, narrowRequantization, ref y);
                     }
 
                     for (; c + 16 <= channels; c += 16)
@@ -152,7 +153,7 @@ internal static partial class KernelLibrary
                             }
                         }
 
-                        Requantize16(acc, ref multipliers, ref constants, c, zeroPoint, min, max, narrowRequantization, ref Unsafe.Add(ref y, c));
+                        Requantize16<TRounding>(acc, ref multipliers, ref constants, c, zeroPoint, min, max, narrowRequantization, ref Unsafe.Add(ref y, c));
                     }
                 }
                 else if (vectorBits >= 256 && Avx2.IsSupported)
@@ -171,7 +172,7 @@ internal static partial class KernelLibrary
                         }
 
                         acc.StoreUnsafe(ref staged);
-                        RequantizeStaged(ref staged, ref Unsafe.Add(ref multipliers, c), ref Unsafe.Add(ref shifts, c), zeroPoint, min, max, ref Unsafe.Add(ref y, c), 8);
+                        RequantizeStaged<TRounding>(ref staged, ref Unsafe.Add(ref multipliers, c), ref Unsafe.Add(ref shifts, c), zeroPoint, min, max, ref Unsafe.Add(ref y, c), 8);
                     }
                 }
                 else if (vectorBits >= 128 && Vector128.IsHardwareAccelerated)
@@ -198,19 +199,20 @@ internal static partial class KernelLibrary
                         a1.StoreUnsafe(ref staged, 4);
                         a2.StoreUnsafe(ref staged, 8);
                         a3.StoreUnsafe(ref staged, 12);
-                        RequantizeStaged(ref staged, ref Unsafe.Add(ref multipliers, c), ref Unsafe.Add(ref shifts, c), zeroPoint, min, max, ref Unsafe.Add(ref y, c), 16);
+                        RequantizeStaged<TRounding>(ref staged, ref Unsafe.Add(ref multipliers, c), ref Unsafe.Add(ref shifts, c), zeroPoint, min, max, ref Unsafe.Add(ref y, c), 16);
                     }
                 }
 
-                DepthwiseChannels(ref window, ref weights, ref bias, ref multipliers, ref shifts, ref y, c, rowBytes, channels, kernelHeight, kernelWidth, zeroPoint, min, max);
+                DepthwiseChannels<TRounding>(ref window, ref weights, ref bias, ref multipliers, ref shifts, ref y, c, rowBytes, channels, kernelHeight, kernelWidth, zeroPoint, min, max);
             }
         }
     }
 
     /// <summary>Channels <paramref name="from"/> to the last of one output pixel, one at a time (the scalar rule).</summary>
-    private static void DepthwiseChannels(
+    private static void DepthwiseChannels<TRounding>(
         ref sbyte window, ref sbyte weights, ref int bias, ref int multipliers, ref int shifts, ref sbyte y,
         int from, int rowBytes, int channels, int kernelHeight, int kernelWidth, int zeroPoint, int min, int max)
+        where TRounding : struct
     {
         for (int c = from; c < channels; c++)
         {
@@ -223,7 +225,7 @@ internal static partial class KernelLibrary
                 }
             }
 
-            Unsafe.Add(ref y, c) = (sbyte)Requantizer.Requantize(acc, Unsafe.Add(ref multipliers, c), Unsafe.Add(ref shifts, c), zeroPoint, min, max);
+            Unsafe.Add(ref y, c) = (sbyte)Requantize<TRounding>(acc, Unsafe.Add(ref multipliers, c), Unsafe.Add(ref shifts, c), zeroPoint, min, max);
         }
     }
 
@@ -257,16 +259,17 @@ internal static partial class KernelLibrary
     /// stored at <paramref name="y"/> + c. The sums wrap in int32 as the scalar rule's (addition is the same modulo 2^32 in any order).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void RequantizeStore32(
+    private static void RequantizeStore32<TRounding>(
         Vector512<int> low, Vector512<int> high, ref int bias, ref int multipliers, ref long constants, int c, int zeroPoint, int min, int max, bool narrow, ref sbyte y)
+        where TRounding : struct
     {
         // Channel 8L + r (r < 4) is low[4L + r]; 8L + r (r >= 4) is high[4L + r - 4], i.e. index 16 + 4L + r - 4 of the pair.
         Vector512<int> first = Vector512.Create(0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23);
         Vector512<int> second = Vector512.Create(8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31);
         Vector512<int> a = Avx512F.PermuteVar16x32x2(low, first, high) + Vector512.LoadUnsafe(ref bias, (nuint)c);
         Vector512<int> b = Avx512F.PermuteVar16x32x2(low, second, high) + Vector512.LoadUnsafe(ref bias, (nuint)(c + 16));
-        Requantize16(a, ref multipliers, ref constants, c, zeroPoint, min, max, narrow, ref Unsafe.Add(ref y, c));
-        Requantize16(b, ref multipliers, ref constants, c + 16, zeroPoint, min, max, narrow, ref Unsafe.Add(ref y, c + 16));
+        Requantize16<TRounding>(a, ref multipliers, ref constants, c, zeroPoint, min, max, narrow, ref Unsafe.Add(ref y, c));
+        Requantize16<TRounding>(b, ref multipliers, ref constants, c + 16, zeroPoint, min, max, narrow, ref Unsafe.Add(ref y, c + 16));
     }
 
     /// <summary>
@@ -274,7 +277,8 @@ internal static partial class KernelLibrary
     /// generator wrote the narrow table (every shift in its range; 3 int64 per channel), else <see cref="RequantizeStore512"/> (2).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Requantize16(Vector512<int> acc, ref int multipliers, ref long constants, int c, int zeroPoint, int min, int max, bool narrow, ref sbyte target)
+    private static void Requantize16<TRounding>(Vector512<int> acc, ref int multipliers, ref long constants, int c, int zeroPoint, int min, int max, bool narrow, ref sbyte target)
+        where TRounding : struct
     {
         if (narrow)
         {
@@ -282,7 +286,7 @@ internal static partial class KernelLibrary
         }
         else
         {
-            RequantizeStore512(acc, ref Unsafe.Add(ref multipliers, c), ref Unsafe.Add(ref constants, c * 2), zeroPoint, min, max, ref target, 16);
+            RequantizeStore512<TRounding>(acc, ref Unsafe.Add(ref multipliers, c), ref Unsafe.Add(ref constants, c * 2), zeroPoint, min, max, ref target, 16);
         }
     }
 

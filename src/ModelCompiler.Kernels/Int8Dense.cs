@@ -10,9 +10,10 @@ internal static partial class KernelLibrary
     /// <summary>
     /// Dense with 7-bit weights on the uint8 input (q + 128): four units at a time share each input load;
     /// MultiplyAddAdjacent(u8, s8) cannot saturate for weights in [-64, 63]; int32 sums wrap, which is exact because
-    /// the true accumulator fits (TensorChain checks it).
+    /// the true accumulator fits (TensorChain checks it). <typeparamref name="TRounding"/> is the requantization rule.
     /// </summary>
-    internal static void DenseUnsigned(ref byte x, ref sbyte weights, ref int bias, ref int multipliers, ref int shifts, ref sbyte output, int units, int paddedLength, int zeroPoint, int min, int max, int vectorBits)
+    internal static void DenseUnsigned<TRounding>(ref byte x, ref sbyte weights, ref int bias, ref int multipliers, ref int shifts, ref sbyte output, int units, int paddedLength, int zeroPoint, int min, int max, int vectorBits)
+        where TRounding : struct
     {
         int u = 0;
         if (vectorBits >= Avx512VnniBits && Avx512BW.IsSupported)
@@ -37,10 +38,10 @@ internal static partial class KernelLibrary
                     b3 = MultiplyAddBytes(b3, high, Vector256.LoadUnsafe(ref w, (nuint)(i + 3 * paddedLength + 32)));
                 }
 
-                StoreUnit(u, Vector256.Sum(Avx2.Add(a0, b0)), ref bias, ref multipliers, ref shifts, ref output, zeroPoint, min, max);
-                StoreUnit(u + 1, Vector256.Sum(Avx2.Add(a1, b1)), ref bias, ref multipliers, ref shifts, ref output, zeroPoint, min, max);
-                StoreUnit(u + 2, Vector256.Sum(Avx2.Add(a2, b2)), ref bias, ref multipliers, ref shifts, ref output, zeroPoint, min, max);
-                StoreUnit(u + 3, Vector256.Sum(Avx2.Add(a3, b3)), ref bias, ref multipliers, ref shifts, ref output, zeroPoint, min, max);
+                StoreUnit<TRounding>(u, Vector256.Sum(Avx2.Add(a0, b0)), ref bias, ref multipliers, ref shifts, ref output, zeroPoint, min, max);
+                StoreUnit<TRounding>(u + 1, Vector256.Sum(Avx2.Add(a1, b1)), ref bias, ref multipliers, ref shifts, ref output, zeroPoint, min, max);
+                StoreUnit<TRounding>(u + 2, Vector256.Sum(Avx2.Add(a2, b2)), ref bias, ref multipliers, ref shifts, ref output, zeroPoint, min, max);
+                StoreUnit<TRounding>(u + 3, Vector256.Sum(Avx2.Add(a3, b3)), ref bias, ref multipliers, ref shifts, ref output, zeroPoint, min, max);
             }
         }
         else if (vectorBits >= 512 && Avx512BW.IsSupported)
@@ -59,23 +60,24 @@ internal static partial class KernelLibrary
                     a3 = Avx512F.Add(a3, Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(v, Vector512.LoadUnsafe(ref w, (nuint)(i + 3 * paddedLength))), ones));
                 }
 
-                StoreUnit(u, Vector512.Sum(a0), ref bias, ref multipliers, ref shifts, ref output, zeroPoint, min, max);
-                StoreUnit(u + 1, Vector512.Sum(a1), ref bias, ref multipliers, ref shifts, ref output, zeroPoint, min, max);
-                StoreUnit(u + 2, Vector512.Sum(a2), ref bias, ref multipliers, ref shifts, ref output, zeroPoint, min, max);
-                StoreUnit(u + 3, Vector512.Sum(a3), ref bias, ref multipliers, ref shifts, ref output, zeroPoint, min, max);
+                StoreUnit<TRounding>(u, Vector512.Sum(a0), ref bias, ref multipliers, ref shifts, ref output, zeroPoint, min, max);
+                StoreUnit<TRounding>(u + 1, Vector512.Sum(a1), ref bias, ref multipliers, ref shifts, ref output, zeroPoint, min, max);
+                StoreUnit<TRounding>(u + 2, Vector512.Sum(a2), ref bias, ref multipliers, ref shifts, ref output, zeroPoint, min, max);
+                StoreUnit<TRounding>(u + 3, Vector512.Sum(a3), ref bias, ref multipliers, ref shifts, ref output, zeroPoint, min, max);
             }
         }
 
         for (; u < units; u++)
         {
-            StoreUnit(u, DotUnsigned(ref x, ref Unsafe.Add(ref weights, u * paddedLength), paddedLength, vectorBits), ref bias, ref multipliers, ref shifts, ref output, zeroPoint, min, max);
+            StoreUnit<TRounding>(u, DotUnsigned(ref x, ref Unsafe.Add(ref weights, u * paddedLength), paddedLength, vectorBits), ref bias, ref multipliers, ref shifts, ref output, zeroPoint, min, max);
         }
     }
 
     /// <summary>Unit <paramref name="u"/>'s output: its bias + <paramref name="dot"/> (wrapping), requantized.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreUnit(int u, int dot, ref int bias, ref int multipliers, ref int shifts, ref sbyte output, int zeroPoint, int min, int max) =>
-        Unsafe.Add(ref output, u) = (sbyte)Requantizer.Requantize(unchecked(Unsafe.Add(ref bias, u) + dot), Unsafe.Add(ref multipliers, u), Unsafe.Add(ref shifts, u), zeroPoint, min, max);
+    private static void StoreUnit<TRounding>(int u, int dot, ref int bias, ref int multipliers, ref int shifts, ref sbyte output, int zeroPoint, int min, int max)
+        where TRounding : struct =>
+        Unsafe.Add(ref output, u) = (sbyte)Requantize<TRounding>(unchecked(Unsafe.Add(ref bias, u) + dot), Unsafe.Add(ref multipliers, u), Unsafe.Add(ref shifts, u), zeroPoint, min, max);
 
     /// <summary>Σ x[i] * w[i] for uint8 x and 7-bit w over a row padded to 64.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

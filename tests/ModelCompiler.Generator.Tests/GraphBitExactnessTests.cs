@@ -27,6 +27,40 @@ public sealed class GraphBitExactnessTests
         BitExactness.Check(model, compiled, Inputs, seed, paths);
     }
 
+    public static IEnumerable<object[]> TfliteSeeds => Enumerable.Range(1, 4).Select(seed => new object[] { seed, VectorPaths.Description });
+
+    /// <summary>
+    /// Random graphs with TFLite's rounding (<c>rounding tflite</c>): every requantizing kernel (convolution, depthwise,
+    /// dense, addition) with the sign-dependent rounding term, against the interpreter with the same rule. The rule must
+    /// change some answers of these graphs, or the comparison could not tell the two rules apart.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(TfliteSeeds))]
+    public void RandomGraphsWithTfliteRoundingMatchTheInterpreter(int seed, string paths)
+    {
+        var single = new GraphModels(seed) { SevenBitWeights = seed % 2 == 0 }.Random("TfliteGraph" + seed);
+        var model = WithRounding(single, ModelCompiler.Format.Rounding.Tflite);
+        using var compiled = CompiledModel.Build(model);
+        BitExactness.Check(model, compiled, Inputs, seed, paths);
+
+        var random = new Random(seed);
+        var tflite = new ModelCompiler.Interpreter.ReferenceInterpreter(model);
+        var once = new ModelCompiler.Interpreter.ReferenceInterpreter(single);
+        var input = new byte[model.InputShape.Length];
+        int differing = 0;
+        for (int n = 0; n < Inputs; n++)
+        {
+            random.NextBytes(input);
+            differing += tflite.Run(input).Scores.AsSpan().SequenceEqual(once.Run(input).Scores) ? 0 : 1;
+        }
+
+        Assert.True(differing > 0, $"seed {seed}: TFLite's rounding changed none of {Inputs} answers");
+    }
+
+    /// <summary><paramref name="model"/> with another rounding rule.</summary>
+    internal static ModelCompiler.Format.QModel WithRounding(ModelCompiler.Format.QModel model, ModelCompiler.Format.Rounding rounding) =>
+        new(model.Name, model.InputShape, model.InputLayout, model.Preprocessing, model.InputQuant, model.Labels, model.Provenance, model.Layers) { Rounding = rounding };
+
     public static IEnumerable<object[]> Activations =>
         Enum.GetValues<ModelCompiler.Format.Activation>().Select(activation => new object[] { activation, VectorPaths.Description });
 

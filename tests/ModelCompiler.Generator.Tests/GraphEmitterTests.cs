@@ -25,7 +25,7 @@ public sealed class GraphEmitterTests
         Assert.Contains($"ref output, ref staged, 13, 33, 5, 6, 3, 3, 2, 2, {zp("dw7")}, ", source);
 
         Assert.Contains("int8 Add 'add5' (line n): [10x11x11] -&gt; [10x11x11], 1210 values, TFLite ADD (Int8Addition): zero points " + $"{zp("conv4")} and {zp("conv1")}", source);
-        Assert.Contains("AddInt8(ref first, ref second, ref output, 1210, " + $"{zp("conv4")}, ", source);
+        Assert.Contains("AddInt8<SingleRounding>(ref first, ref second, ref output, 1210, " + $"{zp("conv4")}, ", source);
     }
 
     /// <summary>Pointwise convolutions are ordinary int8 convolutions: the register-blocked kernel with 7-bit weights, the widening one with 8-bit.</summary>

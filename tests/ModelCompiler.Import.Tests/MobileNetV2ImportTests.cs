@@ -22,7 +22,9 @@ public sealed class MobileNetV2ImportTests
         Assert.Contains("RESHAPE", Assert.Single(report.Dropped));
         Assert.Equal(Source.Value.Operators.Count, report.Mapped.Count + report.Folded.Count + report.Dropped.Count);
         Assert.Contains(report.Differences, d => d.Contains("MEAN rescales"));
-        Assert.Contains(QModelImport.RoundingDifference, report.Differences);
+        Assert.DoesNotContain(QModelImport.RoundingDifference, report.Differences);
+        Assert.Contains(report.Notes, n => n.Contains("rounding tflite"));
+        Assert.Equal(ModelCompiler.Format.Rounding.Tflite, Imported.Value.Model.Rounding);
     }
 
     [Fact]

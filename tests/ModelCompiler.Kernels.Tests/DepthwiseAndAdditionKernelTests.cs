@@ -61,7 +61,7 @@ public sealed class DepthwiseAndAdditionKernelTests
                 var (min, max) = random.Next(2) == 0 ? (-128, 127) : (zeroPoint, Math.Min(127, zeroPoint + 60));
                 var y = new sbyte[outH * outW * channels + 16];
                 var staged = new int[16];
-                KernelLibrary.DepthwiseConvInt8(
+                KernelLibrary.DepthwiseConvInt8<SingleRounding>(
                     ref x[0], ref w[0], ref bias[0], ref multipliers[0], ref shifts[0], ref constants[0], ref y[0], ref staged[0],
                     inW, channels, outH, outW, kh, kw, sh, sw, zeroPoint, min, max, narrow, bits);
                 for (int oy = 0; oy < outH; oy++)
@@ -112,7 +112,7 @@ public sealed class DepthwiseAndAdditionKernelTests
                 int za = random.Next(-128, 128), zb = random.Next(-128, 128), zOut = random.Next(-128, 128);
                 var (min, max) = random.Next(3) switch { 0 => (-128, 127), 1 => (zOut, 127), _ => (zOut, Math.Min(127, zOut + 40)) };
                 var y = new sbyte[count + 16];
-                KernelLibrary.AddInt8(
+                KernelLibrary.AddInt8<SingleRounding>(
                     ref a[0], ref b[0], ref y[0], count, za, multipliers.First.Multiplier, multipliers.First.Shift, zb, multipliers.Second.Multiplier, multipliers.Second.Shift,
                     multipliers.Output.Multiplier, multipliers.Output.Shift, zOut, min, max, bits);
                 for (int i = 0; i < count; i++)
@@ -129,7 +129,15 @@ public sealed class DepthwiseAndAdditionKernelTests
     /// <summary>Every pair of int8 operands, for scale ratios above and below 1 and zero points at both ends.</summary>
     [Theory]
     [MemberData(nameof(VectorPaths.Available), MemberType = typeof(VectorPaths))]
-    public void AdditionIsInt8AdditionOnEveryPairOfOperands(string path)
+    public void AdditionIsInt8AdditionOnEveryPairOfOperands(string path) => CheckEveryPairOfOperands<SingleRounding>(path, Int8Addition.Add);
+
+    /// <summary>The same with TFLite's rule (rounding tflite) against <see cref="TfliteAddition"/>: every rescaling's shift exceeds 31 here.</summary>
+    [Theory]
+    [MemberData(nameof(VectorPaths.Available), MemberType = typeof(VectorPaths))]
+    public void AdditionWithTfliteRoundingIsTfliteAdditionOnEveryPairOfOperands(string path) => CheckEveryPairOfOperands<TfliteRounding>(path, TfliteAddition.Add);
+
+    private static void CheckEveryPairOfOperands<TRounding>(string path, Func<int, int, int, int, AdditionMultipliers, int, int, int, int> add)
+        where TRounding : struct
     {
         int bits = VectorPaths.Bits(path);
         var a = Enumerable.Range(0, 65536).Select(i => (sbyte)((i >> 8) - 128)).ToArray();
@@ -138,12 +146,12 @@ public sealed class DepthwiseAndAdditionKernelTests
         foreach (var (s1, s2, sOut, za, zb, zOut) in new[] { (0.0371f, 0.0123f, 0.0517f, -128, 127, 5), (0.0093f, 0.0291f, 0.0133f, 127, -128, -128), (0.25f, 0.0017f, 0.1f, 0, 3, -7) })
         {
             var multipliers = Int8Addition.MultipliersFor(s1, s2, sOut);
-            KernelLibrary.AddInt8(
+            KernelLibrary.AddInt8<TRounding>(
                 ref a[0], ref b[0], ref y[0], y.Length, za, multipliers.First.Multiplier, multipliers.First.Shift, zb, multipliers.Second.Multiplier, multipliers.Second.Shift,
                 multipliers.Output.Multiplier, multipliers.Output.Shift, zOut, -128, 127, bits);
             for (int i = 0; i < y.Length; i++)
             {
-                int expected = Int8Addition.Add(a[i], za, b[i], zb, multipliers, zOut, -128, 127);
+                int expected = add(a[i], za, b[i], zb, multipliers, zOut, -128, 127);
                 Assert.True(expected == y[i], $"{path}: scales {s1}/{s2}/{sOut}, {a[i]} + {b[i]}: {y[i]} instead of {expected}");
             }
         }

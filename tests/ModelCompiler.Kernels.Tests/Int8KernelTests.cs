@@ -86,7 +86,7 @@ public sealed class Int8KernelTests
                 var shifts = Enumerable.Range(0, units).Select(_ => random.Next(8, 24)).ToArray();
                 int zeroPoint = random.Next(-128, 128), min = random.Next(-128, 0), max = random.Next(0, 128);
                 var output = new sbyte[units];
-                KernelLibrary.DenseUnsigned(ref x[0], ref w[0], ref bias[0], ref multipliers[0], ref shifts[0], ref output[0], units, length, zeroPoint, min, max, bits);
+                KernelLibrary.DenseUnsigned<SingleRounding>(ref x[0], ref w[0], ref bias[0], ref multipliers[0], ref shifts[0], ref output[0], units, length, zeroPoint, min, max, bits);
                 for (int u = 0; u < units; u++)
                 {
                     long sum = bias[u];
@@ -108,7 +108,20 @@ public sealed class Int8KernelTests
     /// </summary>
     [Theory]
     [MemberData(nameof(VectorPaths.Available), MemberType = typeof(VectorPaths))]
-    public void BlockRequantizationIsRequantizer(string path)
+    public void BlockRequantizationIsRequantizer(string path) =>
+        CheckBlockRequantization<SingleRounding>(path, shift => 1L << (shift - 1), Requantizer.Requantize);
+
+    /// <summary>
+    /// The same with TFLite's rule (rounding tflite): the AVX-512 path's sign-dependent rounding term where shift &gt; 31
+    /// (the table holds TfliteRequantizer.RoundingTerm of a non-negative product), against <see cref="TfliteRequantizer"/>.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(VectorPaths.Available), MemberType = typeof(VectorPaths))]
+    public void BlockRequantizationWithTfliteRoundingIsTfliteRequantizer(string path) =>
+        CheckBlockRequantization<TfliteRounding>(path, shift => TfliteRequantizer.RoundingTerm(0, shift), TfliteRequantizer.Requantize);
+
+    private static void CheckBlockRequantization<TRounding>(string path, Func<int, long> positiveTerm, Func<int, int, int, int, int, int, int> requantize)
+        where TRounding : struct
     {
         var random = new Random(4);
         for (int round = 0; round < 200; round++)
@@ -128,20 +141,20 @@ public sealed class Int8KernelTests
                     {
                         int shift = shifts[2 * i + odd];
                         constants[(odd * 8) + i] = shift;
-                        constants[16 + (odd * 8) + i] = 1L << (shift - 1);
+                        constants[16 + (odd * 8) + i] = positiveTerm(shift);
                     }
                 }
 
-                KernelLibrary.RequantizeStore512(System.Runtime.Intrinsics.Vector512.Create(acc), ref multipliers[0], ref constants[0], zeroPoint, min, max, ref output[0], count);
+                KernelLibrary.RequantizeStore512<TRounding>(System.Runtime.Intrinsics.Vector512.Create(acc), ref multipliers[0], ref constants[0], zeroPoint, min, max, ref output[0], count);
             }
             else
             {
-                KernelLibrary.RequantizeStaged(ref acc[0], ref multipliers[0], ref shifts[0], zeroPoint, min, max, ref output[0], count);
+                KernelLibrary.RequantizeStaged<TRounding>(ref acc[0], ref multipliers[0], ref shifts[0], zeroPoint, min, max, ref output[0], count);
             }
 
             for (int c = 0; c < 16; c++)
             {
-                int expected = c < count ? Requantizer.Requantize(acc[c], multipliers[c], shifts[c], zeroPoint, min, max) : 99;
+                int expected = c < count ? requantize(acc[c], multipliers[c], shifts[c], zeroPoint, min, max) : 99;
                 Assert.True(expected == output[c], $"{path}: round {round}, channel {c}: {output[c]} instead of {expected}");
             }
         }

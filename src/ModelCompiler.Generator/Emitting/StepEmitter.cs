@@ -122,7 +122,14 @@ internal abstract class StepEmitter
 
     /// <summary>The int8 part of a comment: activation clamp and zero points.</summary>
     protected static string Int8Stage(Activation activation, Int8Output requantization, int inputZeroPoint) =>
-        $"{Lower(activation)} activation (clamp [{requantization.Min}, {requantization.Max}]), zero points in {inputZeroPoint} / out {requantization.ZeroPoint}";
+        $"{Lower(activation)} activation (clamp [{requantization.Min}, {requantization.Max}]), zero points in {inputZeroPoint} / out {requantization.ZeroPoint}"
+        + (requantization.Rounding == Rounding.Tflite ? ", TFLite rounding" : "");
+
+    /// <summary>The kernels' type argument naming the model's requantization rule (src/ModelCompiler.Kernels/RoundingRules.cs).</summary>
+    protected static string RoundingType(Rounding rounding) => rounding == Rounding.Tflite ? "TfliteRounding" : "SingleRounding";
+
+    /// <summary>The class whose scalar <c>Requantize</c> applies the model's rule.</summary>
+    protected static string RequantizerClass(Rounding rounding) => rounding == Rounding.Tflite ? "TfliteRequantizer" : "Requantizer";
 
     /// <summary>
     /// The AVX-512 requantization's 64-bit constants per 16 channels: <c>NarrowRequantization.Constants</c> when every
@@ -130,9 +137,9 @@ internal abstract class StepEmitter
     /// </summary>
     protected static void WriteRequantizationConstants(SourceWriter w, string method, ImmutableEquatableArray<byte> constants, Int8Output requantization)
     {
-        WriteDataLiteral(w, method + "_Requantization", constants.AsArray(), NarrowRequantization.Applies(requantization.Shifts)
+        WriteDataLiteral(w, method + "_Requantization", constants.AsArray(), NarrowRequantization.Applies(requantization)
             ? "Per 16 channels, int64 (RequantizeStoreNarrow512): shifts of the even channels, of the odd channels less 32, 2^(shift-1) + zp * 2^shift of each, then the multipliers of each."
-            : "Per 16 channels, int64: shifts of the even channels, of the odd channels, then 2^(shift-1) of each.");
+            : "Per 16 channels, int64: shifts of the even channels, of the odd channels, then the rounding term of each.");
         w.WriteLine();
     }
 
@@ -141,9 +148,9 @@ internal abstract class StepEmitter
     /// target argument; <c>{acc}</c> stands for the accumulator vector. The narrow form when every shift allows it.
     /// </summary>
     protected static string Requantize512(Int8Output requantization, string channel) =>
-        NarrowRequantization.Applies(requantization.Shifts)
+        NarrowRequantization.Applies(requantization)
             ? $"RequantizeStoreNarrow512({{acc}}, ref Unsafe.Add(ref requantization, {Times(channel, NarrowRequantization.LongsPerChannel)}), {Int(requantization.Min)}, {Int(requantization.Max)}"
-            : $"RequantizeStore512({{acc}}, ref Unsafe.Add(ref multipliers, {channel}), ref Unsafe.Add(ref requantization, {Times(channel, 2)}), {Int(requantization.ZeroPoint)}, {Int(requantization.Min)}, {Int(requantization.Max)}";
+            : $"RequantizeStore512<{RoundingType(requantization.Rounding)}>({{acc}}, ref Unsafe.Add(ref multipliers, {channel}), ref Unsafe.Add(ref requantization, {Times(channel, 2)}), {Int(requantization.ZeroPoint)}, {Int(requantization.Min)}, {Int(requantization.Max)}";
 
     private static string Times(string channel, int factor) => channel.Contains(" ") ? $"({channel}) * {Int(factor)}" : $"{channel} * {Int(factor)}";
 

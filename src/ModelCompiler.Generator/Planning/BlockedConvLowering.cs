@@ -1,3 +1,4 @@
+using ModelCompiler.Generator.Arithmetic;
 using ModelCompiler.Generator.Format;
 
 namespace ModelCompiler.Generator.Planning;
@@ -91,10 +92,11 @@ internal static class BlockedConvLowering
 
     /// <summary>
     /// Per block of 16 channels, 32 little-endian int64: the shifts of the even channels, of the odd channels, then the
-    /// rounding terms 2^(shift-1) of each (the AVX-512 requantization multiplies even and odd lanes separately).
-    /// Padded channels get shift 1 and multiplier 0, which requantizes to the zero point.
+    /// rounding terms of each (the AVX-512 requantization multiplies even and odd lanes separately): 2^(shift-1), or with
+    /// TFLite's rule its term for a non-negative product (<c>TfliteRequantizer.RoundingTerm</c>; the kernel subtracts 2^31
+    /// for a negative one where shift &gt; 31). Padded channels get shift 1 and multiplier 0, which requantizes to the zero point.
     /// </summary>
-    public static byte[] RequantizationConstants(IReadOnlyList<int> shifts, int paddedCout)
+    public static byte[] RequantizationConstants(IReadOnlyList<int> shifts, int paddedCout, Rounding rounding)
     {
         var bytes = new byte[paddedCout / WeightPacking.Lanes * 32 * 8];
         for (int block = 0; block < paddedCout / WeightPacking.Lanes; block++)
@@ -106,7 +108,7 @@ internal static class BlockedConvLowering
                     int c = block * WeightPacking.Lanes + 2 * i + odd;
                     int shift = c < shifts.Count ? shifts[c] : 1;
                     WriteInt64(bytes, (block * 32) + (odd * 8) + i, shift);
-                    WriteInt64(bytes, (block * 32) + 16 + (odd * 8) + i, 1L << (shift - 1));
+                    WriteInt64(bytes, (block * 32) + 16 + (odd * 8) + i, rounding == Rounding.Tflite ? TfliteRequantizer.RoundingTerm(0, shift) : 1L << (shift - 1));
                 }
             }
         }

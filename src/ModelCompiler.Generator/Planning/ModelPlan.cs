@@ -67,10 +67,11 @@ internal sealed record FusedPool(string Name, int Line, WindowGeometry Window, T
 
 /// <summary>
 /// The int8 output stage of a layer: the bias with the zero-point correction folded in, the per-channel requantization
-/// multipliers and shifts (<c>Requantizer.MultiplierFor</c>), the output zero point and the activation clamp.
+/// multipliers and shifts (<c>RoundingRule.MultiplierFor</c>), the output zero point, the activation clamp and the
+/// model's rounding rule.
 /// </summary>
 internal sealed record Int8Output(
-    ImmutableEquatableArray<int> Bias, ImmutableEquatableArray<int> Multipliers, ImmutableEquatableArray<int> Shifts, int ZeroPoint, int Min, int Max);
+    ImmutableEquatableArray<int> Bias, ImmutableEquatableArray<int> Multipliers, ImmutableEquatableArray<int> Shifts, int ZeroPoint, int Min, int Max, Rounding Rounding);
 
 /// <summary>
 /// Weights of a float-domain layer in kernel order, at their stored precision: float32 bits, float16 bits, or int8

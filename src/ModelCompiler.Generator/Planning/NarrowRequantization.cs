@@ -1,3 +1,5 @@
+using ModelCompiler.Generator.Format;
+
 namespace ModelCompiler.Generator.Planning;
 
 /// <summary>
@@ -17,10 +19,18 @@ internal static class NarrowRequantization
     /// <summary>int64 constants per channel: shift, rounding term, multiplier.</summary>
     public const int LongsPerChannel = 3;
 
-    /// <summary>Whether every (real) channel's shift allows the narrow form.</summary>
-    public static bool Applies(IReadOnlyList<int> shifts)
+    /// <summary>
+    /// Whether the narrow form computes the layer's rule: one rounding (TFLite's sign-dependent rounding term is not in
+    /// its table) and every (real) channel's shift in range.
+    /// </summary>
+    public static bool Applies(Int8Output output)
     {
-        foreach (int s in shifts)
+        if (output.Rounding != Rounding.Single)
+        {
+            return false;
+        }
+
+        foreach (int s in output.Shifts)
         {
             if (s < MinShift || s > MaxShift)
             {
@@ -62,5 +72,5 @@ internal static class NarrowRequantization
 
     /// <summary>The step's requantization table: the narrow one when it applies, else the 64-bit form's.</summary>
     public static byte[] ConstantsFor(Int8Output output, int paddedChannels) =>
-        Applies(output.Shifts) ? Constants(output, paddedChannels) : BlockedConvLowering.RequantizationConstants(output.Shifts, paddedChannels);
+        Applies(output) ? Constants(output, paddedChannels) : BlockedConvLowering.RequantizationConstants(output.Shifts, paddedChannels, output.Rounding);
 }

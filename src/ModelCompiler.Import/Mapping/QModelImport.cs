@@ -10,7 +10,7 @@ namespace ModelCompiler.Import.Mapping;
 /// </summary>
 public static class QModelImport
 {
-    /// <summary>The rounding difference every int8 import shares, until the format offers TFLite's rule (issue 13, step 4).</summary>
+    /// <summary>The rounding difference of a TFLite import that chose single rounding (<see cref="ImportOptions.Rounding"/>).</summary>
     public const string RoundingDifference =
         "requantization: the .qmodel rounds once (docs/arithmetic.md); TFLite's kernels round twice, so a layer's output can " +
         "differ by one step where the exact value lies next to a half-way point (rare), and such steps can propagate";
@@ -32,7 +32,21 @@ public static class QModelImport
 
         var graph = source.Format == SourceFormat.Tflite ? TfliteMapper.Map(source, problems, report) : MapOnnx(source, options, problems, report);
         problems.ThrowIfAny(path);
-        report.Differ(source.Format == SourceFormat.Tflite ? RoundingDifference : graph!.InputQuant is null ? FloatDifference : OnnxRoundingDifference);
+        // TFLite imports compute TFLite's double rounding unless the user chose ours; ONNX Runtime rounds once, as we do.
+        var rounding = source.Format == SourceFormat.Tflite ? options.Rounding ?? Rounding.Tflite : Rounding.Single;
+        if (source.Format != SourceFormat.Tflite)
+        {
+            report.Differ(graph!.InputQuant is null ? FloatDifference : OnnxRoundingDifference);
+        }
+        else if (rounding == Rounding.Single)
+        {
+            report.Differ(RoundingDifference);
+        }
+        else
+        {
+            report.Note("requantization: rounding tflite, TFLite's double rounding (docs/arithmetic.md); a per-tensor fully connected layer uses TFLite's float32-product multiplier");
+        }
+
         string name = options.Name ?? NameFromFile(path);
         if (Identifiers.ModelNameProblem(name) is { } nameProblem)
         {
@@ -40,7 +54,10 @@ public static class QModelImport
         }
 
         var labels = ClassLabels.For(graph!.Classes, options.Labels ?? OnnxLabels(source, graph.Classes, report), report);
-        var model = new QModel(name, graph.InputShape, InputLayout.Hwc, graph.Preprocessing, graph.InputQuant, labels, Provenance(path, source), graph.Layers);
+        var model = new QModel(name, graph.InputShape, InputLayout.Hwc, graph.Preprocessing, graph.InputQuant, labels, Provenance(path, source), graph.Layers)
+        {
+            Rounding = rounding,
+        };
         try
         {
             // What the generator and the interpreter will read: the writer's text, read back with every check.

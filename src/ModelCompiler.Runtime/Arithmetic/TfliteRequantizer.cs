@@ -93,12 +93,15 @@ public static class TfliteRequantizer
 
     /// <summary>
     /// <see cref="Requantizer.Requantize(int, int, int, int, int, int)"/> with TFLite's rounding:
-    /// <c>clamp(zp + Rescale(acc, multiplier, shift), min, max)</c>.
+    /// <c>clamp(zp + Rescale(acc, multiplier, shift), min, max)</c>, kept in 64 bits up to the clamp like
+    /// <see cref="Requantizer"/>'s (a product beyond int32, which TFLite's contract excludes, saturates instead of wrapping),
+    /// so the generated kernels' 64-bit lanes compute exactly this for every accumulator.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Requantize(int accumulator, int multiplier, int shift, int zeroPoint, int min, int max)
     {
-        long result = (long)Rescale(accumulator, multiplier, shift) + zeroPoint;
+        long product = (long)accumulator * multiplier;
+        long result = ((product + RoundingTerm(product, shift)) >> shift) + zeroPoint;
         return result < min ? min : result > max ? max : (int)result;
     }
 

@@ -30,6 +30,18 @@ public enum Activation
     Relu6,
 }
 
+/// <summary>
+/// How a model's int8 layers round when they requantize (docs/arithmetic.md): the project's one rounding, or TFLite's
+/// default double rounding, which models imported from TFLite use to compute what TFLite computes.
+/// </summary>
+public enum Rounding
+{
+    /// <summary>One rounding, ties toward +infinity (<c>Requantizer</c>); what a file without a <c>rounding</c> line means.</summary>
+    Single,
+    /// <summary>TFLite's reference kernels without <c>TFLITE_SINGLE_ROUNDING</c> (<c>TfliteRequantizer</c>, <c>TfliteAddition</c>).</summary>
+    Tflite,
+}
+
 /// <summary>TensorFlow padding semantics.</summary>
 public enum Padding
 {

@@ -3,7 +3,7 @@ namespace ModelCompiler.Format;
 /// <summary>The model-wide fields of a <c>.qmodel</c> file, as the header declares them.</summary>
 internal sealed class ModelHeader(
     int version, string name, int nameLine, TensorShape inputShape, InputLayout layout, Preprocessing preprocessing, QuantParams? inputQuant,
-    IReadOnlyList<string> labels, IReadOnlyList<ProvenanceEntry> provenance)
+    IReadOnlyList<string> labels, IReadOnlyList<ProvenanceEntry> provenance, Rounding rounding)
 {
     /// <summary>The format version the file declares, 1 or 2.</summary>
     public int Version { get; } = version;
@@ -15,6 +15,9 @@ internal sealed class ModelHeader(
     public QuantParams? InputQuant { get; } = inputQuant;
     public IReadOnlyList<string> Labels { get; } = labels;
     public IReadOnlyList<ProvenanceEntry> Provenance { get; } = provenance;
+
+    /// <summary>The <c>rounding</c> field, <see cref="Rounding.Single"/> when the header has none.</summary>
+    public Rounding Rounding { get; } = rounding;
 }
 
 /// <summary>
@@ -33,6 +36,7 @@ internal static class HeaderParser
         (TensorShape Shape, InputLayout Layout)? input = null;
         Preprocessing? preprocessing = null;
         QuantParams? inputQuant = null;
+        var rounding = Rounding.Single;
         List<string>? labels = null;
         var provenance = new List<ProvenanceEntry>();
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -79,6 +83,9 @@ internal static class HeaderParser
                 case "input_quant":
                     inputQuant = FieldValues.Quant(tokens, 1, line, "input quantization");
                     break;
+                case "rounding":
+                    rounding = ParseRounding(tokens, line);
+                    break;
                 case "labels":
                     labels = ParseLabels(cursor, tokens, line);
                     break;
@@ -88,7 +95,7 @@ internal static class HeaderParser
                 case "qmodel":
                     throw line.Syntax("the version line may appear only once, first");
                 default:
-                    throw line.Syntax($"unknown header field '{FieldValues.Shorten(key)}' (expected name, input, preprocess, input_quant, labels, provenance or layer)");
+                    throw line.Syntax($"unknown header field '{FieldValues.Shorten(key)}' (expected name, input, preprocess, input_quant, rounding, labels, provenance or layer)");
             }
         }
 
@@ -102,7 +109,8 @@ internal static class HeaderParser
             preprocessing ?? throw Missing("preprocess", endLine),
             inputQuant,
             labels ?? throw Missing("labels", endLine),
-            provenance);
+            provenance,
+            rounding);
     }
 
     private static int ReadVersion(LineCursor cursor)
@@ -164,6 +172,16 @@ internal static class HeaderParser
         }
 
         return (TensorShape.Image(h, w, c), layout);
+    }
+
+    private static Rounding ParseRounding(string[] tokens, SourceLine line)
+    {
+        if (tokens.Length != 2)
+        {
+            throw line.Syntax($"expected 'rounding <{Vocabulary.Choices(Vocabulary.Roundings)}>'");
+        }
+
+        return FieldValues.Word(Vocabulary.Roundings, tokens[1], line.Number, "rounding", QModelError.InvalidAttribute);
     }
 
     private static Preprocessing ParsePreprocess(string[] tokens, SourceLine line)

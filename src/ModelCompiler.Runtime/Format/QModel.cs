@@ -32,4 +32,10 @@ public sealed class QModel(
     public IReadOnlyList<string> Labels { get; } = labels;
     public IReadOnlyList<ProvenanceEntry> Provenance { get; } = provenance;
     public IReadOnlyList<Layer> Layers { get; } = layers;
+
+    /// <summary>
+    /// How the int8 layers round when they requantize: <see cref="Rounding.Single"/> (the default, and what a file
+    /// without a <c>rounding</c> line means) or <see cref="Rounding.Tflite"/> (TFLite's double rounding).
+    /// </summary>
+    public Rounding Rounding { get; init; }
 }

@@ -48,6 +48,7 @@ public static class QModelReader
             header.Name, header.InputShape, header.Layout, header.Preprocessing, header.InputQuant, header.Labels, header.Provenance, layers)
         {
             NameLine = header.NameLine,
+            Rounding = header.Rounding,
         };
         TensorChain.InferGraph(model);
         return model;
@@ -57,6 +58,6 @@ public static class QModelReader
     {
         int space = content.IndexOf(' ');
         string key = space < 0 ? content : content.Substring(0, space);
-        return key is "name" or "input" or "preprocess" or "input_quant" or "labels" or "provenance";
+        return key is "name" or "input" or "preprocess" or "input_quant" or "rounding" or "labels" or "provenance";
     }
 }

@@ -42,6 +42,12 @@ public static class QModelWriter
             w.Append("input_quant ").Append(Quant(iq)).Append('\n');
         }
 
+        if (model.Rounding != Rounding.Single)
+        {
+            // Written only when not the default, so every file without the line re-writes byte for byte.
+            w.Append("rounding ").Append(Vocabulary.WordOf(Vocabulary.Roundings, model.Rounding)).Append('\n');
+        }
+
         WriteLabels(w, model.Labels);
         foreach (var entry in model.Provenance)
         {

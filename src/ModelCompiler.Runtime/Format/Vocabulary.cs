@@ -28,6 +28,12 @@ internal static class Vocabulary
         ("relu6", Activation.Relu6),
     ];
 
+    public static readonly (string Word, Rounding Value)[] Roundings =
+    [
+        ("single", Rounding.Single),
+        ("tflite", Rounding.Tflite),
+    ];
+
     public static readonly (string Word, InputLayout Value)[] Layouts =
     [
         ("hwc", InputLayout.Hwc),

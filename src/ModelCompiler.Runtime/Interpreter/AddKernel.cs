@@ -4,8 +4,8 @@ using ModelCompiler.Format;
 namespace ModelCompiler.Interpreter;
 
 /// <summary>
-/// Element-wise addition of two tensors of one shape, then the fused activation. Int8: <see cref="Int8Addition"/> with
-/// each input's own scale and zero point and the layer's output quantization. Float32: one float32 addition per element.
+/// Element-wise addition of two tensors of one shape, then the fused activation. Int8: <see cref="Int8Addition"/> (or
+/// <see cref="TfliteAddition"/> with the model's TFLite rounding) with each input's own scale and zero point and the layer's output quantization. Float32: one float32 addition per element.
 /// </summary>
 internal sealed class AddKernel : LayerKernel
 {
@@ -17,9 +17,11 @@ internal sealed class AddKernel : LayerKernel
     private readonly int _zeroPoint;
     private readonly int _min;
     private readonly int _max;
+    private readonly Rounding _rounding;
 
-    public AddKernel(AddLayer layer, TensorInfo first, TensorInfo second, TensorInfo output)
+    public AddKernel(AddLayer layer, TensorInfo first, TensorInfo second, TensorInfo output, Rounding rounding)
     {
+        _rounding = rounding;
         _activation = layer.Activation;
         _shape = output.Shape;
         if (output.Quant is { } outQuant)
@@ -40,7 +42,7 @@ internal sealed class AddKernel : LayerKernel
             var y = new sbyte[a.Length];
             for (int i = 0; i < y.Length; i++)
             {
-                y[i] = (sbyte)Int8Addition.Add(a[i], firstQuant.ZeroPoint, b[i], secondQuant.ZeroPoint, _multipliers, _zeroPoint, _min, _max);
+                y[i] = (sbyte)RoundingRule.Add(_rounding, a[i], firstQuant.ZeroPoint, b[i], secondQuant.ZeroPoint, _multipliers, _zeroPoint, _min, _max);
             }
 
             return TensorValue.OfInt8(_shape, y);

@@ -16,8 +16,8 @@ internal sealed class Conv2DKernel : WeightedKernel
     private readonly int _padTop;
     private readonly int _padLeft;
 
-    public Conv2DKernel(Conv2DLayer layer, TensorInfo input, TensorInfo output)
-        : base(layer, input, output)
+    public Conv2DKernel(Conv2DLayer layer, TensorInfo input, TensorInfo output, Rounding rounding)
+        : base(layer, input, output, rounding)
     {
         _layer = layer;
         _inShape = input.Shape;

@@ -10,8 +10,8 @@ internal sealed class DenseKernel : WeightedKernel
     private readonly int _inputs;
     private readonly TensorShape _outShape;
 
-    public DenseKernel(DenseLayer layer, TensorInfo input, TensorInfo output)
-        : base(layer, input, output)
+    public DenseKernel(DenseLayer layer, TensorInfo input, TensorInfo output, Rounding rounding)
+        : base(layer, input, output, rounding)
     {
         _layer = layer;
         _inputs = input.Shape.Length;

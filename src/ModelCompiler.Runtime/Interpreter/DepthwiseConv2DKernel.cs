@@ -16,8 +16,8 @@ internal sealed class DepthwiseConv2DKernel : WeightedKernel
     private readonly int _padTop;
     private readonly int _padLeft;
 
-    public DepthwiseConv2DKernel(DepthwiseConv2DLayer layer, TensorInfo input, TensorInfo output)
-        : base(layer, input, output)
+    public DepthwiseConv2DKernel(DepthwiseConv2DLayer layer, TensorInfo input, TensorInfo output, Rounding rounding)
+        : base(layer, input, output, rounding)
     {
         _layer = layer;
         _inShape = input.Shape;

@@ -9,14 +9,14 @@ namespace ModelCompiler.Interpreter;
 /// </summary>
 internal abstract class WeightedKernel : UnaryKernel
 {
-    protected WeightedKernel(WeightedLayer layer, TensorInfo input, TensorInfo output)
+    protected WeightedKernel(WeightedLayer layer, TensorInfo input, TensorInfo output, Rounding rounding)
     {
         if (layer.Weights is Int8Weights w)
         {
             Int8Weights = w;
             var inQuant = input.Quant!.Value;
             InputZeroPoint = inQuant.ZeroPoint;
-            OutputStage = new Int8OutputStage(inQuant, w.Scales, output.Quant!.Value, layer.Activation);
+            OutputStage = new Int8OutputStage(inQuant, w.Scales, output.Quant!.Value, layer.Activation, rounding, layer is DenseLayer);
         }
         else
         {

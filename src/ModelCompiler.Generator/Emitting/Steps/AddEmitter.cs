@@ -1,3 +1,4 @@
+using ModelCompiler.Generator.Format;
 using ModelCompiler.Generator.Planning;
 using ModelCompiler.Generator.Planning.Lowering;
 using static ModelCompiler.Generator.Emitting.Literals;
@@ -10,7 +11,7 @@ internal sealed class Int8AddEmitter : StepEmitter<Int8AddStep>
     protected override string Summary(Int8AddStep s)
     {
         var a = s.Stage;
-        return $"int8 Add {Layer(s.Source)}, {s.Input.Length} values, TFLite ADD (Int8Addition): zero points {a.FirstZeroPoint} and {a.SecondZeroPoint}, "
+        return $"int8 Add {Layer(s.Source)}, {s.Input.Length} values, TFLite ADD ({(a.Rounding == Rounding.Tflite ? "TfliteAddition" : "Int8Addition")}): zero points {a.FirstZeroPoint} and {a.SecondZeroPoint}, "
             + $"multipliers to the common scale {a.FirstMultiplier}/2^{a.FirstShift} and {a.SecondMultiplier}/2^{a.SecondShift}, to the output {a.OutputMultiplier}/2^{a.OutputShift}, "
             + $"zero point out {a.OutputZeroPoint}, {Lower(s.Activation)} activation (clamp [{a.Min}, {a.Max}]).";
     }
@@ -19,7 +20,7 @@ internal sealed class Int8AddEmitter : StepEmitter<Int8AddStep>
     {
         var a = s.Stage;
         WriteOperands(w, s, s.Second, "sbyte");
-        w.WriteLine($"AddInt8(ref first, ref second, ref output, {Int(s.Output.Length)}, {Int(a.FirstZeroPoint)}, {Int(a.FirstMultiplier)}, {Int(a.FirstShift)}, "
+        w.WriteLine($"AddInt8<{RoundingType(a.Rounding)}>(ref first, ref second, ref output, {Int(s.Output.Length)}, {Int(a.FirstZeroPoint)}, {Int(a.FirstMultiplier)}, {Int(a.FirstShift)}, "
             + $"{Int(a.SecondZeroPoint)}, {Int(a.SecondMultiplier)}, {Int(a.SecondShift)}, {Int(a.OutputMultiplier)}, {Int(a.OutputShift)}, {Int(a.OutputZeroPoint)}, "
             + $"{Int(a.Min)}, {Int(a.Max)}, vectorBits);");
     }

@@ -75,7 +75,7 @@ internal sealed partial class BlockedConvEmitter
                 w.WriteLine("(Vector128.LoadUnsafe(ref staged, 4) + Vector128.LoadUnsafe(ref bias, (nuint)(channel + 4))).StoreUnsafe(ref staged, 4);");
                 w.WriteLine("(Vector128.LoadUnsafe(ref staged, 8) + Vector128.LoadUnsafe(ref bias, (nuint)(channel + 8))).StoreUnsafe(ref staged, 8);");
                 w.WriteLine("(Vector128.LoadUnsafe(ref staged, 12) + Vector128.LoadUnsafe(ref bias, (nuint)(channel + 12))).StoreUnsafe(ref staged, 12);");
-                w.WriteLine($"RequantizeStaged(ref staged, ref Unsafe.Add(ref multipliers, channel), ref Unsafe.Add(ref shifts, channel), {Int(s.OutputZeroPoint)}, {Int(s.Min)}, {Int(s.Max)}, ref Unsafe.Add(ref output, {OutputIndex(s, 0)} + channel), {Count(s, "channel")});");
+                w.WriteLine($"RequantizeStaged<{RoundingType(s.Requantization.Rounding)}>(ref staged, ref Unsafe.Add(ref multipliers, channel), ref Unsafe.Add(ref shifts, channel), {Int(s.OutputZeroPoint)}, {Int(s.Min)}, {Int(s.Max)}, ref Unsafe.Add(ref output, {OutputIndex(s, 0)} + channel), {Count(s, "channel")});");
                 ClosePixelLoops(w);
             }
         }
@@ -129,7 +129,7 @@ internal sealed partial class BlockedConvEmitter
                 }
 
                 w.WriteLine();
-                w.WriteLine($"RequantizeStaged(ref staged, ref Unsafe.Add(ref multipliers, channel), ref Unsafe.Add(ref shifts, channel), {Int(s.OutputZeroPoint)}, {Int(s.Min)}, {Int(s.Max)}, ref Unsafe.Add(ref output, {OutputIndex(s, 0)} + channel), {Count(s, "channel")});");
+                w.WriteLine($"RequantizeStaged<{RoundingType(s.Requantization.Rounding)}>(ref staged, ref Unsafe.Add(ref multipliers, channel), ref Unsafe.Add(ref shifts, channel), {Int(s.OutputZeroPoint)}, {Int(s.Min)}, {Int(s.Max)}, ref Unsafe.Add(ref output, {OutputIndex(s, 0)} + channel), {Count(s, "channel")});");
                 ClosePixelLoops(w);
             }
         }

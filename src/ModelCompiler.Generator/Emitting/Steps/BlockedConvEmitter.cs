@@ -319,14 +319,14 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
                     }
 
                     WriteStage(w, low, high);
-                    w.WriteLine($"RequantizeStaged(ref staged, {tail}, ref Unsafe.Add(ref output, {OutputIndex(s, 0)} + channel), {Count(s, "channel")});");
+                    w.WriteLine($"RequantizeStaged<{RoundingType(s.Requantization.Rounding)}>(ref staged, {tail}, ref Unsafe.Add(ref output, {OutputIndex(s, 0)} + channel), {Count(s, "channel")});");
                 }
                 else
                 {
                     for (int i = 0; i < p; i++)
                     {
                         WriteStage(w, $"a{i}_0", $"a{i}_1");
-                        w.WriteLine($"RequantizeStaged(ref staged, {tail}, ref Unsafe.Add(ref output, {OutputIndex(s, i)} + channel), {Count(s, "channel")});");
+                        w.WriteLine($"RequantizeStaged<{RoundingType(s.Requantization.Rounding)}>(ref staged, {tail}, ref Unsafe.Add(ref output, {OutputIndex(s, i)} + channel), {Count(s, "channel")});");
                     }
                 }
 

@@ -30,12 +30,12 @@ internal sealed class DepthwiseConvEmitter : StepEmitter<Int8DepthwiseConvStep>
         }
 
         w.WriteLine($"ref int staged = ref At<int>(ref arena, {Int(s.StagedOffset)}); // 16 int32: accumulators on their way to the scalar requantization");
-        w.WriteLine($"DepthwiseConvInt8(ref {source}, {DataReference(s.MethodName + "_Weights", "sbyte")}, "
+        w.WriteLine($"DepthwiseConvInt8<{RoundingType(s.Requantization.Rounding)}>(ref {source}, {DataReference(s.MethodName + "_Weights", "sbyte")}, "
             + $"ref MemoryMarshal.GetReference({s.MethodName}_Bias), ref MemoryMarshal.GetReference({s.MethodName}_Multipliers), ref MemoryMarshal.GetReference({s.MethodName}_Shifts), "
             + $"{DataReference(s.MethodName + "_Requantization", "long")}, ref output, ref staged, "
             + $"{Int(width)}, {Int(g.Channels)}, {Int(g.OutputHeight)}, {Int(g.OutputWidth)}, {Int(g.KernelHeight)}, {Int(g.KernelWidth)}, {Int(g.StrideHeight)}, {Int(g.StrideWidth)}, "
             + $"{Int(s.Requantization.ZeroPoint)}, {Int(s.Requantization.Min)}, {Int(s.Requantization.Max)}, "
-            + $"narrowRequantization: {(NarrowRequantization.Applies(s.Requantization.Shifts) ? "true" : "false")}, vectorBits);");
+            + $"narrowRequantization: {(NarrowRequantization.Applies(s.Requantization) ? "true" : "false")}, vectorBits);");
     }
 
     protected override void WriteData(SourceWriter w, Int8DepthwiseConvStep s)

@@ -77,7 +77,7 @@ internal sealed class Int8ConvEmitter : StepEmitter<Int8ConvStep>
             w.WriteLine($"ref sbyte o = ref Unsafe.Add(ref output, (py * {Int(p.OutputWidth)} + px) * {Int(s.Spec.OutputChannels)});");
             using (w.OpenBlock($"for (int c = 0; c < {Int(s.Spec.OutputChannels)}; c++)"))
             {
-                w.WriteLine($"Unsafe.Add(ref o, c) = (sbyte)Requantizer.Requantize(Unsafe.Add(ref {target}, c), Unsafe.Add(ref multipliers, c), Unsafe.Add(ref shifts, c), {Int(s.Requantization.ZeroPoint)}, {Int(s.Requantization.Min)}, {Int(s.Requantization.Max)});");
+                w.WriteLine($"Unsafe.Add(ref o, c) = (sbyte){RequantizerClass(s.Requantization.Rounding)}.Requantize(Unsafe.Add(ref {target}, c), Unsafe.Add(ref multipliers, c), Unsafe.Add(ref shifts, c), {Int(s.Requantization.ZeroPoint)}, {Int(s.Requantization.Min)}, {Int(s.Requantization.Max)});");
             }
         }
     }

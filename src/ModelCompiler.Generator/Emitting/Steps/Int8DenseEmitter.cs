@@ -53,7 +53,7 @@ internal sealed class Int8DenseEmitter : StepEmitter<Int8DenseStep>
         if (s.UnsignedInput)
         {
             w.WriteLine($"ref byte unsignedInput = ref At<byte>(ref arena, {Int(s.WideInputOffset)});");
-            w.WriteLine($"DenseUnsigned(ref unsignedInput, ref Unsafe.Add(ref weights, first * {Int(s.PaddedInputs)}), ref Unsafe.Add(ref bias, first), ref Unsafe.Add(ref multipliers, first), ref Unsafe.Add(ref shifts, first), "
+            w.WriteLine($"DenseUnsigned<{RoundingType(s.Requantization.Rounding)}>(ref unsignedInput, ref Unsafe.Add(ref weights, first * {Int(s.PaddedInputs)}), ref Unsafe.Add(ref bias, first), ref Unsafe.Add(ref multipliers, first), ref Unsafe.Add(ref shifts, first), "
                 + $"ref Unsafe.Add(ref output, first), last - first, {Int(s.PaddedInputs)}, {Int(s.Requantization.ZeroPoint)}, {Int(s.Requantization.Min)}, {Int(s.Requantization.Max)}, vectorBits);");
             return;
         }
@@ -62,7 +62,7 @@ internal sealed class Int8DenseEmitter : StepEmitter<Int8DenseStep>
         using (w.OpenBlock("for (int u = first; u < last; u++)"))
         {
             w.WriteLine($"int sum = unchecked(Unsafe.Add(ref bias, u) + DenseDot(ref wide, ref Unsafe.Add(ref weights, u * {Int(s.PaddedInputs)}), {Int(s.PaddedInputs)}, vectorBits));");
-            w.WriteLine($"Unsafe.Add(ref output, u) = (sbyte)Requantizer.Requantize(sum, Unsafe.Add(ref multipliers, u), Unsafe.Add(ref shifts, u), {Int(s.Requantization.ZeroPoint)}, {Int(s.Requantization.Min)}, {Int(s.Requantization.Max)});");
+            w.WriteLine($"Unsafe.Add(ref output, u) = (sbyte){RequantizerClass(s.Requantization.Rounding)}.Requantize(sum, Unsafe.Add(ref multipliers, u), Unsafe.Add(ref shifts, u), {Int(s.Requantization.ZeroPoint)}, {Int(s.Requantization.Min)}, {Int(s.Requantization.Max)});");
         }
     }
 

@@ -22,16 +22,16 @@ internal sealed class AddLowering : LayerLowering<AddLayer>
         var stage = new AdditionStage(
             first.ZeroPoint, multipliers.First.Multiplier, multipliers.First.Shift,
             second.ZeroPoint, multipliers.Second.Multiplier, multipliers.Second.Shift,
-            multipliers.Output.Multiplier, multipliers.Output.Shift, outQuant.ZeroPoint, min, max);
+            multipliers.Output.Multiplier, multipliers.Output.Shift, outQuant.ZeroPoint, min, max, unit.Rounding);
         return LoweredStep.Of(unit.Produced, (method, buffers) => new Int8AddStep(method, buffers.Inputs[0], buffers.Output, unit.Source, buffers.Inputs[1], add.Activation, stage));
     }
 }
 
-/// <summary>The folded constants of an int8 addition: each input's zero point and multiplier to the common scale, the sum's to the output, its zero point and clamp.</summary>
+/// <summary>The folded constants of an int8 addition: each input's zero point and multiplier to the common scale, the sum's to the output, its zero point, clamp and rounding rule.</summary>
 internal sealed record AdditionStage(
     int FirstZeroPoint, int FirstMultiplier, int FirstShift,
     int SecondZeroPoint, int SecondMultiplier, int SecondShift,
-    int OutputMultiplier, int OutputShift, int OutputZeroPoint, int Min, int Max);
+    int OutputMultiplier, int OutputShift, int OutputZeroPoint, int Min, int Max, Rounding Rounding);
 
 /// <summary>Int8 element-wise addition of <see cref="StepPlan.Input"/> and <see cref="Second"/> (the layer's inputs in its order).</summary>
 internal sealed record Int8AddStep(

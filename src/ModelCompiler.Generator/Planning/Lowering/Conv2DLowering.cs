@@ -42,7 +42,7 @@ internal sealed class Conv2DLowering : LayerLowering<Conv2DLayer>
         var layout = new BlockedLayout(paddedHeight, paddedWidth, groups, pixels, BlockedConvLowering.VectorsFor(paddedCout / WeightPacking.Lanes, pixels));
         var inQuant = unit.Input.Quant!.Value;
         int k = conv.KernelHeight * conv.KernelWidth * cin;
-        var output = Int8OutputStage.For(conv.Activation, inQuant, w8, unit.Output.Quant!.Value, k, inQuant.ZeroPoint + 128, paddedCout, padMultipliers: true);
+        var output = Int8OutputStage.For(unit, conv.Activation, inQuant, w8, unit.Output.Quant!.Value, k, inQuant.ZeroPoint + 128, paddedCout, padMultipliers: true);
         var weights = BlockedConvLowering.PackWeights(w8.Values, cout, cin, conv.KernelHeight, conv.KernelWidth, paddedCout, groups).ToEquatableArray();
         var constants = NarrowRequantization.ConstantsFor(output, paddedCout).ToEquatableArray();
         return new LoweredStep(
@@ -59,7 +59,7 @@ internal sealed class Conv2DLowering : LayerLowering<Conv2DLayer>
         int k = conv.KernelHeight * conv.KernelWidth * cin;
         int paddedK = WeightPacking.RoundUp(k, 8);
         var inQuant = unit.Input.Quant!.Value;
-        var output = Int8OutputStage.For(conv.Activation, inQuant, w8, unit.Output.Quant!.Value, k, inQuant.ZeroPoint, paddedCout, padMultipliers: false);
+        var output = Int8OutputStage.For(unit, conv.Activation, inQuant, w8, unit.Output.Quant!.Value, k, inQuant.ZeroPoint, paddedCout, padMultipliers: false);
         var weights = WeightPacking.PackInt8Conv(w8.Values, cout, cin, conv.KernelHeight, conv.KernelWidth, paddedCout, paddedK).ToEquatableArray();
         return new LoweredStep(
             unit.Produced,
@@ -168,16 +168,18 @@ internal static class Int8OutputStage
 {
     /// <summary>
     /// Bias with <c>- foldedZeroPoint * Σw</c> folded in (padded to <paramref name="padded"/> with 0), multipliers
-    /// (padded with 0 when the kernel reads whole blocks) and shifts per output, the output zero point, the clamp.
+    /// (padded with 0 when the kernel reads whole blocks) and shifts per output (the multipliers of the unit's rounding
+    /// rule, <c>RoundingRule.MultiplierFor</c>), the output zero point, the clamp.
     /// </summary>
-    public static Int8Output For(Activation activation, QuantParams input, Int8Weights weights, QuantParams output, int perOutput, int foldedZeroPoint, int padded, bool padMultipliers)
+    public static Int8Output For(LoweringUnit unit, Activation activation, QuantParams input, Int8Weights weights, QuantParams output, int perOutput, int foldedZeroPoint, int padded, bool padMultipliers)
     {
+        bool perTensorDense = unit.Layer is DenseLayer && RoundingRule.IsPerTensor(weights.Scales);
         var (min, max) = Quantizer.ActivationRange(activation, output);
         var multipliers = new int[weights.Scales.Length];
         var shifts = new int[weights.Scales.Length];
         for (int c = 0; c < weights.Scales.Length; c++)
         {
-            var m = Requantizer.MultiplierFor(input.Scale, weights.Scales[c], output.Scale);
+            var m = RoundingRule.MultiplierFor(unit.Rounding, perTensorDense, input.Scale, weights.Scales[c], output.Scale);
             multipliers[c] = m.Multiplier;
             shifts[c] = m.Shift;
         }
@@ -185,6 +187,6 @@ internal static class Int8OutputStage
         return new Int8Output(
             WeightPacking.FoldZeroPoint(weights.Bias, weights.Values, perOutput, foldedZeroPoint, padded).ToEquatableArray(),
             (padMultipliers ? BlockedConvLowering.PadMultipliers(multipliers, padded) : multipliers).ToEquatableArray(),
-            shifts.ToEquatableArray(), output.ZeroPoint, min, max);
+            shifts.ToEquatableArray(), output.ZeroPoint, min, max, unit.Rounding);
     }
 }

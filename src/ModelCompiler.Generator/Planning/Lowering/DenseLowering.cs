@@ -24,7 +24,7 @@ internal sealed class DenseLowering : LayerLowering<DenseLayer>
             int paddedInputs = WeightPacking.RoundUp(inputs, 64);
             var inQuant = unit.Input.Quant!.Value;
             bool unsigned = BlockedConvLowering.Applies(w8);
-            var output = Int8OutputStage.For(dense.Activation, inQuant, w8, unit.Output.Quant!.Value, inputs, inQuant.ZeroPoint + (unsigned ? 128 : 0), dense.Units, padMultipliers: false);
+            var output = Int8OutputStage.For(unit, dense.Activation, inQuant, w8, unit.Output.Quant!.Value, inputs, inQuant.ZeroPoint + (unsigned ? 128 : 0), dense.Units, padMultipliers: false);
             var weights = WeightPacking.PackInt8Dense(w8.Values, dense.Units, inputs, paddedInputs, columnOf).ToEquatableArray();
             return new LoweredStep(
                 unit.Produced,

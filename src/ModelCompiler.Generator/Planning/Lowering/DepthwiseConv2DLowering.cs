@@ -25,7 +25,7 @@ internal sealed class DepthwiseConv2DLowering : LayerLowering<DepthwiseConv2DLay
         int paddedChannels = WeightPacking.RoundUp(channels, WeightPacking.Lanes);
         var spec = new ConvSpec(geometry, dw.Padding, dw.Activation, channels, paddedChannels);
         var inQuant = unit.Input.Quant!.Value;
-        var output = Int8OutputStage.For(dw.Activation, inQuant, w8, unit.Output.Quant!.Value, dw.KernelHeight * dw.KernelWidth, inQuant.ZeroPoint, paddedChannels, padMultipliers: true);
+        var output = Int8OutputStage.For(unit, dw.Activation, inQuant, w8, unit.Output.Quant!.Value, dw.KernelHeight * dw.KernelWidth, inQuant.ZeroPoint, paddedChannels, padMultipliers: true);
         var constants = NarrowRequantization.ConstantsFor(output, paddedChannels).ToEquatableArray();
         var weights = CellMajor(w8.Values, channels, dw.KernelHeight * dw.KernelWidth).ToEquatableArray();
         int bottom = TensorChain.PaddingAfter(inShape.Height, dw.KernelHeight, dw.StrideHeight, dw.Padding);

@@ -41,6 +41,9 @@ internal sealed record LoweringUnit(Layer Layer, TensorInfo Input, TensorInfo Ou
     /// <summary>Every tensor the layer reads, in the order its inputs name them (<see cref="Input"/> is the first).</summary>
     public IReadOnlyList<TensorInfo> Inputs { get; init; } = [Input];
 
+    /// <summary>The model's requantization rule (the <c>.qmodel</c> header's <c>rounding</c>).</summary>
+    public Rounding Rounding { get; init; }
+
     /// <summary>The tensor the unit leaves in the arena: the fused pool's output, else the layer's.</summary>
     public TensorInfo Produced => Pool?.Output ?? Output;
 
