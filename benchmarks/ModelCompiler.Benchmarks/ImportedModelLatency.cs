@@ -5,7 +5,8 @@ namespace ModelCompiler.Benchmarks;
 
 /// <summary>
 /// The imported MobileNetV2 (issue 13) at batch 1, one thread: the generated class against ONNX Runtime int8 on our
-/// QDQ export of the same imported .qmodel, and ONNX Runtime float. Each benchmark sets up only its own engine.
+/// QDQ export of the same imported .qmodel, and ONNX Runtime float. Each benchmark sets up only its own engine; its
+/// methods are named as <see cref="SideBySide"/>'s, whose <see cref="SideBySide.EngineOf"/> maps them.
 /// </summary>
 public class ImportedModelLatency
 {
@@ -31,15 +32,6 @@ public class ImportedModelLatency
 
     [Benchmark]
     public int OrtFloat() => engine.Predict();
-
-    /// <summary>The engine a benchmark method of this class measures.</summary>
-    public static EngineKind EngineOf(string methodName) => methodName switch
-    {
-        nameof(Generated) => EngineKind.Generated,
-        nameof(OrtInt8) => EngineKind.OrtInt8,
-        nameof(OrtFloat) => EngineKind.OrtFloat,
-        _ => throw new ArgumentException($"no engine for benchmark method '{methodName}'"),
-    };
 
     private void SetUp(EngineKind kind)
     {

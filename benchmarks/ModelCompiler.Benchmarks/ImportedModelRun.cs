@@ -43,7 +43,7 @@ public static class ImportedModelRun
         {
             if (report.ResultStatistics is { } statistics)
             {
-                medians[ImportedModelLatency.EngineOf(report.BenchmarkCase.Descriptor.WorkloadMethod.Name)] = statistics.Median;
+                medians[SideBySide.EngineOf(report.BenchmarkCase.Descriptor.WorkloadMethod.Name)] = statistics.Median;
             }
         }
 
@@ -64,7 +64,8 @@ public static class ImportedModelRun
     {
         var shape = model.Model.InputShape;
         var pixels = ImageFile.ReadResized(Path.Combine(AppContext.BaseDirectory, "Models", Photo), shape.Height, shape.Width, shape.Channels).Pixels;
-        var (scale, offset) = model.Model.Preprocessing;
-        return [.. pixels.Select(p => (p * scale) + offset)];
+        var input = new float[pixels.Length];
+        model.Model.Preprocessing.Apply(pixels, input);
+        return input;
     }
 }

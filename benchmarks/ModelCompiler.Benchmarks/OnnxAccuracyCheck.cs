@@ -28,12 +28,7 @@ public static class OnnxAccuracyCheck
         int ortCorrect = 0, generatedCorrect = 0, same = 0;
         for (int i = 0; i < test.Count; i++)
         {
-            var pixels = test.Image(i);
-            for (int j = 0; j < x.Length; j++)
-            {
-                float scaled = pixels[j] * pre.Scale;
-                x[j] = scaled + pre.Offset;
-            }
+            pre.Apply(test.Image(i), x);
 
             ort.SetInput(x);
             generated.SetInput(x);

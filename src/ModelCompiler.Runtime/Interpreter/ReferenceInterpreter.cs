@@ -120,14 +120,8 @@ public sealed class ReferenceInterpreter
     public InferenceResult Run(ReadOnlySpan<byte> pixels)
     {
         CheckLength(pixels.Length, nameof(pixels));
-        var preprocessing = Model.Preprocessing;
         var x = new float[pixels.Length];
-        for (int i = 0; i < x.Length; i++)
-        {
-            float scaled = pixels[i] * preprocessing.Scale;
-            x[i] = scaled + preprocessing.Offset;
-        }
-
+        Model.Preprocessing.Apply(pixels, x);
         return Run(x);
     }
 
