@@ -22,7 +22,8 @@ labels=$repo/tests/models/tflite/imagenet_labels.txt
 run() { if [ -n "${LOCK:-}" ]; then flock "$LOCK" "$@"; else "$@"; fi; }
 
 mkdir -p "$out"
-find "$photos" -type f | sort | awk 'NR % 5 == 1' | head -n "$count" > "$out/photos.txt"
+# awk stops taking lines itself: `head` closing the pipe early would fail the script under pipefail (SIGPIPE).
+find "$photos" -type f | sort | awk -v n="$count" 'NR % 5 == 1 && ++k <= n' > "$out/photos.txt"
 if [ "$(wc -l < "$out/photos.txt")" -lt "$count" ]; then
     echo "error: $photos has fewer than $count photographs at every 5th" >&2
     exit 1
