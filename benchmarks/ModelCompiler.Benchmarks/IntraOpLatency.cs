@@ -6,7 +6,8 @@ namespace ModelCompiler.Benchmarks;
 /// <summary>
 /// One image on 1 and 2 threads (issue 15): the generated Predict with <c>IntraOpThreads</c> and ONNX Runtime int8 and
 /// float with the same <c>IntraOpNumThreads</c>. Each benchmark sets up only its own engine; the generated class's
-/// setting goes back to 1 afterwards so that no other table sees it.
+/// setting goes back to 1 afterwards so that no other table sees it. Methods are named as <see cref="SideBySide"/>'s,
+/// whose <see cref="SideBySide.EngineOf"/> maps them.
 /// </summary>
 public class IntraOpLatency
 {
@@ -46,15 +47,6 @@ public class IntraOpLatency
 
     [Benchmark]
     public int OrtFloat() => engine.Predict();
-
-    /// <summary>The engine a benchmark method of this class measures.</summary>
-    public static EngineKind EngineOf(string methodName) => methodName switch
-    {
-        nameof(Generated) => EngineKind.Generated,
-        nameof(OrtInt8) => EngineKind.OrtInt8,
-        nameof(OrtFloat) => EngineKind.OrtFloat,
-        _ => throw new ArgumentException($"no engine for benchmark method '{methodName}'"),
-    };
 
     private void SetUp(EngineKind kind)
     {

@@ -80,7 +80,7 @@ public static class SideBySideRun
             var benchmark = report.BenchmarkCase;
             string modelKey = (string)benchmark.Parameters[nameof(IntraOpLatency.Model)];
             int threads = (int)benchmark.Parameters[nameof(IntraOpLatency.Threads)];
-            var engine = IntraOpLatency.EngineOf(benchmark.Descriptor.WorkloadMethod.Name);
+            var engine = SideBySide.EngineOf(benchmark.Descriptor.WorkloadMethod.Name);
             if (report.ResultStatistics is not { } statistics)
             {
                 Console.Error.WriteLine($"{engine.Title()} on {modelKey}, {threads} intra-op threads: no result (see the log in {artifactsDirectory})");
