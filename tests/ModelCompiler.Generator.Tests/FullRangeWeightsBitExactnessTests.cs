@@ -9,9 +9,10 @@ namespace ModelCompiler.Generator.Tests;
 /// Full 8-bit weights (TFLite's [-127, 127]) on the register-blocked convolution, at the worst case of its pair-summing
 /// paths: every weight at -127 or 127 (or ±127 alternating, or random extremes) against inputs of q = 127 (uint8 255
 /// in the kernel), where one vpmaddubsw pair would reach 2 * 255 * 127 = 64770. Generated code against the reference
-/// interpreter on every vector path this process runs, with each rounding rule.
+/// interpreter on every vector path this process runs, with each rounding rule (the name puts it in CI's reduced
+/// instruction set reruns, .ci/run).
 /// </summary>
-public sealed class FullRangeWeightsTests
+public sealed class FullRangeWeightsBitExactnessTests
 {
     public static IEnumerable<object[]> Patterns =>
         from pattern in new[] { "127", "-127", "alternating", "random extremes" }
