@@ -8,12 +8,15 @@ namespace ModelCompiler.Kernels;
 internal static partial class KernelLibrary
 {
     /// <summary>
-    /// Dense with 7-bit weights on the uint8 input (q + 128): four units at a time share each input load;
-    /// MultiplyAddAdjacent(u8, s8) cannot saturate for weights in [-64, 63]; int32 sums wrap, which is exact because
-    /// the true accumulator fits (TensorChain checks it). <typeparamref name="TRounding"/> is the requantization rule.
+    /// Dense on the uint8 input (q + 128): four units at a time share each input load. With
+    /// <typeparamref name="TWeights"/> = <see cref="SevenBitWeights"/> MultiplyAddAdjacent(u8, s8) cannot saturate
+    /// (weights in [-64, 63]); with <see cref="FullRangeWeights"/> the input is halved first (FullRangeWeights.cs).
+    /// int32 sums wrap, which is exact because the true accumulator fits (TensorChain checks it).
+    /// <typeparamref name="TRounding"/> is the requantization rule.
     /// </summary>
-    internal static void DenseUnsigned<TRounding>(ref byte x, ref sbyte weights, ref int bias, ref int multipliers, ref int shifts, ref sbyte output, int units, int paddedLength, int zeroPoint, int min, int max, int vectorBits)
+    internal static void DenseUnsigned<TRounding, TWeights>(ref byte x, ref sbyte weights, ref int bias, ref int multipliers, ref int shifts, ref sbyte output, int units, int paddedLength, int zeroPoint, int min, int max, int vectorBits)
         where TRounding : struct
+        where TWeights : struct
     {
         int u = 0;
         if (vectorBits >= Avx512VnniBits && Avx512BW.IsSupported)
@@ -28,14 +31,14 @@ internal static partial class KernelLibrary
                 for (int i = 0; i < paddedLength; i += 64)
                 {
                     Vector256<byte> low = Vector256.LoadUnsafe(ref x, (nuint)i), high = Vector256.LoadUnsafe(ref x, (nuint)(i + 32));
-                    a0 = MultiplyAddBytes(a0, low, Vector256.LoadUnsafe(ref w, (nuint)i));
-                    b0 = MultiplyAddBytes(b0, high, Vector256.LoadUnsafe(ref w, (nuint)(i + 32)));
-                    a1 = MultiplyAddBytes(a1, low, Vector256.LoadUnsafe(ref w, (nuint)(i + paddedLength)));
-                    b1 = MultiplyAddBytes(b1, high, Vector256.LoadUnsafe(ref w, (nuint)(i + paddedLength + 32)));
-                    a2 = MultiplyAddBytes(a2, low, Vector256.LoadUnsafe(ref w, (nuint)(i + 2 * paddedLength)));
-                    b2 = MultiplyAddBytes(b2, high, Vector256.LoadUnsafe(ref w, (nuint)(i + 2 * paddedLength + 32)));
-                    a3 = MultiplyAddBytes(a3, low, Vector256.LoadUnsafe(ref w, (nuint)(i + 3 * paddedLength)));
-                    b3 = MultiplyAddBytes(b3, high, Vector256.LoadUnsafe(ref w, (nuint)(i + 3 * paddedLength + 32)));
+                    a0 = MultiplyAddBytes<TWeights>(a0, low, Vector256.LoadUnsafe(ref w, (nuint)i));
+                    b0 = MultiplyAddBytes<TWeights>(b0, high, Vector256.LoadUnsafe(ref w, (nuint)(i + 32)));
+                    a1 = MultiplyAddBytes<TWeights>(a1, low, Vector256.LoadUnsafe(ref w, (nuint)(i + paddedLength)));
+                    b1 = MultiplyAddBytes<TWeights>(b1, high, Vector256.LoadUnsafe(ref w, (nuint)(i + paddedLength + 32)));
+                    a2 = MultiplyAddBytes<TWeights>(a2, low, Vector256.LoadUnsafe(ref w, (nuint)(i + 2 * paddedLength)));
+                    b2 = MultiplyAddBytes<TWeights>(b2, high, Vector256.LoadUnsafe(ref w, (nuint)(i + 2 * paddedLength + 32)));
+                    a3 = MultiplyAddBytes<TWeights>(a3, low, Vector256.LoadUnsafe(ref w, (nuint)(i + 3 * paddedLength)));
+                    b3 = MultiplyAddBytes<TWeights>(b3, high, Vector256.LoadUnsafe(ref w, (nuint)(i + 3 * paddedLength + 32)));
                 }
 
                 StoreUnit<TRounding>(u, Vector256.Sum(Avx2.Add(a0, b0)), ref bias, ref multipliers, ref shifts, ref output, zeroPoint, min, max);
@@ -43,6 +46,10 @@ internal static partial class KernelLibrary
                 StoreUnit<TRounding>(u + 2, Vector256.Sum(Avx2.Add(a2, b2)), ref bias, ref multipliers, ref shifts, ref output, zeroPoint, min, max);
                 StoreUnit<TRounding>(u + 3, Vector256.Sum(Avx2.Add(a3, b3)), ref bias, ref multipliers, ref shifts, ref output, zeroPoint, min, max);
             }
+        }
+        else if (vectorBits >= 512 && Avx512BW.IsSupported && typeof(TWeights) == typeof(FullRangeWeights))
+        {
+            u = DenseHalves512<TRounding>(ref x, ref weights, ref bias, ref multipliers, ref shifts, ref output, units, paddedLength, zeroPoint, min, max);
         }
         else if (vectorBits >= 512 && Avx512BW.IsSupported)
         {
@@ -69,20 +76,26 @@ internal static partial class KernelLibrary
 
         for (; u < units; u++)
         {
-            StoreUnit<TRounding>(u, DotUnsigned(ref x, ref Unsafe.Add(ref weights, u * paddedLength), paddedLength, vectorBits), ref bias, ref multipliers, ref shifts, ref output, zeroPoint, min, max);
+            StoreUnit<TRounding>(u, DotUnsigned<TWeights>(ref x, ref Unsafe.Add(ref weights, u * paddedLength), paddedLength, vectorBits), ref bias, ref multipliers, ref shifts, ref output, zeroPoint, min, max);
         }
     }
 
     /// <summary>Unit <paramref name="u"/>'s output: its bias + <paramref name="dot"/> (wrapping), requantized.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreUnit<TRounding>(int u, int dot, ref int bias, ref int multipliers, ref int shifts, ref sbyte output, int zeroPoint, int min, int max)
+    internal static void StoreUnit<TRounding>(int u, int dot, ref int bias, ref int multipliers, ref int shifts, ref sbyte output, int zeroPoint, int min, int max)
         where TRounding : struct =>
         Unsafe.Add(ref output, u) = (sbyte)Requantize<TRounding>(unchecked(Unsafe.Add(ref bias, u) + dot), Unsafe.Add(ref multipliers, u), Unsafe.Add(ref shifts, u), zeroPoint, min, max);
 
-    /// <summary>Σ x[i] * w[i] for uint8 x and 7-bit w over a row padded to 64.</summary>
+    /// <summary>Σ x[i] * w[i] for uint8 x and <typeparamref name="TWeights"/> w over a row padded to 64.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static int DotUnsigned(ref byte x, ref sbyte w, int paddedLength, int vectorBits)
+    internal static int DotUnsigned<TWeights>(ref byte x, ref sbyte w, int paddedLength, int vectorBits)
+        where TWeights : struct
     {
+        if (typeof(TWeights) == typeof(FullRangeWeights) && vectorBits >= 256 && Avx2.IsSupported)
+        {
+            return DotHalves(ref x, ref w, paddedLength, vectorBits);
+        }
+
         if (vectorBits >= 512 && Avx512BW.IsSupported)
         {
             Vector512<int> a = Vector512<int>.Zero;

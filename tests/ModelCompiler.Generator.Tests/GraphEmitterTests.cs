@@ -28,15 +28,22 @@ public sealed class GraphEmitterTests
         Assert.Contains("AddInt8<SingleRounding>(ref first, ref second, ref output, 1210, " + $"{zp("conv4")}, ", source);
     }
 
-    /// <summary>Pointwise convolutions are ordinary int8 convolutions: the register-blocked kernel with 7-bit weights, the widening one with 8-bit.</summary>
+    /// <summary>
+    /// Pointwise convolutions are ordinary int8 convolutions on the register-blocked kernel: with 7-bit weights as it
+    /// is, with 8-bit weights with the input halved on the pair-summing paths.
+    /// </summary>
     [Fact]
     public void PointwiseConvolutionsTakeTheInt8ConvolutionKernels()
     {
         string seven = Source(new GraphModels(3) { SevenBitWeights = true }.InvertedResidual());
         string eight = Source(new GraphModels(3).InvertedResidual());
         Assert.Contains("int8 Conv2D 'conv2' (line n): [10x11x11] -&gt; [10x11x24], kernel 1x1, stride 1x1, valid padding", eight);
-        Assert.Contains("ConvDot(", eight);
+        Assert.Contains("8-bit weights: register-blocked", eight);
+        Assert.Contains("MultiplyAddHalves(", eight);
+        Assert.Contains("MultiplyAddFullRangeBytes(", eight);
+        Assert.DoesNotContain("ConvDot(", eight);
         Assert.DoesNotContain("ConvDot(", seven);
+        Assert.DoesNotContain("MultiplyAddHalves(", seven);
         Assert.Contains("'conv2' (line n): [10x11x11] -&gt; [10x11x24], kernel 1x1", seven);
         Assert.Contains("weights in [-64, 63]", seven);
     }

@@ -68,25 +68,36 @@ public sealed class Int8KernelTests
         }
     }
 
-    /// <summary>Seven-bit weights ([-64, 63]) on uint8 inputs: the operand range for which u8 x s8 pairs cannot saturate.</summary>
+    /// <summary>
+    /// Seven-bit weights ([-64, 63], the operand range for which u8 x s8 pairs cannot saturate) and full-range ones
+    /// ([-128, 127], the halved input or vpdpbusd) on uint8 inputs, a fifth of them at the ends of their ranges.
+    /// </summary>
     [Theory]
     [MemberData(nameof(VectorPaths.Available), MemberType = typeof(VectorPaths))]
     public void DenseUnsignedIsTheIntegerSumRequantized(string path)
     {
         int bits = VectorPaths.Bits(path);
         var random = new Random(3);
-        foreach (int units in new[] { 1, 3, 4, 9 })
+        foreach (var (units, fullRange) in new[] { 1, 3, 4, 9 }.SelectMany(u => new[] { (u, false), (u, true) }))
         {
             foreach (int length in new[] { 64, 192 })
             {
                 var x = Enumerable.Range(0, length).Select(_ => (byte)Edge(random, 0, 255)).ToArray();
-                var w = Enumerable.Range(0, units * length).Select(_ => (sbyte)Edge(random, -64, 63)).ToArray();
+                var w = Enumerable.Range(0, units * length).Select(_ => (sbyte)(fullRange ? Edge(random, -128, 127) : Edge(random, -64, 63))).ToArray();
                 var bias = Enumerable.Range(0, units).Select(_ => random.Next(-300000, 300000)).ToArray();
                 var multipliers = Enumerable.Range(0, units).Select(_ => random.Next(1 << 30, int.MaxValue)).ToArray();
                 var shifts = Enumerable.Range(0, units).Select(_ => random.Next(8, 24)).ToArray();
                 int zeroPoint = random.Next(-128, 128), min = random.Next(-128, 0), max = random.Next(0, 128);
                 var output = new sbyte[units];
-                KernelLibrary.DenseUnsigned<SingleRounding>(ref x[0], ref w[0], ref bias[0], ref multipliers[0], ref shifts[0], ref output[0], units, length, zeroPoint, min, max, bits);
+                if (fullRange)
+                {
+                    KernelLibrary.DenseUnsigned<SingleRounding, FullRangeWeights>(ref x[0], ref w[0], ref bias[0], ref multipliers[0], ref shifts[0], ref output[0], units, length, zeroPoint, min, max, bits);
+                }
+                else
+                {
+                    KernelLibrary.DenseUnsigned<SingleRounding, SevenBitWeights>(ref x[0], ref w[0], ref bias[0], ref multipliers[0], ref shifts[0], ref output[0], units, length, zeroPoint, min, max, bits);
+                }
+
                 for (int u = 0; u < units; u++)
                 {
                     long sum = bias[u];
@@ -96,7 +107,7 @@ public sealed class Int8KernelTests
                     }
 
                     int expected = Requantizer.Requantize((int)sum, multipliers[u], shifts[u], zeroPoint, min, max);
-                    Assert.True(expected == output[u], $"{path}: {units} units, length {length}, unit {u}: {output[u]} instead of {expected}");
+                    Assert.True(expected == output[u], $"{path}{(fullRange ? ", full range" : string.Empty)}: {units} units, length {length}, unit {u}: {output[u]} instead of {expected}");
                 }
             }
         }

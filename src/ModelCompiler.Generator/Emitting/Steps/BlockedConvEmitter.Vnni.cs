@@ -37,7 +37,7 @@ internal sealed partial class BlockedConvEmitter
 
                 WriteKernelLoops(w, s, v, "Vector256",
                     j => $"Vector256<sbyte> w{j}l = Vector256.LoadUnsafe(ref k{(j == 0 ? string.Empty : ", " + Int(j * s.BlockBytes))}), w{j}h = Vector256.LoadUnsafe(ref k, {Int(j * s.BlockBytes + 32)});",
-                    (i, j) => $"a{i}_{j}l = MultiplyAddBytes(a{i}_{j}l, u{i}, w{j}l); a{i}_{j}h = MultiplyAddBytes(a{i}_{j}h, u{i}, w{j}h);");
+                    (i, j) => $"a{i}_{j}l = {ByteProduct(s)}(a{i}_{j}l, u{i}, w{j}l); a{i}_{j}h = {ByteProduct(s)}(a{i}_{j}h, u{i}, w{j}h);");
                 w.WriteLine();
                 WriteRequantizeStores512(w, s, v, (i, j) => $"Vector512.Create(a{i}_{j}l, a{i}_{j}h)", j =>
                 {

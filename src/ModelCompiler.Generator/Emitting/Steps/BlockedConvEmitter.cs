@@ -13,7 +13,7 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
 {
     protected override string Summary(Int8BlockedConvStep s) =>
         $"int8 Conv2D {Layer(s.Source)}, {Window(s.Spec)}, {Int8Stage(s.Spec.Activation, s.Requantization, s.InputZeroPoint)}, "
-        + $"{s.OutputChannels} filters (padded {s.PaddedOutputChannels}); 7-bit weights: register-blocked u8 x s8 kernel on a {s.PaddedHeight}x{s.PaddedWidth}x{s.Conv.Channels} uint8 copy of the input, "
+        + $"{s.OutputChannels} filters (padded {s.PaddedOutputChannels}); {WeightRange(s)} weights: register-blocked u8 x s8 kernel on a {s.PaddedHeight}x{s.PaddedWidth}x{s.Conv.Channels} uint8 copy of the input, "
         + $"{s.Pixels} pixels x {s.Vectors * WeightPacking.Lanes} channels per step, {s.Groups} groups of 4 bytes per kernel row"
         + (s.Fused is { } pool ? $"; {Int8ConvEmitter.FusedPoolText(pool)}: one pool window per step, the max is taken over int32 accumulators, the pre-pool tensor is never stored." : ".");
 
@@ -60,7 +60,7 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
 
     protected override void WriteData(SourceWriter w, Int8BlockedConvStep s)
     {
-        WriteDataLiteral(w, s.MethodName + "_Weights", s.Weights.AsArray(), $"{s.Weights.Count} int8 weights in [-64, 63] packed [Cout/16][Kh][{s.Groups}][16][4] over r = kx*Cin + ci.");
+        WriteDataLiteral(w, s.MethodName + "_Weights", s.Weights.AsArray(), $"{s.Weights.Count} int8 weights in {(s.Layout.FullRangeWeights ? "[-128, 127]" : "[-64, 63]")} packed [Cout/16][Kh][{s.Groups}][16][4] over r = kx*Cin + ci.");
         w.WriteLine();
         WriteRequantizationData(w, s.MethodName, s.Requantization, "bias - (zp_in + 128) * sum(w) per output channel (padded channels 0).", "c", "output channel");
         WriteRequantizationConstants(w, s.MethodName, s.RequantizationConstants, s.Requantization);
@@ -164,13 +164,17 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
     {
         int v = s.Vectors, p = s.Pixels;
         int blocks = s.PaddedOutputChannels / WeightPacking.Lanes / v;
-        w.WriteLine($"/// <summary>AVX-512BW: {Int(p)} pixels x {Int(v * 16)} channels per step, {Int(p * v)} accumulators; u8 x s8 pairs (exact for 7-bit weights), then x 1 into int32.</summary>");
+        w.WriteLine($"/// <summary>AVX-512BW: {Int(p)} pixels x {Int(v * 16)} channels per step, {Int(p * v)} accumulators; {PairProducts(s)}.</summary>");
         w.WriteLine("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
         using (w.OpenBlock($"private static void {s.MethodName}_Avx512(ref byte padded, ref sbyte output, int start, int end)"))
         {
             WriteConstantsReferences(w, s);
             w.WriteLine($"ref long requantization = {DataReference(s.MethodName + "_Requantization", "long")};");
-            w.WriteLine("Vector512<short> ones = Vector512.Create((short)1);");
+            if (!s.Layout.FullRangeWeights)
+            {
+                w.WriteLine("Vector512<short> ones = Vector512.Create((short)1);");
+            }
+
             using (w.OpenBlock($"for (int b = 0; b < {Int(blocks)}; b++)"))
             {
                 w.WriteLine($"ref sbyte blockWeights = ref Unsafe.Add(ref weights, b * {Int(v * s.BlockBytes)});");
@@ -183,7 +187,7 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
 
                 WriteKernelLoops(w, s, v, "Vector512",
                     j => j == 0 ? "Vector512<sbyte> w0 = Vector512.LoadUnsafe(ref k);" : $"Vector512<sbyte> w{j} = Vector512.LoadUnsafe(ref k, {Int(j * s.BlockBytes)});",
-                    (i, j) => $"a{i}_{j} = Avx512F.Add(a{i}_{j}, Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(u{i}, w{j}), ones));");
+                    (i, j) => Accumulate512(s, i, j));
                 w.WriteLine();
                 WriteRequantizeStores512(w, s, v, (i, j) => $"a{i}_{j}", j =>
                 {
@@ -272,13 +276,17 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
         int p = s.Pixels;
         var offsets = PixelOffsets(s);
         int blocks = s.PaddedOutputChannels / WeightPacking.Lanes;
-        w.WriteLine($"/// <summary>AVX2: {Int(p)} pixels x 16 channels per step (two 8-lane halves); u8 x s8 pairs (exact for 7-bit weights), then x 1 into int32.</summary>");
+        w.WriteLine($"/// <summary>AVX2: {Int(p)} pixels x 16 channels per step (two 8-lane halves); {PairProducts(s)}.</summary>");
         w.WriteLine("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
         using (w.OpenBlock($"private static void {s.MethodName}_Avx2(ref byte padded, ref sbyte output, ref int staged, int start, int end)"))
         {
             WriteConstantsReferences(w, s);
             w.WriteLine($"ref int shifts = ref MemoryMarshal.GetReference({s.MethodName}_Shifts);");
-            w.WriteLine("Vector256<short> ones = Vector256.Create((short)1);");
+            if (!s.Layout.FullRangeWeights)
+            {
+                w.WriteLine("Vector256<short> ones = Vector256.Create((short)1);");
+            }
+
             using (w.OpenBlock($"for (int b = 0; b < {Int(blocks)}; b++)"))
             {
                 w.WriteLine($"ref sbyte blockWeights = ref Unsafe.Add(ref weights, b * {Int(s.BlockBytes)});");
@@ -299,8 +307,10 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
                         for (int i = 0; i < p; i++)
                         {
                             w.WriteLine($"Vector256<byte> u{i} = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref row, r{(offsets[i] == 0 ? string.Empty : " + " + Int(offsets[i]))}))).AsByte();");
-                            w.WriteLine($"a{i}_0 = Avx2.Add(a{i}_0, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(u{i}, w0), ones));");
-                            w.WriteLine($"a{i}_1 = Avx2.Add(a{i}_1, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(u{i}, w1), ones));");
+                            foreach (string line in Accumulate256(s, i))
+                            {
+                                w.WriteLine(line);
+                            }
                         }
 
                         w.WriteLine("k = ref Unsafe.Add(ref k, 64);");

@@ -11,7 +11,7 @@ internal sealed class Int8DenseEmitter : StepEmitter<Int8DenseStep>
 
     protected override string Summary(Int8DenseStep s) =>
         $"int8 Dense {Layer(s.Source)}, {Int8Stage(s.Activation, s.Requantization, s.InputZeroPoint)}, inputs padded to {s.PaddedInputs}"
-        + (s.UnsignedInput ? "; 7-bit weights: uint8 input (q + 128) x int8 weights, four units at a time." : "; input widened to int16.")
+        + (s.UnsignedInput ? $"; {(s.FullRangeWeights ? "8-bit weights (input halved on the pair-summing paths)" : "7-bit weights")}: uint8 input (q + 128) x int8 weights, four units at a time." : "; input widened to int16.")
         + FoldedFlatten(s.FoldedChw);
 
     /// <summary>The note of a chw Flatten folded into a dense layer's weights.</summary>
@@ -53,7 +53,7 @@ internal sealed class Int8DenseEmitter : StepEmitter<Int8DenseStep>
         if (s.UnsignedInput)
         {
             w.WriteLine($"ref byte unsignedInput = ref At<byte>(ref arena, {Int(s.WideInputOffset)});");
-            w.WriteLine($"DenseUnsigned<{RoundingType(s.Requantization.Rounding)}>(ref unsignedInput, ref Unsafe.Add(ref weights, first * {Int(s.PaddedInputs)}), ref Unsafe.Add(ref bias, first), ref Unsafe.Add(ref multipliers, first), ref Unsafe.Add(ref shifts, first), "
+            w.WriteLine($"DenseUnsigned<{RoundingType(s.Requantization.Rounding)}, {(s.FullRangeWeights ? "FullRangeWeights" : "SevenBitWeights")}>(ref unsignedInput, ref Unsafe.Add(ref weights, first * {Int(s.PaddedInputs)}), ref Unsafe.Add(ref bias, first), ref Unsafe.Add(ref multipliers, first), ref Unsafe.Add(ref shifts, first), "
                 + $"ref Unsafe.Add(ref output, first), last - first, {Int(s.PaddedInputs)}, {Int(s.Requantization.ZeroPoint)}, {Int(s.Requantization.Min)}, {Int(s.Requantization.Max)}, vectorBits);");
             return;
         }

@@ -5,17 +5,16 @@ using ModelCompiler.Generator.Pipeline;
 namespace ModelCompiler.Generator.Planning.Lowering;
 
 /// <summary>
-/// Conv2D: int8 with 7-bit weights on the register-blocked kernel (<see cref="Int8BlockedConvStep"/>), other int8 on the
-/// widening kernel (<see cref="Int8ConvStep"/>), float32 / dynamic_int8 / float16 on the float kernel
-/// (<see cref="FloatConvStep"/>). The int8 kinds can absorb the MaxPool2D after them (<see cref="CanFuse"/>).
+/// Conv2D: int8 on the register-blocked kernel (<see cref="Int8BlockedConvStep"/>; 7-bit weights as they are, full
+/// 8-bit weights with the input halved on the pair-summing paths), float32 / dynamic_int8 / float16 on the float kernel
+/// (<see cref="FloatConvStep"/>). The int8 kind can absorb the MaxPool2D after it (<see cref="CanFuse"/>).
 /// </summary>
 internal sealed class Conv2DLowering : LayerLowering<Conv2DLayer>
 {
     /// <summary>Whether <paramref name="pool"/> (over this convolution's output) runs inside the convolution's kernel.</summary>
     public static bool CanFuse(Conv2DLayer conv, Pool2DLayer pool, WindowGeometry window) => conv.Weights switch
     {
-        Int8Weights w8 when BlockedConvLowering.Applies(w8) => BlockedConvLowering.CanFuse(pool, window),
-        Int8Weights => pool.IsMax && pool.StrideHeight == pool.PoolHeight && pool.StrideWidth == pool.PoolWidth,
+        Int8Weights => BlockedConvLowering.CanFuse(pool, window),
         _ => false,
     };
 
@@ -27,8 +26,7 @@ internal sealed class Conv2DLowering : LayerLowering<Conv2DLayer>
         var pool = unit.Pool is { } p ? new FusedPool(p.Layer.Name, p.Layer.Line, p.Window, p.Output.Shape) : null;
         return conv.Weights switch
         {
-            Int8Weights w8 when BlockedConvLowering.Applies(w8) => Blocked(conv, w8, unit, spec, pool),
-            Int8Weights w8 => Widening(conv, w8, unit, spec, pool),
+            Int8Weights w8 => Blocked(conv, w8, unit, spec, pool),
             _ => Float(conv, unit, spec),
         };
     }
@@ -39,7 +37,7 @@ internal sealed class Conv2DLowering : LayerLowering<Conv2DLayer>
         int groups = BlockedConvLowering.GroupsFor(conv.KernelWidth, cin);
         int pixels = pool is null ? Math.Min(BlockedConvLowering.UnfusedPixels, spec.Geometry.OutputWidth) : pool.Window.KernelHeight * pool.Window.KernelWidth;
         var (paddedHeight, paddedWidth) = BlockedConvLowering.PaddedSize(spec.Geometry);
-        var layout = new BlockedLayout(paddedHeight, paddedWidth, groups, pixels, BlockedConvLowering.VectorsFor(paddedCout / WeightPacking.Lanes, pixels));
+        var layout = new BlockedLayout(paddedHeight, paddedWidth, groups, pixels, BlockedConvLowering.VectorsFor(paddedCout / WeightPacking.Lanes, pixels), FullRangeWeights: !BlockedConvLowering.Applies(w8));
         var inQuant = unit.Input.Quant!.Value;
         int k = conv.KernelHeight * conv.KernelWidth * cin;
         var output = Int8OutputStage.For(unit, conv.Activation, inQuant, w8, unit.Output.Quant!.Value, k, inQuant.ZeroPoint + 128, paddedCout, padMultipliers: true);
@@ -53,22 +51,6 @@ internal sealed class Conv2DLowering : LayerLowering<Conv2DLayer>
                 buffers.Scratch("unsigned input"), buffers.Scratch("accumulators")));
     }
 
-    private static LoweredStep Widening(Conv2DLayer conv, Int8Weights w8, LoweringUnit unit, ConvSpec spec, FusedPool? pool)
-    {
-        int cin = unit.Input.Shape.Channels, cout = conv.Filters, paddedCout = spec.PaddedOutputChannels;
-        int k = conv.KernelHeight * conv.KernelWidth * cin;
-        int paddedK = WeightPacking.RoundUp(k, 8);
-        var inQuant = unit.Input.Quant!.Value;
-        var output = Int8OutputStage.For(unit, conv.Activation, inQuant, w8, unit.Output.Quant!.Value, k, inQuant.ZeroPoint, paddedCout, padMultipliers: false);
-        var weights = WeightPacking.PackInt8Conv(w8.Values, cout, cin, conv.KernelHeight, conv.KernelWidth, paddedCout, paddedK).ToEquatableArray();
-        return new LoweredStep(
-            unit.Produced,
-            [new("patch", 2 * paddedK), new("accumulators", 4 * paddedCout), new("maximum", 4 * paddedCout)],
-            (method, buffers) => new Int8ConvStep(
-                method, buffers.Input, buffers.Output, unit.Source, spec, pool, inQuant.ZeroPoint, k, paddedK, weights, output,
-                new Int8ConvScratch(buffers.Scratch("patch"), buffers.Scratch("accumulators"), buffers.Scratch("maximum"))));
-    }
-
     private static LoweredStep Float(Conv2DLayer conv, LoweringUnit unit, ConvSpec spec)
     {
         int cin = unit.Input.Shape.Channels, paddedCout = spec.PaddedOutputChannels;
@@ -79,13 +61,18 @@ internal sealed class Conv2DLowering : LayerLowering<Conv2DLayer>
     }
 }
 
-/// <summary>The register-blocked kernel's layout of one layer: the padded uint8 input, groups of 4 bytes per kernel row, pixels and 16-channel vectors per step.</summary>
-internal sealed record BlockedLayout(int PaddedHeight, int PaddedWidth, int Groups, int Pixels, int Vectors);
+/// <summary>
+/// The register-blocked kernel's layout of one layer: the padded uint8 input, groups of 4 bytes per kernel row, pixels
+/// and 16-channel vectors per step; <see cref="FullRangeWeights"/> when some weight lies outside [-64, 63], so that
+/// the pair-summing paths halve the input (BlockedConvEmitter.FullRange.cs).
+/// </summary>
+internal sealed record BlockedLayout(int PaddedHeight, int PaddedWidth, int Groups, int Pixels, int Vectors, bool FullRangeWeights);
 
 /// <summary>
-/// Int8 Conv2D by the register-blocked kernel, for layers whose weights all lie in [-64, 63] (7-bit weights, the
-/// format's <c>weight_bits 7</c>): activations become uint8 (q + 128) in a padded copy of the input, so that
-/// <c>MultiplyAddAdjacent(u8, s8)</c> can never saturate (2 * 255 * 64 &lt; 32767). Each step computes
+/// Int8 Conv2D by the register-blocked kernel: activations become uint8 (q + 128) in a padded copy of the input, so
+/// that for weights in [-64, 63] (7-bit weights, the format's <c>weight_bits 7</c>) <c>MultiplyAddAdjacent(u8, s8)</c>
+/// can never saturate (2 * 255 * 64 &lt; 32767); other int8 weights take the halved input there
+/// (<see cref="BlockedLayout.FullRangeWeights"/>). Each step computes
 /// <see cref="BlockedLayout.Pixels"/> output pixels (one pool window when a pool is fused) times
 /// <see cref="BlockedLayout.Vectors"/> blocks of 16 output channels. Weights packed <c>[Cout/16][Kh][G][16 lanes][4]</c>
 /// over the contiguous NHWC run r = kx*Cin + ci of one kernel row (G = ceil(Kw*Cin/4); the 0..3 cells past the run read

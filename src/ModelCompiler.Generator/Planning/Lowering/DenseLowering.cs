@@ -4,7 +4,7 @@ using ModelCompiler.Generator.Pipeline;
 namespace ModelCompiler.Generator.Planning.Lowering;
 
 /// <summary>
-/// Dense: int8 (uint8 input against 7-bit weights, else widened to int16; <see cref="Int8DenseStep"/>) or float-domain
+/// Dense: int8 (uint8 input against int8 weights, <see cref="Int8DenseStep"/>) or float-domain
 /// (<see cref="FloatDenseStep"/>). A chw Flatten before it is folded into the order of its weight columns.
 /// </summary>
 internal sealed class DenseLowering : LayerLowering<DenseLayer>
@@ -23,15 +23,14 @@ internal sealed class DenseLowering : LayerLowering<DenseLayer>
         {
             int paddedInputs = WeightPacking.RoundUp(inputs, 64);
             var inQuant = unit.Input.Quant!.Value;
-            bool unsigned = BlockedConvLowering.Applies(w8);
-            var output = Int8OutputStage.For(unit, dense.Activation, inQuant, w8, unit.Output.Quant!.Value, inputs, inQuant.ZeroPoint + (unsigned ? 128 : 0), dense.Units, padMultipliers: false);
+            var output = Int8OutputStage.For(unit, dense.Activation, inQuant, w8, unit.Output.Quant!.Value, inputs, inQuant.ZeroPoint + 128, dense.Units, padMultipliers: false);
             var weights = WeightPacking.PackInt8Dense(w8.Values, dense.Units, inputs, paddedInputs, columnOf).ToEquatableArray();
             return new LoweredStep(
                 unit.Produced,
-                [new("wide input", (unsigned ? 1 : 2) * paddedInputs)],
+                [new("wide input", paddedInputs)],
                 (method, buffers) => new Int8DenseStep(
                     method, buffers.Input, buffers.Output, unit.Source, dense.Activation, unit.FoldedChw, inQuant.ZeroPoint, inputs, paddedInputs, dense.Units,
-                    weights, output, unsigned, buffers.Scratch("wide input")));
+                    weights, output, UnsignedInput: true, buffers.Scratch("wide input")) { FullRangeWeights = !BlockedConvLowering.Applies(w8) });
         }
 
         int paddedUnits = WeightPacking.RoundUp(dense.Units, WeightPacking.Lanes);
@@ -44,8 +43,9 @@ internal sealed class DenseLowering : LayerLowering<DenseLayer>
 
 /// <summary>
 /// Int8 Dense; weights <c>[units][inputs padded to 64]</c>, columns in the arena's (HWC) order. With
-/// <see cref="UnsignedInput"/> (7-bit weights) the input is copied as uint8 (q + 128) and multiplied u8 x s8 like the
-/// blocked convolution, four units at a time, and the bias holds <c>bias - (zp_in + 128) * sum(w)</c>; otherwise it is
+/// <see cref="UnsignedInput"/> (every int8 layer since full-range weights have their own kernel path,
+/// <see cref="FullRangeWeights"/>) the input is copied as uint8 (q + 128) and multiplied u8 x s8 like the blocked
+/// convolution, four units at a time, and the bias holds <c>bias - (zp_in + 128) * sum(w)</c>; otherwise it is
 /// widened to int16. <see cref="FoldedChw"/> is the shape of a chw Flatten folded into the column order.
 /// </summary>
 internal sealed record Int8DenseStep(
@@ -59,7 +59,11 @@ internal sealed record Int8DenseStep(
     ImmutableEquatableArray<byte> Weights,
     Int8Output Requantization,
     bool UnsignedInput,
-    int WideInputOffset) : StepPlan(MethodName, Input, Output, Source);
+    int WideInputOffset) : StepPlan(MethodName, Input, Output, Source)
+{
+    /// <summary>Some weight lies outside [-64, 63]: the kernel halves the uint8 input on its pair-summing paths.</summary>
+    public bool FullRangeWeights { get; init; }
+}
 
 /// <summary>Float-domain Dense, weights <c>[units/16][inputs][16]</c>, columns in the arena's (HWC) order.</summary>
 internal sealed record FloatDenseStep(
