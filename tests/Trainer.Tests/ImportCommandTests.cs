@@ -1,4 +1,5 @@
 using ModelCompiler.IO;
+using ModelCompiler.Format;
 
 namespace ModelCompiler.Trainer.Tests;
 
@@ -33,17 +34,16 @@ public sealed class ImportCommandTests : IDisposable
     }
 
     [Fact]
-    public void LegacyUInt8ModelIsOneClearErrorAndWritesNothing()
+    public void LegacyUInt8ModelImportsWithWeightZeroPoints()
     {
         string target = Path.Combine(_folder, "v1.qmodel");
-        File.WriteAllText(target, "kept");
         var (code, output) = CliRunner.Run("import", Model("mobilenet_v1_0.25_128_quant.tflite"), "-o", target);
 
-        Assert.Equal(1, code);
-        Assert.Contains("cannot import: graph input 0 'input': type: uint8 activations (TFLite's legacy scheme) are not mapped yet", output);
-        Assert.DoesNotContain("   at ", output);
-        Assert.Single(output.Trim().Split('\n'));
-        Assert.Equal("kept", File.ReadAllText(target));
+        Assert.True(code == 0, output);
+        Assert.Contains("uint8 input (the legacy scheme) read as int8 p - 128", output);
+        var model = QModelFile.Read(target);
+        Assert.Equal(Rounding.Tflite, model.Rounding);
+        Assert.All(model.Layers.OfType<WeightedLayer>(), l => Assert.NotEqual(0, ((Int8Weights)l.Weights).WeightZeroPoint));
     }
 
     [Fact]
