@@ -33,6 +33,26 @@ public sealed class ImportCommandTests : IDisposable
         Assert.Equal(["mobilenet.qmodel"], Directory.GetFiles(_folder).Select(Path.GetFileName));
     }
 
+    /// <summary><c>--rounding</c>: single or tflite for a TFLite model (tflite when absent), refused for ONNX, a bad value refused.</summary>
+    [Fact]
+    public void RoundingOptionChoosesTheRuleOfATfliteImport()
+    {
+        string target = Path.Combine(_folder, "v1-single.qmodel");
+        var (code, output) = CliRunner.Run("import", Model("mobilenet_v1_0.25_128_quant.tflite"), "-o", target, "--rounding", "single");
+        Assert.True(code == 0, output);
+        Assert.Equal(Rounding.Single, QModelFile.Read(target).Rounding);
+
+        string onnx = Path.Combine(AppContext.BaseDirectory, "models", "onnx", "pytorch-cnn-qdq-mappable.onnx");
+        var (onnxCode, onnxOutput) = CliRunner.Run("import", onnx, "-o", Path.Combine(_folder, "onnx.qmodel"), "--rounding", "tflite");
+        Assert.Equal(1, onnxCode);
+        Assert.Contains("--rounding applies to TFLite models only", onnxOutput);
+        Assert.False(File.Exists(Path.Combine(_folder, "onnx.qmodel")));
+
+        var (badCode, badOutput) = CliRunner.Run("import", Model("mobilenet_v1_0.25_128_quant.tflite"), "-o", Path.Combine(_folder, "bad.qmodel"), "--rounding", "double");
+        Assert.NotEqual(0, badCode);
+        Assert.Contains("double", badOutput);
+    }
+
     [Fact]
     public void LegacyUInt8ModelImportsWithWeightZeroPoints()
     {

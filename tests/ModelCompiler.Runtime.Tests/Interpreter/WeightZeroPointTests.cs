@@ -42,12 +42,16 @@ public sealed class WeightZeroPointTests
     [Fact]
     public void TheAccumulatorCheckCountsTheWiderProducts()
     {
-        // 33,000 products of 255 · 255 exceed int32 (2.15e9); of 255 · 127 they do not (1.07e9).
-        int inputs = 33_000; // 200 x 165
-        var values = new sbyte[inputs];
-        var dense = new DenseLayer("dense", 1, Activation.None, new Int8Weights(values, [0.01f], [0], Int8Weights.FullBits, 5), new QuantParams(1f, 0));
-        var model = HandModels.Create(TensorShape.Image(200, inputs / 200, 1), new QuantParams(1f, 0), 1, new FlattenLayer("flat", FlattenOrder.Hwc), dense);
-        var e = Assert.Throws<QModelFormatException>(() => TensorChain.Infer(model));
+        // 34,000 products of 255 · 255 exceed int32 (2.21e9); of 255 · 127 they do not (1.10e9).
+        int inputs = 34_000; // 200 x 170
+        QModel Model(int zeroPoint)
+        {
+            var dense = new DenseLayer("dense", 1, Activation.None, new Int8Weights(new sbyte[inputs], [0.01f], [0], Int8Weights.FullBits, zeroPoint), new QuantParams(1f, 0));
+            return HandModels.Create(TensorShape.Image(200, inputs / 200, 1), new QuantParams(1f, 0), 1, new FlattenLayer("flat", FlattenOrder.Hwc), dense);
+        }
+
+        TensorChain.Infer(Model(0));
+        var e = Assert.Throws<QModelFormatException>(() => TensorChain.Infer(Model(5)));
         Assert.Equal(QModelError.AccumulatorOverflow, e.Code);
     }
 }
