@@ -7,43 +7,14 @@ namespace ModelCompiler.Kernels;
 /// <summary>
 /// Kernels for int8 layers whose weights have a zero point (TFLite's legacy uint8 scheme, the format's
 /// <c>weight_zero_point</c>). The generator stores the centred weights <c>w − zw</c> (in [-255, 255]) as int16 and the
-/// kernels multiply them with the centred input <c>x − zx</c> (also in [-255, 255]), so each accumulator is exactly the
-/// interpreter's <c>bias + Σ (x − zx)(w − zw)</c>. No vector instruction can saturate: MultiplyAddAdjacent on int16
+/// kernels multiply them with the input (a convolution's patch from <c>GatherPatch</c>, <c>zx</c> folded into the bias)
+/// or the centred input <c>x − zx</c> (dense, depthwise), so each accumulator is exactly the interpreter's
+/// <c>bias + Σ (x − zx)(w − zw)</c> modulo 2^32, which is the value itself because it fits int32. No vector instruction can saturate: MultiplyAddAdjacent on int16
 /// saturates only for two products of -32768 · -32768, and no operand here is below -255; int32 sums wrap alike on every
 /// path, and the total fits int32 (the format's accumulator check allows for 255 · 255 per product).
 /// </summary>
 internal static partial class KernelLibrary
 {
-    /// <summary>
-    /// One receptive field as int16 <c>x − zx</c>, order (ky, kx, ci); cells in the padding hold 0 (the input zero point,
-    /// centred). <paramref name="patch"/> must have room for Kh·Kw·C values; the caller zeroes any tail once.
-    /// </summary>
-    internal static void GatherCentered(ref sbyte input, ref short patch, int top, int left, int inputHeight, int inputWidth, int channels, int kernelHeight, int kernelWidth, int zeroPoint)
-    {
-        int p = 0;
-        for (int ky = 0; ky < kernelHeight; ky++)
-        {
-            int iy = top + ky;
-            for (int kx = 0; kx < kernelWidth; kx++)
-            {
-                int ix = left + kx;
-                if (unchecked((uint)iy < (uint)inputHeight && (uint)ix < (uint)inputWidth))
-                {
-                    CenterRun(ref Unsafe.Add(ref input, (iy * inputWidth + ix) * channels), ref Unsafe.Add(ref patch, p), channels, zeroPoint);
-                }
-                else
-                {
-                    for (int c = 0; c < channels; c++)
-                    {
-                        Unsafe.Add(ref patch, p + c) = 0;
-                    }
-                }
-
-                p += channels;
-            }
-        }
-    }
-
     /// <summary>target[i] = source[i] − zeroPoint as int16, for <paramref name="count"/> values.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void CenterRun(ref sbyte source, ref short target, int count, int zeroPoint)

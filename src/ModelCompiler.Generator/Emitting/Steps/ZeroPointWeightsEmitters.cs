@@ -18,18 +18,18 @@ internal static class ZeroPointWeightsText
     }
 }
 
-/// <summary>Int8 Conv2D with a weight zero point: a centred int16 receptive field per output pixel, one CenteredDot per filter.</summary>
+/// <summary>Int8 Conv2D with a weight zero point: an int16 receptive field per output pixel (GatherPatch), one CenteredDot per filter.</summary>
 internal sealed class ZeroPointConvEmitter : StepEmitter<ZeroPointConvStep>
 {
     protected override string Summary(ZeroPointConvStep s) =>
         $"int8 Conv2D {Layer(s.Source)}, {Window(s.Spec)}, {Int8Stage(s.Spec.Activation, s.Requantization, s.InputZeroPoint)}, weight zero point {s.WeightZeroPoint}: "
-        + $"(x - zx)(w - zw) in int16 pairs, patch {s.PatchLength} (padded {s.PaddedPatchLength}), {s.Spec.OutputChannels} filters.";
+        + $"x (w - zw) in int16 pairs, zx (w - zw) folded into the bias, patch {s.PatchLength} (padded {s.PaddedPatchLength}), {s.Spec.OutputChannels} filters.";
 
     protected override void WriteBody(SourceWriter w, ZeroPointConvStep s)
     {
         var c = s.Spec.Geometry;
         Buffers(w, s);
-        w.WriteLine($"ref short patch = ref At<short>(ref arena, {Int(s.PatchOffset)}); // {Int(s.PaddedPatchLength)} int16: one receptive field, x - zx");
+        w.WriteLine($"ref short patch = ref At<short>(ref arena, {Int(s.PatchOffset)}); // {Int(s.PaddedPatchLength)} int16: one receptive field");
         ZeroPointWeightsText.Constants(w, s.MethodName);
         if (s.PaddedPatchLength > s.PatchLength)
         {
@@ -39,7 +39,7 @@ internal sealed class ZeroPointConvEmitter : StepEmitter<ZeroPointConvStep>
         using (w.OpenBlock($"for (int oy = 0; oy < {Int(c.OutputHeight)}; oy++)"))
         using (w.OpenBlock($"for (int ox = 0; ox < {Int(c.OutputWidth)}; ox++)"))
         {
-            w.WriteLine($"GatherCentered(ref input, ref patch, oy * {Int(c.StrideHeight)} - {Int(c.PadTop)}, ox * {Int(c.StrideWidth)} - {Int(c.PadLeft)}, {Int(c.InputHeight)}, {Int(c.InputWidth)}, {Int(c.Channels)}, {Int(c.KernelHeight)}, {Int(c.KernelWidth)}, {Int(s.InputZeroPoint)});");
+            w.WriteLine($"GatherPatch(ref input, ref patch, oy * {Int(c.StrideHeight)} - {Int(c.PadTop)}, ox * {Int(c.StrideWidth)} - {Int(c.PadLeft)}, {Int(c.InputHeight)}, {Int(c.InputWidth)}, {Int(c.Channels)}, {Int(c.KernelHeight)}, {Int(c.KernelWidth)}, {Int(s.InputZeroPoint)});");
             w.WriteLine($"ref sbyte o = ref Unsafe.Add(ref output, (oy * {Int(c.OutputWidth)} + ox) * {Int(s.Spec.OutputChannels)});");
             using (w.OpenBlock($"for (int f = 0; f < {Int(s.Spec.OutputChannels)}; f++)"))
             {
@@ -53,7 +53,7 @@ internal sealed class ZeroPointConvEmitter : StepEmitter<ZeroPointConvStep>
     {
         WriteDataLiteral(w, s.MethodName + "_Weights", s.Weights.AsArray(), $"{s.Weights.Count / 2} int16 weights w - zw (zw = {s.WeightZeroPoint}) [Cout][K], K = {s.PatchLength} padded to {s.PaddedPatchLength}.");
         w.WriteLine();
-        WriteRequantizationData(w, s.MethodName, s.Requantization, "bias per output channel, as the file has it (the input is centred, nothing folded).", "c", "output channel");
+        WriteRequantizationData(w, s.MethodName, s.Requantization, "bias - zp_in * sum(w - zw) per output channel.", "c", "output channel");
     }
 }
 

@@ -6,9 +6,10 @@ namespace ModelCompiler.Generator.Planning.Lowering;
 /// <summary>
 /// Int8 layers whose weights have a zero point (<c>weight_zero_point</c>, TFLite's legacy uint8 scheme): Conv2D,
 /// DepthwiseConv2D and Dense. <c>w − zw</c> spans [-255, 255], which no int8 kernel holds, so the weights are stored
-/// centred as int16 and the kernels (src/ModelCompiler.Kernels/ZeroPointWeights.cs) multiply them with the centred input
-/// <c>x − zx</c>: the accumulator is the interpreter's <c>bias + Σ (x − zx)(w − zw)</c> term for term, the bias is not
-/// folded, padded cells add 0. No pool is fused into these convolutions.
+/// centred as int16 and the kernels (src/ModelCompiler.Kernels/ZeroPointWeights.cs) multiply them with the input: a
+/// convolution's int16 patch of x (padded cells hold zx) with <c>zx · Σ(w − zw)</c> folded into the bias, a dense or
+/// depthwise layer's input centred to <c>x − zx</c> with the bias as is. Either way the accumulator is the
+/// interpreter's <c>bias + Σ (x − zx)(w − zw)</c>. No pool is fused into these convolutions.
 /// </summary>
 internal static class ZeroPointWeightsLowering
 {
@@ -25,7 +26,7 @@ internal static class ZeroPointWeightsLowering
         int k = conv.KernelHeight * conv.KernelWidth * cin;
         int paddedK = WeightPacking.RoundUp(k, DotMultiple);
         var inQuant = unit.Input.Quant!.Value;
-        var output = Stage(unit, conv.Activation, w8, k);
+        var unfolded = Stage(unit, conv.Activation, w8, k);
 
         // OIHW to [Cout][K padded] with k = (ky*Kw + kx)*Cin + ci, the patch's order.
         var weights = new short[conv.Filters * paddedK];
@@ -44,6 +45,20 @@ internal static class ZeroPointWeightsLowering
             }
         }
 
+        // The patch holds x (padded cells zx, GatherPatch's rule), so zx · Σ(w − zw) comes off the bias, wrapped like the accumulators.
+        var folded = new int[conv.Filters];
+        for (int co = 0; co < conv.Filters; co++)
+        {
+            long sum = 0;
+            for (int i = 0; i < k; i++)
+            {
+                sum += weights[co * paddedK + i];
+            }
+
+            folded[co] = unchecked((int)(w8.Bias[co] - inQuant.ZeroPoint * sum));
+        }
+
+        var output = unfolded with { Bias = folded.ToEquatableArray() };
         var bytes = Bytes(weights).ToEquatableArray();
         return new LoweredStep(
             unit.Produced,
@@ -118,9 +133,9 @@ internal static class ZeroPointWeightsLowering
 }
 
 /// <summary>
-/// Int8 Conv2D with a weight zero point: per output pixel the receptive field as int16 <c>x − zx</c> (padding 0, tail to
+/// Int8 Conv2D with a weight zero point: per output pixel the receptive field as int16 x (padded cells zx, tail to
 /// <see cref="PaddedPatchLength"/> 0), then one <c>CenteredDot</c> per filter against int16 weights
-/// <c>[Cout][K padded]</c> holding <c>w − zw</c>.
+/// <c>[Cout][K padded]</c> holding <c>w − zw</c>; the bias holds <c>bias − zx · Σ(w − zw)</c>.
 /// </summary>
 internal sealed record ZeroPointConvStep(
     string MethodName, BufferSlice Input, BufferSlice Output, LayerSource Source,
