@@ -15,13 +15,13 @@ internal static class LoweringCatalog
 {
     private static readonly (LayerLowering Lowering, StepEmitter[] Emitters)[] Operators =
     [
-        (new Conv2DLowering(), [new Int8ConvEmitter(), new BlockedConvEmitter(), new FloatConvEmitter()]),
-        (new DenseLowering(), [new Int8DenseEmitter(), new FloatDenseEmitter()]),
+        (new Conv2DLowering(), [new Int8ConvEmitter(), new BlockedConvEmitter(), new FloatConvEmitter(), new ZeroPointConvEmitter()]),
+        (new DenseLowering(), [new Int8DenseEmitter(), new FloatDenseEmitter(), new ZeroPointDenseEmitter()]),
         (new Pool2DLowering(), [new PoolEmitter()]),
         (new GlobalAveragePoolLowering(), [new GlobalAveragePoolEmitter()]),
         (new FlattenLowering(), [new ChwFlattenEmitter()]),
         (new PadLowering(), [new PadEmitter()]),
-        (new DepthwiseConv2DLowering(), [new DepthwiseConvEmitter()]),
+        (new DepthwiseConv2DLowering(), [new DepthwiseConvEmitter(), new ZeroPointDepthwiseEmitter()]),
         (new AddLowering(), [new Int8AddEmitter(), new FloatAddEmitter()]),
         (new QuantizeLowering(), [new QuantizeEmitter()]),
         (new DequantizeLowering(), [new DequantizeEmitter()]),

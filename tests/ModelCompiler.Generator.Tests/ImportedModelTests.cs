@@ -40,6 +40,31 @@ public sealed class ImportedModelTests
         BitExactness.Check(model, compiled, count: 2, seed: 13, paths);
     }
 
+    /// <summary>
+    /// MobileNetV1 0.25 in TFLite's legacy uint8 scheme: every weighted layer has a weight zero point, so every one runs
+    /// on the zero-point kernels (src/ModelCompiler.Kernels/ZeroPointWeights.cs). The photograph's label is what this
+    /// small model says (Arm NN's CpuRef says the same, docs/import.md), not a check of the model.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void ImportedLegacyMobileNetV1CompilesAndMatchesTheInterpreter(string paths)
+    {
+        var model = QModelImport.Import(File("mobilenet_v1_0.25_128_quant.tflite"), new ImportOptions("MobileNetV1", ClassLabels.Read(File("imagenet_labels.txt")))).Model;
+        using var compiled = CompiledModel.Build(model);
+        var photo = ImageFile.ReadResized(File("grace_hopper.bmp"), 128, 128, 3).Pixels;
+        var expected = BitExactness.Interpreter(model).Run(photo);
+        Assert.Equal("academic gown, academic robe, judge's robe", expected.Label); // class 401, as Arm NN says
+        var logits = new sbyte[model.Labels.Count];
+        foreach (int bits in BitExactness.VectorWidths)
+        {
+            compiled.SetVectorBits(bits);
+            compiled.QuantizedLogitsPixels!(photo, logits);
+            Assert.True(expected.Int8Output!.AsSpan().SequenceEqual(logits), $"path {bits}: the photograph's int8 logits differ");
+        }
+
+        BitExactness.Check(model, compiled, count: 4, seed: 23, paths);
+    }
+
     [Theory]
     [MemberData(nameof(Paths))]
     public void ImportedPyTorchQdqModelCompilesAndMatchesTheInterpreter(string paths)

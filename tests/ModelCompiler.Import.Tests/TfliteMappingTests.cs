@@ -91,12 +91,33 @@ public sealed class TfliteMappingTests
         Assert.Contains("per-channel activation", problem.Message);
     }
 
+    /// <summary>
+    /// MobileNetV1 in the legacy uint8 scheme: activations shifted by 128 (input zero point 128 becomes 0), every
+    /// weighted layer's uint8 weights stored as w - 128 with weight_zero_point zw - 128 (the file's 61 to 204 give
+    /// -67 to 76), TFLite's rounding; the written file reads back with the same weight zero points.
+    /// </summary>
     [Fact]
-    public void TheLegacyUInt8SchemeIsOneProblem()
+    public void TheLegacyUInt8SchemeMapsWithWeightZeroPoints()
     {
-        var e = Assert.Throws<ModelImportException>(() => QModelImport.Import(TestModels.MobileNetV1, new ImportOptions()));
-        Assert.Equal("type", Assert.Single(e.Problems).Attribute);
-        Assert.Contains("legacy scheme", e.Problems[0].Message);
+        var imported = QModelImport.Import(TestModels.MobileNetV1, new ImportOptions());
+        var model = imported.Model;
+        Assert.Equal(Rounding.Tflite, model.Rounding);
+        Assert.Equal(0, model.InputQuant!.Value.ZeroPoint);
+        var source = ModelImporter.Read(TestModels.MobileNetV1);
+        var weighted = model.Layers.OfType<WeightedLayer>().ToList();
+        Assert.Equal(28, weighted.Count);
+        var sourceZeroPoints = source.Operators.Where(o => o.Type is "CONV_2D" or "DEPTHWISE_CONV_2D")
+            .Select(o => (int)source.Tensors[o.Inputs[1]].Quantization!.ZeroPoints[0] - 128).ToList();
+        Assert.Equal(sourceZeroPoints, weighted.Select(l => ((Int8Weights)l.Weights).WeightZeroPoint));
+        Assert.All(weighted, l => Assert.InRange(((Int8Weights)l.Weights).WeightZeroPoint, 61 - 128, 204 - 128));
+
+        // w - zw is the source's uint8 w minus its zero point, value for value (the first convolution, OHWI to OIHW).
+        var conv0 = (Int8Weights)weighted[0].Weights;
+        var filter = source.Tensors[source.Operators[0].Inputs[1]];
+        Assert.Equal(filter.Data![0] - (int)filter.Quantization!.ZeroPoints[0], conv0.Values[0] - conv0.WeightZeroPoint);
+
+        var reread = QModelReader.Read(QModelWriter.Write(model));
+        Assert.Equal(weighted.Select(l => ((Int8Weights)l.Weights).WeightZeroPoint), reread.Layers.OfType<WeightedLayer>().Select(l => ((Int8Weights)l.Weights).WeightZeroPoint));
     }
 
     [Theory]

@@ -1,4 +1,5 @@
 using ModelCompiler.IO;
+using ModelCompiler.Format;
 
 namespace ModelCompiler.Trainer.Tests;
 
@@ -32,18 +33,37 @@ public sealed class ImportCommandTests : IDisposable
         Assert.Equal(["mobilenet.qmodel"], Directory.GetFiles(_folder).Select(Path.GetFileName));
     }
 
+    /// <summary><c>--rounding</c>: single or tflite for a TFLite model (tflite when absent), refused for ONNX, a bad value refused.</summary>
     [Fact]
-    public void LegacyUInt8ModelIsOneClearErrorAndWritesNothing()
+    public void RoundingOptionChoosesTheRuleOfATfliteImport()
+    {
+        string target = Path.Combine(_folder, "v1-single.qmodel");
+        var (code, output) = CliRunner.Run("import", Model("mobilenet_v1_0.25_128_quant.tflite"), "-o", target, "--rounding", "single");
+        Assert.True(code == 0, output);
+        Assert.Equal(Rounding.Single, QModelFile.Read(target).Rounding);
+
+        string onnx = Path.Combine(AppContext.BaseDirectory, "models", "onnx", "pytorch-cnn-qdq-mappable.onnx");
+        var (onnxCode, onnxOutput) = CliRunner.Run("import", onnx, "-o", Path.Combine(_folder, "onnx.qmodel"), "--rounding", "tflite");
+        Assert.Equal(1, onnxCode);
+        Assert.Contains("--rounding applies to TFLite models only", onnxOutput);
+        Assert.False(File.Exists(Path.Combine(_folder, "onnx.qmodel")));
+
+        var (badCode, badOutput) = CliRunner.Run("import", Model("mobilenet_v1_0.25_128_quant.tflite"), "-o", Path.Combine(_folder, "bad.qmodel"), "--rounding", "double");
+        Assert.NotEqual(0, badCode);
+        Assert.Contains("double", badOutput);
+    }
+
+    [Fact]
+    public void LegacyUInt8ModelImportsWithWeightZeroPoints()
     {
         string target = Path.Combine(_folder, "v1.qmodel");
-        File.WriteAllText(target, "kept");
         var (code, output) = CliRunner.Run("import", Model("mobilenet_v1_0.25_128_quant.tflite"), "-o", target);
 
-        Assert.Equal(1, code);
-        Assert.Contains("cannot import: graph input 0 'input': type: uint8 activations (TFLite's legacy scheme) are not mapped yet", output);
-        Assert.DoesNotContain("   at ", output);
-        Assert.Single(output.Trim().Split('\n'));
-        Assert.Equal("kept", File.ReadAllText(target));
+        Assert.True(code == 0, output);
+        Assert.Contains("uint8 input (the legacy scheme) read as int8 p - 128", output);
+        var model = QModelFile.Read(target);
+        Assert.Equal(Rounding.Tflite, model.Rounding);
+        Assert.All(model.Layers.OfType<WeightedLayer>(), l => Assert.NotEqual(0, ((Int8Weights)l.Weights).WeightZeroPoint));
     }
 
     [Fact]

@@ -31,10 +31,15 @@ internal static class Int8WeightConversion
         int channels = layout == FilterLayout.Depthwise ? shape[^1] : shape[0];
         int axis = layout == FilterLayout.Depthwise ? shape.Count - 1 : 0;
         int before = problems.Count;
+        if (filter.Type == ElementType.UInt8 && filter.Quantization is { } legacy)
+        {
+            return Legacy(model, op, filter, legacy, layout, channels, inputScale, problems);
+        }
+
         if (filter.Type != ElementType.Int8 || filter.Quantization is not { } q)
         {
             problems.Add(op, $"input 1 '{filter.Name}'",
-                $"{filter.Type} weights: only int8 weights are mapped (uint8 weights with a zero point, the legacy scheme, and float weights are not yet)");
+                $"{filter.Type} weights: only int8 weights and per-tensor uint8 weights (the legacy scheme) are mapped");
             return null;
         }
 
@@ -63,6 +68,45 @@ internal static class Int8WeightConversion
         }
 
         return new Int8Weights(Reorder(values, shape, layout), scales, bias);
+    }
+
+    /// <summary>
+    /// TFLite's legacy uint8 weights: per tensor, zero point zw in [0, 255]. Stored as int8 <c>w − 128</c> with the
+    /// format's <c>weight_zero_point</c> <c>zw − 128</c>, so <c>w − zw</c> is unchanged, -128 included.
+    /// </summary>
+    private static Int8Weights? Legacy(SourceModel model, SourceOperator op, SourceTensor filter, TensorQuantization q, FilterLayout layout, int channels, float inputScale, ImportProblems problems)
+    {
+        if (q.IsPerChannel && (q.Scales.Distinct().Count() > 1 || q.ZeroPoints.Distinct().Count() > 1))
+        {
+            problems.Add(op, $"input 1 '{filter.Name}'", "uint8 weights with per-channel scales or zero points: the legacy scheme is per tensor, and so is the format's weight zero point");
+            return null;
+        }
+
+        long zeroPoint = q.ZeroPoints[0];
+        if (zeroPoint is < 0 or > 255)
+        {
+            problems.Add(op, $"input 1 '{filter.Name}'", $"uint8 weight zero point {zeroPoint} is outside [0, 255]");
+            return null;
+        }
+
+        var raw = filter.Data!;
+        var values = new sbyte[raw.Length];
+        for (int i = 0; i < raw.Length; i++)
+        {
+            values[i] = unchecked((sbyte)(raw[i] - 128));
+        }
+
+        int stored = (int)zeroPoint - 128;
+        if (stored == 0 && Array.IndexOf(values, sbyte.MinValue) is int minimum and >= 0)
+        {
+            // zw = 128 centres the weights exactly; then a 0 (stored -128) is outside the symmetric range.
+            problems.Add(op, $"input 1 '{filter.Name}'", $"weight {minimum} is 0 with zero point 128: w - zw = -128 is outside the format's symmetric int8 range");
+            return null;
+        }
+
+        var scales = Enumerable.Repeat(q.Scales[0], channels).ToArray();
+        var bias = Bias(model, op, channels, inputScale, scales, problems);
+        return bias is null ? null : new Int8Weights(Reorder(values, filter.Shape!, layout), scales, bias, Int8Weights.FullBits, stored);
     }
 
     private static int[]? Bias(SourceModel model, SourceOperator op, int channels, float inputScale, float[] weightScales, ImportProblems problems)

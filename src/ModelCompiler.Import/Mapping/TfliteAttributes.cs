@@ -14,10 +14,16 @@ internal static class TfliteAttributes
     {
         var tensor = model.Tensors[index];
         string location = op?.Describe() ?? $"tensor {index} '{tensor.Name}'";
+        if (tensor.Type == ElementType.UInt8 && tensor.Quantization is { IsPerChannel: false } u && u.ZeroPoints[0] is >= 0 and <= 255)
+        {
+            // TFLite's legacy scheme: q8 = q - 128 with zero point z - 128 is exact, and every kernel only uses q - z.
+            return new QuantParams(u.Scales[0], (int)u.ZeroPoints[0] - 128);
+        }
+
         if (tensor.Type != ElementType.Int8 || tensor.Quantization is not { } q || q.IsPerChannel || q.ZeroPoints[0] is < -128 or > 127)
         {
             problems.Add(location, $"output '{tensor.Name}'",
-                $"{tensor.Type} {(tensor.Quantization is { IsPerChannel: true } ? "per-channel " : "")}activation: the format's activations are int8 with one scale and zero point (uint8 activations, the legacy scheme, are not mapped yet)");
+                $"{tensor.Type} {(tensor.Quantization is { IsPerChannel: true } ? "per-channel " : "")}activation: the format's activations are int8 (or uint8, shifted by 128) with one scale and zero point");
             return null;
         }
 

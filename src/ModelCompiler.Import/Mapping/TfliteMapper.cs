@@ -101,16 +101,20 @@ internal sealed class TfliteMapper
                 _tensors[quantize.Outputs[0]] = new MappedTensor(ModelGraph.InputName, image, network);
             }
         }
-        else if (tensor.Type == ElementType.Int8 && Quant(null, tensor.Index) is { } int8)
+        else if (tensor.Type is ElementType.Int8 or ElementType.UInt8 && Quant(null, tensor.Index) is { } int8)
         {
+            // A uint8 input (the legacy scheme) is the raw pixel p; its int8 form p - 128 is what FromInt8 feeds.
             derived = InputPreprocessing.FromInt8(int8, out description);
+            if (tensor.Type == ElementType.UInt8)
+            {
+                description = $"uint8 input (the legacy scheme) read as int8 p - 128 (zero point {int8.ZeroPoint + 128} - 128); " + description;
+            }
+
             _tensors[tensor.Index] = new MappedTensor(ModelGraph.InputName, image, int8);
         }
         else
         {
-            _problems.Add(where, "type", tensor.Type == ElementType.UInt8
-                ? "uint8 activations (TFLite's legacy scheme) are not mapped yet; only a uint8 input quantized to int8 by one QUANTIZE"
-                : $"{tensor.Type} input: only int8 models are mapped (float models need post-training quantization, not written yet)");
+            _problems.Add(where, "type", $"{tensor.Type} input: only quantized (int8 or uint8) models are mapped (float models need post-training quantization, not written yet)");
             return null;
         }
 

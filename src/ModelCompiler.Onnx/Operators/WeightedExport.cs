@@ -23,7 +23,7 @@ internal abstract class WeightedExport<TLayer> : LayerExport<TLayer>
             var biasScales = w8.Scales.Select(s => inputScale * s).ToArray();
             string w = graph.Node("DequantizeLinear", name + "_w", [
                 graph.Int8s(name + "_w_q", w8.Values, weightDims), graph.Floats(name + "_w_scale", w8.Scales, outputs),
-                graph.Int8s(name + "_w_zp", new sbyte[outputs], outputs)], Int("axis", 0));
+                graph.Int8s(name + "_w_zp", Enumerable.Repeat((sbyte)w8.WeightZeroPoint, outputs).ToArray(), outputs)], Int("axis", 0));
             string b = graph.Node("DequantizeLinear", name + "_b", [
                 graph.Int32s(name + "_b_q", w8.Bias, outputs), graph.Floats(name + "_b_scale", biasScales, outputs),
                 graph.Int32s(name + "_b_zp", new int[outputs], outputs)], Int("axis", 0));

@@ -7,8 +7,16 @@ namespace ModelCompiler.Format;
 /// indented four spaces. <see cref="Values"/> is a <c>sbyte[]</c>, <c>int[]</c>, <c>float[]</c> or <c>ushort[]</c>
 /// (float16 bits) according to <see cref="Type"/>.
 /// </summary>
-internal sealed class DataBlock(BlockRole role, ElementType type, int line, Array values)
+internal sealed class DataBlock(BlockRole role, ElementType type, int line, Array values, int minusOneTwentyEightLine = 0, int minusOneTwentyEightIndex = -1)
 {
+    /// <summary>
+    /// The line of the first int8 value -128 (0 when there is none) and its index: allowed only in the weights of a
+    /// layer with a <c>weight_zero_point</c>, which <see cref="WeightBlocks.Assemble"/> knows once all lines are read.
+    /// </summary>
+    public int MinusOneTwentyEightLine { get; } = minusOneTwentyEightLine;
+
+    public int MinusOneTwentyEightIndex { get; } = minusOneTwentyEightIndex;
+
     public BlockRole Role { get; } = role;
     public ElementType Type { get; } = type;
     public int Line { get; } = line;
@@ -74,9 +82,14 @@ internal sealed class DataBlock(BlockRole role, ElementType type, int line, Arra
 
         byte[] bytes = Base64Codec.Decode(chars.ToString(), byteCount, LineOf);
         int LineOfElement(int element) => LineOf((int)((long)element * SizeOf(type) / 3 * 4));
+        if (type == ElementType.Int8)
+        {
+            var (int8, minimum) = ToInt8(bytes);
+            return new DataBlock(role, type, header.Number, int8, minimum < 0 ? 0 : LineOfElement(minimum), minimum);
+        }
+
         Array values = type switch
         {
-            ElementType.Int8 => ToInt8(bytes, tokens[0], LineOfElement),
             ElementType.Int32 => ToInt32(bytes),
             ElementType.Float32 => ToFloat32(bytes, tokens[0], role == BlockRole.WeightScales, LineOfElement),
             _ => ToFloat16(bytes, tokens[0], LineOfElement),
@@ -84,20 +97,21 @@ internal sealed class DataBlock(BlockRole role, ElementType type, int line, Arra
         return new DataBlock(role, type, header.Number, values);
     }
 
-    private static sbyte[] ToInt8(byte[] bytes, string what, Func<int, int> lineOf)
+    /// <summary>The values and the index of the first -128 (-1 when there is none).</summary>
+    private static (sbyte[] Values, int FirstMinimum) ToInt8(byte[] bytes)
     {
         var values = new sbyte[bytes.Length];
+        int first = -1;
         for (int i = 0; i < bytes.Length; i++)
         {
             values[i] = unchecked((sbyte)bytes[i]);
-            if (values[i] == sbyte.MinValue)
+            if (values[i] == sbyte.MinValue && first < 0)
             {
-                throw new QModelFormatException(
-                    QModelError.WeightOutOfRange, lineOf(i), $"{what}[{i}] is -128; int8 weights are symmetric, in [-127, 127]");
+                first = i;
             }
         }
 
-        return values;
+        return (values, first);
     }
 
     private static int[] ToInt32(byte[] bytes)

@@ -114,6 +114,34 @@ internal sealed class LayerFields(
             Single("weight_bits"), LineOf("weight_bits"), "weight_bits", Int8Weights.ReducedBits, Int8Weights.FullBits, QModelError.InvalidAttribute);
     }
 
+    /// <summary>
+    /// <c>weight_zero_point Z</c>, only on int8 layers (0 when absent), Z in [-128, 127]; not with <c>weight_bits 7</c>
+    /// (a zero point makes <c>w − Z</c> a 9-bit value, so the narrower range would promise nothing).
+    /// </summary>
+    public int WeightZeroPointFor(Precision precision, int weightBits)
+    {
+        const string key = "weight_zero_point";
+        if (!Has(key))
+        {
+            return 0;
+        }
+
+        if (precision != Format.Precision.Int8)
+        {
+            throw Get(key).Line.Syntax(
+                $"{key} is only for int8 layers; layer '{Name}' is {Vocabulary.WordOf(Vocabulary.Precisions, precision)}");
+        }
+
+        int zeroPoint = FieldValues.Integer(Single(key), LineOf(key), key, -128, 127, QModelError.InvalidZeroPoint);
+        if (weightBits != Int8Weights.FullBits)
+        {
+            throw new QModelFormatException(
+                QModelError.InvalidAttribute, LineOf(key), $"layer '{Name}' has both weight_bits {weightBits} and a weight_zero_point; a zero point needs 8-bit weights");
+        }
+
+        return zeroPoint;
+    }
+
     private (string[] Tokens, SourceLine Line) Get(string key)
     {
         if (!attributes.TryGetValue(key, out var entry))

@@ -27,8 +27,9 @@ internal sealed class LayerTextWriter(StringBuilder text)
     }
 
     /// <summary>
-    /// <c>output_quant</c>, <c>weight_bits</c> and the data blocks: how every weighted layer ends. Only a narrower
-    /// weight range is written, so files of 8-bit models are what they were before the field existed.
+    /// <c>output_quant</c>, <c>weight_bits</c>, <c>weight_zero_point</c> and the data blocks: how every weighted layer
+    /// ends. Only a narrower weight range and a non-zero weight zero point are written, so files of symmetric 8-bit
+    /// models are what they were before those fields existed.
     /// </summary>
     public void Constants(WeightedLayer layer)
     {
@@ -36,6 +37,11 @@ internal sealed class LayerTextWriter(StringBuilder text)
         if (layer.Weights is Int8Weights { WeightBits: not Int8Weights.FullBits } narrow)
         {
             Attribute("weight_bits", narrow.WeightBits);
+        }
+
+        if (layer.Weights is Int8Weights { WeightZeroPoint: not 0 } asymmetric)
+        {
+            Attribute("weight_zero_point", asymmetric.WeightZeroPoint);
         }
 
         switch (layer.Weights)

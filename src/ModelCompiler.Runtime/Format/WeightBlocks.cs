@@ -20,7 +20,7 @@ internal static class WeightBlocks
     /// attributes fix it (filters, units); null when the input tensor does (depthwise), in which case the bias block's
     /// length stands for it and the per-channel blocks must agree with it.
     /// </summary>
-    public static WeightData Assemble(LayerFields fields, Precision precision, int? outputs, int weightBits)
+    public static WeightData Assemble(LayerFields fields, Precision precision, int? outputs, int weightBits, int weightZeroPoint = 0)
     {
         var required = Required(precision);
         string precisionWord = Vocabulary.WordOf(Vocabulary.Precisions, precision);
@@ -61,9 +61,19 @@ internal static class WeightBlocks
         }
 
         var blocks = fields.Blocks;
+
+        // -128 is a weight only where a non-zero zero point makes the weights asymmetric; elsewhere it is refused at its
+        // data line, as before the field existed.
+        if (blocks[BlockRole.Weights] is { MinusOneTwentyEightLine: > 0 } withMinimum && weightZeroPoint == 0)
+        {
+            throw new QModelFormatException(
+                QModelError.WeightOutOfRange, withMinimum.MinusOneTwentyEightLine,
+                $"weights[{withMinimum.MinusOneTwentyEightIndex}] is -128; int8 weights are symmetric, in [-127, 127], unless the layer has a non-zero weight_zero_point");
+        }
+
         return precision switch
         {
-            Precision.Int8 => new Int8Weights((sbyte[])blocks[BlockRole.Weights].Values, (float[])blocks[BlockRole.WeightScales].Values, (int[])blocks[BlockRole.Bias].Values, weightBits),
+            Precision.Int8 => new Int8Weights((sbyte[])blocks[BlockRole.Weights].Values, (float[])blocks[BlockRole.WeightScales].Values, (int[])blocks[BlockRole.Bias].Values, weightBits, weightZeroPoint),
             Precision.DynamicInt8 => new DynamicInt8Weights((sbyte[])blocks[BlockRole.Weights].Values, (float[])blocks[BlockRole.WeightScales].Values, (float[])blocks[BlockRole.Bias].Values),
             Precision.Float32 => new Float32Weights((float[])blocks[BlockRole.Weights].Values, (float[])blocks[BlockRole.Bias].Values),
             _ => new Float16Weights((ushort[])blocks[BlockRole.Weights].Values, (float[])blocks[BlockRole.Bias].Values),

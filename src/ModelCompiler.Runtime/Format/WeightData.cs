@@ -25,11 +25,12 @@ public abstract class WeightData
 }
 
 /// <summary>
-/// TFLite int8: weights int8 symmetric per output channel in [-127, 127]; bias int32 at scale s_in * s_w[c].
+/// TFLite int8: weights int8 symmetric per output channel in [-127, 127] (or, with a <see cref="WeightZeroPoint"/>,
+/// asymmetric per layer); bias int32 at scale s_in * s_w[c].
 /// With <see cref="WeightBits"/> 7 every weight is in [-63, 63], which lets a u8 x s8 kernel sum two products in
 /// int16 without saturating (see docs/qmodel-format.md, <c>weight_bits</c>).
 /// </summary>
-public sealed class Int8Weights(sbyte[] values, float[] scales, int[] bias, int weightBits = Int8Weights.FullBits) : WeightData
+public sealed class Int8Weights(sbyte[] values, float[] scales, int[] bias, int weightBits = Int8Weights.FullBits, int weightZeroPoint = 0) : WeightData
 {
     /// <summary>The default: symmetric 8-bit weights, [-127, 127].</summary>
     public const int FullBits = 8;
@@ -43,6 +44,16 @@ public sealed class Int8Weights(sbyte[] values, float[] scales, int[] bias, int 
 
     /// <summary>8 or 7: the weights lie in [-(2^(bits-1) - 1), 2^(bits-1) - 1]. The file states 7 as <c>weight_bits 7</c>.</summary>
     public int WeightBits { get; } = weightBits;
+
+    /// <summary>
+    /// The weights' zero point, one per layer (the file's <c>weight_zero_point</c>; 0 when absent): a weight's real
+    /// value is <c>scale × (w − WeightZeroPoint)</c>. Non-zero only for TFLite's legacy uint8 scheme, whose per-tensor
+    /// weights are asymmetric; then every int8 value, -128 included, is allowed and <c>w − zw</c> spans [-255, 255].
+    /// </summary>
+    public int WeightZeroPoint { get; } = weightZeroPoint;
+
+    /// <summary>Largest |w − WeightZeroPoint|: 127 (or 63) for symmetric weights, 255 with a zero point.</summary>
+    public int MaxCenteredMagnitude => WeightZeroPoint == 0 ? MaxMagnitude(WeightBits) : 255;
 
     /// <summary>Largest |weight| that <paramref name="bits"/> allows: 127 for 8, 63 for 7.</summary>
     public static int MaxMagnitude(int bits) => (1 << (bits - 1)) - 1;

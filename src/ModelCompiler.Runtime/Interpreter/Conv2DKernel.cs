@@ -30,7 +30,7 @@ internal sealed class Conv2DKernel : WeightedKernel
     {
         var w = Int8Weights!;
         var stage = OutputStage!;
-        int zp = InputZeroPoint;
+        int zp = InputZeroPoint, zw = w.WeightZeroPoint;
         int inH = _inShape.Height, inW = _inShape.Width, inC = _inShape.Channels;
         int kh = _layer.KernelHeight, kw = _layer.KernelWidth;
         int outH = _outShape.Height, outW = _outShape.Width, outC = _outShape.Channels;
@@ -61,7 +61,7 @@ internal sealed class Conv2DKernel : WeightedKernel
                             for (int ci = 0; ci < inC; ci++)
                             {
                                 int xv = x[((iy * inW) + ix) * inC + ci] - zp;
-                                int wv = w.Values[((co * inC + ci) * kh + ky) * kw + kx];
+                                int wv = w.Values[((co * inC + ci) * kh + ky) * kw + kx] - zw;
                                 acc += xv * wv;
                             }
                         }

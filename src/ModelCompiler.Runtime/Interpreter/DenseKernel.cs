@@ -22,14 +22,14 @@ internal sealed class DenseKernel : WeightedKernel
     {
         var w = Int8Weights!;
         var stage = OutputStage!;
-        int zp = InputZeroPoint;
+        int zp = InputZeroPoint, zw = w.WeightZeroPoint;
         var y = new sbyte[_layer.Units];
         for (int u = 0; u < _layer.Units; u++)
         {
             int acc = w.Bias[u];
             for (int i = 0; i < _inputs; i++)
             {
-                acc += (x[i] - zp) * w.Values[u * _inputs + i];
+                acc += (x[i] - zp) * (w.Values[u * _inputs + i] - zw);
             }
 
             y[u] = stage.Requantize(acc, u);

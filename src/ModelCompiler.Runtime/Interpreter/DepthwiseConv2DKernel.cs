@@ -30,7 +30,7 @@ internal sealed class DepthwiseConv2DKernel : WeightedKernel
     {
         var w = Int8Weights!;
         var stage = OutputStage!;
-        int zp = InputZeroPoint;
+        int zp = InputZeroPoint, zw = w.WeightZeroPoint;
         int inH = _inShape.Height, inW = _inShape.Width, channels = _inShape.Channels;
         int kh = _layer.KernelHeight, kw = _layer.KernelWidth;
         int outH = _outShape.Height, outW = _outShape.Width;
@@ -58,7 +58,7 @@ internal sealed class DepthwiseConv2DKernel : WeightedKernel
                                 continue;
                             }
 
-                            acc += (x[((iy * inW) + ix) * channels + c] - zp) * w.Values[(c * kh + ky) * kw + kx];
+                            acc += (x[((iy * inW) + ix) * channels + c] - zp) * (w.Values[(c * kh + ky) * kw + kx] - zw);
                         }
                     }
 

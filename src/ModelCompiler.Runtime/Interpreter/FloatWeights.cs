@@ -26,7 +26,7 @@ public static class FloatWeights
                     bias[c] = w.Bias[c] * (inputScale * w.Scales[c]);
                 }
 
-                return (Scaled(w.Values, w.Scales), bias);
+                return (Scaled(w.Values, w.Scales, w.WeightZeroPoint), bias);
             }
 
             case DynamicInt8Weights w:
@@ -49,13 +49,14 @@ public static class FloatWeights
         }
     }
 
-    private static float[] Scaled(sbyte[] values, float[] scales)
+    /// <summary>scale × (w − zeroPoint) per weight (the zero point is 0 except for a layer's <c>weight_zero_point</c>).</summary>
+    private static float[] Scaled(sbyte[] values, float[] scales, int zeroPoint = 0)
     {
         int perChannel = values.Length / scales.Length;
         var result = new float[values.Length];
         for (int i = 0; i < result.Length; i++)
         {
-            result[i] = values[i] * scales[i / perChannel];
+            result[i] = (values[i] - zeroPoint) * scales[i / perChannel];
         }
 
         return result;

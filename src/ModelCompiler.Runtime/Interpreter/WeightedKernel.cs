@@ -16,7 +16,7 @@ internal abstract class WeightedKernel : UnaryKernel
             Int8Weights = w;
             var inQuant = input.Quant!.Value;
             InputZeroPoint = inQuant.ZeroPoint;
-            OutputStage = new Int8OutputStage(inQuant, w.Scales, output.Quant!.Value, layer.Activation, rounding, layer is DenseLayer);
+            OutputStage = new Int8OutputStage(inQuant, w.Scales, output.Quant!.Value, layer.Activation, rounding, layer is DenseLayer || w.WeightZeroPoint != 0);
         }
         else
         {

@@ -30,13 +30,18 @@ public static class ImportCommand
             DefaultValueFactory = _ => "full-int8",
         };
         mode.AcceptOnlyFromAmong("full-int8", "dynamic", "float16", "float32");
+        var rounding = new Option<string?>("--rounding")
+        {
+            Description = "Quantized TFLite models: how int8 layers requantize, tflite (TFLite's double rounding, the default) or single (one rounding). ONNX imports always round once.",
+        };
+        rounding.AcceptOnlyFromAmong("single", "tflite");
         var samples = new ExportOptions().CalibrationSamples;
         var percentile = new Option<double?>("--percentile") { Description = "Float models, full-int8: clip each activation range to this percentile (as 'ptq --percentile')." };
         common.DataDir.Aliases.Add("--calibration-dir");
         common.DataDir.Description = "Float models: the calibration and test images, as --data-dir takes them (class folders in the model's output order; 20% held out for test).";
         var command = new Command("import", "Import a TFLite or ONNX classifier into a .qmodel for the generator; a float ONNX model is quantized after training (ptq) on --calibration-dir or --data images.")
         {
-            model, output, name, labels, preprocess, mode, common.WeightBits, samples, percentile,
+            model, output, name, labels, preprocess, rounding, mode, common.WeightBits, samples, percentile,
         };
         common.AddDataTo(command);
         command.SetAction(result =>
@@ -51,7 +56,13 @@ public static class ImportCommand
                     ?? throw new ModelImportException(source, [new ImportProblem("--preprocess", null, $"'{text}': expected scale=S offset=O (finite numbers, S not 0)")]);
             }
 
-            var imported = QModelImport.Import(source, new ImportOptions(result.GetValue(name), labelFile is null ? null : ClassLabels.Read(labelFile), preprocessing));
+            Rounding? rule = result.GetValue(rounding) switch { "single" => Rounding.Single, "tflite" => Rounding.Tflite, _ => null };
+            if (rule is not null && ModelImporter.Read(source).Format != SourceFormat.Tflite)
+            {
+                throw new ArgumentException($"{source}: --rounding applies to TFLite models only; an ONNX import rounds once, as ONNX Runtime does");
+            }
+
+            var imported = QModelImport.Import(source, new ImportOptions(result.GetValue(name), labelFile is null ? null : ClassLabels.Read(labelFile), preprocessing, rule));
             Print(console, source, imported);
             bool isFloat = IsFloat(imported.Model);
             string kind = result.GetValue(mode)!;

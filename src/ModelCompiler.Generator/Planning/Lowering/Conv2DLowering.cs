@@ -14,6 +14,7 @@ internal sealed class Conv2DLowering : LayerLowering<Conv2DLayer>
     /// <summary>Whether <paramref name="pool"/> (over this convolution's output) runs inside the convolution's kernel.</summary>
     public static bool CanFuse(Conv2DLayer conv, Pool2DLayer pool, WindowGeometry window) => conv.Weights switch
     {
+        Int8Weights { WeightZeroPoint: not 0 } => false,
         Int8Weights => BlockedConvLowering.CanFuse(pool, window),
         _ => false,
     };
@@ -26,6 +27,7 @@ internal sealed class Conv2DLowering : LayerLowering<Conv2DLayer>
         var pool = unit.Pool is { } p ? new FusedPool(p.Layer.Name, p.Layer.Line, p.Window, p.Output.Shape) : null;
         return conv.Weights switch
         {
+            Int8Weights { WeightZeroPoint: not 0 } w8 => ZeroPointWeightsLowering.Conv(conv, w8, unit),
             Int8Weights w8 => Blocked(conv, w8, unit, spec, pool),
             _ => Float(conv, unit, spec),
         };
@@ -160,7 +162,9 @@ internal static class Int8OutputStage
     /// </summary>
     public static Int8Output For(LoweringUnit unit, Activation activation, QuantParams input, Int8Weights weights, QuantParams output, int perOutput, int foldedZeroPoint, int padded, bool padMultipliers)
     {
-        bool perTensorDense = unit.Layer is DenseLayer && RoundingRule.IsPerTensor(weights.Scales);
+        // TFLite's per-tensor multiplier (float32 product) for its per-tensor fully connected layer and for every legacy
+        // uint8 layer (a weight zero point), as the interpreter's Int8OutputStage chooses.
+        bool perTensorDense = (unit.Layer is DenseLayer || weights.WeightZeroPoint != 0) && RoundingRule.IsPerTensor(weights.Scales);
         var (min, max) = Quantizer.ActivationRange(activation, output);
         var multipliers = new int[weights.Scales.Length];
         var shifts = new int[weights.Scales.Length];

@@ -19,6 +19,11 @@ internal sealed class DenseLowering : LayerLowering<DenseLayer>
             columnOf = j => (((j % c) * h) + (j / c / w)) * w + (j / c % w);
         }
 
+        if (dense.Weights is Int8Weights { WeightZeroPoint: not 0 } centred)
+        {
+            return ZeroPointWeightsLowering.Dense(dense, centred, unit, columnOf);
+        }
+
         if (dense.Weights is Int8Weights w8)
         {
             int paddedInputs = WeightPacking.RoundUp(inputs, 64);

@@ -19,6 +19,11 @@ internal sealed class DepthwiseConv2DLowering : LayerLowering<DepthwiseConv2DLay
     protected override LoweredStep Lower(DepthwiseConv2DLayer dw, LoweringUnit unit)
     {
         var w8 = (Int8Weights)dw.Weights;
+        if (w8.WeightZeroPoint != 0)
+        {
+            return ZeroPointWeightsLowering.Depthwise(dw, w8, unit);
+        }
+
         var inShape = unit.Input.Shape;
         var geometry = WindowGeometry.Of(inShape, unit.Output.Shape, dw.KernelHeight, dw.KernelWidth, dw.StrideHeight, dw.StrideWidth, dw.Padding);
         int channels = inShape.Channels;

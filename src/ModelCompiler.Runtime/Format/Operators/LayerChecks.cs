@@ -208,6 +208,18 @@ internal static class LayerChecks
                 QModelError.WeightOutsideDeclaredBits, layer.Line, $"layer '{layer.Name}' declares {bits}-bit weights; int8 layers have 8 or 7");
         }
 
+        if (weights.WeightZeroPoint is < -128 or > 127)
+        {
+            throw new QModelFormatException(
+                QModelError.InvalidZeroPoint, layer.Line, $"layer '{layer.Name}': weight zero point {weights.WeightZeroPoint} is outside [-128, 127]");
+        }
+
+        if (weights.WeightZeroPoint != 0 && bits != Int8Weights.FullBits)
+        {
+            throw new QModelFormatException(
+                QModelError.InvalidAttribute, layer.Line, $"layer '{layer.Name}' has both weight_bits {bits} and a weight zero point; a zero point needs 8-bit weights");
+        }
+
         if (bits == Int8Weights.FullBits)
         {
             return; // -128, the one value outside [-127, 127], is refused by the reader at its data line (WeightOutOfRange)
@@ -228,15 +240,15 @@ internal static class LayerChecks
 
     private static void CheckAccumulator(Int8Weights weights, long perOutput, Layer layer)
     {
-        // |x - zp| <= 255 and |w| <= 127: the sum must stay inside int32 for every input, or the kernels' wrap-around
-        // arithmetic would stop agreeing with the real-valued model.
+        // |x - zp| <= 255 and |w - zw| <= 127 (255 with a weight zero point): the sum must stay inside int32 for every
+        // input, or the kernels' wrap-around arithmetic would stop agreeing with the real-valued model.
         long maxBias = 0;
         foreach (int b in weights.Bias)
         {
             maxBias = Math.Max(maxBias, Math.Abs((long)b));
         }
 
-        long worst = maxBias + perOutput * 255 * 127;
+        long worst = maxBias + perOutput * 255 * (weights.WeightZeroPoint == 0 ? 127 : 255);
         if (worst > int.MaxValue)
         {
             throw new QModelFormatException(
