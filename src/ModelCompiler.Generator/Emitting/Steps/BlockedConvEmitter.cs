@@ -38,6 +38,7 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
     {
         w.WriteLine($"ref sbyte output = ref At<sbyte>(ref arena, {Int(s.Output.Offset)}); // {Int(s.Output.Length)} values");
         w.WriteLine($"ref byte padded = ref At<byte>(ref arena, {Int(s.UnsignedInputOffset)});");
+        WriteNarrowInputDispatch(w, s);
         using (w.OpenBlock("if (vectorBits >= Avx512VnniBits && Avx512BW.IsSupported)"))
         {
             w.WriteLine($"{s.MethodName}_Avx512Vnni(ref padded, ref output, start, end);");
@@ -64,11 +65,13 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
         w.WriteLine();
         WriteRequantizationData(w, s.MethodName, s.Requantization, "bias - (zp_in + 128) * sum(w) per output channel (padded channels 0).", "c", "output channel");
         WriteRequantizationConstants(w, s.MethodName, s.RequantizationConstants, s.Requantization);
+        WriteNarrowInputData(w, s);
     }
 
     protected override void WriteKernels(SourceWriter w, Int8BlockedConvStep s)
     {
         WriteAvx512Vnni(w, s);
+        WriteNarrowInputKernel(w, s);
         w.WriteLine();
         WriteAvx512(w, s);
         w.WriteLine();
