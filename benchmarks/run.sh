@@ -12,6 +12,7 @@
 #   bash benchmarks/run.sh --intra-op-only  only one image at 1 and 2 intra-op threads: generated IntraOpThreads against
 #                                           ONNX Runtime int8 and float IntraOpNumThreads (about two minutes; no files written)
 #   bash benchmarks/run.sh --layers      only each generated step's median time, MACs and GMAC/s at 1 and 2 intra-op threads
+#   bash benchmarks/run.sh --layers intel-mobilenet  the same for one model (its key) only
 #   bash benchmarks/run.sh --imported-only  only TensorFlow's MobileNetV2 imported from .tflite (issue 13): generated against
 #                                           ONNX Runtime int8 and float, batch 1, one thread (about a minute; no files written)
 # The full run prints the intra-op table and the imported model's table too, after the batch table.
@@ -32,7 +33,7 @@ fi
 if [ "${1:-}" = "--layers" ]; then
     echo "== building the benchmark (Release)"
     dotnet build benchmarks/ModelCompiler.Benchmarks -c Release -nologo -v quiet
-    "$benchmark" --layers
+    "$benchmark" --layers ${2:+--layers-of "$2"}
     exit 0
 fi
 

@@ -18,6 +18,7 @@ internal static class Program
         var batchOnly = new Option<bool>("--batch-only") { Description = "Only time the generated PredictBatch at 1 and 2 threads and print its table (no files written)" };
         var layers = new Option<bool>("--layers") { Description = "Only print each generated step's median time, MACs and GMAC/s at 1 and 2 intra-op threads (no files written)" };
         var importedOnly = new Option<bool>("--imported-only") { Description = "Only the imported MobileNetV2 (issue 13): generated against ONNX Runtime int8 and float, batch 1, one thread (no files written)" };
+        var layersOf = new Option<string?>("--layers-of") { Description = "With --layers: only the model of this key (e.g. intel-mobilenet)" };
         var intraOpOnly = new Option<bool>("--intra-op-only") { Description = "Only time one image at 1 and 2 intra-op threads (generated, ORT int8 and float) and print its table (no files written)" };
         var aotBinaries = new Option<string[]>("--aot-binary")
         {
@@ -26,18 +27,22 @@ internal static class Program
         };
         var root = new RootCommand("Generated code vs reference interpreter vs ONNX Runtime vs TorchSharp, batch 1, one thread; generated PredictBatch at 1 and 2 threads")
         {
-            artifacts, skipMemory, batchOnly, intraOpOnly, importedOnly, layers, aotBinaries,
+            artifacts, skipMemory, batchOnly, intraOpOnly, importedOnly, layers, layersOf, aotBinaries,
         };
         root.SetAction(result =>
         {
             if (result.GetValue(layers))
             {
-                foreach (var timed in BenchmarkModel.All.Where(m => m.StepTiming is not null))
+                string? only = result.GetValue(layersOf);
+                foreach (var timed in BenchmarkModel.All.Where(m => m.StepTiming is not null && (only is null || m.Key == only)))
                 {
                     Console.Write(LayerTimes.Run(timed, timed == BenchmarkModel.Fashion ? 20000 : 2000));
                 }
 
-                Console.Write(LayerTimes.Run(BenchmarkModel.Imported, 100));
+                if (only is null || only == BenchmarkModel.Imported.Key)
+                {
+                    Console.Write(LayerTimes.Run(BenchmarkModel.Imported, 100));
+                }
 
                 return 0;
             }

@@ -19,7 +19,8 @@ internal static partial class KernelLibrary
     /// channels at once (<see cref="RequantizeStore512"/>, <paramref name="constants"/> as the blocked convolution's); the others stage
     /// the accumulators in <paramref name="staged"/> (at least 16 int32) and requantize one channel at a time. With
     /// <paramref name="narrowRequantization"/>, <paramref name="constants"/> is the narrow table (<see cref="RequantizeStoreNarrow512"/>). With
-    /// AVX-512, four pixels of a row are computed together where the row has them.
+    /// AVX-512, four pixels of a row are computed together where the row has them, and a 16-channel layer of stride 1 takes
+    /// pairs of pixels as 32 channels (<see cref="TakesPixelPairs"/>).
     /// </summary>
     internal static void DepthwiseConvInt8<TRounding>(
         ref sbyte input, ref sbyte weights, ref int bias, ref int multipliers, ref int shifts, ref long constants, ref sbyte output, ref int staged,
@@ -51,9 +52,26 @@ internal static partial class KernelLibrary
             }
         }
 
+        bool pixelPairs = TakesPixelPairs(fourPixels, channels, strideWidth, outputWidth, taps);
+        Span<sbyte> repeated = stackalloc sbyte[pixelPairs ? taps * 32 : 0];
+        Span<short> repeatedPaired = stackalloc short[pixelPairs ? pairs * 64 : 0];
+        Span<int> repeatedBias = stackalloc int[pixelPairs ? 64 : 0];
+        Span<long> repeatedTable = stackalloc long[pixelPairs ? 96 : 0];
+        if (pixelPairs)
+        {
+            RepeatForPixelPairs(ref weights, ref bias, ref multipliers, ref constants, taps, narrowRequantization, repeated, repeatedPaired, repeatedBias, repeatedTable);
+        }
+
         for (int oy = 0; oy < outputHeight; oy++)
         {
             int ox = 0;
+            if (pixelPairs)
+            {
+                ox = DepthwisePixelPairRow<TRounding>(
+                    ref Unsafe.Add(ref input, oy * strideHeight * rowBytes), ref Unsafe.Add(ref output, oy * outputWidth * channels),
+                    cells, repeatedPaired, repeatedBias, repeatedTable, taps, outputWidth, zeroPoint, min, max, narrowRequantization);
+            }
+
             if (fourPixels)
             {
                 // Four output pixels of a row at once: four independent accumulator chains hide the multiply's latency,
@@ -63,33 +81,8 @@ internal static partial class KernelLibrary
                 {
                     ref sbyte window = ref Unsafe.Add(ref input, (oy * strideHeight * inputWidth + ox * strideWidth) * channels);
                     ref sbyte y = ref Unsafe.Add(ref output, (oy * outputWidth + ox) * channels);
-                    int c = 0;
-                    for (; c + 32 <= channels; c += 32)
-                    {
-                        Vector512<int> l0 = default, h0 = default, l1 = default, h1 = default, l2 = default, h2 = default, l3 = default, h3 = default;
-                        for (int t = 0; t < taps; t += 2)
-                        {
-                            var (wl, wh) = paired.IsEmpty
-                                ? CellPairWeights(ref weights, t, taps, channels, c)
-                                : (Vector512.LoadUnsafe(ref paired[0], (nuint)((((c / 32 * pairs) + (t / 2)) * 64))), Vector512.LoadUnsafe(ref paired[0], (nuint)((((c / 32 * pairs) + (t / 2)) * 64) + 32)));
-                            ref sbyte first = ref Unsafe.Add(ref window, cells[t] + c);
-                            ref sbyte second = ref Unsafe.Add(ref window, cells[t + 1 < taps ? t + 1 : t] + c);
-                            var (pl, ph) = CellPairProducts(ref first, ref second, wl, wh);
-                            (l0, h0) = (l0 + pl, h0 + ph);
-                            (pl, ph) = CellPairProducts(ref Unsafe.Add(ref first, step), ref Unsafe.Add(ref second, step), wl, wh);
-                            (l1, h1) = (l1 + pl, h1 + ph);
-                            (pl, ph) = CellPairProducts(ref Unsafe.Add(ref first, 2 * step), ref Unsafe.Add(ref second, 2 * step), wl, wh);
-                            (l2, h2) = (l2 + pl, h2 + ph);
-                            (pl, ph) = CellPairProducts(ref Unsafe.Add(ref first, 3 * step), ref Unsafe.Add(ref second, 3 * step), wl, wh);
-                            (l3, h3) = (l3 + pl, h3 + ph);
-                        }
-
-                        RequantizeStore32<TRounding>(l0, h0, ref bias, ref multipliers, ref constants, c, zeroPoint, min, max, narrowRequantization, ref y);
-                        RequantizeStore32<TRounding>(l1, h1, ref bias, ref multipliers, ref constants, c, zeroPoint, min, max, narrowRequantization, ref Unsafe.Add(ref y, channels));
-                        RequantizeStore32<TRounding>(l2, h2, ref bias, ref multipliers, ref constants, c, zeroPoint, min, max, narrowRequantization, ref Unsafe.Add(ref y, 2 * channels));
-                        RequantizeStore32<TRounding>(l3, h3, ref bias, ref multipliers, ref constants, c, zeroPoint, min, max, narrowRequantization, ref Unsafe.Add(ref y, 3 * channels));
-                    }
-
+                    int c = FourPixelsOf32ChannelBlocks<TRounding>(
+                        ref window, ref y, cells, paired, ref weights, ref bias, ref multipliers, ref constants, taps, channels, step, zeroPoint, min, max, narrowRequantization);
                     for (; c + 16 <= channels; c += 16)
                     {
                         Vector512<int> a0 = Vector512.LoadUnsafe(ref bias, (nuint)c), a1 = a0, a2 = a0, a3 = a0;
