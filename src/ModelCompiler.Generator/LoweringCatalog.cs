@@ -15,7 +15,7 @@ internal static class LoweringCatalog
 {
     private static readonly (LayerLowering Lowering, StepEmitter[] Emitters)[] Operators =
     [
-        (new Conv2DLowering(), [new Int8ConvEmitter(), new BlockedConvEmitter(), new FloatConvEmitter(), new ZeroPointConvEmitter()]),
+        (new Conv2DLowering(), [new BlockedConvEmitter(), new FloatConvEmitter(), new ZeroPointConvEmitter()]),
         (new DenseLowering(), [new Int8DenseEmitter(), new FloatDenseEmitter(), new ZeroPointDenseEmitter()]),
         (new Pool2DLowering(), [new PoolEmitter()]),
         (new GlobalAveragePoolLowering(), [new GlobalAveragePoolEmitter()]),

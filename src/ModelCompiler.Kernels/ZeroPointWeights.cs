@@ -15,6 +15,40 @@ namespace ModelCompiler.Kernels;
 /// </summary>
 internal static partial class KernelLibrary
 {
+    /// <summary>
+    /// One receptive field as int16 in order (ky, kx, ci); padded cells hold the input zero point <c>zx</c> (so, with
+    /// <c>zx · Σ(w − zw)</c> folded into the bias, they add exactly nothing).
+    /// </summary>
+    internal static void GatherPatch(ref sbyte input, ref short patch, int top, int left, int inputHeight, int inputWidth, int channels, int kernelHeight, int kernelWidth, int zeroPoint)
+    {
+        int p = 0;
+        for (int ky = 0; ky < kernelHeight; ky++)
+        {
+            int iy = top + ky;
+            for (int kx = 0; kx < kernelWidth; kx++)
+            {
+                int ix = left + kx;
+                if (unchecked((uint)iy < (uint)inputHeight && (uint)ix < (uint)inputWidth))
+                {
+                    ref sbyte source = ref Unsafe.Add(ref input, (iy * inputWidth + ix) * channels);
+                    for (int c = 0; c < channels; c++)
+                    {
+                        Unsafe.Add(ref patch, p + c) = Unsafe.Add(ref source, c);
+                    }
+                }
+                else
+                {
+                    for (int c = 0; c < channels; c++)
+                    {
+                        Unsafe.Add(ref patch, p + c) = (short)zeroPoint;
+                    }
+                }
+
+                p += channels;
+            }
+        }
+    }
+
     /// <summary>target[i] = source[i] − zeroPoint as int16, for <paramref name="count"/> values.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void CenterRun(ref sbyte source, ref short target, int count, int zeroPoint)

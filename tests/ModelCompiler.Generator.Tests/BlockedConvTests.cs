@@ -114,14 +114,12 @@ public sealed class BlockedConvTests
     {
         var seven = Plan(new TestModels(5) { SevenBitWeights = true }.FashionCnn());
         Assert.Equal(2, seven.Steps.OfType<Int8BlockedConvStep>().Count());
-        Assert.Empty(seven.Steps.OfType<Int8ConvStep>());
         Assert.All(seven.Steps.OfType<Int8BlockedConvStep>(), s => Assert.NotNull(s.Pool));
         Assert.All(seven.Steps.OfType<Int8BlockedConvStep>(), s => Assert.False(s.Layout.FullRangeWeights));
         Assert.All(seven.Steps.OfType<Int8DenseStep>(), s => Assert.False(s.FullRangeWeights));
 
         var eight = Plan(new TestModels(5).FashionCnn());
         Assert.Equal(2, eight.Steps.OfType<Int8BlockedConvStep>().Count());
-        Assert.Empty(eight.Steps.OfType<Int8ConvStep>());
         Assert.All(eight.Steps.OfType<Int8BlockedConvStep>(), s => Assert.True(s.Layout.FullRangeWeights));
         Assert.All(eight.Steps.OfType<Int8DenseStep>(), s => Assert.True(s.FullRangeWeights));
     }

@@ -41,8 +41,6 @@ public sealed class GraphEmitterTests
         Assert.Contains("8-bit weights: register-blocked", eight);
         Assert.Contains("MultiplyAddHalves(", eight);
         Assert.Contains("MultiplyAddFullRangeBytes(", eight);
-        Assert.DoesNotContain("ConvDot(", eight);
-        Assert.DoesNotContain("ConvDot(", seven);
         Assert.DoesNotContain("MultiplyAddHalves(", seven);
         Assert.Contains("'conv2' (line n): [10x11x11] -&gt; [10x11x24], kernel 1x1", seven);
         Assert.Contains("weights in [-64, 63]", seven);

@@ -62,7 +62,7 @@ public sealed class SharedKernelsTests
         var run = Assert.Single(result.Results);
         Assert.Equal(2, GeneratorHarness.ModelSources(run).Length);
         Assert.Single(run.GeneratedSources, s => s.HintName == SharedKernelsEmitter.HintName);
-        Assert.All(GeneratorHarness.ModelSources(run), s => Assert.DoesNotContain("static void ConvDot(", s.SourceText.ToString()));
+        Assert.All(GeneratorHarness.ModelSources(run), s => Assert.DoesNotContain("static void FlipSign(", s.SourceText.ToString()));
     }
 
     private static (Compilation Output, string Kernels) Generate(string assembly, string source, string rootNamespace, string model, MetadataReference[] references)

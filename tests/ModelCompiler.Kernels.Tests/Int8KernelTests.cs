@@ -10,64 +10,6 @@ namespace ModelCompiler.Kernels.Tests;
 /// </summary>
 public sealed class Int8KernelTests
 {
-    [Theory]
-    [MemberData(nameof(VectorPaths.Available), MemberType = typeof(VectorPaths))]
-    public void ConvDotIsTheIntegerSumOfEachChannel(string path)
-    {
-        int bits = VectorPaths.Bits(path);
-        var random = new Random(1);
-        foreach (int blocks in new[] { 1, 2, 3 })
-        {
-            foreach (int length in new[] { 8, 16, 72, 296 })
-            {
-                var patch = Enumerable.Range(0, length).Select(_ => (short)Edge(random, -128, 127)).ToArray();
-                var weights = Enumerable.Range(0, blocks * 16 * length).Select(_ => (sbyte)Edge(random, -127, 127)).ToArray();
-                var bias = Enumerable.Range(0, blocks * 16).Select(_ => random.Next(-100000, 100000)).ToArray();
-                var packed = new sbyte[weights.Length];
-                for (int c = 0; c < blocks * 16; c++)
-                {
-                    for (int k = 0; k < length; k++)
-                    {
-                        packed[(((c / 16 * (length / 2)) + (k / 2)) * 16 + (c % 16)) * 2 + (k % 2)] = weights[c * length + k];
-                    }
-                }
-
-                var acc = new int[blocks * 16];
-                KernelLibrary.ConvDot(ref patch[0], ref packed[0], ref bias[0], ref acc[0], length, blocks, bits);
-                for (int c = 0; c < acc.Length; c++)
-                {
-                    long expected = bias[c];
-                    for (int k = 0; k < length; k++)
-                    {
-                        expected += patch[k] * weights[c * length + k];
-                    }
-
-                    Assert.True(expected == acc[c], $"{path}: {blocks} blocks, length {length}, channel {c}: {acc[c]} instead of {expected}");
-                }
-            }
-        }
-    }
-
-    [Theory]
-    [MemberData(nameof(VectorPaths.Available), MemberType = typeof(VectorPaths))]
-    public void DenseDotIsTheIntegerSum(string path)
-    {
-        int bits = VectorPaths.Bits(path);
-        var random = new Random(2);
-        foreach (int length in new[] { 64, 128, 832 })
-        {
-            var x = Enumerable.Range(0, length).Select(_ => (short)Edge(random, -128, 127)).ToArray();
-            var w = Enumerable.Range(0, length).Select(_ => (sbyte)Edge(random, -127, 127)).ToArray();
-            long expected = 0;
-            for (int i = 0; i < length; i++)
-            {
-                expected += x[i] * w[i];
-            }
-
-            Assert.Equal(expected, KernelLibrary.DenseDot(ref x[0], ref w[0], length, bits));
-        }
-    }
-
     /// <summary>
     /// Seven-bit weights ([-64, 63], the operand range for which u8 x s8 pairs cannot saturate) and full-range ones
     /// ([-128, 127], the halved input or vpdpbusd) on uint8 inputs, a fifth of them at the ends of their ranges.
@@ -173,17 +115,14 @@ public sealed class Int8KernelTests
 
     [Theory]
     [MemberData(nameof(VectorPaths.Available), MemberType = typeof(VectorPaths))]
-    public void WidenRunAndFlipSignKeepEveryValue(string path)
+    public void FlipSignKeepsEveryValue(string path)
     {
         int bits = VectorPaths.Bits(path);
         foreach (int count in new[] { 1, 15, 16, 17, 64, 129, 256 })
         {
             var input = Enumerable.Range(0, count).Select(i => unchecked((sbyte)(i * 37 - 128))).ToArray();
-            var wide = new short[count];
             var unsigned = new byte[count];
-            KernelLibrary.WidenRun(ref input[0], ref wide[0], count, bits);
             KernelLibrary.FlipSign(ref input[0], ref unsigned[0], count, bits);
-            Assert.Equal(input.Select(v => (short)v), wide);
             Assert.Equal(input.Select(v => (byte)(v + 128)), unsigned);
         }
     }

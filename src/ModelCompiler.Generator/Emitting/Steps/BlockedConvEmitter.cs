@@ -15,7 +15,11 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
         $"int8 Conv2D {Layer(s.Source)}, {Window(s.Spec)}, {Int8Stage(s.Spec.Activation, s.Requantization, s.InputZeroPoint)}, "
         + $"{s.OutputChannels} filters (padded {s.PaddedOutputChannels}); {WeightRange(s)} weights: register-blocked u8 x s8 kernel on a {s.PaddedHeight}x{s.PaddedWidth}x{s.Conv.Channels} uint8 copy of the input, "
         + $"{s.Pixels} pixels x {s.Vectors * WeightPacking.Lanes} channels per step, {s.Groups} groups of 4 bytes per kernel row"
-        + (s.Fused is { } pool ? $"; {Int8ConvEmitter.FusedPoolText(pool)}: one pool window per step, the max is taken over int32 accumulators, the pre-pool tensor is never stored." : ".");
+        + (s.Fused is { } pool ? $"; {FusedPoolText(pool)}: one pool window per step, the max is taken over int32 accumulators, the pre-pool tensor is never stored." : ".");
+
+    /// <summary>A fused pool as the conv comments name it.</summary>
+    private static string FusedPoolText(FusedPool pool) =>
+        $"fused with MaxPool2D '{Printable(pool.Name)}' (line {pool.Line}) {pool.Window.KernelHeight}x{pool.Window.KernelWidth} stride {pool.Window.StrideHeight}x{pool.Window.StrideWidth} -> {pool.Output}";
 
     protected override void WriteBody(SourceWriter w, Int8BlockedConvStep s)
     {

@@ -4,14 +4,14 @@ using static ModelCompiler.Generator.Emitting.Literals;
 
 namespace ModelCompiler.Generator.Emitting.Steps;
 
-/// <summary>The int8 dense layer: uint8 input against 7-bit weights four units at a time, or the input widened to int16.</summary>
+/// <summary>The int8 dense layer: uint8 input against int8 weights, four units at a time.</summary>
 internal sealed class Int8DenseEmitter : StepEmitter<Int8DenseStep>
 {
     private const int UnitsPerItem = 4;
 
     protected override string Summary(Int8DenseStep s) =>
         $"int8 Dense {Layer(s.Source)}, {Int8Stage(s.Activation, s.Requantization, s.InputZeroPoint)}, inputs padded to {s.PaddedInputs}"
-        + (s.UnsignedInput ? $"; {(s.FullRangeWeights ? "8-bit weights (input halved on the pair-summing paths)" : "7-bit weights")}: uint8 input (q + 128) x int8 weights, four units at a time." : "; input widened to int16.")
+        + $"; {(s.FullRangeWeights ? "8-bit weights (input halved on the pair-summing paths)" : "7-bit weights")}: uint8 input (q + 128) x int8 weights, four units at a time."
         + FoldedFlatten(s.FoldedChw);
 
     /// <summary>The note of a chw Flatten folded into a dense layer's weights.</summary>
@@ -22,20 +22,12 @@ internal sealed class Int8DenseEmitter : StepEmitter<Int8DenseStep>
     protected override void WriteBody(SourceWriter w, Int8DenseStep s)
     {
         w.WriteLine($"ref sbyte input = ref At<sbyte>(ref arena, {Int(s.Input.Offset)}); // {Int(s.Input.Length)} values");
-        if (s.UnsignedInput)
+        w.WriteLine($"ref byte unsignedInput = ref At<byte>(ref arena, {Int(s.UnsignedInputOffset)}); // the input as uint8 (q + 128), zero-padded to {Int(s.PaddedInputs)}");
+        w.WriteLine($"FlipSign(ref input, ref unsignedInput, {Int(s.Inputs)}, vectorBits);");
+        if (s.PaddedInputs > s.Inputs)
         {
-            w.WriteLine($"ref byte unsignedInput = ref At<byte>(ref arena, {Int(s.WideInputOffset)}); // the input as uint8 (q + 128), zero-padded to {Int(s.PaddedInputs)}");
-            w.WriteLine($"FlipSign(ref input, ref unsignedInput, {Int(s.Inputs)}, vectorBits);");
-            if (s.PaddedInputs > s.Inputs)
-            {
-                w.WriteLine($"Unsafe.InitBlockUnaligned(ref Unsafe.Add(ref unsignedInput, {Int(s.Inputs)}), 0, {Int(s.PaddedInputs - s.Inputs)});");
-            }
-
-            return;
+            w.WriteLine($"Unsafe.InitBlockUnaligned(ref Unsafe.Add(ref unsignedInput, {Int(s.Inputs)}), 0, {Int(s.PaddedInputs - s.Inputs)});");
         }
-
-        w.WriteLine($"ref short wide = ref At<short>(ref arena, {Int(s.WideInputOffset)}); // the input as int16, padded to {Int(s.PaddedInputs)}");
-        w.WriteLine($"Widen(ref input, ref wide, {Int(s.Inputs)}, {Int(s.PaddedInputs)});");
     }
 
     /// <summary>Four units per item: the kernel's own grouping, so a split changes no unit's instruction sequence.</summary>
@@ -50,26 +42,15 @@ internal sealed class Int8DenseEmitter : StepEmitter<Int8DenseStep>
         w.WriteLine($"ref int multipliers = ref MemoryMarshal.GetReference({s.MethodName}_Multipliers);");
         w.WriteLine($"ref int shifts = ref MemoryMarshal.GetReference({s.MethodName}_Shifts);");
         w.WriteLine($"int first = start * {Int(UnitsPerItem)}, last = Math.Min(end * {Int(UnitsPerItem)}, {Int(s.Units)});");
-        if (s.UnsignedInput)
-        {
-            w.WriteLine($"ref byte unsignedInput = ref At<byte>(ref arena, {Int(s.WideInputOffset)});");
-            w.WriteLine($"DenseUnsigned<{RoundingType(s.Requantization.Rounding)}, {(s.FullRangeWeights ? "FullRangeWeights" : "SevenBitWeights")}>(ref unsignedInput, ref Unsafe.Add(ref weights, first * {Int(s.PaddedInputs)}), ref Unsafe.Add(ref bias, first), ref Unsafe.Add(ref multipliers, first), ref Unsafe.Add(ref shifts, first), "
-                + $"ref Unsafe.Add(ref output, first), last - first, {Int(s.PaddedInputs)}, {Int(s.Requantization.ZeroPoint)}, {Int(s.Requantization.Min)}, {Int(s.Requantization.Max)}, vectorBits);");
-            return;
-        }
-
-        w.WriteLine($"ref short wide = ref At<short>(ref arena, {Int(s.WideInputOffset)});");
-        using (w.OpenBlock("for (int u = first; u < last; u++)"))
-        {
-            w.WriteLine($"int sum = unchecked(Unsafe.Add(ref bias, u) + DenseDot(ref wide, ref Unsafe.Add(ref weights, u * {Int(s.PaddedInputs)}), {Int(s.PaddedInputs)}, vectorBits));");
-            w.WriteLine($"Unsafe.Add(ref output, u) = (sbyte){RequantizerClass(s.Requantization.Rounding)}.Requantize(sum, Unsafe.Add(ref multipliers, u), Unsafe.Add(ref shifts, u), {Int(s.Requantization.ZeroPoint)}, {Int(s.Requantization.Min)}, {Int(s.Requantization.Max)});");
-        }
+        w.WriteLine($"ref byte unsignedInput = ref At<byte>(ref arena, {Int(s.UnsignedInputOffset)});");
+        w.WriteLine($"DenseUnsigned<{RoundingType(s.Requantization.Rounding)}, {(s.FullRangeWeights ? "FullRangeWeights" : "SevenBitWeights")}>(ref unsignedInput, ref Unsafe.Add(ref weights, first * {Int(s.PaddedInputs)}), ref Unsafe.Add(ref bias, first), ref Unsafe.Add(ref multipliers, first), ref Unsafe.Add(ref shifts, first), "
+            + $"ref Unsafe.Add(ref output, first), last - first, {Int(s.PaddedInputs)}, {Int(s.Requantization.ZeroPoint)}, {Int(s.Requantization.Min)}, {Int(s.Requantization.Max)}, vectorBits);");
     }
 
     protected override void WriteData(SourceWriter w, Int8DenseStep s)
     {
         WriteDataLiteral(w, s.MethodName + "_Weights", s.Weights.AsArray(), $"{s.Weights.Count} int8 weights [units][inputs padded to {s.PaddedInputs}], columns in arena (hwc) order.");
         w.WriteLine();
-        WriteRequantizationData(w, s.MethodName, s.Requantization, s.UnsignedInput ? "bias - (zp_in + 128) * sum(w) per unit." : "bias - zp_in * sum(w) per unit.", "u", "unit");
+        WriteRequantizationData(w, s.MethodName, s.Requantization, "bias - (zp_in + 128) * sum(w) per unit.", "u", "unit");
     }
 }

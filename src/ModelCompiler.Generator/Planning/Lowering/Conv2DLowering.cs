@@ -121,30 +121,6 @@ internal sealed record Int8BlockedConvStep(
     public int BlockBytes => Conv.KernelHeight * Groups * 64;
 }
 
-/// <summary>Arena offsets of the widening convolution's scratch: one receptive field as int16, the accumulators, their running maximum over a fused pool window.</summary>
-internal sealed record Int8ConvScratch(int Patch, int Accumulators, int Maximum);
-
-/// <summary>
-/// Int8 Conv2D on NHWC int8, optionally fused with the MaxPool2D after it (the pool takes the maximum of the int32
-/// accumulators, which is exact because requantization and the activation clamp never decrease).
-/// Weights packed <c>[Cout/16][K/2][16 lanes][2]</c> over the patch index <c>k = (ky*Kw + kx)*Cin + ci</c>.
-/// </summary>
-internal sealed record Int8ConvStep(
-    string MethodName, BufferSlice Input, BufferSlice Output, LayerSource Source,
-    ConvSpec Spec,
-    FusedPool? Fused,
-    int InputZeroPoint,
-    int PatchLength,
-    int PaddedPatchLength,
-    ImmutableEquatableArray<byte> Weights,
-    Int8Output Requantization,
-    Int8ConvScratch Scratch) : StepPlan(MethodName, Input, Output, Source)
-{
-    public WindowGeometry Conv => Spec.Geometry;
-
-    public WindowGeometry? Pool => Fused?.Window;
-}
-
 /// <summary>Float-domain Conv2D (float32, dynamic int8 or float16), weights <c>[Cout/16][Kh][Kw][Cin][16]</c>.</summary>
 internal sealed record FloatConvStep(
     string MethodName, BufferSlice Input, BufferSlice Output, LayerSource Source,

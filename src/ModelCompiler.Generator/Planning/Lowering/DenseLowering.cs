@@ -32,10 +32,10 @@ internal sealed class DenseLowering : LayerLowering<DenseLayer>
             var weights = WeightPacking.PackInt8Dense(w8.Values, dense.Units, inputs, paddedInputs, columnOf).ToEquatableArray();
             return new LoweredStep(
                 unit.Produced,
-                [new("wide input", paddedInputs)],
+                [new("unsigned input", paddedInputs)],
                 (method, buffers) => new Int8DenseStep(
                     method, buffers.Input, buffers.Output, unit.Source, dense.Activation, unit.FoldedChw, inQuant.ZeroPoint, inputs, paddedInputs, dense.Units,
-                    weights, output, UnsignedInput: true, buffers.Scratch("wide input")) { FullRangeWeights = !BlockedConvLowering.Applies(w8) });
+                    weights, output, buffers.Scratch("unsigned input")) { FullRangeWeights = !BlockedConvLowering.Applies(w8) });
         }
 
         int paddedUnits = WeightPacking.RoundUp(dense.Units, WeightPacking.Lanes);
@@ -47,11 +47,11 @@ internal sealed class DenseLowering : LayerLowering<DenseLayer>
 }
 
 /// <summary>
-/// Int8 Dense; weights <c>[units][inputs padded to 64]</c>, columns in the arena's (HWC) order. With
-/// <see cref="UnsignedInput"/> (every int8 layer since full-range weights have their own kernel path,
-/// <see cref="FullRangeWeights"/>) the input is copied as uint8 (q + 128) and multiplied u8 x s8 like the blocked
-/// convolution, four units at a time, and the bias holds <c>bias - (zp_in + 128) * sum(w)</c>; otherwise it is
-/// widened to int16. <see cref="FoldedChw"/> is the shape of a chw Flatten folded into the column order.
+/// Int8 Dense; weights <c>[units][inputs padded to 64]</c>, columns in the arena's (HWC) order. The input is copied
+/// as uint8 (q + 128) and multiplied u8 x s8 like the blocked convolution, four units at a time (full-range weights
+/// halve it on the pair-summing paths, <see cref="FullRangeWeights"/>), and the bias holds
+/// <c>bias - (zp_in + 128) * sum(w)</c>. <see cref="FoldedChw"/> is the shape of a chw Flatten folded into the column
+/// order.
 /// </summary>
 internal sealed record Int8DenseStep(
     string MethodName, BufferSlice Input, BufferSlice Output, LayerSource Source,
@@ -63,8 +63,7 @@ internal sealed record Int8DenseStep(
     int Units,
     ImmutableEquatableArray<byte> Weights,
     Int8Output Requantization,
-    bool UnsignedInput,
-    int WideInputOffset) : StepPlan(MethodName, Input, Output, Source)
+    int UnsignedInputOffset) : StepPlan(MethodName, Input, Output, Source)
 {
     /// <summary>Some weight lies outside [-64, 63]: the kernel halves the uint8 input on its pair-summing paths.</summary>
     public bool FullRangeWeights { get; init; }
