@@ -19,11 +19,29 @@ public sealed class OnnxMappingRefusalTests
 
     private static TensorProto Initializer(ModelProto model, string name) => model.Graph.Initializer.Single(t => t.Name == name);
 
+    /// <summary>One weight zero point per layer is the format's <c>weight_zero_point</c> (OnnxRoundTripTests); per-channel ones that differ are not.</summary>
     [Fact]
-    public void AsymmetricWeights()
+    public void PerChannelWeightZeroPointsThatDiffer()
     {
-        var problems = Refuse(m => Initializer(m, "conv1_w_zp").RawData = ByteString.CopyFrom([.. Enumerable.Repeat((byte)3, 32)]));
-        Refusals.AssertSingle(problems, "operator 4 (Conv 'conv1_Conv')", "input 1 'conv1_w'", "weight zero point 3");
+        var problems = Refuse(m => Initializer(m, "conv1_w_zp").RawData = ByteString.CopyFrom([.. Enumerable.Range(0, 32).Select(i => (byte)(i % 3))]));
+        Refusals.AssertSingle(problems, "operator 4 (Conv 'conv1_Conv')", "input 1 'conv1_w'", "x_zero_point holds 32 per-channel zero points (0, 1, 2, ...)");
+    }
+
+    /// <summary>uint8 weights centred at 128 are symmetric: a 0 (w − zw = -128) is outside the format's int8 range.</summary>
+    [Fact]
+    public void AUInt8WeightOfZeroAtZeroPoint128()
+    {
+        var problems = Refuse(m =>
+        {
+            var weights = Initializer(m, "dense2_w_q");
+            var zeroPoint = Initializer(m, "dense2_w_zp");
+            weights.DataType = zeroPoint.DataType = (int)TensorProto.Types.DataType.Uint8;
+            var bytes = weights.RawData.Select(b => (byte)(b ^ 0x80)).ToArray();
+            bytes[5] = 0;
+            weights.RawData = ByteString.CopyFrom(bytes);
+            zeroPoint.RawData = ByteString.CopyFrom([.. zeroPoint.RawData.Select(b => (byte)(b ^ 0x80))]);
+        });
+        Refusals.AssertSingle(problems, "operator", "input 1 'dense2_w'", "weight 5 is 0 with zero point 128");
     }
 
     [Fact]

@@ -71,8 +71,7 @@ internal static class Int8WeightConversion
     }
 
     /// <summary>
-    /// TFLite's legacy uint8 weights: per tensor, zero point zw in [0, 255]. Stored as int8 <c>w − 128</c> with the
-    /// format's <c>weight_zero_point</c> <c>zw − 128</c>, so <c>w − zw</c> is unchanged, -128 included.
+    /// TFLite's legacy uint8 weights: per tensor, zero point zw in [0, 255], mapped by <see cref="WithZeroPoint"/>.
     /// </summary>
     private static Int8Weights? Legacy(SourceModel model, SourceOperator op, SourceTensor filter, TensorQuantization q, FilterLayout layout, int channels, float inputScale, ImportProblems problems)
     {
@@ -82,31 +81,48 @@ internal static class Int8WeightConversion
             return null;
         }
 
-        long zeroPoint = q.ZeroPoints[0];
-        if (zeroPoint is < 0 or > 255)
+        if (WithZeroPoint(filter.ReadIntegers(), ElementType.UInt8, q.ZeroPoints[0], out string? problem) is not var (values, stored))
         {
-            problems.Add(op, $"input 1 '{filter.Name}'", $"uint8 weight zero point {zeroPoint} is outside [0, 255]");
-            return null;
-        }
-
-        var raw = filter.Data!;
-        var values = new sbyte[raw.Length];
-        for (int i = 0; i < raw.Length; i++)
-        {
-            values[i] = unchecked((sbyte)(raw[i] - 128));
-        }
-
-        int stored = (int)zeroPoint - 128;
-        if (stored == 0 && Array.IndexOf(values, sbyte.MinValue) is int minimum and >= 0)
-        {
-            // zw = 128 centres the weights exactly; then a 0 (stored -128) is outside the symmetric range.
-            problems.Add(op, $"input 1 '{filter.Name}'", $"weight {minimum} is 0 with zero point 128: w - zw = -128 is outside the format's symmetric int8 range");
+            problems.Add(op, $"input 1 '{filter.Name}'", problem!);
             return null;
         }
 
         var scales = Enumerable.Repeat(q.Scales[0], channels).ToArray();
         var bias = Bias(model, op, channels, inputScale, scales, problems);
         return bias is null ? null : new Int8Weights(Reorder(values, filter.Shape!, layout), scales, bias, Int8Weights.FullBits, stored);
+    }
+
+    /// <summary>
+    /// Weights with one zero point zw in the format's terms (docs/qmodel-format.md, "Weight zero point"): int8 values as
+    /// they are, uint8 values (TFLite's legacy scheme, a uint8 QDQ initializer) as int8 <c>w − 128</c> with the zero
+    /// point <c>zw − 128</c>, so <c>w − zw</c> is unchanged, -128 included. Null with <paramref name="problem"/> when the
+    /// format cannot hold them: zw outside the type's range, or a stored zero point of 0 (symmetric) with a -128.
+    /// </summary>
+    public static (sbyte[] Values, int ZeroPoint)? WithZeroPoint(long[] raw, ElementType type, long zeroPoint, out string? problem)
+    {
+        var (min, max, shift) = type == ElementType.UInt8 ? (0, 255, 128) : (-128, 127, 0);
+        if (zeroPoint < min || zeroPoint > max)
+        {
+            problem = $"{type.ToString().ToLowerInvariant()} weight zero point {zeroPoint} is outside [{min}, {max}]";
+            return null;
+        }
+
+        var values = new sbyte[raw.Length];
+        for (int i = 0; i < raw.Length; i++)
+        {
+            values[i] = unchecked((sbyte)(raw[i] - shift));
+        }
+
+        int stored = (int)zeroPoint - shift;
+        if (stored == 0 && Array.IndexOf(values, sbyte.MinValue) is int minimum and >= 0)
+        {
+            // The zero point centres the weights exactly (uint8 128, int8 0): then a stored -128 is outside the symmetric range.
+            problem = $"weight {minimum} is {raw[minimum]} with zero point {zeroPoint}: w - zw = -128 is outside the format's symmetric int8 range";
+            return null;
+        }
+
+        problem = null;
+        return (values, stored);
     }
 
     private static int[]? Bias(SourceModel model, SourceOperator op, int channels, float inputScale, float[] weightScales, ImportProblems problems)

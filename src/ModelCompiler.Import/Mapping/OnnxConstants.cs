@@ -4,9 +4,9 @@ using ModelCompiler.Format;
 namespace ModelCompiler.Import.Mapping;
 
 /// <summary>
-/// The constants of a QDQ ONNX layer in the format's terms: int8 weights behind <c>DequantizeLinear</c> (stored int8,
-/// or a float initializer quantized by a <c>QuantizeLinear</c> as PyTorch's QAT export writes it), laid out
-/// <c>[outputs][...]</c>, and the bias as int32 at <c>s_in·s_w[c]</c> (an int32 <c>DequantizeLinear</c> at exactly that
+/// The constants of a QDQ ONNX layer in the format's terms: int8 weights behind <c>DequantizeLinear</c> (stored int8
+/// or uint8, or a float initializer quantized by a <c>QuantizeLinear</c> as PyTorch's QAT export writes it), laid out
+/// <c>[outputs][...]</c>, with their zero point (one per layer, the format's <c>weight_zero_point</c>), and the bias as int32 at <c>s_in·s_w[c]</c> (an int32 <c>DequantizeLinear</c> at exactly that
 /// scale as is; a float bias rounded to it). What the format cannot hold is one problem naming the operator and input.
 /// </summary>
 internal sealed class OnnxConstants(SourceModel model, ImportProblems problems, ImportReport report)
@@ -31,9 +31,10 @@ internal sealed class OnnxConstants(SourceModel model, ImportProblems problems, 
     /// <summary>
     /// The weights of <paramref name="op"/> (its input <paramref name="input"/>) as <c>[outputs][rest]</c> int8 values
     /// with one scale per output: <paramref name="outputAxis"/> is the dimension of the source tensor that indexes the
-    /// outputs (0 for Conv and Gemm with <c>transB</c>, 1 for MatMul and plain Gemm, which are transposed).
+    /// outputs (0 for Conv and Gemm with <c>transB</c>, 1 for MatMul and plain Gemm, which are transposed). A zero
+    /// point is per layer in the format: per-channel zero points must all be equal; uint8 weights are shifted to int8.
     /// </summary>
-    public (sbyte[] Values, float[] Scales)? Weights(SourceOperator op, int input, int outputAxis)
+    public (sbyte[] Values, float[] Scales, int ZeroPoint)? Weights(SourceOperator op, int input, int outputAxis)
     {
         int index = op.Inputs[input];
         var tensor = model.Tensors[index];
@@ -55,7 +56,7 @@ internal sealed class OnnxConstants(SourceModel model, ImportProblems problems, 
         }
 
         long[] raw;
-        if (stored.IsConstant && stored.Type is ElementType.Int8)
+        if (stored.IsConstant && stored.Type is ElementType.Int8 or ElementType.UInt8)
         {
             raw = stored.ReadIntegers();
         }
@@ -63,24 +64,24 @@ internal sealed class OnnxConstants(SourceModel model, ImportProblems problems, 
             && model.Tensors[quantize.Inputs[0]] is { IsConstant: true, Type: ElementType.Float32 } real && stored.Type == ElementType.Int8)
         {
             // DQ(Q(W)): the int8 values QuantizeLinear computes (float32 division, half to even, saturated).
-            var values = real.ReadFloat32();
-            raw = new long[values.Length];
-            for (int i = 0; i < values.Length; i++)
+            var reals = real.ReadFloat32();
+            raw = new long[reals.Length];
+            for (int i = 0; i < reals.Length; i++)
             {
                 int channel = q.Axis is int a ? ChannelOf(i, shape, a) : 0;
-                raw[i] = Quantizer.Quantize(values[i], q.Scales[channel], (int)q.ZeroPoints[channel]);
+                raw[i] = Quantizer.Quantize(reals[i], q.Scales[channel], (int)q.ZeroPoints[channel]);
             }
         }
         else
         {
-            problems.Add(op, where, $"{stored.Type} weights{(stored.IsConstant ? "" : " that are not a constant")}: only int8 weights (DequantizeLinear of an int8 initializer, or of QuantizeLinear of a float one) are mapped");
+            problems.Add(op, where, $"{stored.Type} weights{(stored.IsConstant ? "" : " that are not a constant")}: only int8 and uint8 weights (DequantizeLinear of an int8 or uint8 initializer, or of QuantizeLinear of a float one to int8) are mapped");
             return null;
         }
 
         int outputs = shape[outputAxis];
-        if (q.ZeroPoints.Any(z => z != 0))
+        if (q.ZeroPoints.Distinct().Count() > 1)
         {
-            problems.Add(op, where, $"weight zero point {q.ZeroPoints.First(z => z != 0)}: the format's int8 weights are symmetric (zero point 0)");
+            problems.Add(op, where, $"{ImportReport.Describe(dequantize)}'s x_zero_point holds {q.ZeroPoints.Count} per-channel zero points ({string.Join(", ", q.ZeroPoints.Distinct().Take(4))}, ...): the format has one weight zero point per layer");
             return null;
         }
 
@@ -91,23 +92,29 @@ internal sealed class OnnxConstants(SourceModel model, ImportProblems problems, 
         }
 
         int minus128 = Array.IndexOf(raw, (long)sbyte.MinValue);
-        if (minus128 >= 0)
+        if (stored.Type == ElementType.Int8 && q.ZeroPoints[0] == 0 && minus128 >= 0)
         {
             problems.Add(op, where, $"weight {minus128} is -128: the format's int8 weights are [-127, 127] (quantize weights with quant_min -127)");
             return null;
         }
 
+        if (Int8WeightConversion.WithZeroPoint(raw, stored.Type, q.ZeroPoints[0], out string? problem) is not var (values, zeroPoint))
+        {
+            problems.Add(op, where, problem!);
+            return null;
+        }
+
         var scales = q.IsPerChannel ? q.Scales.ToArray() : Enumerable.Repeat(q.Scales[0], outputs).ToArray();
-        var result = new sbyte[raw.Length];
-        int inner = raw.Length / outputs;
-        for (int i = 0; i < raw.Length; i++)
+        var result = new sbyte[values.Length];
+        int inner = values.Length / outputs;
+        for (int i = 0; i < values.Length; i++)
         {
             // [K, N] (outputs on axis 1) becomes [N, K]; every other layout already has the outputs first.
             int target = outputAxis == 0 ? i : ((i % outputs) * inner) + (i / outputs);
-            result[target] = (sbyte)raw[i];
+            result[target] = values[i];
         }
 
-        return (result, scales);
+        return (result, scales, zeroPoint);
     }
 
     /// <summary>The int32 bias of <paramref name="op"/> at scale <c>inputScale·weightScales[c]</c>; zeros when <paramref name="input"/> is absent.</summary>

@@ -290,7 +290,7 @@ internal sealed class OnnxQdqMapper
             // MatMul + Add of a constant: the dense layer's bias, at the MatMul's weight scales.
             if (_constants.Bias(op, op.Inputs.ToList().FindIndex(_constants.IsConstant), x.Quant.Scale, weights.Scales) is { } bias)
             {
-                var withBias = new Int8Weights(weights.Values, weights.Scales, bias, weights.WeightBits);
+                var withBias = new Int8Weights(weights.Values, weights.Scales, bias, weights.WeightBits, weights.WeightZeroPoint);
                 _values[op.Outputs[0]] = matmul with
                 {
                     Build = (name, a, q) => new DenseLayer(name, withBias.OutputChannels, a, withBias, q) { Inputs = [x.Name] },
@@ -418,7 +418,7 @@ internal sealed class OnnxQdqMapper
 
     private Int8Weights? WeightsAndBias(SourceOperator op, int outputAxis, int biasInput, float inputScale)
     {
-        if (_constants.Weights(op, 1, outputAxis) is not var (values, scales))
+        if (_constants.Weights(op, 1, outputAxis) is not var (values, scales, zeroPoint))
         {
             return null;
         }
@@ -428,7 +428,8 @@ internal sealed class OnnxQdqMapper
             return null;
         }
 
-        return new Int8Weights(values, scales, bias, _weightBits);
+        // A zero point needs the 8-bit range (w − zw spans [-255, 255]); 7 bits are for symmetric layers only.
+        return new Int8Weights(values, scales, bias, zeroPoint == 0 ? _weightBits : Int8Weights.FullBits, zeroPoint);
     }
 
     /// <summary>
@@ -444,7 +445,7 @@ internal sealed class OnnxQdqMapper
             int axis = op.Type == "Conv" || op.Options is GemmOptions { TransB: true } ? 0 : 1;
             var weights = quiet.Weights(op, 1, axis);
             any |= weights is not null;
-            sevenBit &= weights is { } w && w.Values.All(v => v is >= -63 and <= 63);
+            sevenBit &= weights is { } w && w.ZeroPoint == 0 && w.Values.All(v => v is >= -63 and <= 63);
         }
 
         return any && sevenBit ? Int8Weights.ReducedBits : Int8Weights.FullBits;
