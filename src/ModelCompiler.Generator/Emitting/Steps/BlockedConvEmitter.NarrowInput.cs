@@ -66,7 +66,7 @@ internal sealed partial class BlockedConvEmitter
         int v = NarrowInputConv.VectorsFor(s);
         int blocks = s.PaddedOutputChannels / WeightPacking.Lanes / v;
         w.WriteLine();
-        w.WriteLine($"/// <summary>AVX-512 VBMI + vpdpbusd (MultiplyAddBytes) for {Int(c.Channels)} input channels: {Int(p)} pixels x {Int(v * 16)} channels per step, two pixels at a time, each pixel's {Int(c.KernelHeight * c.KernelWidth * c.Channels)}-byte window one run of {Int(groups)} groups of 4 bytes (vpermb from the step's {Int(rows)} input rows).</summary>");
+        w.WriteLine($"/// <summary>AVX-512 VBMI + vpdpbusd ({ByteProduct(s)}) for {Int(c.Channels)} input channels: {Int(p)} pixels x {Int(v * 16)} channels per step, two pixels at a time, each pixel's {Int(c.KernelHeight * c.KernelWidth * c.Channels)}-byte window one run of {Int(groups)} groups of 4 bytes (vpermb from the step's {Int(rows)} input rows).</summary>");
         w.WriteLine("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
         using (w.OpenBlock($"private static void {NarrowName(s)}_Avx512Vnni(ref byte padded, ref sbyte output, int start, int end)"))
         {
@@ -107,6 +107,7 @@ internal sealed partial class BlockedConvEmitter
             w.WriteLine(string.Join(", ", Enumerable.Range(0, v).SelectMany(j => new[] { $"a{i}_{j}l", $"a{i}_{j}h" }).Select((name, n) => (n == 0 ? "Vector256<int> " : string.Empty) + name + " = Vector256<int>.Zero").ToArray()) + ";");
         }
 
+        string product = ByteProduct(s);
         for (int g = 0; g < groups; g++)
         {
             w.WriteLine($"// group {Int(g)}: window bytes {Int(4 * g)}-{Int(4 * g + 3)}");
@@ -121,7 +122,7 @@ internal sealed partial class BlockedConvEmitter
                 w.WriteLine($"Vector256<byte> u{i}g{g} = Avx2.Shuffle(run{i}{(g < 4 ? "a" : "b")}, {Int(0x55 * (g % 4))}).AsByte();");
                 for (int j = 0; j < v; j++)
                 {
-                    w.WriteLine($"a{i}_{j}l = MultiplyAddBytes(a{i}_{j}l, u{i}g{g}, w{j}l{g}); a{i}_{j}h = MultiplyAddBytes(a{i}_{j}h, u{i}g{g}, w{j}h{g});");
+                    w.WriteLine($"a{i}_{j}l = {product}(a{i}_{j}l, u{i}g{g}, w{j}l{g}); a{i}_{j}h = {product}(a{i}_{j}h, u{i}g{g}, w{j}h{g});");
                 }
             }
         }
