@@ -15,30 +15,6 @@ internal static class WeightPacking
 
     public static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
-    /// <summary>Int8 conv: <c>[Cout/16][K/2][16][2]</c> with k = (ky*Kw + kx)*Cin + ci; padded entries are 0.</summary>
-    public static byte[] PackInt8Conv(sbyte[] oihw, int cout, int cin, int kh, int kw, int paddedCout, int paddedK)
-    {
-        var packed = new byte[paddedCout * paddedK];
-        for (int co = 0; co < cout; co++)
-        {
-            int block = co / Lanes, lane = co % Lanes;
-            for (int ky = 0; ky < kh; ky++)
-            {
-                for (int kx = 0; kx < kw; kx++)
-                {
-                    for (int ci = 0; ci < cin; ci++)
-                    {
-                        int k = ((ky * kw) + kx) * cin + ci;
-                        int index = (((block * (paddedK / 2)) + (k / 2)) * Lanes + lane) * 2 + (k % 2);
-                        packed[index] = (byte)oihw[((co * cin + ci) * kh + ky) * kw + kx];
-                    }
-                }
-            }
-        }
-
-        return packed;
-    }
-
     /// <summary>Int8 dense: <c>[units][padded inputs]</c>; column j holds the weight of arena element j.</summary>
     public static byte[] PackInt8Dense(sbyte[] weights, int units, int inputs, int paddedInputs, Func<int, int> modelColumnOf)
     {
@@ -155,8 +131,8 @@ internal static class WeightPacking
         return padded;
     }
 
-    /// <summary>bias[c] - zp_in * Σ_k w[c][k], wrapped to int32 like the kernels' accumulators.</summary>
-    public static int[] FoldZeroPoint(int[] bias, sbyte[] weights, int perOutput, int inputZeroPoint, int paddedCount)
+    /// <summary>bias[c] - zp_in * Σ_k (w[c][k] - zw), wrapped to int32 like the kernels' accumulators.</summary>
+    public static int[] FoldZeroPoint(int[] bias, sbyte[] weights, int perOutput, int inputZeroPoint, int weightZeroPoint, int paddedCount)
     {
         var folded = new int[paddedCount];
         for (int c = 0; c < bias.Length; c++)
@@ -164,7 +140,7 @@ internal static class WeightPacking
             long sum = 0;
             for (int k = 0; k < perOutput; k++)
             {
-                sum += weights[c * perOutput + k];
+                sum += weights[c * perOutput + k] - weightZeroPoint;
             }
 
             folded[c] = unchecked((int)(bias[c] - inputZeroPoint * sum));

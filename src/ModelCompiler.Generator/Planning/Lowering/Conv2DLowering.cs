@@ -152,7 +152,7 @@ internal static class Int8OutputStage
         }
 
         return new Int8Output(
-            WeightPacking.FoldZeroPoint(weights.Bias, weights.Values, perOutput, foldedZeroPoint, padded).ToEquatableArray(),
+            WeightPacking.FoldZeroPoint(weights.Bias, weights.Values, perOutput, foldedZeroPoint, weights.WeightZeroPoint, padded).ToEquatableArray(),
             (padMultipliers ? BlockedConvLowering.PadMultipliers(multipliers, padded) : multipliers).ToEquatableArray(),
             shifts.ToEquatableArray(), output.ZeroPoint, min, max, unit.Rounding);
     }

@@ -16,8 +16,6 @@ internal static class ZeroPointWeightsLowering
     /// <summary>int16 values per dot product are padded to this (the widest MultiplyAddAdjacent reads 32).</summary>
     public const int DotMultiple = 32;
 
-    public static bool Applies(WeightData weights) => weights is Int8Weights { WeightZeroPoint: not 0 };
-
     public static LoweredStep Conv(Conv2DLayer conv, Int8Weights w8, LoweringUnit unit)
     {
         var geometry = WindowGeometry.Of(unit.Input.Shape, unit.Output.Shape, conv.KernelHeight, conv.KernelWidth, conv.StrideHeight, conv.StrideWidth, conv.Padding);
@@ -26,7 +24,8 @@ internal static class ZeroPointWeightsLowering
         int k = conv.KernelHeight * conv.KernelWidth * cin;
         int paddedK = WeightPacking.RoundUp(k, DotMultiple);
         var inQuant = unit.Input.Quant!.Value;
-        var unfolded = Stage(unit, conv.Activation, w8, k);
+        // The patch holds x (padded cells zx, GatherPatch's rule), so zx · Σ(w − zw) comes off the bias.
+        var output = Stage(unit, conv.Activation, w8, k, foldedZeroPoint: inQuant.ZeroPoint);
 
         // OIHW to [Cout][K padded] with k = (ky*Kw + kx)*Cin + ci, the patch's order.
         var weights = new short[conv.Filters * paddedK];
@@ -45,20 +44,6 @@ internal static class ZeroPointWeightsLowering
             }
         }
 
-        // The patch holds x (padded cells zx, GatherPatch's rule), so zx · Σ(w − zw) comes off the bias, wrapped like the accumulators.
-        var folded = new int[conv.Filters];
-        for (int co = 0; co < conv.Filters; co++)
-        {
-            long sum = 0;
-            for (int i = 0; i < k; i++)
-            {
-                sum += weights[co * paddedK + i];
-            }
-
-            folded[co] = unchecked((int)(w8.Bias[co] - inQuant.ZeroPoint * sum));
-        }
-
-        var output = unfolded with { Bias = folded.ToEquatableArray() };
         var bytes = Bytes(weights).ToEquatableArray();
         return new LoweredStep(
             unit.Produced,
@@ -73,7 +58,7 @@ internal static class ZeroPointWeightsLowering
         var spec = new ConvSpec(geometry, dw.Padding, dw.Activation, channels, channels);
         int cells = dw.KernelHeight * dw.KernelWidth;
         var inQuant = unit.Input.Quant!.Value;
-        var output = Stage(unit, dw.Activation, w8, cells);
+        var output = Stage(unit, dw.Activation, w8, cells, foldedZeroPoint: 0);
 
         // [C][Kh][Kw] to [Kh][Kw][C]: one kernel cell's channels contiguous, like the NHWC input's.
         var weights = new short[channels * cells];
@@ -97,7 +82,7 @@ internal static class ZeroPointWeightsLowering
         int inputs = unit.Input.Shape.Length;
         int paddedInputs = WeightPacking.RoundUp(inputs, DotMultiple);
         var inQuant = unit.Input.Quant!.Value;
-        var output = Stage(unit, dense.Activation, w8, inputs);
+        var output = Stage(unit, dense.Activation, w8, inputs, foldedZeroPoint: 0);
         var weights = new short[dense.Units * paddedInputs];
         for (int u = 0; u < dense.Units; u++)
         {
@@ -115,9 +100,12 @@ internal static class ZeroPointWeightsLowering
                 method, buffers.Input, buffers.Output, unit.Source, dense.Activation, unit.FoldedChw, inQuant.ZeroPoint, w8.WeightZeroPoint, inputs, paddedInputs, dense.Units, bytes, output, buffers.Scratch("centred input")));
     }
 
-    /// <summary>The output stage with the bias as the file has it: these kernels centre the input, nothing is folded.</summary>
-    private static Int8Output Stage(LoweringUnit unit, Activation activation, Int8Weights w8, int perOutput) =>
-        Int8OutputStage.For(unit, activation, unit.Input.Quant!.Value, w8, unit.Output.Quant!.Value, perOutput, foldedZeroPoint: 0, w8.Bias.Length, padMultipliers: false);
+    /// <summary>
+    /// The output stage; <paramref name="foldedZeroPoint"/> is the input zero point the kernel leaves in its products
+    /// (the convolution's patch holds x), 0 where it centres the input.
+    /// </summary>
+    private static Int8Output Stage(LoweringUnit unit, Activation activation, Int8Weights w8, int perOutput, int foldedZeroPoint) =>
+        Int8OutputStage.For(unit, activation, unit.Input.Quant!.Value, w8, unit.Output.Quant!.Value, perOutput, foldedZeroPoint, w8.Bias.Length, padMultipliers: false);
 
     private static byte[] Bytes(short[] values)
     {
