@@ -14,6 +14,7 @@ internal static partial class KernelLibrary
     /// take every product in 64 bits (AVX-512 and AVX2: vpmuldq on the even and the odd lanes; Vector128: 64-bit lanes),
     /// where nothing can wrap (multipliers &lt; 2^31, rounding terms &lt;= 2^61 + 2^30), so they are the scalar rule lane by
     /// lane; the tail and the scalar path call it. <typeparamref name="TRounding"/> is the rule (TFLite's: TfliteAddition.Add).
+    /// Where the shifts allow, the AVX-512 path is <see cref="AddInt8Narrow512{TRounding}"/>'s shorter loop.
     /// </summary>
     internal static void AddInt8<TRounding>(
         ref sbyte first, ref sbyte second, ref sbyte target, int count,
@@ -24,6 +25,13 @@ internal static partial class KernelLibrary
         int i = 0;
         if (vectorBits >= 512 && Avx512F.IsSupported && Vector512.IsHardwareAccelerated)
         {
+            if (NarrowAdditionApplies(firstShift, secondShift, outputShift))
+            {
+                i = AddInt8Narrow512<TRounding>(
+                    ref first, ref second, ref target, count, firstZeroPoint, firstMultiplier, firstShift, secondZeroPoint, secondMultiplier, secondShift,
+                    outputMultiplier, outputShift, outputZeroPoint, min, max);
+            }
+
             // 16 values a step in int32 lanes; every product is vpmuldq (int32 x int32 -> int64) on the even and the odd lanes.
             var m1 = Vector512.Create((long)firstMultiplier).AsInt32();
             var m2 = Vector512.Create((long)secondMultiplier).AsInt32();

@@ -275,7 +275,7 @@ internal static partial class KernelLibrary
     {
         if (narrow)
         {
-            RequantizeStoreNarrow512(acc, ref Unsafe.Add(ref constants, c * 3), min, max, ref target, 16);
+            RequantizeStoreNarrow512<TRounding>(acc, ref Unsafe.Add(ref constants, c * 3), min, max, ref target, 16);
         }
         else
         {

@@ -18,16 +18,28 @@ internal static partial class KernelLibrary
     /// <c>x &gt;&gt; s</c> when that fits in int32, so one blend joins the even lanes' low halves and the odd lanes' high
     /// halves without moving them.</item>
     /// </list>
+    /// With TFLite's rule (<typeparamref name="TRounding"/> = <see cref="TfliteRounding"/>; every shift here is &gt; 31)
+    /// the table's term is the one of a non-negative product, <c>2^(s-1) + 2^30 + zp * 2^s</c>, and a negative product
+    /// gets 2^31 less (<see cref="NarrowTfliteCorrection"/>; docs/arithmetic.md, "The narrow form").
     /// <paramref name="constants"/> holds the block's 48 int64: the even channels' shifts, the odd channels' shifts
     /// less 32, the even and the odd rounding terms, the even and the odd multipliers (each in the low half of its int64).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void RequantizeStoreNarrow512(Vector512<int> acc, ref long constants, int min, int max, ref sbyte target, int count)
+    internal static void RequantizeStoreNarrow512<TRounding>(Vector512<int> acc, ref long constants, int min, int max, ref sbyte target, int count)
+        where TRounding : struct
     {
         Vector512<long> even = Avx512F.Multiply(acc, Vector512.LoadUnsafe(ref constants, 32).AsInt32());
         Vector512<long> odd = Avx512F.Multiply(Avx512F.ShiftRightLogical(acc.AsInt64(), 32).AsInt32(), Vector512.LoadUnsafe(ref constants, 40).AsInt32());
-        even = Avx512F.ShiftRightArithmeticVariable(Avx512F.Add(even, Vector512.LoadUnsafe(ref constants, 16)), Vector512.LoadUnsafe(ref constants).AsUInt64());
-        odd = Avx512F.ShiftRightArithmeticVariable(Avx512F.Add(odd, Vector512.LoadUnsafe(ref constants, 24)), Vector512.LoadUnsafe(ref constants, 8).AsUInt64());
+        Vector512<long> evenSum = Avx512F.Add(even, Vector512.LoadUnsafe(ref constants, 16));
+        Vector512<long> oddSum = Avx512F.Add(odd, Vector512.LoadUnsafe(ref constants, 24));
+        if (typeof(TRounding) == typeof(TfliteRounding))
+        {
+            evenSum = NarrowTfliteCorrection(even, evenSum);
+            oddSum = NarrowTfliteCorrection(odd, oddSum);
+        }
+
+        even = Avx512F.ShiftRightArithmeticVariable(evenSum, Vector512.LoadUnsafe(ref constants).AsUInt64());
+        odd = Avx512F.ShiftRightArithmeticVariable(oddSum, Vector512.LoadUnsafe(ref constants, 8).AsUInt64());
         Vector512<int> merged = Avx512F.BlendVariable(even.AsInt32(), odd.AsInt32(), Vector512.Create(unchecked((long)0xFFFFFFFF00000000UL)).AsInt32());
         Vector128<sbyte> bytes;
         if (min == sbyte.MinValue && max == sbyte.MaxValue)
@@ -51,4 +63,12 @@ internal static partial class KernelLibrary
             }
         }
     }
+
+    /// <summary>
+    /// TFLite's term for a negative product, given the sum with the non-negative product's term: 2^31 less where
+    /// <paramref name="product"/> &lt; 0, as <c>(product &gt;&gt; 63) &amp; -2^31</c> (an arithmetic shift and an and).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<long> NarrowTfliteCorrection(Vector512<long> product, Vector512<long> sum) =>
+        Avx512F.Add(sum, Avx512F.And(Avx512F.ShiftRightArithmetic(product, 63), Vector512.Create(-(1L << 31))));
 }

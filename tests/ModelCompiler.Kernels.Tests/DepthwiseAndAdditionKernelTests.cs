@@ -148,6 +148,23 @@ public sealed class DepthwiseAndAdditionKernelTests
     [MemberData(nameof(VectorPaths.Available), MemberType = typeof(VectorPaths))]
     public void AdditionWithTfliteRoundingIsTfliteAdditionOnEveryPairOfOperands(string path) => CheckEveryPairOfOperands<TfliteRounding>(path, TfliteAddition.Add);
 
+    /// <summary>
+    /// The scale sets above take AddInt8Narrow512 on the AVX-512 path (its shift ranges), so the every-pair tests check
+    /// that loop; the fourth (input scales 50,000 apart: the second input's shift less 20 exceeds 22) keeps the 64-bit loop's.
+    /// </summary>
+    [Fact]
+    public void EveryPairScalesReachTheNarrowAdditionLoop()
+    {
+        foreach (var (s1, s2, sOut) in new[] { (0.0371f, 0.0123f, 0.0517f), (0.0093f, 0.0291f, 0.0133f), (0.25f, 0.0017f, 0.1f) })
+        {
+            var m = Int8Addition.MultipliersFor(s1, s2, sOut);
+            Assert.True(KernelLibrary.NarrowAdditionApplies(m.First.Shift, m.Second.Shift, m.Output.Shift), $"scales {s1}/{s2}/{sOut}");
+        }
+
+        var wide = Int8Addition.MultipliersFor(0.5f, 1e-5f, 0.3f);
+        Assert.False(KernelLibrary.NarrowAdditionApplies(wide.First.Shift, wide.Second.Shift, wide.Output.Shift));
+    }
+
     private static void CheckEveryPairOfOperands<TRounding>(string path, Func<int, int, int, int, AdditionMultipliers, int, int, int, int> add)
         where TRounding : struct
     {
@@ -155,7 +172,7 @@ public sealed class DepthwiseAndAdditionKernelTests
         var a = Enumerable.Range(0, 65536).Select(i => (sbyte)((i >> 8) - 128)).ToArray();
         var b = Enumerable.Range(0, 65536).Select(i => (sbyte)((i & 255) - 128)).ToArray();
         var y = new sbyte[65536];
-        foreach (var (s1, s2, sOut, za, zb, zOut) in new[] { (0.0371f, 0.0123f, 0.0517f, -128, 127, 5), (0.0093f, 0.0291f, 0.0133f, 127, -128, -128), (0.25f, 0.0017f, 0.1f, 0, 3, -7) })
+        foreach (var (s1, s2, sOut, za, zb, zOut) in new[] { (0.0371f, 0.0123f, 0.0517f, -128, 127, 5), (0.0093f, 0.0291f, 0.0133f, 127, -128, -128), (0.25f, 0.0017f, 0.1f, 0, 3, -7), (0.5f, 1e-5f, 0.3f, 3, -9, 2) })
         {
             var multipliers = Int8Addition.MultipliersFor(s1, s2, sOut);
             KernelLibrary.AddInt8<TRounding>(

@@ -6,15 +6,30 @@ using ModelCompiler.Testing;
 namespace ModelCompiler.Kernels.Tests;
 
 /// <summary>
-/// <see cref="KernelLibrary.RequantizeStoreNarrow512"/> against <see cref="Requantizer.Requantize"/> at the ends of its
-/// domain: accumulators at int32's ends and around the rounding ties, shifts 32 and 54 and between, multipliers at 2^30
-/// and 2^31 - 1, zero points at both ends, the full and narrower clamps. It is AVX-512 code: where the process has no
-/// AVX-512 (CI's reduced run), the test checks that no AVX-512 path is claimed, as the kernels then never call it.
+/// <see cref="KernelLibrary.RequantizeStoreNarrow512{TRounding}"/> against <see cref="Requantizer.Requantize(int, int, int, int, int, int)"/>
+/// and <see cref="TfliteRequantizer.Requantize(int, int, int, int, int, int)"/> at the ends of its domain: accumulators
+/// at int32's ends and around the rounding ties, shifts 32 and 54 and between, multipliers at 2^30 and 2^31 - 1, zero
+/// points at both ends, the full and narrower clamps; and TFLite's rule on hand-computed vectors. It is AVX-512 code:
+/// where the process has no AVX-512 (CI's reduced run), the tests check that no AVX-512 path is claimed, as the kernels
+/// then never call it.
 /// </summary>
 public sealed class NarrowRequantizationTests
 {
     [Fact]
-    public void NarrowRequantizationIsTheScalarRule()
+    public void NarrowRequantizationIsTheScalarRule() => MatchesScalarRule<SingleRounding>(12, Requantizer.Requantize);
+
+    [Fact]
+    public void NarrowRequantizationIsTflitesRule() => MatchesScalarRule<TfliteRounding>(13, TfliteRequantizer.Requantize);
+
+    /// <summary>
+    /// TFLite's two roundings at the narrow form's boundaries, worked by hand (docs/arithmetic.md, "TFLite's rule as one
+    /// rounding"): M = 2^-2 (m = 2^30, shift 32) and M = 2^-24 (m = 2^30, shift 54, the largest), ties of both signs
+    /// (TFLite rounds a negative half away from zero, one rounding up), products in [-2^30, 0) (no correction visible),
+    /// int32's ends, and a nonzero zero point. Each is also TFLite's own two-step arithmetic
+    /// (<see cref="TfliteRequantizer.MultiplyByQuantizedMultiplier"/>).
+    /// </summary>
+    [Fact]
+    public void NarrowTfliteRoundingOnHandComputedVectors()
     {
         if (!Avx512BW.IsSupported)
         {
@@ -22,7 +37,67 @@ public sealed class NarrowRequantizationTests
             return;
         }
 
-        var random = new Random(12);
+        // (accumulator, shift, zero point, expected): multiplier 2^30 throughout.
+        (int Acc, int Shift, int ZeroPoint, int Expected)[] vectors =
+        [
+            (1, 32, 0, 1),            // 0.25: 2^30 + 2^31 + 2^30 = 2^32 -> 1 (first rounding 0.5 -> 1, then 0.5 -> 1)
+            (-1, 32, 0, 0),           // -0.25: product -2^30, both terms give 0
+            (2, 32, 0, 1),            // 0.5 -> 1
+            (-2, 32, 0, -1),          // -0.5 -> -1 (one rounding gives 0)
+            (-3, 32, 0, -1),          // -0.75: (-3 * 2^30 + 2^31 - 2^30) >> 32 = -1
+            (-5, 32, 0, -1),          // -1.25: -2.5 -> -2, then -1 -> -1
+            (6, 32, 0, 2),            // 1.5 -> 2
+            (-6, 32, 0, -2),          // -1.5 -> -2 (one rounding gives -1)
+            (-6, 32, 5, 3),           // the same with zero point 5
+            (-7, 32, -128, -128),     // -1.75 -> -2, clamped at -128
+            (int.MinValue, 32, 0, -128), // -2^29, saturated
+            (int.MaxValue, 32, 0, 127),
+            (1 << 23, 54, 0, 1),      // 0.5 at the largest shift
+            (-(1 << 23), 54, 0, -1),  // -0.5 -> -1
+            (3 << 23, 54, 0, 2),      // 1.5 -> 2
+            (-(3 << 23), 54, 0, -2),  // -1.5 -> -2
+            ((1 << 23) - 1, 54, 0, 1), // 0.5 - 2^-23: the first rounding makes it the tie 2^22 / 2^23, then 1 (one rounding: 0)
+            (-(1 << 23) + 1, 54, 0, 0), // -0.5 + 2^-23: -2^22 + 1 after the first rounding, then 0
+            (int.MinValue, 54, 0, -128), // -2^61 >> 54 = -128 exactly
+            (int.MinValue, 54, 127, -1),
+            (int.MaxValue, 54, -128, 0),  // 128 - 2^-23 -> 128, + zp -128
+        ];
+        for (int start = 0; start < vectors.Length; start += 16)
+        {
+            int count = Math.Min(16, vectors.Length - start);
+            foreach (int zeroPoint in vectors.Skip(start).Take(count).Select(v => v.ZeroPoint).Distinct())
+            {
+                var lanes = Enumerable.Range(start, count).Where(i => vectors[i].ZeroPoint == zeroPoint).ToArray();
+                var accumulators = new int[16];
+                var shifts = Enumerable.Repeat(32, 16).ToArray();
+                var multipliers = Enumerable.Repeat(1 << 30, 16).ToArray();
+                for (int l = 0; l < lanes.Length; l++)
+                {
+                    (accumulators[l], shifts[l]) = (vectors[lanes[l]].Acc, vectors[lanes[l]].Shift);
+                }
+
+                sbyte[] y = Run<TfliteRounding>(accumulators, multipliers, shifts, zeroPoint, -128, 127, 16);
+                for (int l = 0; l < lanes.Length; l++)
+                {
+                    var (acc, shift, _, expected) = vectors[lanes[l]];
+                    int tflite = Math.Clamp(TfliteRequantizer.MultiplyByQuantizedMultiplier(acc, new TfliteMultiplier(1 << 30, 31 - shift)) + zeroPoint, -128, 127);
+                    Assert.True(expected == tflite, $"vector {lanes[l]}: TFLite's arithmetic gives {tflite}, the hand computation {expected}");
+                    Assert.True(expected == y[l], $"vector {lanes[l]}: acc {acc}, shift {shift}, zp {zeroPoint}: {y[l]} instead of {expected}");
+                }
+            }
+        }
+    }
+
+    private static void MatchesScalarRule<TRounding>(int seed, Func<int, int, int, int, int, int, int> rule)
+        where TRounding : struct
+    {
+        if (!Avx512BW.IsSupported)
+        {
+            Assert.DoesNotContain("avx512", VectorPaths.AvailableNames);
+            return;
+        }
+
+        var random = new Random(seed);
         int[] specialAccumulators = [int.MinValue, int.MinValue + 1, -1, 0, 1, int.MaxValue, int.MaxValue - 1, 1 << 30, -(1 << 30)];
         int[] specialMultipliers = [1 << 30, int.MaxValue, (1 << 30) + 1, 0];
         for (int trial = 0; trial < 4000; trial++)
@@ -45,26 +120,38 @@ public sealed class NarrowRequantizationTests
 
             int zeroPoint = random.Next(-128, 128);
             var (min, max) = random.Next(3) switch { 0 => (-128, 127), 1 => (zeroPoint, 127), _ => (zeroPoint, Math.Min(127, zeroPoint + random.Next(0, 60))) };
-            var constants = new long[48];
-            for (int c = 0; c < 16; c++)
-            {
-                int odd = c % 2, at = (odd * 8) + (c / 2);
-                constants[at] = shifts[c] - (32 * odd);
-                constants[at + 16] = (1L << (shifts[c] - 1)) + ((long)zeroPoint << shifts[c]);
-                constants[at + 32] = multipliers[c];
-            }
-
             int count = random.Next(5) == 0 ? random.Next(1, 16) : 16;
-            var y = new sbyte[17];
-            KernelLibrary.RequantizeStoreNarrow512(Vector512.Create(accumulators), ref constants[0], min, max, ref y[0], count);
+            sbyte[] y = Run<TRounding>(accumulators, multipliers, shifts, zeroPoint, min, max, count);
             for (int c = 0; c < 16; c++)
             {
-                int expected = c < count ? Requantizer.Requantize(accumulators[c], multipliers[c], shifts[c], zeroPoint, min, max) : 0;
+                int expected = c < count ? rule(accumulators[c], multipliers[c], shifts[c], zeroPoint, min, max) : 0;
                 Assert.True(expected == y[c], $"trial {trial}, lane {c}: acc {accumulators[c]}, m {multipliers[c]}, shift {shifts[c]}, zp {zeroPoint}, clamp [{min}, {max}]: {y[c]} instead of {expected}");
             }
 
             Assert.Equal(0, y[16]);
         }
+    }
+
+    /// <summary>
+    /// The kernel on one block: the table as NarrowRequantization.Constants writes it (the rule's term for a non-negative
+    /// product plus zp * 2^s), and 17 bytes of output, the last of which must stay 0.
+    /// </summary>
+    private static sbyte[] Run<TRounding>(int[] accumulators, int[] multipliers, int[] shifts, int zeroPoint, int min, int max, int count)
+        where TRounding : struct
+    {
+        var constants = new long[48];
+        for (int c = 0; c < 16; c++)
+        {
+            int odd = c % 2, at = (odd * 8) + (c / 2);
+            long term = typeof(TRounding) == typeof(TfliteRounding) ? (1L << (shifts[c] - 1)) + (1L << 30) : 1L << (shifts[c] - 1);
+            constants[at] = shifts[c] - (32 * odd);
+            constants[at + 16] = term + ((long)zeroPoint << shifts[c]);
+            constants[at + 32] = multipliers[c];
+        }
+
+        var y = new sbyte[17];
+        KernelLibrary.RequantizeStoreNarrow512<TRounding>(Vector512.Create(accumulators), ref constants[0], min, max, ref y[0], count);
+        return y;
     }
 
     /// <summary>An accumulator whose product with <paramref name="multiplier"/> lies within a few units of a tie.</summary>

@@ -138,7 +138,7 @@ internal abstract class StepEmitter
     protected static void WriteRequantizationConstants(SourceWriter w, string method, ImmutableEquatableArray<byte> constants, Int8Output requantization)
     {
         WriteDataLiteral(w, method + "_Requantization", constants.AsArray(), NarrowRequantization.Applies(requantization)
-            ? "Per 16 channels, int64 (RequantizeStoreNarrow512): shifts of the even channels, of the odd channels less 32, 2^(shift-1) + zp * 2^shift of each, then the multipliers of each."
+            ? "Per 16 channels, int64 (RequantizeStoreNarrow512): shifts of the even channels, of the odd channels less 32, 2^(shift-1) + zp * 2^shift of each (+ 2^30 with TFLite's rounding), then the multipliers of each."
             : "Per 16 channels, int64: shifts of the even channels, of the odd channels, then the rounding term of each.");
         w.WriteLine();
     }
@@ -149,7 +149,7 @@ internal abstract class StepEmitter
     /// </summary>
     protected static string Requantize512(Int8Output requantization, string channel) =>
         NarrowRequantization.Applies(requantization)
-            ? $"RequantizeStoreNarrow512({{acc}}, ref Unsafe.Add(ref requantization, {Times(channel, NarrowRequantization.LongsPerChannel)}), {Int(requantization.Min)}, {Int(requantization.Max)}"
+            ? $"RequantizeStoreNarrow512<{RoundingType(requantization.Rounding)}>({{acc}}, ref Unsafe.Add(ref requantization, {Times(channel, NarrowRequantization.LongsPerChannel)}), {Int(requantization.Min)}, {Int(requantization.Max)}"
             : $"RequantizeStore512<{RoundingType(requantization.Rounding)}>({{acc}}, ref Unsafe.Add(ref multipliers, {channel}), ref Unsafe.Add(ref requantization, {Times(channel, 2)}), {Int(requantization.ZeroPoint)}, {Int(requantization.Min)}, {Int(requantization.Max)}";
 
     private static string Times(string channel, int factor) => channel.Contains(" ") ? $"({channel}) * {Int(factor)}" : $"{channel} * {Int(factor)}";

@@ -1,3 +1,4 @@
+using ModelCompiler.Generator.Arithmetic;
 using ModelCompiler.Generator.Format;
 
 namespace ModelCompiler.Generator.Planning;
@@ -20,16 +21,12 @@ internal static class NarrowRequantization
     public const int LongsPerChannel = 3;
 
     /// <summary>
-    /// Whether the narrow form computes the layer's rule: one rounding (TFLite's sign-dependent rounding term is not in
-    /// its table) and every (real) channel's shift in range.
+    /// Whether the narrow form computes the layer's rule: every (real) channel's shift in range, with either rounding
+    /// (TFLite's term for a non-negative product, 2^(s-1) + 2^30 since s &gt; 31, is in the table; the kernel takes 2^31
+    /// off where the product is negative).
     /// </summary>
     public static bool Applies(Int8Output output)
     {
-        if (output.Rounding != Rounding.Single)
-        {
-            return false;
-        }
-
         foreach (int s in output.Shifts)
         {
             if (s < MinShift || s > MaxShift)
@@ -43,7 +40,8 @@ internal static class NarrowRequantization
 
     /// <summary>
     /// Per block of 16 channels, 48 little-endian int64: the shifts of the even channels, the shifts of the odd channels
-    /// less 32, the rounding terms <c>2^(s-1) + zp * 2^s</c> of the even and of the odd channels, then the multipliers of
+    /// less 32, the rounding terms <c>2^(s-1) + zp * 2^s</c> (with TFLite's rule <c>2^(s-1) + 2^30 + zp * 2^s</c>, a
+    /// non-negative product's term) of the even and of the odd channels, then the multipliers of
     /// the even and of the odd channels. Padded channels get multiplier 0 and shift 32, which gives the zero point.
     /// </summary>
     public static byte[] Constants(Int8Output output, int paddedChannels)
@@ -61,7 +59,7 @@ internal static class NarrowRequantization
                     long multiplier = real ? output.Multipliers[c] : 0;
                     int at = (block * 48) + (odd * 8) + i;
                     BlockedConvLowering.WriteInt64(bytes, at, shift - (odd * 32));
-                    BlockedConvLowering.WriteInt64(bytes, at + 16, (1L << (shift - 1)) + ((long)output.ZeroPoint << shift));
+                    BlockedConvLowering.WriteInt64(bytes, at + 16, RoundingTerm(shift, output.Rounding) + ((long)output.ZeroPoint << shift));
                     BlockedConvLowering.WriteInt64(bytes, at + 32, multiplier);
                 }
             }
@@ -69,6 +67,10 @@ internal static class NarrowRequantization
 
         return bytes;
     }
+
+    /// <summary>The rule's term for a non-negative product at <paramref name="shift"/> (&gt; 31 here).</summary>
+    private static long RoundingTerm(int shift, Rounding rounding) =>
+        rounding == Rounding.Tflite ? TfliteRequantizer.RoundingTerm(0, shift) : 1L << (shift - 1);
 
     /// <summary>The step's requantization table: the narrow one when it applies, else the 64-bit form's.</summary>
     public static byte[] ConstantsFor(Int8Output output, int paddedChannels) =>
