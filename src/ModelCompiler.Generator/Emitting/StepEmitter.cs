@@ -138,7 +138,8 @@ internal abstract class StepEmitter
     protected static void WriteRequantizationConstants(SourceWriter w, string method, ImmutableEquatableArray<byte> constants, Int8Output requantization)
     {
         WriteDataLiteral(w, method + "_Requantization", constants.AsArray(), NarrowRequantization.Applies(requantization)
-            ? "Per 16 channels, int64 (RequantizeStoreNarrow512): shifts of the even channels, of the odd channels less 32, 2^(shift-1) + zp * 2^shift of each (+ 2^30 with TFLite's rounding), then the multipliers of each."
+            ? "Per 16 channels, int64 (RequantizeStoreNarrow512): shifts of the even channels, of the odd channels less 32, 2^(shift-1) + "
+                + (requantization.Rounding == Rounding.Tflite ? "2^30 + " : "") + "zp * 2^shift of each, then the multipliers of each."
             : "Per 16 channels, int64: shifts of the even channels, of the odd channels, then the rounding term of each.");
         w.WriteLine();
     }
