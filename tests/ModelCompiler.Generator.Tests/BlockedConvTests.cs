@@ -124,6 +124,37 @@ public sealed class BlockedConvTests
         Assert.All(eight.Steps.OfType<Int8DenseStep>(), s => Assert.True(s.FullRangeWeights));
     }
 
+    /// <summary>
+    /// The VNNI kernel's step keeps its accumulators within the 14 of ymm0-15 it budgets for, its vectors divide the
+    /// channel blocks and its pixels fit a row; the small-K pointwise convs of the MobileNets get 12-14 accumulators
+    /// (not 16, which the JIT moved in and out of ymm16-31 around every vpdpbusd), and a fused pool keeps its window.
+    /// </summary>
+    [Fact]
+    public void VnniStepsFitTheLowRegistersAndPoolsKeepTheirWindow()
+    {
+        foreach (int columns in new[] { 1, 2, 3, 7, 13, 25, 50, 112 })
+        {
+            foreach (int blocks in new[] { 1, 2, 3, 4, 6, 10, 20, 80 })
+            {
+                foreach (int groups in new[] { 1, 4, 24, 144, 360 })
+                {
+                    var (pixels, vectors) = BlockedConvLowering.VnniShape(blocks, columns, groups, poolPixels: null, fallbackVectors: 1);
+                    Assert.InRange(2 * pixels * vectors, 2, BlockedConvLowering.MaxVnniAccumulators);
+                    Assert.Equal(0, blocks % vectors);
+                    Assert.InRange(pixels, 1, columns);
+                }
+            }
+        }
+
+        Assert.InRange(Accumulators(BlockedConvLowering.VnniShape(4, 50, 4, null, 1)), 12, 14);  // intel-mobilenet b2_expand, K = 16
+        Assert.InRange(Accumulators(BlockedConvLowering.VnniShape(6, 112, 4, null, 1)), 12, 14); // MobileNetV2 conv_4, K = 16
+        Assert.InRange(Accumulators(BlockedConvLowering.VnniShape(2, 25, 24, null, 1)), 12, 14); // intel-mobilenet b3_project, K = 96
+        Assert.Equal(14, Accumulators(BlockedConvLowering.VnniShape(1, 7, 80, null, 1)));        // one block, a 7-wide row
+        Assert.Equal((4, 2), BlockedConvLowering.VnniShape(4, 50, 72, poolPixels: 4, fallbackVectors: 2));
+    }
+
+    private static int Accumulators((int Pixels, int Vectors) shape) => 2 * shape.Pixels * shape.Vectors;
+
     /// <summary>The generator's plan of a model, from its text as a build reads it.</summary>
     private static ModelPlan Plan(QModel model) =>
         ModelCompilation.Plan(new ModelSource("/m/" + model.Name + ".qmodel", QModelWriter.Write(model), "N", NotUtf8Line: 0), CancellationToken.None).Plan!;

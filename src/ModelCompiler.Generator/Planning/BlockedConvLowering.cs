@@ -60,6 +60,76 @@ internal static class BlockedConvLowering
         return 1;
     }
 
+    /// <summary>
+    /// Accumulator registers of the VNNI kernel's step. .NET 10's vpdpbusd (AvxVnni) is 256-bit and the JIT keeps its
+    /// accumulator (the instruction's destination) in ymm0-15 even when it encodes it with EVEX: an accumulator in
+    /// ymm16-31 costs a move in and out around every vpdpbusd. 14 leaves two of the 16 for the JIT's temporaries; the
+    /// weights and broadcasts, plain sources, may sit in ymm16-31.
+    /// </summary>
+    public const int MaxVnniAccumulators = 14;
+
+    /// <summary>
+    /// vpdpbusd's latency in cycles (5) plus one of slack: a step with fewer than 2 x this independent accumulators waits
+    /// on it (two issue per cycle).
+    /// </summary>
+    private const int VnniLatency = 6;
+
+    /// <summary>Cycles a step spends outside its products (loop, addresses, accumulator set-up), as a rough constant.</summary>
+    private const int StepOverhead = 6;
+
+    /// <summary>
+    /// Pixels and 16-channel vectors of the VNNI kernel's step (each vector two 256-bit accumulators per pixel): the
+    /// shape with at most <see cref="MaxVnniAccumulators"/> accumulators that does the most useful products per cycle
+    /// by a simple model of one step — two vpdpbusd and two loads (weights, broadcasts) per cycle, bounded by the
+    /// instruction's latency when the step has few accumulators, plus a fixed overhead — counting the products the
+    /// last, overlapping step of a row recomputes as waste. With a fused pool the step is one pool window, whose pixels
+    /// leave no choice but the vectors: the 16 accumulators of <paramref name="fallbackVectors"/> (the AVX-512BW
+    /// kernel's choice) are kept there, since one vector (8 accumulators for a 2x2 window) waits on the latency and
+    /// measured slower on intel-cnn's 3x3 convs than paying the moves of the 16.
+    /// </summary>
+    /// <param name="channelBlocks">16-channel blocks of the padded output channels.</param>
+    /// <param name="columns">Output columns of a row (unfused).</param>
+    /// <param name="kernelGroups">Groups of 4 bytes per output pixel: Kh x ceil(Kw x Cin / 4).</param>
+    /// <param name="poolPixels">The fused pool window's pixels, or null.</param>
+    /// <param name="fallbackVectors">Vectors when the pool window is too large for the budget.</param>
+    public static (int Pixels, int Vectors) VnniShape(int channelBlocks, int columns, int kernelGroups, int? poolPixels, int fallbackVectors)
+    {
+        if (poolPixels is { } window)
+        {
+            return (window, fallbackVectors);
+        }
+
+        var best = (Pixels: 0, Vectors: 0);
+        double bestScore = 0;
+        for (int v = 1; v <= 4; v++)
+        {
+            if (channelBlocks % v != 0)
+            {
+                continue;
+            }
+
+            for (int p = 1; p <= Math.Min(columns, MaxVnniAccumulators / 2); p++)
+            {
+                int accumulators = 2 * p * v;
+                if (accumulators > MaxVnniAccumulators)
+                {
+                    break;
+                }
+
+                double used = (double)columns / ((columns + p - 1) / p * p);
+                double cycles = (kernelGroups * Math.Max(Math.Max(p * v, (2 * v + p) / 2.0), VnniLatency)) + StepOverhead;
+                double score = accumulators * used * kernelGroups / cycles;
+                if (score > bestScore + 1e-9)
+                {
+                    best = (p, v);
+                    bestScore = score;
+                }
+            }
+        }
+
+        return best;
+    }
+
     /// <summary>Rows and columns of the padded input: every window of every output pixel lies inside it.</summary>
     public static (int Height, int Width) PaddedSize(WindowGeometry c) => (
         Math.Max(c.PadTop + c.InputHeight, (c.OutputHeight - 1) * c.StrideHeight + c.KernelHeight),

@@ -10,14 +10,13 @@ internal sealed partial class BlockedConvEmitter
     /// <summary>
     /// One vpdpbusd per 8 lanes x 4 bytes instead of the three instructions of the AVX-512BW kernel. .NET 10 has the
     /// instruction only at 256 bits (AvxVnni), so each 16-channel accumulator is two 8-lane halves (the halves of the
-    /// packed weights' 64-byte rows); the JIT encodes them with EVEX, so all 32 registers hold accumulators, and the
-    /// step blocks half as many channels as the AVX-512BW kernel when the registers would not hold them. The halves
-    /// are joined for the same 512-bit requantization.
+    /// packed weights' 64-byte rows), and the JIT keeps vpdpbusd's accumulator in ymm0-15: the step's shape is its own
+    /// (<see cref="BlockedConvLowering.VnniShape"/>, at most 14 accumulators), not the AVX-512BW kernel's. The
+    /// accumulators start at the bias; each pair of halves is joined (one insert) for the 512-bit requantization.
     /// </summary>
     private static void WriteAvx512Vnni(SourceWriter w, Int8BlockedConvStep s)
     {
-        int p = s.Pixels;
-        int v = BlockedConvLowering.VectorsFor(s.PaddedOutputChannels / WeightPacking.Lanes, p, registersPerVector: 2);
+        var (p, v) = VnniShape(s);
         int blocks = s.PaddedOutputChannels / WeightPacking.Lanes / v;
         w.WriteLine($"/// <summary>AVX-512 with vpdpbusd (MultiplyAddBytes; emulated without AVX-VNNI): {Int(p)} pixels x {Int(v * 16)} channels per step, {Int(2 * p * v)} 8-lane accumulators; u8 x s8 quadruples summed into int32.</summary>");
         w.WriteLine("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
@@ -32,14 +31,18 @@ internal sealed partial class BlockedConvEmitter
                 OpenPixelLoops(w, s, p);
                 for (int i = 0; i < p; i++)
                 {
-                    w.WriteLine(string.Join(", ", Enumerable.Range(0, v).SelectMany(j => new[] { $"a{i}_{j}l", $"a{i}_{j}h" }).Select((name, n) => (n == 0 ? "Vector256<int> " : string.Empty) + name + " = Vector256<int>.Zero").ToArray()) + ";");
+                    w.WriteLine("Vector256<int> " + string.Join(", ", Enumerable.Range(0, v).SelectMany(j => new[]
+                    {
+                        $"a{i}_{j}l = Vector256.LoadUnsafe(ref bias, (nuint)({Channel(j)}))",
+                        $"a{i}_{j}h = Vector256.LoadUnsafe(ref bias, (nuint)({Channel(j, 8)}))",
+                    }).ToArray()) + ";");
                 }
 
-                WriteKernelLoops(w, s, v, "Vector256",
-                    j => $"Vector256<sbyte> w{j}l = Vector256.LoadUnsafe(ref k{(j == 0 ? string.Empty : ", " + Int(j * s.BlockBytes))}), w{j}h = Vector256.LoadUnsafe(ref k, {Int(j * s.BlockBytes + 32)});",
+                WriteKernelLoops(w, s, p, v, "Vector256",
+                    (j, offset) => $"Vector256<sbyte> w{j}l = Vector256.LoadUnsafe(ref k{(offset.Length == 0 ? string.Empty : $", {offset}")}), w{j}h = Vector256.LoadUnsafe(ref k, {(offset.Length == 0 ? "32" : $"{offset} + 32")});",
                     (i, j) => $"a{i}_{j}l = {ByteProduct(s)}(a{i}_{j}l, u{i}, w{j}l); a{i}_{j}h = {ByteProduct(s)}(a{i}_{j}h, u{i}, w{j}h);");
                 w.WriteLine();
-                WriteRequantizeStores512(w, s, v, (i, j) => $"Vector512.Create(a{i}_{j}l, a{i}_{j}h)", j =>
+                WriteRequantizeStores512(w, s, v, (i, j) => Join($"a{i}_{j}l", $"a{i}_{j}h"), biased: true, pixels: p, pooled: j =>
                 {
                     string low = $"a0_{j}l", high = $"a0_{j}h";
                     for (int i = 1; i < p; i++)
@@ -48,10 +51,21 @@ internal sealed partial class BlockedConvEmitter
                         high = $"Avx2.Max({high}, a{i}_{j}h)";
                     }
 
-                    return $"Vector512.Create({low}, {high})";
+                    return Join(low, high);
                 });
                 ClosePixelLoops(w);
             }
         }
     }
+
+    /// <summary>The VNNI kernel's pixels and 16-channel vectors per step for this layer.</summary>
+    private static (int Pixels, int Vectors) VnniShape(Int8BlockedConvStep s) => BlockedConvLowering.VnniShape(
+        s.PaddedOutputChannels / WeightPacking.Lanes,
+        Steps(s).Columns,
+        s.Conv.KernelHeight * s.Groups,
+        s.Pool is null ? null : s.Pixels,
+        BlockedConvLowering.VectorsFor(s.PaddedOutputChannels / WeightPacking.Lanes, s.Pixels, registersPerVector: 2));
+
+    /// <summary>Two 8-lane halves as one 512-bit vector: one vinserti32x8 (Vector512.Create takes two).</summary>
+    private static string Join(string low, string high) => $"{low}.ToVector512Unsafe().WithUpper({high})";
 }

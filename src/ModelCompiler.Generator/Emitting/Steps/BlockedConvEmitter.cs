@@ -92,7 +92,10 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
         s.Pool is { } p ? (p.OutputHeight, p.OutputWidth) : (s.Conv.OutputHeight, s.Conv.OutputWidth);
 
     /// <summary>Byte offsets, from the first pixel's window, of the windows of the step's pixels.</summary>
-    private static int[] PixelOffsets(Int8BlockedConvStep s)
+    private static int[] PixelOffsets(Int8BlockedConvStep s) => PixelOffsets(s, s.Pixels);
+
+    /// <summary>The same for a step of <paramref name="pixels"/> unfused pixels (the VNNI kernel chooses its own count).</summary>
+    private static int[] PixelOffsets(Int8BlockedConvStep s, int pixels)
     {
         var c = s.Conv;
         int rowBytes = s.PaddedWidth * c.Channels;
@@ -110,7 +113,7 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
             return offsets.ToArray();
         }
 
-        return Enumerable.Range(0, s.Pixels).Select(i => i * c.StrideWidth * c.Channels).ToArray();
+        return Enumerable.Range(0, pixels).Select(i => i * c.StrideWidth * c.Channels).ToArray();
     }
 
     /// <summary>Opens the loops over output positions and sets <c>window</c> (and <c>x0</c> when unfused).</summary>
@@ -189,14 +192,14 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
                 OpenPixelLoops(w, s, p);
                 for (int i = 0; i < p; i++)
                 {
-                    w.WriteLine(string.Join(", ", Enumerable.Range(0, v).Select(j => $"Vector512<int> a{i}_{j} = Vector512<int>.Zero").ToArray()).Replace(", Vector512<int> ", ", ") + ";");
+                    w.WriteLine("Vector512<int> " + string.Join(", ", Enumerable.Range(0, v).Select(j => $"a{i}_{j} = Vector512.LoadUnsafe(ref bias, (nuint)({Channel(j)}))").ToArray()) + ";");
                 }
 
-                WriteKernelLoops(w, s, v, "Vector512",
-                    j => j == 0 ? "Vector512<sbyte> w0 = Vector512.LoadUnsafe(ref k);" : $"Vector512<sbyte> w{j} = Vector512.LoadUnsafe(ref k, {Int(j * s.BlockBytes)});",
+                WriteKernelLoops(w, s, p, v, "Vector512",
+                    (j, offset) => $"Vector512<sbyte> w{j} = Vector512.LoadUnsafe(ref k{(offset.Length == 0 ? string.Empty : $", {offset}")});",
                     (i, j) => Accumulate512(s, i, j));
                 w.WriteLine();
-                WriteRequantizeStores512(w, s, v, (i, j) => $"a{i}_{j}", j =>
+                WriteRequantizeStores512(w, s, v, (i, j) => $"a{i}_{j}", biased: true, pooled: j =>
                 {
                     string max = $"a0_{j}";
                     for (int i = 1; i < p; i++)
@@ -212,63 +215,122 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
     }
 
     /// <summary>
-    /// The loops over kernel rows and 4-byte groups of a step: <paramref name="loadWeights"/>(j) loads vector j's
-    /// weights from <c>k</c>, each pixel i broadcasts its 4 bytes into <c>u{i}</c> (a <paramref name="vector"/>), and
-    /// <paramref name="accumulate"/>(i, j) adds pixel i's products with vector j's weights.
+    /// The loops over kernel rows and 4-byte groups of a step of <paramref name="pixels"/> pixels:
+    /// <paramref name="loadWeights"/>(j, offset) loads vector j's weights from <c>k</c> plus the byte offset (an
+    /// expression, empty for 0), each pixel i broadcasts its 4 bytes into <c>u{i}</c> (a <paramref name="vector"/>), and
+    /// <paramref name="accumulate"/>(i, j) adds pixel i's products with vector j's weights. The groups of a kernel row
+    /// are unrolled (all of them when few, else by <see cref="GroupUnroll"/>) so that the JIT folds the offsets into the
+    /// addresses instead of paying a loop and a sign extension per group; the offsets are native integers.
     /// </summary>
-    private static void WriteKernelLoops(SourceWriter w, Int8BlockedConvStep s, int vectors, string vector, Func<int, string> loadWeights, Func<int, int, string> accumulate)
+    private static void WriteKernelLoops(SourceWriter w, Int8BlockedConvStep s, int pixels, int vectors, string vector, Func<int, string, string> loadWeights, Func<int, int, string> accumulate)
     {
         var c = s.Conv;
-        var offsets = PixelOffsets(s);
+        var offsets = PixelOffsets(s, pixels);
+        int unroll = GroupUnroll(s.Groups);
+        bool loop = unroll < s.Groups;
         w.WriteLine("ref sbyte k = ref blockWeights;");
-        using (w.OpenBlock($"for (int ky = 0; ky < {Int(c.KernelHeight)}; ky++)"))
+        SourceWriter.Block? rows = null;
+        if (c.KernelHeight > 1)
         {
+            rows = w.OpenBlock($"for (nint ky = 0; ky < {Int(c.KernelHeight)}; ky++)");
             w.WriteLine($"ref byte row = ref Unsafe.Add(ref window, ky * {Int(s.PaddedWidth * c.Channels)});");
-            using (w.OpenBlock($"for (int r = 0; r < {Int(4 * s.Groups)}; r += 4)"))
+        }
+        else
+        {
+            w.WriteLine("ref byte row = ref window;");
+        }
+
+        SourceWriter.Block? groups = loop ? w.OpenBlock($"for (nint r = 0; r < {Int(4 * s.Groups)}; r += {Int(4 * unroll)})") : null;
+        for (int g = 0; g < unroll; g++)
+        {
+            if (unroll > 1)
             {
+                w.WriteLine($"{{ // group {(loop ? $"r / 4 + {Int(g)}" : Int(g))}");
+                w.Indent();
+            }
+
+            for (int j = 0; j < vectors; j++)
+            {
+                w.WriteLine(loadWeights(j, Offset(null, (g * 64) + (j * s.BlockBytes))));
+            }
+
+            for (int i = 0; i < pixels; i++)
+            {
+                w.WriteLine($"{vector}<byte> u{i} = {vector}.Create(Unsafe.ReadUnaligned<int>({Reference("row", Offset(loop ? "r" : null, (4 * g) + offsets[i]))})).AsByte();");
                 for (int j = 0; j < vectors; j++)
                 {
-                    w.WriteLine(loadWeights(j));
+                    w.WriteLine(accumulate(i, j));
                 }
+            }
 
-                for (int i = 0; i < s.Pixels; i++)
-                {
-                    w.WriteLine($"{vector}<byte> u{i} = {vector}.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref row, r{(offsets[i] == 0 ? string.Empty : " + " + Int(offsets[i]))}))).AsByte();");
-                    for (int j = 0; j < vectors; j++)
-                    {
-                        w.WriteLine(accumulate(i, j));
-                    }
-                }
-
-                w.WriteLine("k = ref Unsafe.Add(ref k, 64);");
+            if (unroll > 1)
+            {
+                w.Unindent();
+                w.WriteLine("}");
             }
         }
+
+        w.WriteLine($"k = ref Unsafe.Add(ref k, {Int(64 * unroll)});");
+        groups?.Dispose();
+        rows?.Dispose();
     }
+
+    /// <summary>Groups of a kernel row done per loop iteration: all up to 8, else the largest of 4, 3, 2 that divides them.</summary>
+    private static int GroupUnroll(int groups)
+    {
+        if (groups <= 8)
+        {
+            return groups;
+        }
+
+        int unroll = new[] { 4, 3, 2 }.FirstOrDefault(u => groups % u == 0);
+        return unroll > 0 ? unroll : 1;
+    }
+
+    /// <summary><paramref name="variable"/> + <paramref name="constant"/> as an expression; empty when both are absent or 0.</summary>
+    private static string Offset(string? variable, int constant) =>
+        (variable, constant) switch
+        {
+            (null, 0) => string.Empty,
+            (null, _) => Int(constant),
+            (_, 0) => variable,
+            _ => $"{variable} + {Int(constant)}",
+        };
+
+    /// <summary><c>ref name</c> advanced by <paramref name="offset"/> bytes (an expression from <see cref="Offset"/>).</summary>
+    private static string Reference(string name, string offset) =>
+        offset.Length == 0 ? $"ref {name}" : $"ref Unsafe.Add(ref {name}, {offset})";
 
     /// <summary>
     /// The 512-bit epilogue of a step: bias added, requantized and stored for each of the <paramref name="vectors"/>
     /// 16-channel vectors, per pixel (<paramref name="pixel"/>(i, j) is pixel i's vector j) or, with a fused pool,
-    /// once per window (<paramref name="pooled"/>(j) is the max over the window's pixels).
+    /// once per window (<paramref name="pooled"/>(j) is the max over the window's pixels). <paramref name="biased"/>
+    /// when the accumulators started at the bias (else it is added here); <paramref name="pixels"/> unfused pixels per
+    /// step when not <see cref="Int8BlockedConvStep.Pixels"/>.
     /// </summary>
-    private static void WriteRequantizeStores512(SourceWriter w, Int8BlockedConvStep s, int vectors, Func<int, int, string> pixel, Func<int, string> pooled)
+    private static void WriteRequantizeStores512(SourceWriter w, Int8BlockedConvStep s, int vectors, Func<int, int, string> pixel, Func<int, string> pooled, bool biased = false, int? pixels = null)
     {
         for (int j = 0; j < vectors; j++)
         {
-            string ch = j == 0 ? "channel" : $"channel + {Int(j * 16)}";
+            string ch = Channel(j);
             string call = Requantize512(s.Requantization, ch);
+            string Biased(string acc) => biased ? acc : $"Avx512F.Add({acc}, Vector512.LoadUnsafe(ref bias, (nuint)({ch})))";
             if (s.Pool is not null)
             {
-                w.WriteLine($"{call.Replace("{acc}", $"Avx512F.Add({pooled(j)}, Vector512.LoadUnsafe(ref bias, (nuint)({ch})))")}, ref Unsafe.Add(ref output, {OutputIndex(s, 0)} + {ch}), {Count(s, ch)});");
+                w.WriteLine($"{call.Replace("{acc}", Biased(pooled(j)))}, ref Unsafe.Add(ref output, {OutputIndex(s, 0)} + {ch}), {Count(s, ch)});");
             }
             else
             {
-                for (int i = 0; i < s.Pixels; i++)
+                for (int i = 0; i < (pixels ?? s.Pixels); i++)
                 {
-                    w.WriteLine($"{call.Replace("{acc}", $"Avx512F.Add({pixel(i, j)}, Vector512.LoadUnsafe(ref bias, (nuint)({ch})))")}, ref Unsafe.Add(ref output, {OutputIndex(s, i)} + {ch}), {Count(s, ch)});");
+                    w.WriteLine($"{call.Replace("{acc}", Biased(pixel(i, j)))}, ref Unsafe.Add(ref output, {OutputIndex(s, i)} + {ch}), {Count(s, ch)});");
                 }
             }
         }
     }
+
+    /// <summary>The first channel of the step's 16-channel vector <paramref name="j"/> (plus <paramref name="lanes"/>), as an expression.</summary>
+    private static string Channel(int j, int lanes = 0) => j == 0 && lanes == 0 ? "channel" : $"channel + {Int((j * 16) + lanes)}";
 
     private static void WriteConstantsReferences(SourceWriter w, Int8BlockedConvStep s)
     {
