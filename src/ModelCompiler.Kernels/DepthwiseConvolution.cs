@@ -19,7 +19,8 @@ internal static partial class KernelLibrary
     /// channels at once (<see cref="RequantizeStore512"/>, <paramref name="constants"/> as the blocked convolution's); the others stage
     /// the accumulators in <paramref name="staged"/> (at least 16 int32) and requantize one channel at a time. With
     /// <paramref name="narrowRequantization"/>, <paramref name="constants"/> is the narrow table (<see cref="RequantizeStoreNarrow512"/>). With
-    /// AVX-512, four pixels of a row are computed together where the row has them, and a 16-channel layer of stride 1 takes
+    /// AVX-512, a 3x3 kernel of stride 1 over blocks of 16 channels widens each input row once (<see cref="TakesWidenedRows"/>); otherwise
+    /// four pixels of a row are computed together where the row has them, and a 16-channel layer of stride 1 takes
     /// pairs of pixels as 32 channels (<see cref="TakesPixelPairs"/>).
     /// </summary>
     internal static void DepthwiseConvInt8<TRounding>(
@@ -28,6 +29,14 @@ internal static partial class KernelLibrary
         int zeroPoint, int min, int max, bool narrowRequantization, int vectorBits)
         where TRounding : struct
     {
+        if (TakesWidenedRows(vectorBits, kernelHeight, kernelWidth, strideHeight, strideWidth, channels, inputWidth))
+        {
+            DepthwiseConv3x3WidenedRows<TRounding>(
+                ref input, ref weights, ref bias, ref multipliers, ref constants, ref output,
+                inputWidth, channels, outputHeight, outputWidth, zeroPoint, min, max, narrowRequantization);
+            return;
+        }
+
         int rowBytes = inputWidth * channels;
         bool fourPixels = vectorBits >= 512 && Avx512BW.IsSupported && channels >= 16;
         int taps = kernelHeight * kernelWidth;

@@ -7,7 +7,7 @@ namespace ModelCompiler.Kernels.Tests;
 /// The depthwise convolution and addition kernels on each vector path against the Runtime's arithmetic
 /// (<see cref="Requantizer"/>, <see cref="Int8Addition"/>): channel counts around each vector width, kernel sizes and
 /// strides, rows of one to nine pixels (the AVX-512 path computes four at a time), blocks of 32 and of 16 channels (the
-/// AVX-512 path pairs kernel cells over 32 channels, then takes 16, and takes 16 channels of stride 1 as pixel pairs), full int8 operand ranges, scales
+/// AVX-512 path pairs kernel cells over 32 channels, then takes 16, and takes 16 channels of stride 1 as pixel pairs; with 3x3 kernels of stride 1 over blocks of 16 it widens each input row once), full int8 operand ranges, scales
 /// whose ratio is far above and far below 1.
 /// </summary>
 public sealed class DepthwiseAndAdditionKernelTests
@@ -28,16 +28,21 @@ public sealed class DepthwiseAndAdditionKernelTests
         foreach (int channels in new[] { 1, 3, 8, 15, 16, 17, 24, 31, 32, 33, 48, 64, 80, 97, 544 })
         {
             // 16 channels also at stride 1 in rows of 8 to 17 pixels: the AVX-512 path takes those pixels two at a time as 32 channels.
-            for (int trial = 0; trial < (channels == 16 ? 8 : 4); trial++)
+            // Blocks of 16 channels also with 3x3 kernels at strides 1 and 2: at stride 1 the AVX-512 path widens each input row once.
+            int widenedTrials = channels % 16 == 0 ? 4 : 0;
+            for (int trial = 0; trial < (channels == 16 ? 8 : 4) + widenedTrials; trial++)
             {
                 int kh = random.Next(1, 5), kw = random.Next(1, 5), sh = random.Next(1, 3), sw = random.Next(1, 3);
                 int outH = random.Next(1, 4), outW = random.Next(1, 10);
-                if (trial >= 4)
+                if (trial >= (channels == 16 ? 8 : 4))
+                {
+                    (kh, kw, sh, sw, outH, outW) = (3, 3, 1 + (trial % 2), 1 + (trial % 2), random.Next(1, 6), random.Next(1, 12));
+                }
+                else if (trial >= 4)
                 {
                     (sw, outW) = (1, 8 + ((trial - 4) * 3));
                 }
-
-                if (channels == 544)
+                else if (channels == 544)
                 {
                     // 17 blocks of 32 channels and 8 cell pairs: too many weights for the stack, so each block's are computed per use.
                     (kh, kw) = (4, 4);
