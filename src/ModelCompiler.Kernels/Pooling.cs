@@ -119,18 +119,66 @@ internal static partial class KernelLibrary
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void GlobalPoolFloat(ref float x, ref float y, int height, int width, int channels)
+    /// <summary>
+    /// Float mean over H and W per channel: sum = +0, then sum + x for the cells h then w, then sum / (H * W), every
+    /// operation float32. The vector paths hold one channel per lane, so each lane does the same operations in the same
+    /// order as the scalar loop.
+    /// </summary>
+    internal static void GlobalPoolFloat(ref float x, ref float y, int height, int width, int channels, int vectorBits)
     {
-        for (int c = 0; c < channels; c++)
+        int pixels = height * width, c = 0;
+        float count = pixels;
+        if (vectorBits >= 512 && Vector512.IsHardwareAccelerated)
+        {
+            for (; c + 64 <= channels; c += 64)
+            {
+                Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero, s2 = Vector512<float>.Zero, s3 = Vector512<float>.Zero;
+                for (int i = 0; i < pixels; i++)
+                {
+                    ref float row = ref Unsafe.Add(ref x, i * channels + c);
+                    s0 += Vector512.LoadUnsafe(ref row);
+                    s1 += Vector512.LoadUnsafe(ref row, 16);
+                    s2 += Vector512.LoadUnsafe(ref row, 32);
+                    s3 += Vector512.LoadUnsafe(ref row, 48);
+                }
+
+                (s0 / Vector512.Create(count)).StoreUnsafe(ref y, (nuint)c);
+                (s1 / Vector512.Create(count)).StoreUnsafe(ref y, (nuint)(c + 16));
+                (s2 / Vector512.Create(count)).StoreUnsafe(ref y, (nuint)(c + 32));
+                (s3 / Vector512.Create(count)).StoreUnsafe(ref y, (nuint)(c + 48));
+            }
+        }
+
+        if (vectorBits >= 128 && Vector128.IsHardwareAccelerated)
+        {
+            for (; c + 16 <= channels; c += 16)
+            {
+                Vector128<float> s0 = Vector128<float>.Zero, s1 = Vector128<float>.Zero, s2 = Vector128<float>.Zero, s3 = Vector128<float>.Zero;
+                for (int i = 0; i < pixels; i++)
+                {
+                    ref float row = ref Unsafe.Add(ref x, i * channels + c);
+                    s0 += Vector128.LoadUnsafe(ref row);
+                    s1 += Vector128.LoadUnsafe(ref row, 4);
+                    s2 += Vector128.LoadUnsafe(ref row, 8);
+                    s3 += Vector128.LoadUnsafe(ref row, 12);
+                }
+
+                (s0 / Vector128.Create(count)).StoreUnsafe(ref y, (nuint)c);
+                (s1 / Vector128.Create(count)).StoreUnsafe(ref y, (nuint)(c + 4));
+                (s2 / Vector128.Create(count)).StoreUnsafe(ref y, (nuint)(c + 8));
+                (s3 / Vector128.Create(count)).StoreUnsafe(ref y, (nuint)(c + 12));
+            }
+        }
+
+        for (; c < channels; c++)
         {
             float sum = 0f;
-            for (int i = 0; i < height * width; i++)
+            for (int i = 0; i < pixels; i++)
             {
                 sum = sum + Unsafe.Add(ref x, i * channels + c);
             }
 
-            Unsafe.Add(ref y, c) = sum / (height * width);
+            Unsafe.Add(ref y, c) = sum / pixels;
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using ModelCompiler.Arithmetic;
 
 namespace ModelCompiler.Kernels;
@@ -9,20 +10,21 @@ internal static partial class KernelLibrary
     /// <summary>
     /// Quantize over a run, exactly as Quantizer.Quantize: the float32 division is the same IEEE operation, rounding
     /// an integral-valued float to even is exact in float as in double, and |r| &lt; 256 keeps r + zp exact (larger
-    /// values clamp either way); NaN is selected to -128 explicitly.
+    /// values clamp either way); NaN is selected to -128 explicitly. The AVX-512 path converts with embedded
+    /// round-to-nearest-even and narrows with saturation instead (QuantizeVector512).
     /// </summary>
     internal static void QuantizeRun(ref float source, ref sbyte target, int count, float scale, int zeroPoint, int vectorBits)
     {
         int i = 0;
-        if (vectorBits >= 512 && Vector512.IsHardwareAccelerated)
+        if (vectorBits >= 512 && Avx512F.IsSupported)
         {
             for (; i + 64 <= count; i += 64)
             {
-                var a = QuantizeVector(Vector512.LoadUnsafe(ref source, (nuint)i), scale, zeroPoint);
-                var b = QuantizeVector(Vector512.LoadUnsafe(ref source, (nuint)(i + 16)), scale, zeroPoint);
-                var c = QuantizeVector(Vector512.LoadUnsafe(ref source, (nuint)(i + 32)), scale, zeroPoint);
-                var d = QuantizeVector(Vector512.LoadUnsafe(ref source, (nuint)(i + 48)), scale, zeroPoint);
-                Vector512.Narrow(Vector512.Narrow(a, b), Vector512.Narrow(c, d)).StoreUnsafe(ref target, (nuint)i);
+                var a = Avx512F.ConvertToVector128SByteWithSaturation(QuantizeVector512(Vector512.LoadUnsafe(ref source, (nuint)i), scale, zeroPoint));
+                var b = Avx512F.ConvertToVector128SByteWithSaturation(QuantizeVector512(Vector512.LoadUnsafe(ref source, (nuint)(i + 16)), scale, zeroPoint));
+                var c = Avx512F.ConvertToVector128SByteWithSaturation(QuantizeVector512(Vector512.LoadUnsafe(ref source, (nuint)(i + 32)), scale, zeroPoint));
+                var d = Avx512F.ConvertToVector128SByteWithSaturation(QuantizeVector512(Vector512.LoadUnsafe(ref source, (nuint)(i + 48)), scale, zeroPoint));
+                Vector512.Create(Vector256.Create(a, b), Vector256.Create(c, d)).StoreUnsafe(ref target, (nuint)i);
             }
         }
 
@@ -44,12 +46,18 @@ internal static partial class KernelLibrary
         }
     }
 
+    /// <summary>
+    /// round(x / scale) + zp per lane, before the saturating narrow to int8 (vpmovsdb, the clamp to [-128, 127]). The
+    /// quotient is first clamped to [-512, 512] in float (x86 min/max return their second operand, the quotient, when
+    /// it is NaN), which changes no clamped result; vcvtps2dq with embedded round-to-nearest-even then is the scalar
+    /// Math.Round(ToEven) exactly; NaN converts to int.MinValue, which the max with -1024 keeps below -128 after + zp.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector512<int> QuantizeVector(Vector512<float> x, float scale, int zeroPoint)
+    internal static Vector512<int> QuantizeVector512(Vector512<float> x, float scale, int zeroPoint)
     {
-        Vector512<float> v = Vector512.Round(x / Vector512.Create(scale)) + Vector512.Create((float)zeroPoint);
-        v = Vector512.ConditionalSelect(Vector512.Equals(v, v), v, Vector512.Create(-128f));
-        return Vector512.ConvertToInt32(Vector512.Min(Vector512.Max(v, Vector512.Create(-128f)), Vector512.Create(127f)));
+        Vector512<float> ratio = Avx512F.Max(Vector512.Create(-512f), Avx512F.Min(Vector512.Create(512f), x / Vector512.Create(scale)));
+        Vector512<int> rounded = Avx512F.ConvertToVector512Int32(ratio, FloatRoundingMode.ToEven);
+        return Avx512F.Max(rounded, Vector512.Create(-1024)) + Vector512.Create(zeroPoint);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -18,8 +18,7 @@ internal sealed class GlobalAveragePoolEmitter : StepEmitter<GlobalAveragePoolSt
         }
         else
         {
-            w.WriteLine($"GlobalPoolFloat(ref input, ref output, {Int(s.Source.Input.Height)}, {Int(s.Source.Input.Width)}, {Int(s.Source.Input.Channels)});");
-            w.WriteLine("_ = vectorBits;");
+            w.WriteLine($"GlobalPoolFloat(ref input, ref output, {Int(s.Source.Input.Height)}, {Int(s.Source.Input.Width)}, {Int(s.Source.Input.Channels)}, vectorBits);");
         }
     }
 }
