@@ -68,6 +68,13 @@ internal sealed class TfliteFloatMapper
         foreach (var op in _model.Operators)
         {
             var reads = op.Inputs.Where(i => i >= 0 && !_model.Tensors[i].IsConstant).ToList();
+            if (reads.Count == 0)
+            {
+                // A DEQUANTIZE of int8 or float16 weights, say: the format's float layers hold float32 constants.
+                _problems.Add(op, null, "computes from constants only: constants must be stored float32 in a float model, not computed (a DEQUANTIZE of weights is not mapped)");
+                continue;
+            }
+
             if (reads.Any(i => !_values.ContainsKey(i)))
             {
                 if (_problems.Count == 0)
@@ -254,17 +261,15 @@ internal sealed class TfliteFloatMapper
     private void Reshape(SourceOperator op, Value x)
     {
         var target = _model.Tensors[op.Outputs[0]].Shape!;
-        long length = target.Aggregate(1L, (n, d) => n * d);
-        bool toVector = target.Count(d => d != 1) <= 1 && (target.Count < 4 || x.Shape.IsVector);
-        bool same = target.Count == 4 && !x.Shape.IsVector && (target[1], target[2], target[3]) == (x.Shape.Height, x.Shape.Width, x.Shape.Channels);
-        if (same || (toVector && x.Shape.IsVector && length == x.Shape.Channels))
+        var flattens = TfliteAttributes.ReshapeFlattens(target, x.Shape);
+        if (flattens == false)
         {
             _values[op.Outputs[0]] = x;
             _report.Drop(op, $"shape only: {x.Shape} stays {x.Shape}");
         }
-        else if (target.Count == 2 && !x.Shape.IsVector && length == x.Shape.Length)
+        else if (flattens == true)
         {
-            Emit(op, new FlattenLayer(NameOf(op, "flatten"), FlattenOrder.Hwc) { Inputs = [x.Name] }, TensorShape.Vector((int)length));
+            Emit(op, new FlattenLayer(NameOf(op, "flatten"), FlattenOrder.Hwc) { Inputs = [x.Name] }, TensorShape.Vector(x.Shape.Length));
         }
         else
         {
