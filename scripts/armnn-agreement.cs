@@ -4,7 +4,7 @@
 
 // Issue 13's acceptance comparison: the imported model against Arm NN's CpuRef (scripts/armnn-reference.py) on the
 // exact bytes Arm NN was fed. Usage (from the repository root):
-//   dotnet run scripts/armnn-agreement.cs -- MODEL.tflite LABELS.txt REFERENCE.json...
+//   dotnet run scripts/armnn-agreement.cs -- MODEL.tflite|MODEL.qmodel LABELS.txt REFERENCE.json...
 // Each REFERENCE.json must have been written with --save-inputs REFERENCE.inputs (its path minus ".json" plus
 // ".inputs"); every input's SHA-256 is checked against the JSON. The model is imported in-process exactly as
 // `modelc-train import` does, and run on the reference interpreter, which the generated code matches bit for bit
@@ -20,7 +20,10 @@ if (args.Length < 3)
     return 2;
 }
 
-var model = QModelImport.Import(args[0], new ImportOptions(Labels: ClassLabels.Read(args[1]))).Model;
+// A .qmodel (e.g. the post-training quantization of a float TFLite model) is compared as it is.
+var model = args[0].EndsWith(".qmodel", StringComparison.OrdinalIgnoreCase)
+    ? ModelCompiler.IO.QModelFile.Read(args[0])
+    : QModelImport.Import(args[0], new ImportOptions(Labels: ClassLabels.Read(args[1]))).Model;
 var interpreter = new ReferenceInterpreter(model);
 int total = 0, top1 = 0, clear = 0, clearTop1 = 0;
 double overlap = 0;
@@ -28,6 +31,7 @@ var disagreements = new List<string>();
 foreach (string json in args[2..])
 {
     using var document = JsonDocument.Parse(File.ReadAllText(json));
+    bool floatReference = document.RootElement.GetProperty("output").GetProperty("dtype").GetString() == "float32";
     string inputs = json[..^".json".Length] + ".inputs";
     foreach (var image in document.RootElement.GetProperty("images").EnumerateArray())
     {
@@ -40,7 +44,10 @@ foreach (string json in args[2..])
         }
 
         var reference = image.GetProperty("top5").EnumerateArray().Select(e => e.GetInt32()).ToArray();
-        int lead = image.GetProperty("lead_steps").GetInt32();
+        // A quantized reference's lead is in output steps; a float one's (softmax probabilities) in 1/256, the int8
+        // output step of a quantized softmax, so "2 steps" means the same for both.
+        var leadValue = image.GetProperty("lead_steps");
+        double lead = floatReference ? leadValue.GetDouble() * 256 : leadValue.GetInt32();
         sbyte[] logits = interpreter.Run(pixels).Int8Output!;
 
         // Highest first, ties to the lower index (as the reference script orders its top 5).
@@ -59,7 +66,7 @@ foreach (string json in args[2..])
         {
             // How far apart the two classes are in our int8 logits: a near-tie there is a rounding difference, a wide
             // gap a different computation.
-            disagreements.Add($"  {image.GetProperty("path").GetString()}: Arm NN {reference[0]} '{model.Labels[reference[0]]}' (lead {lead} steps), ours {ours[0]} '{model.Labels[ours[0]]}' (our logits {logits[ours[0]]} vs {logits[reference[0]]})");
+            disagreements.Add($"  {image.GetProperty("path").GetString()}: Arm NN {reference[0]} '{model.Labels[reference[0]]}' (lead {lead:0.#} steps), ours {ours[0]} '{model.Labels[ours[0]]}' (our logits {logits[ours[0]]} vs {logits[reference[0]]})");
         }
     }
 }

@@ -8,7 +8,9 @@
 # (scripts/armnn-reference.py) on them in chunks of 20 (one IRuntime per process), keeping the bytes each photograph
 # was fed as, then scripts/armnn-agreement.cs, which imports the model as `modelc-train import` does and feeds our
 # reference interpreter the same bytes. A chunk whose JSON exists is not run again, so an interrupted run resumes.
-# LOCK=FILE runs each heavy step under `flock FILE` (a shared machine). Set-up (Debian 12, as root):
+# LOCK=FILE runs each heavy step under `flock FILE` (a shared machine). A float32 model: FLOAT_INPUT='scale=S offset=O'
+# feeds Arm NN pixel * S + O, and QMODEL=FILE.qmodel is what ours runs (its post-training quantization, made by
+# `modelc-train import MODEL.tflite --preprocess ... --calibration-dir ...`). Set-up (Debian 12, as root):
 #   apt-get install python3-pyarmnn libarmnn-cpuref-backend22 libarmnntfliteparser22 python3-pil
 set -euo pipefail
 
@@ -36,7 +38,7 @@ for chunk in "$out"/chunk.[0-9][0-9]; do
     fi
     # shellcheck disable=SC2046 # one argument per photograph; the dataset's paths have no spaces
     run /usr/bin/python3 "$repo/scripts/armnn-reference.py" "$model" $(cat "$chunk") --labels "$labels" \
-        --save-inputs "$chunk.inputs" -o "$chunk.json"
+        --save-inputs "$chunk.inputs" -o "$chunk.json" ${FLOAT_INPUT:+--float-input "$FLOAT_INPUT"}
 done
 cd "$repo"
-run dotnet run -c Release scripts/armnn-agreement.cs -- "$model" "$labels" "$out"/chunk.[0-9][0-9].json
+run dotnet run -c Release scripts/armnn-agreement.cs -- "${QMODEL:-$model}" "$labels" "$out"/chunk.[0-9][0-9].json

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Run a TFLite image classifier on Arm NN's CpuRef backend (Debian's python3-pyarmnn) and write, for each image,
-its top-5 class indices and the raw output bytes as JSON: the reference of issue 13's comparison.
+its top-5 class indices and the raw output bytes as JSON: the reference of issue 13's comparison. A float32 model
+(--float-input 'scale=S offset=O') is fed pixel * S + O in float32.
 
 Set-up (Debian 12, as root):
     apt-get install python3-pyarmnn libarmnn-cpuref-backend22 libarmnntfliteparser22
@@ -80,6 +81,8 @@ def main():
     parser.add_argument("--limit", type=int, default=0, help="use only the first N images (sorted by path)")
     parser.add_argument("--save-inputs", metavar="DIR", help="write the bytes fed to the model as DIR/<index>.rgb")
     parser.add_argument("--backend", default="CpuRef", help="Arm NN backend (default CpuRef)")
+    parser.add_argument("--float-input", metavar="'scale=S offset=O'",
+                        help="a float32 model: feed pixel * S + O as float32 (the saved inputs stay the uint8 pixels)")
     args = parser.parse_args()
 
     import pyarmnn as ann  # imported late: it prints notices about missing parsers on import
@@ -108,8 +111,14 @@ def main():
     shape = [in_tensor_info.GetShape()[i] for i in range(in_tensor_info.GetNumDimensions())]
     if len(shape) != 4 or shape[0] != 1 or shape[3] != 3:
         sys.exit(f"error: expected an NHWC RGB input of batch 1, got shape {shape}")
-    if in_tensor_info.GetDataType() != ann.DataType_QAsymmU8:
-        sys.exit("error: expected a uint8 input tensor")
+    normalize = None
+    if args.float_input:
+        parts = dict(p.split("=", 1) for p in args.float_input.split())
+        normalize = (np.float32(parts["scale"]), np.float32(parts["offset"]))
+        if in_tensor_info.GetDataType() != ann.DataType_Float32:
+            sys.exit("error: --float-input given but the input tensor is not float32")
+    elif in_tensor_info.GetDataType() != ann.DataType_QAsymmU8:
+        sys.exit("error: expected a uint8 input tensor (a float32 one needs --float-input)")
     height, width = shape[1], shape[2]
     out_tensor_info = output_info[1]
     out_shape = [out_tensor_info.GetShape()[i] for i in range(out_tensor_info.GetNumDimensions())]
@@ -136,7 +145,8 @@ def main():
         if args.save_inputs:
             with open(os.path.join(args.save_inputs, f"{len(results)}.rgb"), "wb") as f:
                 f.write(raw)
-        input_tensors = ann.make_input_tensors([input_info], [pixels])
+        fed = pixels if normalize is None else pixels.astype(np.float32) * normalize[0] + normalize[1]
+        input_tensors = ann.make_input_tensors([input_info], [fed])
         output_tensors = ann.make_output_tensors([output_info])
         t0 = time.perf_counter()
         runtime.EnqueueWorkload(network_id, input_tensors, output_tensors)
@@ -162,7 +172,8 @@ def main():
         "python": platform.python_version(),
         "model": os.path.abspath(args.model),
         "model_sha256": hashlib.sha256(open(args.model, "rb").read()).hexdigest(),
-        "input": {"shape": shape, "dtype": "uint8", "layout": "NHWC", "resize": "Pillow bilinear, no crop"},
+        "input": {"shape": shape, "dtype": "uint8" if normalize is None else f"float32 pixel * {args.float_input}", "layout": "NHWC",
+                  "resize": "Pillow bilinear, no crop"},
         "output": {"shape": out_shape, "dtype": str(output.dtype) if results else None},
         "seconds": {"load": round(load_seconds, 3), "inference_total": round(run_seconds, 3),
                     "inference_per_image": round(run_seconds / max(1, len(results)), 4)},

@@ -167,14 +167,15 @@ internal static class Int8WeightConversion
     /// <summary>Whether a stored bias scale is s_in·s_w within TFLite's own tolerance (GetQuantizedConvolutionMultipler).</summary>
     public static bool IsBiasScale(double actual, double expected) => Math.Abs(expected - actual) <= 1e-6 * Math.Min(expected, actual);
 
-    private static sbyte[] Reorder(sbyte[] source, IReadOnlyList<int> shape, FilterLayout layout)
+    /// <summary>A filter in the format's layout (<see cref="FilterLayout"/>); the float32 TFLite mapper reorders float filters with it.</summary>
+    public static T[] Reorder<T>(T[] source, IReadOnlyList<int> shape, FilterLayout layout)
     {
         if (layout == FilterLayout.UnitsInputs)
         {
             return source;
         }
 
-        var result = new sbyte[source.Length];
+        var result = new T[source.Length];
         if (layout == FilterLayout.Depthwise)
         {
             int kh = shape[1], kw = shape[2], c = shape[3];

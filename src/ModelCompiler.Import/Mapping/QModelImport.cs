@@ -4,8 +4,9 @@ using ModelCompiler.Format;
 namespace ModelCompiler.Import.Mapping;
 
 /// <summary>
-/// Imports a TFLite or QDQ ONNX classifier into a <c>.qmodel</c> (docs/import.md): reads and validates it
-/// (<see cref="ModelImporter"/>), maps it (<see cref="TfliteMapper"/>, <see cref="OnnxQdqMapper"/>), completes the
+/// Imports a TFLite or ONNX classifier into a <c>.qmodel</c> (docs/import.md): reads and validates it
+/// (<see cref="ModelImporter"/>), maps it (<see cref="TfliteMapper"/>, <see cref="TfliteFloatMapper"/>, <see cref="OnnxQdqMapper"/>,
+/// <see cref="OnnxFloatMapper"/>), completes the
 /// header (name, labels, provenance) and checks the result as the format's reader would.
 /// </summary>
 public static class QModelImport
@@ -30,11 +31,19 @@ public static class QModelImport
             report.Note("reader: " + note);
         }
 
-        var graph = source.Format == SourceFormat.Tflite ? TfliteMapper.Map(source, problems, report) : MapOnnx(source, options, problems, report);
+        bool floatTflite = source.Format == SourceFormat.Tflite && TfliteFloatMapper.IsFloat(source);
+        var graph = source.Format != SourceFormat.Tflite ? MapOnnx(source, options, problems, report)
+            : floatTflite ? MapFloatTflite(source, options, problems, report)
+            : TfliteMapper.Map(source, problems, report);
         problems.ThrowIfAny(path);
-        // TFLite imports compute TFLite's double rounding unless the user chose ours; ONNX Runtime rounds once, as we do.
-        var rounding = source.Format == SourceFormat.Tflite ? options.Rounding ?? Rounding.Tflite : Rounding.Single;
-        if (source.Format != SourceFormat.Tflite)
+        // Quantized TFLite imports compute TFLite's double rounding unless the user chose ours; ONNX Runtime rounds once,
+        // as we do; a float model has no int8 layer to round until post-training quantization, which rounds once.
+        var rounding = source.Format == SourceFormat.Tflite && !floatTflite ? options.Rounding ?? Rounding.Tflite : Rounding.Single;
+        if (floatTflite)
+        {
+            report.Differ(FloatTfliteDifference);
+        }
+        else if (source.Format != SourceFormat.Tflite)
         {
             report.Differ(graph!.InputQuant is null ? FloatDifference : OnnxRoundingDifference);
         }
@@ -79,6 +88,27 @@ public static class QModelImport
     public const string FloatDifference =
         "float32 layers: the same operations as the ONNX graph (batch norms folded into the convolutions' weights in double, then rounded to float32), " +
         "summed in another order, so outputs can differ in the last bits";
+
+    /// <summary>What a float TFLite import computes differently: nothing but the order of float32 operations.</summary>
+    public const string FloatTfliteDifference =
+        "float32 layers: the same operations as the TFLite graph, summed in another order, so outputs can differ in the last bits";
+
+    /// <summary>A float TFLite model: its normalization is the user's --preprocess, else p / 255 (the file does not record one).</summary>
+    private static MappedGraph? MapFloatTflite(SourceModel source, ImportOptions options, ImportProblems problems, ImportReport report)
+    {
+        var normalization = options.Preprocessing ?? OnnxInputPreprocessing.Default;
+        report.Preprocessing = options.Preprocessing is { } chosen
+            ? $"pixel * {chosen.Scale:R} + {chosen.Offset:R} (as given)"
+            : $"pixel * {normalization.Scale:R} + {normalization.Offset:R}: a float TFLite file does not say how pixels become its float input; assumed p / 255 " +
+                "(give --preprocess for another normalization, e.g. 'scale=0.0078125 offset=-1' for MobileNet's [-1, 1])";
+        if (options.Rounding is not null)
+        {
+            problems.Add("--rounding", null, "applies to quantized TFLite models; a float model is quantized by post-training quantization, which rounds once");
+        }
+
+        report.Note("a float model (float32 input): mapped to float32 layers; post-training quantization (modelc-train import --calibration-dir DIR or --data) makes it int8");
+        return TfliteFloatMapper.Map(source, problems, report, normalization);
+    }
 
     private static MappedGraph? MapOnnx(SourceModel source, ImportOptions options, ImportProblems problems, ImportReport report)
     {

@@ -60,6 +60,23 @@ internal static class TfliteAttributes
         }
     }
 
+    /// <summary>
+    /// What a RESHAPE of <paramref name="input"/> into <paramref name="target"/> is in the format: false, nothing (the
+    /// same image, or a vector into the same vector); true, a flatten in TFLite's h, w, c order; null, not mappable.
+    /// </summary>
+    public static bool? ReshapeFlattens(IReadOnlyList<int> target, TensorShape input)
+    {
+        long length = target.Aggregate(1L, (n, d) => n * d);
+        bool toVector = target.Count(d => d != 1) <= 1 && (target.Count < 4 || input.IsVector);
+        bool same = target.Count == 4 && !input.IsVector && (target[1], target[2], target[3]) == (input.Height, input.Width, input.Channels);
+        if (same || (toVector && input.IsVector && length == input.Channels))
+        {
+            return false;
+        }
+
+        return target.Count == 2 && !input.IsVector && length == input.Length ? true : null;
+    }
+
     /// <summary>The op as the format spells it (<c>depthwise_conv2d</c>), for the report.</summary>
     public static string OpName(Layer layer) => layer.Op switch
     {

@@ -341,17 +341,15 @@ internal sealed class TfliteMapper
             return;
         }
 
-        long length = target.Aggregate(1L, (n, d) => n * d);
-        bool toVector = target.Count(d => d != 1) <= 1 && (target.Count < 4 || input.Shape.IsVector);
-        bool same = target.Count == 4 && !input.Shape.IsVector && (target[1], target[2], target[3]) == (input.Shape.Height, input.Shape.Width, input.Shape.Channels);
-        if (same || (toVector && input.Shape.IsVector && length == input.Shape.Channels))
+        var flattens = TfliteAttributes.ReshapeFlattens(target, input.Shape);
+        if (flattens == false)
         {
             _tensors[op.Outputs[0]] = input;
             _report.Drop(op, $"shape only: {input.Shape} stays {input.Shape}");
         }
-        else if (target.Count == 2 && !input.Shape.IsVector && length == input.Shape.Length)
+        else if (flattens == true)
         {
-            Emit(op, new FlattenLayer(NameOf(op, "flatten"), FlattenOrder.Hwc) { Inputs = [input.Name] }, outputQuant, shape: TensorShape.Vector((int)length));
+            Emit(op, new FlattenLayer(NameOf(op, "flatten"), FlattenOrder.Hwc) { Inputs = [input.Name] }, outputQuant, shape: TensorShape.Vector(input.Shape.Length));
         }
         else
         {

@@ -11,18 +11,18 @@ namespace ModelCompiler.Trainer.Cli;
 /// <summary>
 /// <c>import</c>: a TFLite or QDQ ONNX classifier trained elsewhere into a <c>.qmodel</c> (docs/import.md), written atomically,
 /// with what became of each operator, the input preprocessing, and where the result computes differently from the source.
-/// A float ONNX model is quantized after import by the <c>ptq</c> command's modes (<see cref="ImportedFloatPtq"/>), on
+/// A float TFLite or ONNX model is quantized after import by the <c>ptq</c> command's modes (<see cref="ImportedFloatPtq"/>), on
 /// the images of <c>--calibration-dir</c> or <c>--data</c>, unless <c>--mode float32</c> keeps it float.
 /// </summary>
 public static class ImportCommand
 {
     public static Command Create(IAnsiConsole console)
     {
-        var model = new Argument<string>("model") { Description = "The model to import: a .tflite file (int8 per-channel scheme) or a QDQ .onnx file (QuantizeLinear/DequantizeLinear, int8 weights)." };
+        var model = new Argument<string>("model") { Description = "The model to import: a .tflite file (int8 per-channel or uint8 scheme, or float32 through post-training quantization) or an .onnx file (QDQ int8, or float through post-training quantization)." };
         var output = CommonOptions.Output<string>("The .qmodel to write.", required: true);
         var name = new Option<string?>("--name") { Description = "The model's name (a C# identifier: the generated class). Default: from the file name." };
         var labels = new Option<string?>("--labels") { Description = "A text file with one class label per line, in output order. Default: class_0, class_1, ..." };
-        var preprocess = new Option<string?>("--preprocess") { Description = "ONNX: how a pixel p (0..255) becomes the graph's float input, 'scale=S offset=O' (p*S + O). Default: the file's metadata (ModelCompiler's export), else p / 255." };
+        var preprocess = new Option<string?>("--preprocess") { Description = "Float TFLite and ONNX: how a pixel p (0..255) becomes the graph's float input, 'scale=S offset=O' (p*S + O), e.g. 'scale=0.007843137 offset=-0.99607843' for MobileNet's [-1, 1]. Default: the file's metadata (ModelCompiler's ONNX export), else p / 255." };
         var common = new CommonOptions();
         var mode = new Option<string>("--mode")
         {
@@ -38,8 +38,8 @@ public static class ImportCommand
         var samples = new ExportOptions().CalibrationSamples;
         var percentile = new Option<double?>("--percentile") { Description = "Float models, full-int8: clip each activation range to this percentile (as 'ptq --percentile')." };
         common.DataDir.Aliases.Add("--calibration-dir");
-        common.DataDir.Description = "Float models: the calibration and test images, as --data-dir takes them (class folders in the model's output order; 20% held out for test).";
-        var command = new Command("import", "Import a TFLite or ONNX classifier into a .qmodel for the generator; a float ONNX model is quantized after training (ptq) on --calibration-dir or --data images.")
+        common.DataDir.Description = "Float models: the calibration and test images, as --data-dir takes them (class folders, 20% held out for test; folders in the model's output order make the accuracies meaningful, any photographs calibrate).";
+        var command = new Command("import", "Import a TFLite or ONNX classifier into a .qmodel for the generator; a float TFLite or ONNX model is quantized after training (ptq) on --calibration-dir or --data images.")
         {
             model, output, name, labels, preprocess, rounding, mode, common.WeightBits, samples, percentile,
         };
@@ -112,8 +112,16 @@ public static class ImportCommand
         int threads = result.GetValue(common.Threads);
         Torch.Start(threads);
         using var network = ImportedFloatPtq.Network(floatModel, source);
-        var data = LoadedData.Load(common.Selection(result), network.Description);
+        // Calibration needs images, not the model's classes: an ImageNet classifier calibrates on any photographs.
+        var description = network.Description;
+        var data = LoadedData.Load(common.Selection(result), description.InputHeight, description.InputWidth, description.InputChannels, null, description.Name);
         DataSummary.Print(data, console);
+        if (data.Train.Classes.Count != description.Outputs)
+        {
+            console.MarkupLine($"note: the images' {data.Train.Classes.Count} class folders are not the model's {description.Outputs} classes: they calibrate the int8 ranges, " +
+                "but the accuracies below compare predictions with unrelated labels; the argmax agreement (fake-quant against the file) still holds");
+        }
+
         var settings = new PtqSettings(precision, result.GetValue(samples), result.GetValue(percentile), weightBits ?? CommonOptions.DefaultWeightBits, result.GetValue(common.Seed));
         ImportedFloatPtq.Run(network, floatModel, source, settings, kind, data, target, threads, console, CommandLineText.Of(result));
     }

@@ -38,8 +38,11 @@ public sealed record LoadedData(ImageDataset Train, ImageDataset Validation, Ima
     public static LoadedData Load(DataSelection selection, ModelDescription model) =>
         Load(selection, model.InputHeight, model.InputWidth, model.InputChannels, model.Outputs, model.Name);
 
-    /// <summary>Loads images of the given size for a model with <paramref name="classes"/> outputs.</summary>
-    public static LoadedData Load(DataSelection selection, int height, int width, int channels, int classes, string modelName)
+    /// <summary>
+    /// Loads images of the given size for a model with <paramref name="classes"/> outputs; null takes the images whatever
+    /// their classes (calibration images of an imported model, whose classes are not the photographs' folders).
+    /// </summary>
+    public static LoadedData Load(DataSelection selection, int height, int width, int channels, int? classes, string modelName)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         ImageDataset train, test;
@@ -75,7 +78,7 @@ public sealed record LoadedData(ImageDataset Train, ImageDataset Validation, Ima
             throw new DatasetMissingException($"unknown --data '{selection.Data}': use fashion-mnist, or --data-dir <folder>");
         }
 
-        if (train.Classes.Count != classes)
+        if (classes is not null && train.Classes.Count != classes)
         {
             throw new ModelDescriptionException($"the data has {train.Classes.Count} classes but model '{modelName}' has {classes} outputs");
         }
