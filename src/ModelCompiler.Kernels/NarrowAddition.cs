@@ -26,8 +26,8 @@ internal static partial class KernelLibrary
     /// with <c>d = q - zp</c> (|d| &lt;= 255), <c>mh = m &gt;&gt; (s - 20)</c>, <c>ml = m mod 2^(s - 20)</c>: two int32
     /// products (vpmulld) and an int32 shift instead of two 64-bit product chains, the multiple of 2^(s - 20) being taken
     /// out of the floor. TFLite's term for a negative product is T less 2^31, i.e. T / 2^20 less 2^11 where d &lt; 0.</item>
-    /// <item>The sum's requantization is <see cref="RequantizeStoreNarrow512{TRounding}"/>'s with one multiplier and
-    /// shift for every lane: zero point in the 64-bit term, odd lanes shifted 32 less, clamp on int32.</item>
+    /// <item>The sum's requantization is <see cref="NarrowRequantize512{TRounding}"/> (the convolutions' narrow form) with one
+    /// multiplier and shift for every lane: zero point in the 64-bit term, odd lanes shifted 32 less, clamp on int32.</item>
     /// </list>
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -56,24 +56,13 @@ internal static partial class KernelLibrary
         var oddShift = Vector512.Create((ulong)(outputShift - 32));
         var low = Vector512.Create(min);
         var high = Vector512.Create(max);
-        var oddHalves = Vector512.Create(unchecked((long)0xFFFFFFFF00000000UL)).AsInt32();
         int i = 0;
         for (; i + 16 <= count; i += 16)
         {
             Vector512<int> d1 = Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref Unsafe.Add(ref first, i))) - z1;
             Vector512<int> d2 = Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref Unsafe.Add(ref second, i))) - z2;
             Vector512<int> sum = NarrowRescale<TRounding>(d1, high1, low1, term1, negative1, shift1) + NarrowRescale<TRounding>(d2, high2, low2, term2, negative2, shift2);
-            Vector512<long> even = Avx512F.Multiply(sum, mOut);
-            Vector512<long> odd = Avx512F.Multiply(Avx512F.ShiftRightLogical(sum.AsInt64(), 32).AsInt32(), mOut);
-            Vector512<long> evenSum = Avx512F.Add(even, termOut), oddSum = Avx512F.Add(odd, termOut);
-            if (typeof(TRounding) == typeof(TfliteRounding))
-            {
-                evenSum = NarrowTfliteCorrection(even, evenSum);
-                oddSum = NarrowTfliteCorrection(odd, oddSum);
-            }
-
-            Vector512<int> merged = Avx512F.BlendVariable(
-                Avx512F.ShiftRightArithmeticVariable(evenSum, evenShift).AsInt32(), Avx512F.ShiftRightArithmeticVariable(oddSum, oddShift).AsInt32(), oddHalves);
+            Vector512<int> merged = NarrowRequantize512<TRounding>(sum, mOut, mOut, termOut, termOut, evenShift, oddShift);
             Avx512F.ConvertToVector128SByte(Avx512F.Min(Avx512F.Max(merged, low), high)).StoreUnsafe(ref Unsafe.Add(ref target, i));
         }
 

@@ -28,19 +28,14 @@ internal static partial class KernelLibrary
     internal static void RequantizeStoreNarrow512<TRounding>(Vector512<int> acc, ref long constants, int min, int max, ref sbyte target, int count)
         where TRounding : struct
     {
-        Vector512<long> even = Avx512F.Multiply(acc, Vector512.LoadUnsafe(ref constants, 32).AsInt32());
-        Vector512<long> odd = Avx512F.Multiply(Avx512F.ShiftRightLogical(acc.AsInt64(), 32).AsInt32(), Vector512.LoadUnsafe(ref constants, 40).AsInt32());
-        Vector512<long> evenSum = Avx512F.Add(even, Vector512.LoadUnsafe(ref constants, 16));
-        Vector512<long> oddSum = Avx512F.Add(odd, Vector512.LoadUnsafe(ref constants, 24));
-        if (typeof(TRounding) == typeof(TfliteRounding))
-        {
-            evenSum = NarrowTfliteCorrection(even, evenSum);
-            oddSum = NarrowTfliteCorrection(odd, oddSum);
-        }
-
-        even = Avx512F.ShiftRightArithmeticVariable(evenSum, Vector512.LoadUnsafe(ref constants).AsUInt64());
-        odd = Avx512F.ShiftRightArithmeticVariable(oddSum, Vector512.LoadUnsafe(ref constants, 8).AsUInt64());
-        Vector512<int> merged = Avx512F.BlendVariable(even.AsInt32(), odd.AsInt32(), Vector512.Create(unchecked((long)0xFFFFFFFF00000000UL)).AsInt32());
+        Vector512<int> merged = NarrowRequantize512<TRounding>(
+            acc,
+            Vector512.LoadUnsafe(ref constants, 32).AsInt32(),
+            Vector512.LoadUnsafe(ref constants, 40).AsInt32(),
+            Vector512.LoadUnsafe(ref constants, 16),
+            Vector512.LoadUnsafe(ref constants, 24),
+            Vector512.LoadUnsafe(ref constants).AsUInt64(),
+            Vector512.LoadUnsafe(ref constants, 8).AsUInt64());
         Vector128<sbyte> bytes;
         if (min == sbyte.MinValue && max == sbyte.MaxValue)
         {
@@ -62,6 +57,34 @@ internal static partial class KernelLibrary
                 Unsafe.Add(ref target, c) = bytes.GetElement(c);
             }
         }
+    }
+
+    /// <summary>
+    /// The narrow requantization before the clamp (<see cref="RequantizeStoreNarrow512{TRounding}"/>'s list): 64-bit
+    /// products of the even lanes and of the odd lanes (each multiplier in the low half of its int64), plus the terms
+    /// (zero point folded in; TFLite's correction where a product is negative), the even lanes shifted by their shift and
+    /// the odd lanes by theirs less 32, joined into int32 lanes by one blend.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<int> NarrowRequantize512<TRounding>(
+        Vector512<int> acc, Vector512<int> evenMultipliers, Vector512<int> oddMultipliers, Vector512<long> evenTerms, Vector512<long> oddTerms,
+        Vector512<ulong> evenShifts, Vector512<ulong> oddShiftsLess32)
+        where TRounding : struct
+    {
+        Vector512<long> even = Avx512F.Multiply(acc, evenMultipliers);
+        Vector512<long> odd = Avx512F.Multiply(Avx512F.ShiftRightLogical(acc.AsInt64(), 32).AsInt32(), oddMultipliers);
+        Vector512<long> evenSum = Avx512F.Add(even, evenTerms);
+        Vector512<long> oddSum = Avx512F.Add(odd, oddTerms);
+        if (typeof(TRounding) == typeof(TfliteRounding))
+        {
+            evenSum = NarrowTfliteCorrection(even, evenSum);
+            oddSum = NarrowTfliteCorrection(odd, oddSum);
+        }
+
+        return Avx512F.BlendVariable(
+            Avx512F.ShiftRightArithmeticVariable(evenSum, evenShifts).AsInt32(),
+            Avx512F.ShiftRightArithmeticVariable(oddSum, oddShiftsLess32).AsInt32(),
+            Vector512.Create(unchecked((long)0xFFFFFFFF00000000UL)).AsInt32());
     }
 
     /// <summary>
