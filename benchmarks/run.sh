@@ -11,7 +11,7 @@
 #   bash benchmarks/run.sh --batch-only  only PredictBatch at 1 and 2 threads (about a minute; no files written)
 #   bash benchmarks/run.sh --intra-op-only  only one image at 1 and 2 intra-op threads: generated IntraOpThreads against
 #                                           ONNX Runtime int8 and float IntraOpNumThreads (about two minutes; no files written)
-#   bash benchmarks/run.sh --layers      only each generated step's median time, MACs and GMAC/s at 1 and 2 intra-op threads
+#   bash benchmarks/run.sh --layers      only each generated step's median time, MACs and GMAC/s at 1 and 2 intra-op threads, then ONNX Runtime int8's per-node times (its profiler)
 #   bash benchmarks/run.sh --layers intel-mobilenet  the same for one model (its key) only
 #   bash benchmarks/run.sh --imported-only  only TensorFlow's MobileNetV2 imported from .tflite (issue 13): generated against
 #                                           ONNX Runtime int8 and float, batch 1, one thread (about a minute; no files written)

@@ -16,7 +16,7 @@ internal static class Program
         var artifacts = new Option<string>("--artifacts") { Description = "Folder for bench.json, bench-models.json and BenchmarkDotNet's files", DefaultValueFactory = _ => "artifacts" };
         var skipMemory = new Option<bool>("--skip-memory") { Description = "Do not measure working sets (saves about a minute)" };
         var batchOnly = new Option<bool>("--batch-only") { Description = "Only time the generated PredictBatch at 1 and 2 threads and print its table (no files written)" };
-        var layers = new Option<bool>("--layers") { Description = "Only print each generated step's median time, MACs and GMAC/s at 1 and 2 intra-op threads (no files written)" };
+        var layers = new Option<bool>("--layers") { Description = "Only print each generated step's median time, MACs and GMAC/s at 1 and 2 intra-op threads, then ONNX Runtime int8's per-node kernel times from its profiler (no files written)" };
         var importedOnly = new Option<bool>("--imported-only") { Description = "Only the imported MobileNetV2 (issue 13): generated against ONNX Runtime int8 and float, batch 1, one thread (no files written)" };
         var layersOf = new Option<string?>("--layers-of") { Description = "With --layers: only the model of this key (e.g. intel-mobilenet)" };
         var intraOpOnly = new Option<bool>("--intra-op-only") { Description = "Only time one image at 1 and 2 intra-op threads (generated, ORT int8 and float) and print its table (no files written)" };
@@ -37,11 +37,13 @@ internal static class Program
                 foreach (var timed in BenchmarkModel.All.Where(m => m.StepTiming is not null && (only is null || m.Key == only)))
                 {
                     Console.Write(LayerTimes.Run(timed, timed == BenchmarkModel.Fashion ? 20000 : 2000));
+                    Console.Write(OnnxRuntimeNodeTimes.Run(timed, timed == BenchmarkModel.Fashion ? 20000 : 2000));
                 }
 
                 if (only is null || only == BenchmarkModel.Imported.Key)
                 {
                     Console.Write(LayerTimes.Run(BenchmarkModel.Imported, 100));
+                    Console.Write(OnnxRuntimeNodeTimes.Run(BenchmarkModel.Imported, 100));
                 }
 
                 return 0;
