@@ -82,6 +82,23 @@ public sealed class OnnxRefusalTests
         Assert.Contains("dynamic batch dimension of the graph input read as 1", read.Notes);
     }
 
+    /// <summary>A Transpose other than NCHW to NHWC before a flatten (here H and W swapped before the global pool) is refused by its perm.</summary>
+    [Fact]
+    public void TransposeOtherThanChannelsLast()
+    {
+        var problems = Refuse(m =>
+        {
+            var transpose = new NodeProto { Name = "swap_hw", OpType = "Transpose" };
+            transpose.Input.Add("/relu3/Relu_output_0");
+            transpose.Output.Add("swapped");
+            transpose.Attribute.Add(new AttributeProto { Name = "perm", Type = AttributeProto.Types.AttributeType.Ints, Ints = { 0, 1, 3, 2 } });
+            var pool = Node(m, "/gap/GlobalAveragePool");
+            m.Graph.Node.Insert(m.Graph.Node.IndexOf(pool), transpose);
+            pool.Input[0] = "swapped";
+        });
+        Refusals.AssertSingle(problems, "operator 15 (Transpose 'swap_hw')", "perm", "permutation [0,1,3,2]");
+    }
+
     [Fact]
     public void WeightComputedAtRunTime()
     {

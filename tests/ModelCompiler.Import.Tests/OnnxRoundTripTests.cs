@@ -46,10 +46,42 @@ public sealed class OnnxRoundTripTests
     [Fact]
     public void TheImportedLegacyMobileNetV1ComesBackTheSame()
     {
-        var v1 = ChwFlattens(QModelImport.Import(TestModels.MobileNetV1, new ImportOptions()).Model);
+        var v1 = QModelImport.Import(TestModels.MobileNetV1, new ImportOptions()).Model;
         Assert.Equal(28, v1.Layers.Count(l => l is WeightedLayer { Weights: Int8Weights { WeightZeroPoint: not 0 } }));
+        Assert.Contains(v1.Layers, l => l is FlattenLayer { Order: FlattenOrder.Hwc });
         var imported = AssertRoundTrip(v1);
         Assert.Equal(Rounding.Single, imported.Rounding);
+    }
+
+    /// <summary>
+    /// <c>flatten order hwc</c> of a 6x6x8 image (where the order matters) is exported as Transpose [0,2,3,1] + Flatten
+    /// and comes back as itself from the QDQ and the float export; a flatten in order chw stays chw.
+    /// </summary>
+    [Theory]
+    [InlineData(FlattenOrder.Hwc)]
+    [InlineData(FlattenOrder.Chw)]
+    public void FlattenOrdersComeBackTheSame(FlattenOrder order)
+    {
+        var original = new ModelCompiler.Testing.TestModels(7).SmallCnn(order, averagePool: false);
+        var shapes = TensorChain.InferGraph(original);
+        int flatten = original.Layers.ToList().FindIndex(l => l is FlattenLayer);
+        Assert.True(shapes.Tensors[shapes.InputsOf(flatten)[0]].Shape is { Height: > 1, Width: > 1, Channels: > 1 });
+        var imported = AssertRoundTrip(original);
+        Assert.Equal(order, imported.Layers.OfType<FlattenLayer>().Single().Order);
+
+        var proto = OnnxExporter.Export(original, OnnxExportKind.Float);
+        Assert.Equal(order == FlattenOrder.Hwc ? 1 : 0, proto.Graph.Node.Count(n => n.OpType == "Transpose"));
+        string path = Path.Combine(Path.GetTempPath(), $"roundtrip-float-{Guid.NewGuid():N}.onnx");
+        File.WriteAllBytes(path, proto.ToByteArray());
+        try
+        {
+            var floatModel = QModelImport.Import(path, new ImportOptions(original.Name)).Model;
+            Assert.Equal(order, floatModel.Layers.OfType<FlattenLayer>().Single().Order);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     /// <summary>Weight zero points on convolution, depthwise and dense layers: random graphs and the hand-computed models (-128 weights included).</summary>
@@ -63,7 +95,7 @@ public sealed class OnnxRoundTripTests
         var models = new GraphModels(seed);
         var shifted = new[] { models.InvertedResidual(), models.Random("ZeroPointGraph" + seed) }
             .Select(m => WeightZeroPointModels.WithWeightZeroPoints(m, seed))
-            .Concat(new[] { "conv", "depthwise", "dense" }.Select(op => ChwFlattens(WeightZeroPointModels.Create(op))))
+            .Concat(new[] { "conv", "depthwise", "dense" }.Select(WeightZeroPointModels.Create))
             .ToList();
         var zeroPointLayers = shifted.SelectMany(m => m.Layers).OfType<WeightedLayer>().Where(l => l.Weights is Int8Weights { WeightZeroPoint: not 0 }).ToList();
         Assert.Contains(zeroPointLayers, l => l is Conv2DLayer);
@@ -138,20 +170,6 @@ public sealed class OnnxRoundTripTests
         }
 
         return imported;
-    }
-
-    /// <summary>
-    /// <paramref name="model"/> with its flattens of 1x1 images in order chw, the same computation as hwc there: our
-    /// export writes <c>flatten order hwc</c> as Transpose + Flatten, which the importer does not map yet.
-    /// </summary>
-    private static QModel ChwFlattens(QModel model)
-    {
-        var shapes = TensorChain.InferGraph(model);
-        var layers = model.Layers.Select((layer, i) => layer is FlattenLayer { Order: FlattenOrder.Hwc } flatten
-            && shapes.InputsOf(i) is [var tensor] && shapes.Tensors[tensor].Shape is { Height: 1, Width: 1 }
-                ? new FlattenLayer(flatten.Name, FlattenOrder.Chw) { Inputs = flatten.Inputs }
-                : layer).ToArray();
-        return new QModel(model.Name, model.InputShape, model.InputLayout, model.Preprocessing, model.InputQuant, model.Labels, model.Provenance, layers) { Rounding = model.Rounding };
     }
 
     /// <summary>Each layer as the writer spells it, without its name and its <c>inputs</c> line (compared as tensor indices).</summary>

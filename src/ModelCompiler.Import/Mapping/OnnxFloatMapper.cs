@@ -37,8 +37,10 @@ internal sealed class OnnxFloatMapper
     /// <paramref name="Rebuild"/> are set while the layer may still take a folded batch norm (<paramref name="Weights"/>)
     /// or a fused activation: the last layer, whose output nothing else reads.
     /// </summary>
+    /// <paramref name="ChannelsLast"/> marks an image transposed from NCHW to NHWC, which only a flatten may read (it
+    /// becomes <c>flatten order hwc</c>).
     private sealed record Value(string Name, TensorShape Shape, SourceOperator? Op = null, Float32Weights? Weights = null,
-        Func<Float32Weights, Activation, Layer>? Rebuild = null, Activation Activation = Activation.None, bool IsMatMul = false);
+        Func<Float32Weights, Activation, Layer>? Rebuild = null, Activation Activation = Activation.None, bool IsMatMul = false, bool ChannelsLast = false);
 
     /// <summary>The model's float32 layers, header fields and output length, or null after reporting problems.</summary>
     public static MappedGraph? Map(SourceModel model, ImportProblems problems, ImportReport report, Preprocessing preprocessing) =>
@@ -94,6 +96,12 @@ internal sealed class OnnxFloatMapper
     private void MapOperator(SourceOperator op, List<Value> inputs)
     {
         var x = inputs[0];
+        if (inputs.FirstOrDefault(i => i.ChannelsLast) is { } transposed && op.Type is not ("Flatten" or "Reshape" or "Identity" or "Dropout"))
+        {
+            _problems.Add(op, "input 0", $"reads the NHWC transpose of {transposed.Name}: only a Flatten or Reshape into [1, N] may read it");
+            return;
+        }
+
         switch (op.Type)
         {
             case "Identity" or "Dropout":
@@ -127,6 +135,11 @@ internal sealed class OnnxFloatMapper
             case "Flatten" or "Reshape":
                 Flatten(op, x);
                 break;
+            case "Transpose" when Image(op, x):
+                // Validated: perm [0,2,3,1]. The format's tensors are HWC already; the flatten that reads it says so.
+                _values[op.Outputs[0]] = x with { Op = null, Rebuild = null, ChannelsLast = true };
+                _report.Fold(op, $"NCHW to NHWC before flattening {x.Name}: the flatten's order hwc");
+                break;
             case "Pad" when op.Options is PadOptions { Pads: { } p } && p.All(a => a == 0):
                 _values[op.Outputs[0]] = x with { Op = null, Rebuild = null };
                 _report.Drop(op, "pads nothing (PyTorch writes it before AveragePool)");
@@ -139,11 +152,11 @@ internal sealed class OnnxFloatMapper
             case "Softmax" when Vector(op, x):
                 Emit(op, new SoftmaxLayer(NameOf(op, "softmax")) { Inputs = [x.Name] }, x.Shape);
                 break;
-            case "MatMul" or "GlobalAveragePool" or "Pad" or "Softmax":
+            case "MatMul" or "GlobalAveragePool" or "Pad" or "Softmax" or "Transpose":
                 break; // reported
             default:
                 _problems.Add(op, null, "operator not mapped from a float graph (mapped: Conv, BatchNormalization after Conv, Relu, Clip, MaxPool, AveragePool, GlobalAveragePool, " +
-                    "Flatten, Reshape, Gemm, MatMul + Add, Add, Pad, Softmax, Identity)");
+                    "Flatten, Reshape, Gemm, MatMul + Add, Add, Pad, Softmax, Identity, Transpose [0,2,3,1] before a flatten)");
                 break;
         }
     }
@@ -305,8 +318,8 @@ internal sealed class OnnxFloatMapper
         }
         else
         {
-            // An NCHW tensor flattened: channel-major, the format's order chw.
-            Emit(op, new FlattenLayer(NameOf(op, "flatten"), FlattenOrder.Chw) { Inputs = [x.Name] }, TensorShape.Vector(x.Shape.Length));
+            // An NCHW tensor flattened: channel-major, the format's order chw; after the NHWC transpose, hwc.
+            Emit(op, new FlattenLayer(NameOf(op, "flatten"), x.ChannelsLast ? FlattenOrder.Hwc : FlattenOrder.Chw) { Inputs = [x.Name] }, TensorShape.Vector(x.Shape.Length));
         }
     }
 

@@ -55,6 +55,9 @@ internal sealed class OnnxQdqMapper
     /// <summary>The float32 probabilities of the final softmax.</summary>
     private sealed record Probabilities(string Name, TensorShape Shape) : Value(Shape);
 
+    /// <summary>An image transposed from NCHW to NHWC, which only a flatten may read (it becomes <c>flatten order hwc</c>).</summary>
+    private sealed record ChannelsLast(Quantized Source) : Value(Source.Shape);
+
     /// <summary>The model's layers, header fields and output length, or null after reporting problems.</summary>
     public static MappedGraph? Map(SourceModel model, ImportProblems problems, ImportReport report, Preprocessing preprocessing) =>
         new OnnxQdqMapper(model, problems, report).Run(preprocessing);
@@ -164,6 +167,11 @@ internal sealed class OnnxQdqMapper
             case "Flatten" or "Reshape":
                 Flatten(op, inputs[0]);
                 break;
+            case "Transpose" when Grid(op, inputs[0], needsGrid: false) is { } x:
+                // Validated: perm [0,2,3,1]. The format's tensors are HWC already; the flatten that reads it says so.
+                _values[op.Outputs[0]] = new ChannelsLast(x);
+                _report.Fold(op, $"NCHW to NHWC before flattening {x.Name}: the flatten's order hwc");
+                break;
             case "Pad" when inputs[0] is Quantized x && op.Options is PadOptions { Pads: { } p } && p.All(a => a == 0):
                 _values[op.Outputs[0]] = x;
                 _report.Drop(op, "pads nothing (PyTorch writes it before AveragePool)");
@@ -184,12 +192,12 @@ internal sealed class OnnxQdqMapper
                 _values[op.Outputs[0]] = new Probabilities(_layers[^1].Name, x.Shape);
                 _report.Map(op, $"softmax {_layers[^1].Name}");
                 break;
-            case "GlobalAveragePool" or "Pad" or "Softmax":
+            case "GlobalAveragePool" or "Pad" or "Softmax" or "Transpose":
                 break; // Grid reported why
             default:
                 _problems.Add(op, null, op.Type == "BatchNormalization"
                     ? "a float BatchNormalization in a QDQ graph: fold it into the convolution before quantizing (float models are imported through --calibration-dir)"
-                    : $"operator not mapped from a QDQ graph (mapped: QuantizeLinear, DequantizeLinear, Conv, Gemm, MatMul, Add, Relu, Clip, MaxPool, AveragePool, GlobalAveragePool, Flatten, Reshape, Pad, Softmax, Identity)");
+                    : $"operator not mapped from a QDQ graph (mapped: QuantizeLinear, DequantizeLinear, Conv, Gemm, MatMul, Add, Relu, Clip, MaxPool, AveragePool, GlobalAveragePool, Flatten, Reshape, Pad, Softmax, Identity, Transpose [0,2,3,1] before a flatten)");
                 break;
         }
     }
@@ -229,6 +237,13 @@ internal sealed class OnnxQdqMapper
                 break;
             case Quantized x:
                 _problems.Add(op, "y_scale", $"quantizes the average {x.Name} ({x.Quant}) with other parameters ({q}): pools keep their input's quantization in the format");
+                break;
+            case ChannelsLast t when t.Source.Quant == q:
+                _values[op.Outputs[0]] = t;
+                _report.Fold(op, "keeps the quantization of the transposed image (a no-op)");
+                break;
+            case ChannelsLast t:
+                _problems.Add(op, "y_scale", $"requantizes the NHWC transpose of {t.Source.Name}: only a flatten may read it");
                 break;
             default:
                 _problems.Add(op, "x", "quantizes the softmax's probabilities: not mapped");
@@ -371,7 +386,8 @@ internal sealed class OnnxQdqMapper
 
     private void Flatten(SourceOperator op, Value value)
     {
-        if (Grid(op, value, needsGrid: false) is not { } x)
+        var order = value is ChannelsLast ? FlattenOrder.Hwc : FlattenOrder.Chw;
+        if (Grid(op, value is ChannelsLast t ? t.Source : value, needsGrid: false) is not { } x)
         {
             return;
         }
@@ -387,8 +403,8 @@ internal sealed class OnnxQdqMapper
         }
         else
         {
-            // An NCHW tensor flattened: channel-major, the format's order chw.
-            Emit(op, new FlattenLayer(NameOf(op, "flatten"), FlattenOrder.Chw) { Inputs = [x.Name] }, TensorShape.Vector(x.Shape.Length), x.Quant, x.OnGrid);
+            // An NCHW tensor flattened: channel-major, the format's order chw; after the NHWC transpose, hwc.
+            Emit(op, new FlattenLayer(NameOf(op, "flatten"), order) { Inputs = [x.Name] }, TensorShape.Vector(x.Shape.Length), x.Quant, x.OnGrid);
         }
     }
 
@@ -463,6 +479,9 @@ internal sealed class OnnxQdqMapper
                 return null;
             case Pending p:
                 _problems.Add(op, "input 0", $"reads the float output of {ImportReport.Describe(p.Op)}, which no QuantizeLinear quantizes: the format's layers read int8 tensors");
+                return null;
+            case ChannelsLast t:
+                _problems.Add(op, "input 0", $"reads the NHWC transpose of {t.Source.Name}: only a Flatten or Reshape into [1, N] may read it");
                 return null;
             default:
                 _problems.Add(op, "input 0", "reads the softmax's probabilities");

@@ -83,6 +83,13 @@ public sealed record ClipOptions(float? Min, float? Max) : OperatorOptions;
 /// <summary>ONNX Flatten: dimensions before <c>axis</c> become the first output dimension, the rest the second.</summary>
 public sealed record FlattenOptions(int Axis) : OperatorOptions;
 
+/// <summary>ONNX Transpose: the permutation of the input's axes (null: reversed, ONNX's default).</summary>
+public sealed record TransposeOptions(IReadOnlyList<long>? Perm) : OperatorOptions
+{
+    /// <summary>NCHW to NHWC, what our export writes before flattening in HWC order (docs/import.md).</summary>
+    public bool IsChannelsLast => Perm is [0, 2, 3, 1];
+}
+
 /// <summary>ONNX Pad in <c>constant</c> mode: <c>pads</c> as ONNX orders them (all begins, then all ends) and the fill value.</summary>
 /// <param name="Pads">Null when the pads input is not a constant.</param>
 public sealed record PadOptions(IReadOnlyList<long>? Pads, float Value) : OperatorOptions;

@@ -10,7 +10,7 @@ internal static class OnnxOptionsReader
     public static readonly IReadOnlySet<string> Known = new HashSet<string>(StringComparer.Ordinal)
     {
         "Conv", "MaxPool", "AveragePool", "GlobalAveragePool", "Gemm", "MatMul", "Add", "BatchNormalization", "Relu",
-        "Clip", "Flatten", "Reshape", "Softmax", "QuantizeLinear", "DequantizeLinear", "Pad", "Identity",
+        "Clip", "Flatten", "Reshape", "Softmax", "QuantizeLinear", "DequantizeLinear", "Pad", "Identity", "Transpose",
     };
 
     public static OperatorOptions Read(OnnxAttributes a, string type, int opset, IReadOnlyList<SourceTensor?> inputs, string location, ImportProblems problems)
@@ -23,6 +23,7 @@ internal static class OnnxOptionsReader
             "BatchNormalization" => BatchNorm(a, location, problems),
             "Clip" => Clip(a, opset, inputs),
             "Flatten" => new FlattenOptions((int)a.Int("axis", 1)),
+            "Transpose" => new TransposeOptions(a.Ints("perm")),
             "Reshape" => new ReshapeOptions(Constant(inputs, 1)?.ReadIntegers(), a.Int("allowzero", 0) != 0),
             "Softmax" => new SoftmaxOptions(1, (int)a.Int("axis", opset >= 13 ? -1 : 1)),
             "QuantizeLinear" or "DequantizeLinear" => QuantizeLinear(a, location, problems),

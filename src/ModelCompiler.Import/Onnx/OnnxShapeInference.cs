@@ -31,6 +31,11 @@ internal static class OnnxShapeInference
             case "Flatten" when x is not null && options is FlattenOptions f:
                 int axis = f.Axis < 0 ? f.Axis + x.Length : f.Axis;
                 return axis < 0 || axis > x.Length ? null : [Product(x[..axis]), Product(x[axis..])];
+            case "Transpose" when x is not null && options is TransposeOptions t:
+                var perm = t.Perm ?? [.. Enumerable.Range(0, x.Length).Reverse().Select(i => (long)i)];
+                return perm.Count == x.Length && perm.Order().SequenceEqual(Enumerable.Range(0, x.Length).Select(i => (long)i))
+                    ? perm.Select(p => x[p]).ToArray()
+                    : null;
             case "Reshape" when x is not null && options is ReshapeOptions r && r.NewShape is { } target:
                 return Reshape(x, target, r.AllowZero);
             case "Pad" when x is not null && options is PadOptions pad && pad.Pads is { } pads && pads.Count == 2 * x.Length:

@@ -42,6 +42,9 @@ internal sealed class OperatorRules(SourceModel model, ImportProblems problems)
             case PadOptions pad:
                 Pad(op, pad);
                 break;
+            case TransposeOptions { IsChannelsLast: false } t:
+                problems.Add(op, "perm", $"permutation [{(t.Perm is null ? "reversed" : string.Join(",", t.Perm))}]: only [0,2,3,1] (NCHW to NHWC) before a Flatten or Reshape into [1, N] is mapped");
+                break;
         }
 
         if (op.Outputs.Count > 0 && op.Outputs[0] >= 0 && model.Tensors[op.Outputs[0]].Shape is null

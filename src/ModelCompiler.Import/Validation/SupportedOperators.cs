@@ -12,7 +12,7 @@ public static class SupportedOperators
     public static readonly IReadOnlySet<string> Onnx = new SortedSet<string>(StringComparer.Ordinal)
     {
         "QuantizeLinear", "DequantizeLinear", "Conv", "BatchNormalization", "Relu", "Clip", "MaxPool", "AveragePool",
-        "GlobalAveragePool", "Flatten", "Reshape", "Gemm", "MatMul", "Add", "Softmax", "Pad", "Identity",
+        "GlobalAveragePool", "Flatten", "Reshape", "Gemm", "MatMul", "Add", "Softmax", "Pad", "Identity", "Transpose",
     };
 
     public static IReadOnlySet<string> For(SourceFormat format) => format == SourceFormat.Tflite ? Tflite : Onnx;
