@@ -25,7 +25,12 @@ public sealed class GraphEmitterTests
         Assert.Contains($"ref output, ref staged, 13, 33, 5, 6, 3, 3, 2, 2, {zp("dw7")}, ", source);
 
         Assert.Contains("int8 Add 'add5' (line n): [10x11x11] -&gt; [10x11x11], 1210 values, TFLite ADD (Int8Addition): zero points " + $"{zp("conv4")} and {zp("conv1")}", source);
-        Assert.Contains("AddInt8<SingleRounding>(ref first, ref second, ref output, 1210, " + $"{zp("conv4")}, ", source);
+        // Single rounding takes the table addition (its tables a data block of the step); TFLite's rule the arithmetic one.
+        Assert.Contains("AddInt8ByTables(ref first, ref second, ref output, 1210, ref Unsafe.As<char, byte>(ref MemoryMarshal.GetReference(", source);
+        Assert.Contains("_Tables)), " + $"{zp("conv4")}, ", source);
+        string tflite = Source(GraphBitExactnessTests.WithRounding(model, ModelCompiler.Format.Rounding.Tflite));
+        Assert.Contains("AddInt8<TfliteRounding>(ref first, ref second, ref output, 1210, " + $"{zp("conv4")}, ", tflite);
+        Assert.DoesNotContain("AddInt8ByTables(", tflite);
     }
 
     /// <summary>

@@ -20,9 +20,21 @@ internal sealed class Int8AddEmitter : StepEmitter<Int8AddStep>
     {
         var a = s.Stage;
         WriteOperands(w, s, s.Second, "sbyte");
-        w.WriteLine($"AddInt8<{RoundingType(a.Rounding)}>(ref first, ref second, ref output, {Int(s.Output.Length)}, {Int(a.FirstZeroPoint)}, {Int(a.FirstMultiplier)}, {Int(a.FirstShift)}, "
+        string kernel = s.Tables is null
+            ? $"AddInt8<{RoundingType(a.Rounding)}>(ref first, ref second, ref output, {Int(s.Output.Length)}, "
+            : $"AddInt8ByTables(ref first, ref second, ref output, {Int(s.Output.Length)}, {DataReference(s.MethodName + "_Tables", "byte")}, ";
+        w.WriteLine(kernel + $"{Int(a.FirstZeroPoint)}, {Int(a.FirstMultiplier)}, {Int(a.FirstShift)}, "
             + $"{Int(a.SecondZeroPoint)}, {Int(a.SecondMultiplier)}, {Int(a.SecondShift)}, {Int(a.OutputMultiplier)}, {Int(a.OutputShift)}, {Int(a.OutputZeroPoint)}, "
             + $"{Int(a.Min)}, {Int(a.Max)}, vectorBits);");
+    }
+
+    protected override void WriteData(SourceWriter w, Int8AddStep s)
+    {
+        if (s.Tables is { } tables)
+        {
+            WriteDataLiteral(w, s.MethodName + "_Tables", tables.AsArray(), "The table addition's lookup tables (AdditionTables): per input its int16 value and rank, "
+                + "as low bytes then high bytes, 256 entries each indexed by the input byte as unsigned.");
+        }
     }
 
     /// <summary>The two inputs (in the layer's order) and the output as typed references into the arena.</summary>

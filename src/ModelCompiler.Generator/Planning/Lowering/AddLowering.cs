@@ -1,5 +1,6 @@
 using ModelCompiler.Generator.Arithmetic;
 using ModelCompiler.Generator.Format;
+using ModelCompiler.Generator.Pipeline;
 
 namespace ModelCompiler.Generator.Planning.Lowering;
 
@@ -23,7 +24,8 @@ internal sealed class AddLowering : LayerLowering<AddLayer>
             first.ZeroPoint, multipliers.First.Multiplier, multipliers.First.Shift,
             second.ZeroPoint, multipliers.Second.Multiplier, multipliers.Second.Shift,
             multipliers.Output.Multiplier, multipliers.Output.Shift, outQuant.ZeroPoint, min, max, unit.Rounding);
-        return LoweredStep.Of(unit.Produced, (method, buffers) => new Int8AddStep(method, buffers.Inputs[0], buffers.Output, unit.Source, buffers.Inputs[1], add.Activation, stage));
+        var tables = AdditionTables.For(stage)?.ToEquatableArray();
+        return LoweredStep.Of(unit.Produced, (method, buffers) => new Int8AddStep(method, buffers.Inputs[0], buffers.Output, unit.Source, buffers.Inputs[1], add.Activation, stage, tables));
     }
 }
 
@@ -33,12 +35,16 @@ internal sealed record AdditionStage(
     int SecondZeroPoint, int SecondMultiplier, int SecondShift,
     int OutputMultiplier, int OutputShift, int OutputZeroPoint, int Min, int Max, Rounding Rounding);
 
-/// <summary>Int8 element-wise addition of <see cref="StepPlan.Input"/> and <see cref="Second"/> (the layer's inputs in its order).</summary>
+/// <summary>
+/// Int8 element-wise addition of <see cref="StepPlan.Input"/> and <see cref="Second"/> (the layer's inputs in its order);
+/// <see cref="Tables"/> are <see cref="AdditionTables"/>' lookup tables where they apply (else null).
+/// </summary>
 internal sealed record Int8AddStep(
     string MethodName, BufferSlice Input, BufferSlice Output, LayerSource Source,
     BufferSlice Second,
     Activation Activation,
-    AdditionStage Stage) : StepPlan(MethodName, Input, Output, Source);
+    AdditionStage Stage,
+    ImmutableEquatableArray<byte>? Tables) : StepPlan(MethodName, Input, Output, Source);
 
 /// <summary>Float32 element-wise addition of <see cref="StepPlan.Input"/> and <see cref="Second"/>, then the activation.</summary>
 internal sealed record FloatAddStep(
