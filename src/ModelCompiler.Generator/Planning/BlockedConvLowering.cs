@@ -92,7 +92,8 @@ internal static class BlockedConvLowering
     /// <param name="kernelGroups">Groups of 4 bytes per output pixel: Kh x ceil(Kw x Cin / 4).</param>
     /// <param name="poolPixels">The fused pool window's pixels, or null.</param>
     /// <param name="fallbackVectors">Vectors when the pool window is too large for the budget.</param>
-    public static (int Pixels, int Vectors) VnniShape(int channelBlocks, int columns, int kernelGroups, int? poolPixels, int fallbackVectors)
+    /// <param name="maxPixels">The most pixels a step may take (unfused).</param>
+    public static (int Pixels, int Vectors) VnniShape(int channelBlocks, int columns, int kernelGroups, int? poolPixels, int fallbackVectors, int maxPixels = int.MaxValue)
     {
         if (poolPixels is { } window)
         {
@@ -108,7 +109,7 @@ internal static class BlockedConvLowering
                 continue;
             }
 
-            for (int p = 1; p <= Math.Min(columns, MaxVnniAccumulators / 2); p++)
+            for (int p = 1; p <= Math.Min(Math.Min(columns, maxPixels), MaxVnniAccumulators / 2); p++)
             {
                 int accumulators = 2 * p * v;
                 if (accumulators > MaxVnniAccumulators)
@@ -129,6 +130,14 @@ internal static class BlockedConvLowering
 
         return best;
     }
+
+    /// <summary>
+    /// A 1x1 convolution of stride 1 without padding: output pixel n reads exactly input pixel n, so the uint8 copy is
+    /// the input as it is and the kernel may walk all the pixels of its rows as one run.
+    /// </summary>
+    public static bool IsPointwise(WindowGeometry c) =>
+        c.KernelHeight == 1 && c.KernelWidth == 1 && c.StrideHeight == 1 && c.StrideWidth == 1 && c.PadTop == 0 && c.PadLeft == 0
+        && c.OutputHeight == c.InputHeight && c.OutputWidth == c.InputWidth;
 
     /// <summary>Rows and columns of the padded input: every window of every output pixel lies inside it.</summary>
     public static (int Height, int Width) PaddedSize(WindowGeometry c) => (

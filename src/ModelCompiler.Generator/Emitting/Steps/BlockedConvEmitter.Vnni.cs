@@ -28,7 +28,16 @@ internal sealed partial class BlockedConvEmitter
             {
                 w.WriteLine($"ref sbyte blockWeights = ref Unsafe.Add(ref weights, b * {Int(v * s.BlockBytes)});");
                 w.WriteLine($"int channel = b * {Int(v * 16)};");
-                OpenPixelLoops(w, s, p);
+                bool flat = IsPointwise(s);
+                if (flat)
+                {
+                    OpenPointwiseLoop(w, s, p);
+                }
+                else
+                {
+                    OpenPixelLoops(w, s, p);
+                }
+
                 for (int i = 0; i < p; i++)
                 {
                     w.WriteLine("Vector256<int> " + string.Join(", ", Enumerable.Range(0, v).SelectMany(j => new[]
@@ -42,7 +51,7 @@ internal sealed partial class BlockedConvEmitter
                     (j, offset) => $"Vector256<sbyte> w{j}l = Vector256.LoadUnsafe(ref k{(offset.Length == 0 ? string.Empty : $", {offset}")}), w{j}h = Vector256.LoadUnsafe(ref k, {(offset.Length == 0 ? "32" : $"{offset} + 32")});",
                     (i, j) => $"a{i}_{j}l = {ByteProduct(s)}(a{i}_{j}l, u{i}, w{j}l); a{i}_{j}h = {ByteProduct(s)}(a{i}_{j}h, u{i}, w{j}h);");
                 w.WriteLine();
-                WriteRequantizeStores512(w, s, v, (i, j) => Join($"a{i}_{j}l", $"a{i}_{j}h"), biased: true, pixels: p, pooled: j =>
+                WriteRequantizeStores512(w, s, v, (i, j) => Join($"a{i}_{j}l", $"a{i}_{j}h"), biased: true, pixels: p, outputIndex: flat ? i => $"(x0 + {Int(i)}) * {Int(s.OutputChannels)}" : null, pooled: j =>
                 {
                     string low = $"a0_{j}l", high = $"a0_{j}h";
                     for (int i = 1; i < p; i++)
@@ -53,18 +62,61 @@ internal sealed partial class BlockedConvEmitter
 
                     return Join(low, high);
                 });
-                ClosePixelLoops(w);
+                if (flat)
+                {
+                    w.Unindent();
+                    w.WriteLine("}");
+                }
+                else
+                {
+                    ClosePixelLoops(w);
+                }
             }
         }
     }
 
-    /// <summary>The VNNI kernel's pixels and 16-channel vectors per step for this layer.</summary>
+    /// <summary>
+    /// The VNNI kernel's pixels and 16-channel vectors per step for this layer. A pointwise layer's steps run along
+    /// its whole output (no row ends to waste products on), at most one row's pixels per step so that a thread's range
+    /// of rows always holds a step.
+    /// </summary>
     private static (int Pixels, int Vectors) VnniShape(Int8BlockedConvStep s) => BlockedConvLowering.VnniShape(
         s.PaddedOutputChannels / WeightPacking.Lanes,
-        Steps(s).Columns,
+        IsPointwise(s) ? s.Conv.OutputHeight * s.Conv.OutputWidth : Steps(s).Columns,
         s.Conv.KernelHeight * s.Groups,
         s.Pool is null ? null : s.Pixels,
-        BlockedConvLowering.VectorsFor(s.PaddedOutputChannels / WeightPacking.Lanes, s.Pixels, registersPerVector: 2));
+        BlockedConvLowering.VectorsFor(s.PaddedOutputChannels / WeightPacking.Lanes, s.Pixels, registersPerVector: 2),
+        maxPixels: s.Conv.OutputWidth);
+
+    /// <summary>
+    /// A 1x1 convolution of stride 1 without padding or fused pool: output pixel n's window is input pixel n, the
+    /// <c>Cin</c> bytes at n * Cin of the uint8 copy, so the rows' pixels are one run (BlockedConvLowering.IsPointwise).
+    /// </summary>
+    private static bool IsPointwise(Int8BlockedConvStep s) => s.Pool is null && BlockedConvLowering.IsPointwise(s.Conv);
+
+    /// <summary>
+    /// Opens the pointwise kernel's loop over the pixels of rows [start, end) as one run, <paramref name="pixels"/> at a
+    /// time, and sets <c>x0</c> (the step's first pixel) and <c>window</c>; the range's last step overlaps the one
+    /// before instead of each row's.
+    /// </summary>
+    private static void OpenPointwiseLoop(SourceWriter w, Int8BlockedConvStep s, int pixels)
+    {
+        var c = s.Conv;
+        w.WriteLine($"int last = end * {Int(c.OutputWidth)}; // rows [start, end) of {Int(c.OutputWidth)} pixels as one run");
+        w.WriteLine($"for (int n = start * {Int(c.OutputWidth)}; n < last; n += {Int(pixels)})");
+        w.WriteLine("{");
+        w.Indent();
+        if (pixels > 1)
+        {
+            w.WriteLine($"int x0 = n < last - {Int(pixels)} ? n : last - {Int(pixels)}; // the last step overlaps the one before");
+        }
+        else
+        {
+            w.WriteLine("int x0 = n;");
+        }
+
+        w.WriteLine($"ref byte window = ref Unsafe.Add(ref padded, x0 * {Int(c.Channels)});");
+    }
 
     /// <summary>Two 8-lane halves as one 512-bit vector: one vinserti32x8 (Vector512.Create takes two).</summary>
     private static string Join(string low, string high) => $"{low}.ToVector512Unsafe().WithUpper({high})";
