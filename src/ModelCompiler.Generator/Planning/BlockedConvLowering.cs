@@ -93,7 +93,12 @@ internal static class BlockedConvLowering
     /// <param name="poolPixels">The fused pool window's pixels, or null.</param>
     /// <param name="fallbackVectors">Vectors when the pool window is too large for the budget.</param>
     /// <param name="maxPixels">The most pixels a step may take (unfused).</param>
-    public static (int Pixels, int Vectors) VnniShape(int channelBlocks, int columns, int kernelGroups, int? poolPixels, int fallbackVectors, int maxPixels = int.MaxValue)
+    /// <param name="halfLastBlock">
+    /// The last block has at most 8 real channels: a step over all the blocks computes its lower 8-lane half only, and
+    /// a step over fewer blocks wastes the upper half's products (counted as waste).
+    /// </param>
+    public static (int Pixels, int Vectors) VnniShape(
+        int channelBlocks, int columns, int kernelGroups, int? poolPixels, int fallbackVectors, int maxPixels = int.MaxValue, bool halfLastBlock = false)
     {
         if (poolPixels is { } window)
         {
@@ -111,14 +116,16 @@ internal static class BlockedConvLowering
 
             for (int p = 1; p <= Math.Min(Math.Min(columns, maxPixels), MaxVnniAccumulators / 2); p++)
             {
-                int accumulators = 2 * p * v;
+                bool half = halfLastBlock && v == channelBlocks;
+                int halves = half ? (2 * v) - 1 : 2 * v;
+                int accumulators = p * halves;
                 if (accumulators > MaxVnniAccumulators)
                 {
                     break;
                 }
 
-                double used = (double)columns / ((columns + p - 1) / p * p);
-                double cycles = (kernelGroups * Math.Max(Math.Max(p * v, (2 * v + p) / 2.0), VnniLatency)) + StepOverhead;
+                double used = (double)columns / ((columns + p - 1) / p * p) * (halfLastBlock && !half ? (2.0 * channelBlocks - 1) / (2.0 * channelBlocks) : 1);
+                double cycles = (kernelGroups * Math.Max(Math.Max(p * halves / 2.0, (halves + p) / 2.0), VnniLatency)) + StepOverhead;
                 double score = accumulators * used * kernelGroups / cycles;
                 if (score > bestScore + 1e-9)
                 {

@@ -13,12 +13,16 @@ internal sealed partial class BlockedConvEmitter
     /// packed weights' 64-byte rows), and the JIT keeps vpdpbusd's accumulator in ymm0-15: the step's shape is its own
     /// (<see cref="BlockedConvLowering.VnniShape"/>, at most 14 accumulators), not the AVX-512BW kernel's. The
     /// accumulators start at the bias; each pair of halves is joined (one insert) for the 512-bit requantization.
+    /// When a step holds all the channels and the last block has at most 8 real ones (24 or 40 filters), that block
+    /// has no upper half: its products would all be thrown away.
     /// </summary>
     private static void WriteAvx512Vnni(SourceWriter w, Int8BlockedConvStep s)
     {
         var (p, v) = VnniShape(s);
         int blocks = s.PaddedOutputChannels / WeightPacking.Lanes / v;
-        w.WriteLine($"/// <summary>AVX-512 with vpdpbusd (MultiplyAddBytes; emulated without AVX-VNNI): {Int(p)} pixels x {Int(v * 16)} channels per step, {Int(2 * p * v)} 8-lane accumulators; u8 x s8 quadruples summed into int32.</summary>");
+        bool half = HalfLastBlock(s) && blocks == 1;
+        bool Whole(int j) => !half || j < v - 1;
+        w.WriteLine($"/// <summary>AVX-512 with vpdpbusd (MultiplyAddBytes; emulated without AVX-VNNI): {Int(p)} pixels x {Int(v * 16)} channels per step, {Int(p * ((2 * v) - (half ? 1 : 0)))} 8-lane accumulators{(half ? " (the last 8 channels are padding: no accumulator)" : string.Empty)}; u8 x s8 quadruples summed into int32.</summary>");
         w.WriteLine("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
         using (w.OpenBlock($"private static void {s.MethodName}_Avx512Vnni(ref byte padded, ref sbyte output, int start, int end)"))
         {
@@ -40,18 +44,17 @@ internal sealed partial class BlockedConvEmitter
 
                 for (int i = 0; i < p; i++)
                 {
-                    w.WriteLine("Vector256<int> " + string.Join(", ", Enumerable.Range(0, v).SelectMany(j => new[]
-                    {
-                        $"a{i}_{j}l = Vector256.LoadUnsafe(ref bias, (nuint)({Channel(j)}))",
-                        $"a{i}_{j}h = Vector256.LoadUnsafe(ref bias, (nuint)({Channel(j, 8)}))",
-                    }).ToArray()) + ";");
+                    w.WriteLine("Vector256<int> " + string.Join(", ", Enumerable.Range(0, v).SelectMany(j => Whole(j)
+                        ? new[] { $"a{i}_{j}l = Vector256.LoadUnsafe(ref bias, (nuint)({Channel(j)}))", $"a{i}_{j}h = Vector256.LoadUnsafe(ref bias, (nuint)({Channel(j, 8)}))" }
+                        : new[] { $"a{i}_{j}l = Vector256.LoadUnsafe(ref bias, (nuint)({Channel(j)}))" }).ToArray()) + ";");
                 }
 
                 WriteKernelLoops(w, s, p, v, "Vector256",
-                    (j, offset) => $"Vector256<sbyte> w{j}l = Vector256.LoadUnsafe(ref k{(offset.Length == 0 ? string.Empty : $", {offset}")}), w{j}h = Vector256.LoadUnsafe(ref k, {(offset.Length == 0 ? "32" : $"{offset} + 32")});",
-                    (i, j) => $"a{i}_{j}l = {ByteProduct(s)}(a{i}_{j}l, u{i}, w{j}l); a{i}_{j}h = {ByteProduct(s)}(a{i}_{j}h, u{i}, w{j}h);");
+                    (j, offset) => $"Vector256<sbyte> w{j}l = Vector256.LoadUnsafe(ref k{(offset.Length == 0 ? string.Empty : $", {offset}")})"
+                        + (Whole(j) ? $", w{j}h = Vector256.LoadUnsafe(ref k, {(offset.Length == 0 ? "32" : $"{offset} + 32")});" : ";"),
+                    (i, j) => $"a{i}_{j}l = {ByteProduct(s)}(a{i}_{j}l, u{i}, w{j}l);" + (Whole(j) ? $" a{i}_{j}h = {ByteProduct(s)}(a{i}_{j}h, u{i}, w{j}h);" : string.Empty));
                 w.WriteLine();
-                WriteRequantizeStores512(w, s, v, (i, j) => Join($"a{i}_{j}l", $"a{i}_{j}h"), biased: true, pixels: p, outputIndex: flat ? i => $"(x0 + {Int(i)}) * {Int(s.OutputChannels)}" : null, pooled: j =>
+                WriteRequantizeStores512(w, s, v, (i, j) => Whole(j) ? Join($"a{i}_{j}l", $"a{i}_{j}h") : $"a{i}_{j}l.ToVector512Unsafe()", biased: true, pixels: p, outputIndex: flat ? i => $"(x0 + {Int(i)}) * {Int(s.OutputChannels)}" : null, pooled: j =>
                 {
                     string low = $"a0_{j}l", high = $"a0_{j}h";
                     for (int i = 1; i < p; i++)
@@ -86,7 +89,14 @@ internal sealed partial class BlockedConvEmitter
         s.Conv.KernelHeight * s.Groups,
         s.Pool is null ? null : s.Pixels,
         BlockedConvLowering.VectorsFor(s.PaddedOutputChannels / WeightPacking.Lanes, s.Pixels, registersPerVector: 2),
-        maxPixels: s.Conv.OutputWidth);
+        maxPixels: s.Conv.OutputWidth,
+        halfLastBlock: HalfLastBlock(s));
+
+    /// <summary>
+    /// Whether the last 16-channel block holds at most 8 real channels, so that an unfused step over all the blocks
+    /// can leave out its upper half (the padded lanes are never stored: RequantizeStore's count stops before them).
+    /// </summary>
+    private static bool HalfLastBlock(Int8BlockedConvStep s) => s.Pool is null && s.OutputChannels % WeightPacking.Lanes is > 0 and <= 8;
 
     /// <summary>
     /// A 1x1 convolution of stride 1 without padding or fused pool: output pixel n's window is input pixel n, the
