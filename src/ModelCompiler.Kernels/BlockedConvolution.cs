@@ -42,10 +42,7 @@ internal static partial class KernelLibrary
         }
         else
         {
-            for (int c = 0; c < count; c++)
-            {
-                Unsafe.Add(ref target, c) = bytes.GetElement(c);
-            }
+            StoreFirst(bytes, ref target, count);
         }
     }
 

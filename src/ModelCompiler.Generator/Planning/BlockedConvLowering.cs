@@ -92,7 +92,13 @@ internal static class BlockedConvLowering
     /// <param name="kernelGroups">Groups of 4 bytes per output pixel: Kh x ceil(Kw x Cin / 4).</param>
     /// <param name="poolPixels">The fused pool window's pixels, or null.</param>
     /// <param name="fallbackVectors">Vectors when the pool window is too large for the budget.</param>
-    public static (int Pixels, int Vectors) VnniShape(int channelBlocks, int columns, int kernelGroups, int? poolPixels, int fallbackVectors)
+    /// <param name="maxPixels">The most pixels a step may take (unfused).</param>
+    /// <param name="halfLastBlock">
+    /// The last block has at most 8 real channels: a step over all the blocks computes its lower 8-lane half only, and
+    /// a step over fewer blocks wastes the upper half's products (counted as waste).
+    /// </param>
+    public static (int Pixels, int Vectors) VnniShape(
+        int channelBlocks, int columns, int kernelGroups, int? poolPixels, int fallbackVectors, int maxPixels = int.MaxValue, bool halfLastBlock = false)
     {
         if (poolPixels is { } window)
         {
@@ -108,16 +114,18 @@ internal static class BlockedConvLowering
                 continue;
             }
 
-            for (int p = 1; p <= Math.Min(columns, MaxVnniAccumulators / 2); p++)
+            for (int p = 1; p <= Math.Min(Math.Min(columns, maxPixels), MaxVnniAccumulators / 2); p++)
             {
-                int accumulators = 2 * p * v;
+                bool half = halfLastBlock && v == channelBlocks;
+                int halves = half ? (2 * v) - 1 : 2 * v;
+                int accumulators = p * halves;
                 if (accumulators > MaxVnniAccumulators)
                 {
                     break;
                 }
 
-                double used = (double)columns / ((columns + p - 1) / p * p);
-                double cycles = (kernelGroups * Math.Max(Math.Max(p * v, (2 * v + p) / 2.0), VnniLatency)) + StepOverhead;
+                double used = (double)columns / ((columns + p - 1) / p * p) * (halfLastBlock && !half ? (2.0 * channelBlocks - 1) / (2.0 * channelBlocks) : 1);
+                double cycles = (kernelGroups * Math.Max(Math.Max(p * halves / 2.0, (halves + p) / 2.0), VnniLatency)) + StepOverhead;
                 double score = accumulators * used * kernelGroups / cycles;
                 if (score > bestScore + 1e-9)
                 {
@@ -129,6 +137,14 @@ internal static class BlockedConvLowering
 
         return best;
     }
+
+    /// <summary>
+    /// A 1x1 convolution of stride 1 without padding: output pixel n reads exactly input pixel n, so the uint8 copy is
+    /// the input as it is and the kernel may walk all the pixels of its rows as one run.
+    /// </summary>
+    public static bool IsPointwise(WindowGeometry c) =>
+        c.KernelHeight == 1 && c.KernelWidth == 1 && c.StrideHeight == 1 && c.StrideWidth == 1 && c.PadTop == 0 && c.PadLeft == 0
+        && c.OutputHeight == c.InputHeight && c.OutputWidth == c.InputWidth;
 
     /// <summary>Rows and columns of the padded input: every window of every output pixel lies inside it.</summary>
     public static (int Height, int Width) PaddedSize(WindowGeometry c) => (

@@ -306,10 +306,13 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
     /// 16-channel vectors, per pixel (<paramref name="pixel"/>(i, j) is pixel i's vector j) or, with a fused pool,
     /// once per window (<paramref name="pooled"/>(j) is the max over the window's pixels). <paramref name="biased"/>
     /// when the accumulators started at the bias (else it is added here); <paramref name="pixels"/> unfused pixels per
-    /// step when not <see cref="Int8BlockedConvStep.Pixels"/>.
+    /// step when not <see cref="Int8BlockedConvStep.Pixels"/>; <paramref name="outputIndex"/>(i), pixel i's first output
+    /// byte, when not <see cref="OutputIndex"/>'s.
     /// </summary>
-    private static void WriteRequantizeStores512(SourceWriter w, Int8BlockedConvStep s, int vectors, Func<int, int, string> pixel, Func<int, string> pooled, bool biased = false, int? pixels = null)
+    private static void WriteRequantizeStores512(
+        SourceWriter w, Int8BlockedConvStep s, int vectors, Func<int, int, string> pixel, Func<int, string> pooled, bool biased = false, int? pixels = null, Func<int, string>? outputIndex = null)
     {
+        outputIndex ??= i => OutputIndex(s, i);
         for (int j = 0; j < vectors; j++)
         {
             string ch = Channel(j);
@@ -323,7 +326,7 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
             {
                 for (int i = 0; i < (pixels ?? s.Pixels); i++)
                 {
-                    w.WriteLine($"{call.Replace("{acc}", Biased(pixel(i, j)))}, ref Unsafe.Add(ref output, {OutputIndex(s, i)} + {ch}), {Count(s, ch)});");
+                    w.WriteLine($"{call.Replace("{acc}", Biased(pixel(i, j)))}, ref Unsafe.Add(ref output, {outputIndex(i)} + {ch}), {Count(s, ch)});");
                 }
             }
         }
