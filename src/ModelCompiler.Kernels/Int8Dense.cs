@@ -21,8 +21,10 @@ internal static partial class KernelLibrary
         int u = 0;
         if (vectorBits >= Avx512VnniBits && Avx512BW.IsSupported)
         {
-            // Two 256-bit halves per unit (.NET 10 has no 512-bit vpdpbusd), each its own chain so that the
-            // instruction's latency overlaps across the 8 accumulators.
+            u = DenseEightUnits<TRounding, TWeights>(ref x, ref weights, ref bias, ref multipliers, ref shifts, ref output, units, paddedLength, zeroPoint, min, max);
+
+            // The last four units: two 256-bit halves per unit (.NET 10 has no 512-bit vpdpbusd), each its own chain
+            // so that the instruction's latency overlaps across the 8 accumulators.
             for (; u + 4 <= units; u += 4)
             {
                 ref sbyte w = ref Unsafe.Add(ref weights, u * paddedLength);
@@ -78,6 +80,59 @@ internal static partial class KernelLibrary
         {
             StoreUnit<TRounding>(u, DotUnsigned<TWeights>(ref x, ref Unsafe.Add(ref weights, u * paddedLength), paddedLength, vectorBits), ref bias, ref multipliers, ref shifts, ref output, zeroPoint, min, max);
         }
+    }
+
+    /// <summary>
+    /// The vpdpbusd dense loop, eight units at a time: one 32-byte input load feeds eight rows (one accumulator each,
+    /// eight independent chains, the most that fit ymm0-15 beside the input), and the eight sums are reduced together
+    /// (three rounds of vphaddd and a lane swap) before each unit is requantized. Against four units of two halves,
+    /// MobileNetV2's 1280 -> 1001 layer (weights streamed from L3, 1.28 MB) ran 0.85-0.90x the time, side by side in
+    /// one process. Returns the number of units done (a multiple of 8); the caller finishes the rest.
+    /// </summary>
+    private static int DenseEightUnits<TRounding, TWeights>(ref byte x, ref sbyte weights, ref int bias, ref int multipliers, ref int shifts, ref sbyte output, int units, int paddedLength, int zeroPoint, int min, int max)
+        where TRounding : struct
+        where TWeights : struct
+    {
+        nuint p1 = (nuint)paddedLength, p2 = 2 * p1, p3 = 3 * p1, p4 = 4 * p1, p5 = 5 * p1, p6 = 6 * p1, p7 = 7 * p1;
+        int u = 0;
+        for (; u + 8 <= units; u += 8)
+        {
+            ref sbyte w = ref Unsafe.Add(ref weights, u * paddedLength);
+            ref byte v = ref x;
+            Vector256<int> a0 = Vector256<int>.Zero, a1 = Vector256<int>.Zero, a2 = Vector256<int>.Zero, a3 = Vector256<int>.Zero;
+            Vector256<int> a4 = Vector256<int>.Zero, a5 = Vector256<int>.Zero, a6 = Vector256<int>.Zero, a7 = Vector256<int>.Zero;
+            // Rows are padded to 64: two 32-byte steps per iteration (the shape measured; one step an iteration
+            // was no faster than the four-unit loop).
+            for (int i = 0; i < paddedLength; i += 64)
+            {
+                for (int half = 0; half < 2; half++)
+                {
+                    Vector256<byte> input = Vector256.LoadUnsafe(ref v);
+                    a0 = MultiplyAddBytes<TWeights>(a0, input, Vector256.LoadUnsafe(ref w));
+                    a1 = MultiplyAddBytes<TWeights>(a1, input, Vector256.LoadUnsafe(ref w, p1));
+                    a2 = MultiplyAddBytes<TWeights>(a2, input, Vector256.LoadUnsafe(ref w, p2));
+                    a3 = MultiplyAddBytes<TWeights>(a3, input, Vector256.LoadUnsafe(ref w, p3));
+                    a4 = MultiplyAddBytes<TWeights>(a4, input, Vector256.LoadUnsafe(ref w, p4));
+                    a5 = MultiplyAddBytes<TWeights>(a5, input, Vector256.LoadUnsafe(ref w, p5));
+                    a6 = MultiplyAddBytes<TWeights>(a6, input, Vector256.LoadUnsafe(ref w, p6));
+                    a7 = MultiplyAddBytes<TWeights>(a7, input, Vector256.LoadUnsafe(ref w, p7));
+                    v = ref Unsafe.Add(ref v, 32);
+                    w = ref Unsafe.Add(ref w, 32);
+                }
+            }
+
+            // [a0 a1 a2 a3 | a0 a1 a2 a3] partial sums of the low and high lanes, and the same for a4..a7; int32 adds
+            // wrap in any order, so the totals are the scalar order's.
+            Vector256<int> low = Avx2.HorizontalAdd(Avx2.HorizontalAdd(a0, a1), Avx2.HorizontalAdd(a2, a3));
+            Vector256<int> high = Avx2.HorizontalAdd(Avx2.HorizontalAdd(a4, a5), Avx2.HorizontalAdd(a6, a7));
+            Vector256<int> sums = Avx2.Add(Avx2.Permute2x128(low, high, 0x20), Avx2.Permute2x128(low, high, 0x31));
+            for (int k = 0; k < 8; k++)
+            {
+                StoreUnit<TRounding>(u + k, sums.GetElement(k), ref bias, ref multipliers, ref shifts, ref output, zeroPoint, min, max);
+            }
+        }
+
+        return u;
     }
 
     /// <summary>Unit <paramref name="u"/>'s output: its bias + <paramref name="dot"/> (wrapping), requantized.</summary>

@@ -20,7 +20,7 @@ public sealed class Int8KernelTests
     {
         int bits = VectorPaths.Bits(path);
         var random = new Random(3);
-        foreach (var (units, fullRange) in new[] { 1, 3, 4, 9 }.SelectMany(u => new[] { (u, false), (u, true) }))
+        foreach (var (units, fullRange) in new[] { 1, 3, 4, 9, 13, 17 }.SelectMany(u => new[] { (u, false), (u, true) }))
         {
             foreach (int length in new[] { 64, 192 })
             {
