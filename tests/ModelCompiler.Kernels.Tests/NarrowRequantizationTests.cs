@@ -9,17 +9,22 @@ namespace ModelCompiler.Kernels.Tests;
 /// <see cref="KernelLibrary.RequantizeStoreNarrow512{TRounding}"/> against <see cref="Requantizer.Requantize(int, int, int, int, int, int)"/>
 /// and <see cref="TfliteRequantizer.Requantize(int, int, int, int, int, int)"/> at the ends of its domain: accumulators
 /// at int32's ends and around the rounding ties, shifts 32 and 54 and between, multipliers at 2^30 and 2^31 - 1, zero
-/// points at both ends, the full and narrower clamps; and TFLite's rule on hand-computed vectors. It is AVX-512 code:
-/// where the process has no AVX-512 (CI's reduced run), the tests check that no AVX-512 path is claimed, as the kernels
-/// then never call it.
+/// points at both ends, the full and narrower clamps; and TFLite's rule on hand-computed vectors. Each test runs the
+/// AVX-512 form and the AVX2 form (<see cref="KernelLibrary.RequantizeStoreNarrow256{TRounding}"/>, the same table):
+/// where the process lacks a form's instruction set (an AVX2-only CPU, CI's reduced runs), the test checks that no
+/// path of that width is claimed, as the kernels then never call it.
 /// </summary>
 public sealed class NarrowRequantizationTests
 {
-    [Fact]
-    public void NarrowRequantizationIsTheScalarRule() => MatchesScalarRule<SingleRounding>(12, Requantizer.Requantize);
+    [Theory]
+    [InlineData("avx512")]
+    [InlineData("avx2")]
+    public void NarrowRequantizationIsTheScalarRule(string form) => MatchesScalarRule<SingleRounding>(form, 12, Requantizer.Requantize);
 
-    [Fact]
-    public void NarrowRequantizationIsTflitesRule() => MatchesScalarRule<TfliteRounding>(13, TfliteRequantizer.Requantize);
+    [Theory]
+    [InlineData("avx512")]
+    [InlineData("avx2")]
+    public void NarrowRequantizationIsTflitesRule(string form) => MatchesScalarRule<TfliteRounding>(form, 13, TfliteRequantizer.Requantize);
 
     /// <summary>
     /// TFLite's two roundings at the narrow form's boundaries, worked by hand (docs/arithmetic.md, "TFLite's rule as one
@@ -28,12 +33,13 @@ public sealed class NarrowRequantizationTests
     /// int32's ends, and a nonzero zero point. Each is also TFLite's own two-step arithmetic
     /// (<see cref="TfliteRequantizer.MultiplyByQuantizedMultiplier"/>).
     /// </summary>
-    [Fact]
-    public void NarrowTfliteRoundingOnHandComputedVectors()
+    [Theory]
+    [InlineData("avx512")]
+    [InlineData("avx2")]
+    public void NarrowTfliteRoundingOnHandComputedVectors(string form)
     {
-        if (!Avx512BW.IsSupported)
+        if (!Runs(form))
         {
-            Assert.DoesNotContain("avx512", VectorPaths.AvailableNames);
             return;
         }
 
@@ -76,7 +82,7 @@ public sealed class NarrowRequantizationTests
                     (accumulators[l], shifts[l]) = (vectors[lanes[l]].Acc, vectors[lanes[l]].Shift);
                 }
 
-                sbyte[] y = Run<TfliteRounding>(accumulators, multipliers, shifts, zeroPoint, -128, 127, 16);
+                sbyte[] y = Run<TfliteRounding>(form, accumulators, multipliers, shifts, zeroPoint, -128, 127, 16);
                 for (int l = 0; l < lanes.Length; l++)
                 {
                     var (acc, shift, _, expected) = vectors[lanes[l]];
@@ -88,12 +94,23 @@ public sealed class NarrowRequantizationTests
         }
     }
 
-    private static void MatchesScalarRule<TRounding>(int seed, Func<int, int, int, int, int, int, int> rule)
+    /// <summary>Whether this process can run <paramref name="form"/>; where it cannot, no path of that width may be claimed.</summary>
+    private static bool Runs(string form)
+    {
+        bool supported = form == "avx512" ? Avx512BW.IsSupported : Avx2.IsSupported;
+        if (!supported)
+        {
+            Assert.DoesNotContain(form, VectorPaths.AvailableNames);
+        }
+
+        return supported;
+    }
+
+    private static void MatchesScalarRule<TRounding>(string form, int seed, Func<int, int, int, int, int, int, int> rule)
         where TRounding : struct
     {
-        if (!Avx512BW.IsSupported)
+        if (!Runs(form))
         {
-            Assert.DoesNotContain("avx512", VectorPaths.AvailableNames);
             return;
         }
 
@@ -121,7 +138,7 @@ public sealed class NarrowRequantizationTests
             int zeroPoint = random.Next(-128, 128);
             var (min, max) = random.Next(3) switch { 0 => (-128, 127), 1 => (zeroPoint, 127), _ => (zeroPoint, Math.Min(127, zeroPoint + random.Next(0, 60))) };
             int count = random.Next(5) == 0 ? random.Next(1, 16) : 16;
-            sbyte[] y = Run<TRounding>(accumulators, multipliers, shifts, zeroPoint, min, max, count);
+            sbyte[] y = Run<TRounding>(form, accumulators, multipliers, shifts, zeroPoint, min, max, count);
             for (int c = 0; c < 16; c++)
             {
                 int expected = c < count ? rule(accumulators[c], multipliers[c], shifts[c], zeroPoint, min, max) : 0;
@@ -136,7 +153,7 @@ public sealed class NarrowRequantizationTests
     /// The kernel on one block: the table as NarrowRequantization.Constants writes it (the rule's term for a non-negative
     /// product plus zp * 2^s), and 17 bytes of output, the last of which must stay 0.
     /// </summary>
-    private static sbyte[] Run<TRounding>(int[] accumulators, int[] multipliers, int[] shifts, int zeroPoint, int min, int max, int count)
+    private static sbyte[] Run<TRounding>(string form, int[] accumulators, int[] multipliers, int[] shifts, int zeroPoint, int min, int max, int count)
         where TRounding : struct
     {
         var constants = new long[48];
@@ -150,7 +167,17 @@ public sealed class NarrowRequantizationTests
         }
 
         var y = new sbyte[17];
-        KernelLibrary.RequantizeStoreNarrow512<TRounding>(Vector512.Create(accumulators), ref constants[0], min, max, ref y[0], count);
+        if (form == "avx512")
+        {
+            KernelLibrary.RequantizeStoreNarrow512<TRounding>(Vector512.Create(accumulators), ref constants[0], min, max, ref y[0], count);
+        }
+        else
+        {
+            KernelLibrary.RequantizeStoreNarrow256<TRounding>(
+                Vector256.Create(accumulators), Vector256.Create(accumulators, 8), ref constants[0],
+                KernelLibrary.NarrowShifts256(ref constants[0]), KernelLibrary.NarrowShifts256(ref constants[4]), min, max, ref y[0], count);
+        }
+
         return y;
     }
 

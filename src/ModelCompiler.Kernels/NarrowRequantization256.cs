@@ -1,0 +1,90 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace ModelCompiler.Kernels;
+
+internal static partial class KernelLibrary
+{
+    /// <summary>
+    /// The AVX2 form of <see cref="RequantizeStoreNarrow512{TRounding}"/>: 16 accumulators of one block, as two 8-lane
+    /// halves, requantized exactly with the same 48-int64 table (NarrowRequantization.Constants), clamped and stored.
+    /// AVX2 has no 64-bit arithmetic shift, so the shift goes in two floors: the high int32 half of the 64-bit sum
+    /// <c>Y</c> is <c>floor(Y / 2^32)</c>, and <c>floor(floor(Y / 2^32) / 2^(s-32)) = floor(Y / 2^s)</c>, one vpsravd
+    /// by <c>s - 32</c> (every shift here is in [32, 54]). <paramref name="lowShifts"/> and <paramref name="highShifts"/>
+    /// are those <c>s - 32</c> in channel order (<see cref="NarrowShifts256"/>), computed once per block by the caller.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void RequantizeStoreNarrow256<TRounding>(
+        Vector256<int> low, Vector256<int> high, ref long constants, Vector256<int> lowShifts, Vector256<int> highShifts, int min, int max, ref sbyte target, int count)
+        where TRounding : struct
+    {
+        Vector128<sbyte> bytes = NarrowPack256(
+            NarrowRequantize256<TRounding>(low, ref constants, lowShifts),
+            NarrowRequantize256<TRounding>(high, ref Unsafe.Add(ref constants, 4), highShifts),
+            min,
+            max);
+        if (count >= 16)
+        {
+            bytes.StoreUnsafe(ref target);
+        }
+        else
+        {
+            StoreFirst(bytes, ref target, count);
+        }
+    }
+
+    /// <summary>
+    /// The <c>s - 32</c> of the 8 channels of one half of a block, in channel order, from the table's even shifts
+    /// (<c>s</c>) and odd shifts (<c>s - 32</c>); <paramref name="half"/> is the table at the half's first entry (the
+    /// block's table, plus 4 for its high half).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<int> NarrowShifts256(ref long half) =>
+        Avx2.Blend(
+            Avx2.Subtract(Vector256.LoadUnsafe(ref half), Vector256.Create(32L)).AsInt32(),
+            Avx2.ShiftLeftLogical(Vector256.LoadUnsafe(ref half, 8), 32).AsInt32(),
+            0b1010_1010);
+
+    /// <summary>
+    /// The narrow requantization of one half before the clamp: 64-bit products of the even and of the odd lanes
+    /// (vpmuldq), plus the terms (zero point folded in; TFLite's correction where a product is negative), then the
+    /// high halves of both joined by one blend and shifted by <c>s - 32</c> (see <see cref="RequantizeStoreNarrow256{TRounding}"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<int> NarrowRequantize256<TRounding>(Vector256<int> acc, ref long half, Vector256<int> shiftsLess32)
+        where TRounding : struct
+    {
+        Vector256<long> even = Avx2.Multiply(acc, Vector256.LoadUnsafe(ref half, 32).AsInt32());
+        Vector256<long> odd = Avx2.Multiply(Avx2.ShiftRightLogical(acc.AsInt64(), 32).AsInt32(), Vector256.LoadUnsafe(ref half, 40).AsInt32());
+        Vector256<long> evenSum = Avx2.Add(even, Vector256.LoadUnsafe(ref half, 16));
+        Vector256<long> oddSum = Avx2.Add(odd, Vector256.LoadUnsafe(ref half, 24));
+        if (typeof(TRounding) == typeof(TfliteRounding))
+        {
+            Vector256<long> correction = Vector256.Create(1L << 31);
+            evenSum = Avx2.Subtract(evenSum, Avx2.CompareGreaterThan(Vector256<long>.Zero, even) & correction);
+            oddSum = Avx2.Subtract(oddSum, Avx2.CompareGreaterThan(Vector256<long>.Zero, odd) & correction);
+        }
+
+        Vector256<int> highHalves = Avx2.Blend(Avx2.ShiftRightLogical(evenSum, 32).AsInt32(), oddSum.AsInt32(), 0b1010_1010);
+        return Avx2.ShiftRightArithmeticVariable(highHalves, shiftsLess32.AsUInt32());
+    }
+
+    /// <summary>
+    /// Two halves of requantized int32 lanes clamped to [<paramref name="min"/>, <paramref name="max"/>] and narrowed to
+    /// 16 bytes in channel order. The clamp is done on int16 after a saturating pack: the bounds lie inside int8, so
+    /// clamping the saturated value equals clamping the int32 one.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<sbyte> NarrowPack256(Vector256<int> low, Vector256<int> high, int min, int max)
+    {
+        // vpackssdw packs within 128-bit lanes: low 0-3, high 0-3 | low 4-7, high 4-7; vpermq puts them in order.
+        Vector256<short> words = Avx2.Permute4x64(Avx2.PackSignedSaturate(low, high).AsInt64(), 0b11_01_10_00).AsInt16();
+        if (min != sbyte.MinValue || max != sbyte.MaxValue)
+        {
+            words = Avx2.Min(Avx2.Max(words, Vector256.Create((short)min)), Vector256.Create((short)max));
+        }
+
+        return Sse2.PackSignedSaturate(words.GetLower(), words.GetUpper());
+    }
+}
