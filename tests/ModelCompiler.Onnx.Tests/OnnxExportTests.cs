@@ -28,8 +28,11 @@ public sealed class OnnxExportTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         // ORT requantizes in float and rounds int8 averages half to even; we use fixed point and half away from zero.
         // Values on a rounding boundary may differ by a step per layer, which can flip a near-tie argmax; anything
-        // beyond a few steps would be an export error (wrong order, scale or zero point).
-        var agreement = CompareQdqWithTheInterpreter(new TestModels(3).SmallCnn(order, averagePool, softmax: false), RandomImage);
+        // beyond a few steps would be an export error (wrong order, scale or zero point). 7-bit weights: on CPUs without
+        // VNNI (AMD Zen 3, say) ORT's u8 x s8 kernels add pairs of products in int16 with saturation (vpmaddubsw), which
+        // full-range weights and this model's large inputs overflow (ORT's quantization docs advise reduce_range there);
+        // with full-range weights the agreement fell to 285/300 on such a CPU, an ORT inexactness, not an export error.
+        var agreement = CompareQdqWithTheInterpreter(new TestModels(3) { SevenBitWeights = true }.SmallCnn(order, averagePool, softmax: false), RandomImage);
         Assert.True(agreement.ArgMax >= agreement.Inputs * 0.97, $"argmax agreement {agreement.ArgMax}/{agreement.Inputs}");
         Assert.True(agreement.Close >= agreement.Values * 0.99, $"{agreement.Close}/{agreement.Values} logits within 2.5 steps");
     }
