@@ -21,7 +21,9 @@ internal static partial class KernelLibrary
     /// <paramref name="narrowRequantization"/>, <paramref name="constants"/> is the narrow table (<see cref="RequantizeStoreNarrow512"/>). With
     /// AVX-512, a 3x3 kernel of stride 1 over blocks of 16 channels widens each input row once (<see cref="TakesWidenedRows"/>); otherwise
     /// four pixels of a row are computed together where the row has them, and a 16-channel layer of stride 1 takes
-    /// pairs of pixels as 32 channels (<see cref="TakesPixelPairs"/>).
+    /// pairs of pixels as 32 channels (<see cref="TakesPixelPairs"/>). With AVX2 only, whole 16-channel blocks go to
+    /// <see cref="DepthwiseAvx2Blocks{TRounding}"/> (cell pairs by vpmaddwd, four pixels a step, the narrow requantization
+    /// in vectors), and the rest of the channels, fewer than 16, take the pixel loop here.
     /// </summary>
     internal static void DepthwiseConvInt8<TRounding>(
         ref sbyte input, ref sbyte weights, ref int bias, ref int multipliers, ref int shifts, ref long constants, ref sbyte output, ref int staged,
