@@ -21,7 +21,9 @@ internal static partial class KernelLibrary
     /// <paramref name="narrowRequantization"/>, <paramref name="constants"/> is the narrow table (<see cref="RequantizeStoreNarrow512"/>). With
     /// AVX-512, a 3x3 kernel of stride 1 over blocks of 16 channels widens each input row once (<see cref="TakesWidenedRows"/>); otherwise
     /// four pixels of a row are computed together where the row has them, and a 16-channel layer of stride 1 takes
-    /// pairs of pixels as 32 channels (<see cref="TakesPixelPairs"/>).
+    /// pairs of pixels as 32 channels (<see cref="TakesPixelPairs"/>). With AVX2 only, whole 16-channel blocks go to
+    /// <see cref="DepthwiseAvx2Blocks{TRounding}"/> (cell pairs by vpmaddwd, four pixels a step, the narrow requantization
+    /// in vectors), and the rest of the channels, fewer than 16, take the pixel loop here.
     /// </summary>
     internal static void DepthwiseConvInt8<TRounding>(
         ref sbyte input, ref sbyte weights, ref int bias, ref int multipliers, ref int shifts, ref long constants, ref sbyte output, ref int staged,
@@ -35,6 +37,24 @@ internal static partial class KernelLibrary
                 ref input, ref weights, ref bias, ref multipliers, ref constants, ref output,
                 inputWidth, channels, outputHeight, outputWidth, zeroPoint, min, max, narrowRequantization);
             return;
+        }
+
+        // AVX2 (no AVX-512): whole 16-channel blocks in DepthwiseAvx2Blocks, the pixel loop below takes the rest.
+        int firstChannel = 0;
+        if (!(vectorBits >= 512 && Avx512BW.IsSupported) && vectorBits >= 256 && Avx2.IsSupported)
+        {
+            firstChannel = channels & ~15;
+            if (firstChannel > 0)
+            {
+                DepthwiseAvx2Blocks<TRounding>(
+                    ref input, ref weights, ref bias, ref multipliers, ref shifts, ref constants, ref output, ref staged,
+                    inputWidth, channels, outputHeight, outputWidth, kernelHeight, kernelWidth, strideHeight, strideWidth, zeroPoint, min, max, narrowRequantization);
+            }
+
+            if (firstChannel == channels)
+            {
+                return;
+            }
         }
 
         int rowBytes = inputWidth * channels;
@@ -160,15 +180,15 @@ internal static partial class KernelLibrary
                 }
                 else if (vectorBits >= 256 && Avx2.IsSupported)
                 {
-                    for (; c + 8 <= channels; c += 8)
+                    for (c = firstChannel; c + 8 <= channels; c += 8)
                     {
                         Vector256<int> acc = Vector256.LoadUnsafe(ref bias, (nuint)c);
                         for (int ky = 0; ky < kernelHeight; ky++)
                         {
                             for (int kx = 0; kx < kernelWidth; kx++)
                             {
-                                Vector256<int> x = Avx2.ConvertToVector256Int32(Eight(ref Unsafe.Add(ref window, ky * rowBytes + kx * channels + c)));
-                                Vector256<int> w = Avx2.ConvertToVector256Int32(Eight(ref Unsafe.Add(ref weights, (ky * kernelWidth + kx) * channels + c)));
+                                Vector256<int> x = Avx2.ConvertToVector256Int32(EightBytes(ref Unsafe.Add(ref window, ky * rowBytes + kx * channels + c)));
+                                Vector256<int> w = Avx2.ConvertToVector256Int32(EightBytes(ref Unsafe.Add(ref weights, (ky * kernelWidth + kx) * channels + c)));
                                 acc = Avx2.Add(acc, Avx2.MultiplyLow(x, w));
                             }
                         }
@@ -209,6 +229,11 @@ internal static partial class KernelLibrary
             }
         }
     }
+
+    /// <summary>8 int8 values at <paramref name="source"/> in the low half of a vector (one 8-byte load, inlined).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<sbyte> EightBytes(ref sbyte source) =>
+        Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref source))).AsSByte();
 
     /// <summary>Channels <paramref name="from"/> to the last of one output pixel, one at a time (the scalar rule).</summary>
     private static void DepthwiseChannels<TRounding>(

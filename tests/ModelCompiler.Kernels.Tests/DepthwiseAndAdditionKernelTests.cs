@@ -7,7 +7,7 @@ namespace ModelCompiler.Kernels.Tests;
 /// The depthwise convolution and addition kernels on each vector path against the Runtime's arithmetic
 /// (<see cref="Requantizer"/>, <see cref="Int8Addition"/>): channel counts around each vector width, kernel sizes and
 /// strides, rows of one to nine pixels (the AVX-512 path computes four at a time), blocks of 32 and of 16 channels (the
-/// AVX-512 path pairs kernel cells over 32 channels, then takes 16, and takes 16 channels of stride 1 as pixel pairs; with 3x3 kernels of stride 1 over blocks of 16 it widens each input row once), full int8 operand ranges, scales
+/// AVX-512 path pairs kernel cells over 32 channels, then takes 16, and takes 16 channels of stride 1 as pixel pairs; with 3x3 kernels of stride 1 over blocks of 16 it widens each input row once; the AVX2 path takes blocks of 16, four pixels at a time, then the channels left one pixel at a time), full int8 operand ranges, scales
 /// whose ratio is far above and far below 1.
 /// </summary>
 public sealed class DepthwiseAndAdditionKernelTests
