@@ -57,7 +57,7 @@ internal sealed partial class BlockedConvEmitter
                 {
                     for (int j = 0; j < v; j++)
                     {
-                        string table = $"({Channel(j)}) * {Int(NarrowRequantization.LongsPerChannel)}";
+                        string table = NarrowTable(j);
                         w.WriteLine($"Vector256<int> lowShifts{j} = NarrowShifts256(ref Unsafe.Add(ref requantization, {table})), "
                             + $"highShifts{j} = NarrowShifts256(ref Unsafe.Add(ref requantization, {table} + 4));");
                     }
@@ -126,6 +126,11 @@ internal sealed partial class BlockedConvEmitter
         }
     }
 
+    /// <summary>The index of block <paramref name="j"/>'s first entry in the narrow requantization table.</summary>
+    private static string NarrowTable(int j) => j == 0
+        ? $"channel * {Int(NarrowRequantization.LongsPerChannel)}"
+        : $"({Channel(j)}) * {Int(NarrowRequantization.LongsPerChannel)}";
+
     /// <summary>The requantization and store of block <paramref name="j"/>'s two biased halves to the pixel at <paramref name="outputIndex"/>.</summary>
     private static void WriteRequantizeStore256(SourceWriter w, Int8BlockedConvStep s, bool narrow, int j, string low, string high, string outputIndex)
     {
@@ -134,7 +139,7 @@ internal sealed partial class BlockedConvEmitter
         string target = $"ref Unsafe.Add(ref output, {outputIndex} + {ch}), {Count(s, ch)}";
         if (narrow)
         {
-            w.WriteLine($"RequantizeStoreNarrow256<{rounding}>({low}, {high}, ref Unsafe.Add(ref requantization, ({ch}) * {Int(NarrowRequantization.LongsPerChannel)}), "
+            w.WriteLine($"RequantizeStoreNarrow256<{rounding}>({low}, {high}, ref Unsafe.Add(ref requantization, {NarrowTable(j)}), "
                 + $"lowShifts{j}, highShifts{j}, {Int(s.Min)}, {Int(s.Max)}, {target});");
             return;
         }
@@ -164,7 +169,7 @@ internal sealed partial class BlockedConvEmitter
 
         WriteKernelLoops(w, s, p, 4, "Vector256",
             (q, offset) => $"Vector256<short> w{q} = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref k{(offset.Length == 0 ? string.Empty : $", {offset}")}));",
-            (i, q) => (q == 0 ? $"Vector256<short> pairs{i} = WidenPairs(u{i}); " : string.Empty) + $"a{i}_{q} = Avx2.Add(a{i}_{q}, Avx2.MultiplyAddAdjacent(pairs{i}, w{q}));",
+            (i, q) => (q == 0 ? $"Vector256<short> pairs{i} = WidenPairs(u{i});\n" : string.Empty) + $"a{i}_{q} = Avx2.Add(a{i}_{q}, Avx2.MultiplyAddAdjacent(pairs{i}, w{q}));",
             vectorOffset: q => 16 * q);
         w.WriteLine();
         for (int i = 0; i < p; i++)

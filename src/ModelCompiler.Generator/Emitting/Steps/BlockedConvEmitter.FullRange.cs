@@ -50,7 +50,7 @@ internal sealed partial class BlockedConvEmitter
             return $"a{i}_{h} = Avx2.Add(a{i}_{h}, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(u{i}, w{h}), ones));";
         }
 
-        string halves = h == 0 ? $"Vector256<byte> h{i} = HighBits(u{i}), l{i} = LowBit(u{i}); " : string.Empty;
+        string halves = h == 0 ? $"Vector256<byte> h{i} = HighBits(u{i}), l{i} = LowBit(u{i});\n" : string.Empty;
         return $"{halves}a{i}_{h} = MultiplyAddHalves(a{i}_{h}, h{i}, l{i}, w{h});";
     }
 }

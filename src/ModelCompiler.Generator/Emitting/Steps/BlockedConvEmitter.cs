@@ -218,7 +218,8 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
     /// The loops over kernel rows and 4-byte groups of a step of <paramref name="pixels"/> pixels:
     /// <paramref name="loadWeights"/>(j, offset) loads vector j's weights from <c>k</c> plus the byte offset (an
     /// expression, empty for 0), each pixel i broadcasts its 4 bytes into <c>u{i}</c> (a <paramref name="vector"/>), and
-    /// <paramref name="accumulate"/>(i, j) adds pixel i's products with vector j's weights. The groups of a kernel row
+    /// <paramref name="accumulate"/>(i, j) adds pixel i's products with vector j's weights (one line, or several
+    /// separated by '\n'). The groups of a kernel row
     /// are unrolled (all of them when few, else by <see cref="GroupUnroll"/>) so that the JIT folds the offsets into the
     /// addresses instead of paying a loop and a sign extension per group; the offsets are native integers. Vector j's
     /// weights start <paramref name="vectorOffset"/>(j) bytes into the step's (default: one 16-channel block each).
@@ -262,7 +263,10 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
                 w.WriteLine($"{vector}<byte> u{i} = {vector}.Create(Unsafe.ReadUnaligned<int>({Reference("row", Offset(loop ? "r" : null, (4 * g) + offsets[i]))})).AsByte();");
                 for (int j = 0; j < vectors; j++)
                 {
-                    w.WriteLine(accumulate(i, j));
+                    foreach (string line in accumulate(i, j).Split('\n'))
+                    {
+                        w.WriteLine(line);
+                    }
                 }
             }
 
