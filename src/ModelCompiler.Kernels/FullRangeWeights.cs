@@ -67,6 +67,24 @@ internal static partial class KernelLibrary
             ? AvxVnni.MultiplyWideningAndAdd(sum, u, w)
             : MultiplyAddHalves(sum, HighBits(u), LowBit(u), w);
 
+    /// <summary>
+    /// The AVX2 blocked convolution's other exact form for any int8 weight: vpmaddwd on int16 operands (no pair can
+    /// saturate: |255 * -128 * 2| &lt; 2^31), one instruction per 8 lanes x 2 bytes instead of the four of
+    /// <see cref="MultiplyAddHalves(Vector256{int}, Vector256{byte}, Vector256{byte}, Vector256{sbyte})"/> per 8 lanes x 4.
+    /// This widens a broadcast of 4 input bytes to int16 pairs, (u0, u1) in the even int32 lanes and (u2, u3) in the
+    /// odd ones (one vpshufb), to meet 4 channels' weights widened by vpmovsxbw from their packed [channel][4] bytes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<short> WidenPairs(Vector256<byte> u) => Avx2.Shuffle(u, Vector256.Create(0x8003_8002_8001_8000UL).AsByte()).AsInt16();
+
+    /// <summary>
+    /// 8 channels' int32 sums from two accumulators of <see cref="WidenPairs"/> products, each holding 4 channels as
+    /// (bytes 0-1, bytes 2-3) partial pairs: vphaddd adds the partials (channels 0 1 4 5 | 2 3 6 7), vpermq orders them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<int> JoinQuarters(Vector256<int> first, Vector256<int> second) =>
+        Avx2.Permute4x64(Avx2.HorizontalAdd(first, second).AsInt64(), 0b11_01_10_00).AsInt32();
+
     /// <summary><see cref="MultiplyAddBytes"/> or <see cref="MultiplyAddFullRangeBytes"/>, as <typeparamref name="TWeights"/> says.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector256<int> MultiplyAddBytes<TWeights>(Vector256<int> sum, Vector256<byte> u, Vector256<sbyte> w)

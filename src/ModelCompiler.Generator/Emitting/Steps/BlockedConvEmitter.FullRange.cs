@@ -7,8 +7,9 @@ namespace ModelCompiler.Generator.Emitting.Steps;
 /// models hold; <see cref="BlockedLayout.FullRangeWeights"/>). A 7-bit layer's code is unchanged. vpdpbusd is exact
 /// for any weight; the vpmaddubsw paths halve each broadcast input byte once per pixel (u = 2h + l, the kernels'
 /// <c>HighBits</c> / <c>LowBit</c>) and take two exact pair products per weight vector (<c>MultiplyAddHalves</c>; the
-/// proof is in FullRangeWeights.cs and docs/arithmetic.md). The Vector128 and scalar kernels widen to int16 and are
-/// exact for any int8 weight as they are.
+/// proof is in FullRangeWeights.cs and docs/arithmetic.md). The AVX2 kernel without a fused pool widens both operands
+/// to int16 instead (WidenPairs, vpmaddwd: BlockedConvEmitter.Avx2.cs), half the multiplies of the halved input. The
+/// Vector128 and scalar kernels widen to int16 and are exact for any int8 weight as they are.
 /// </summary>
 internal sealed partial class BlockedConvEmitter
 {
@@ -38,23 +39,18 @@ internal sealed partial class BlockedConvEmitter
         return $"{halves}a{i}_{j} = MultiplyAddHalves(a{i}_{j}, h{i}, l{i}, w{j});";
     }
 
-    /// <summary>The AVX2 accumulation of pixel <paramref name="i"/>'s broadcast into its two 8-lane halves.</summary>
-    private static string[] Accumulate256(Int8BlockedConvStep s, int i)
+    /// <summary>
+    /// The AVX2 accumulation of pixel <paramref name="i"/>'s broadcast <c>u{i}</c> into its 8-lane accumulator
+    /// <paramref name="h"/> (weights <c>w{h}</c>); with full-range weights the first one's line also halves the broadcast.
+    /// </summary>
+    private static string Accumulate256(Int8BlockedConvStep s, int i, int h)
     {
         if (!s.Layout.FullRangeWeights)
         {
-            return
-            [
-                $"a{i}_0 = Avx2.Add(a{i}_0, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(u{i}, w0), ones));",
-                $"a{i}_1 = Avx2.Add(a{i}_1, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(u{i}, w1), ones));",
-            ];
+            return $"a{i}_{h} = Avx2.Add(a{i}_{h}, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(u{i}, w{h}), ones));";
         }
 
-        return
-        [
-            $"Vector256<byte> h{i} = HighBits(u{i}), l{i} = LowBit(u{i});",
-            $"a{i}_0 = MultiplyAddHalves(a{i}_0, h{i}, l{i}, w0);",
-            $"a{i}_1 = MultiplyAddHalves(a{i}_1, h{i}, l{i}, w1);",
-        ];
+        string halves = h == 0 ? $"Vector256<byte> h{i} = HighBits(u{i}), l{i} = LowBit(u{i});\n" : string.Empty;
+        return $"{halves}a{i}_{h} = MultiplyAddHalves(a{i}_{h}, h{i}, l{i}, w{h});";
     }
 }

@@ -218,12 +218,16 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
     /// The loops over kernel rows and 4-byte groups of a step of <paramref name="pixels"/> pixels:
     /// <paramref name="loadWeights"/>(j, offset) loads vector j's weights from <c>k</c> plus the byte offset (an
     /// expression, empty for 0), each pixel i broadcasts its 4 bytes into <c>u{i}</c> (a <paramref name="vector"/>), and
-    /// <paramref name="accumulate"/>(i, j) adds pixel i's products with vector j's weights. The groups of a kernel row
+    /// <paramref name="accumulate"/>(i, j) adds pixel i's products with vector j's weights (one line, or several
+    /// separated by '\n'). The groups of a kernel row
     /// are unrolled (all of them when few, else by <see cref="GroupUnroll"/>) so that the JIT folds the offsets into the
-    /// addresses instead of paying a loop and a sign extension per group; the offsets are native integers.
+    /// addresses instead of paying a loop and a sign extension per group; the offsets are native integers. Vector j's
+    /// weights start <paramref name="vectorOffset"/>(j) bytes into the step's (default: one 16-channel block each).
     /// </summary>
-    private static void WriteKernelLoops(SourceWriter w, Int8BlockedConvStep s, int pixels, int vectors, string vector, Func<int, string, string> loadWeights, Func<int, int, string> accumulate)
+    private static void WriteKernelLoops(
+        SourceWriter w, Int8BlockedConvStep s, int pixels, int vectors, string vector, Func<int, string, string> loadWeights, Func<int, int, string> accumulate, Func<int, int>? vectorOffset = null)
     {
+        vectorOffset ??= j => j * s.BlockBytes;
         var c = s.Conv;
         var offsets = PixelOffsets(s, pixels);
         int unroll = GroupUnroll(s.Groups);
@@ -251,7 +255,7 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
 
             for (int j = 0; j < vectors; j++)
             {
-                w.WriteLine(loadWeights(j, Offset(null, (g * 64) + (j * s.BlockBytes))));
+                w.WriteLine(loadWeights(j, Offset(null, (g * 64) + vectorOffset(j))));
             }
 
             for (int i = 0; i < pixels; i++)
@@ -259,7 +263,10 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
                 w.WriteLine($"{vector}<byte> u{i} = {vector}.Create(Unsafe.ReadUnaligned<int>({Reference("row", Offset(loop ? "r" : null, (4 * g) + offsets[i]))})).AsByte();");
                 for (int j = 0; j < vectors; j++)
                 {
-                    w.WriteLine(accumulate(i, j));
+                    foreach (string line in accumulate(i, j).Split('\n'))
+                    {
+                        w.WriteLine(line);
+                    }
                 }
             }
 
@@ -340,86 +347,5 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
         w.WriteLine($"ref sbyte weights = {DataReference(s.MethodName + "_Weights", "sbyte")};");
         w.WriteLine($"ref int bias = ref MemoryMarshal.GetReference({s.MethodName}_Bias);");
         w.WriteLine($"ref int multipliers = ref MemoryMarshal.GetReference({s.MethodName}_Multipliers);");
-    }
-
-    private static void WriteAvx2(SourceWriter w, Int8BlockedConvStep s)
-    {
-        var c = s.Conv;
-        int p = s.Pixels;
-        var offsets = PixelOffsets(s);
-        int blocks = s.PaddedOutputChannels / WeightPacking.Lanes;
-        w.WriteLine($"/// <summary>AVX2: {Int(p)} pixels x 16 channels per step (two 8-lane halves); {PairProducts(s)}.</summary>");
-        w.WriteLine("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-        using (w.OpenBlock($"private static void {s.MethodName}_Avx2(ref byte padded, ref sbyte output, ref int staged, int start, int end)"))
-        {
-            WriteConstantsReferences(w, s);
-            w.WriteLine($"ref int shifts = ref MemoryMarshal.GetReference({s.MethodName}_Shifts);");
-            if (!s.Layout.FullRangeWeights)
-            {
-                w.WriteLine("Vector256<short> ones = Vector256.Create((short)1);");
-            }
-
-            using (w.OpenBlock($"for (int b = 0; b < {Int(blocks)}; b++)"))
-            {
-                w.WriteLine($"ref sbyte blockWeights = ref Unsafe.Add(ref weights, b * {Int(s.BlockBytes)});");
-                w.WriteLine("int channel = b * 16;");
-                OpenPixelLoops(w, s, p);
-                for (int i = 0; i < p; i++)
-                {
-                    w.WriteLine($"Vector256<int> a{i}_0 = Vector256<int>.Zero, a{i}_1 = Vector256<int>.Zero;");
-                }
-
-                w.WriteLine("ref sbyte k = ref blockWeights;");
-                using (w.OpenBlock($"for (int ky = 0; ky < {Int(c.KernelHeight)}; ky++)"))
-                {
-                    w.WriteLine($"ref byte row = ref Unsafe.Add(ref window, ky * {Int(s.PaddedWidth * c.Channels)});");
-                    using (w.OpenBlock($"for (int r = 0; r < {Int(4 * s.Groups)}; r += 4)"))
-                    {
-                        w.WriteLine("Vector256<sbyte> w0 = Vector256.LoadUnsafe(ref k), w1 = Vector256.LoadUnsafe(ref k, 32);");
-                        for (int i = 0; i < p; i++)
-                        {
-                            w.WriteLine($"Vector256<byte> u{i} = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref row, r{(offsets[i] == 0 ? string.Empty : " + " + Int(offsets[i]))}))).AsByte();");
-                            foreach (string line in Accumulate256(s, i))
-                            {
-                                w.WriteLine(line);
-                            }
-                        }
-
-                        w.WriteLine("k = ref Unsafe.Add(ref k, 64);");
-                    }
-                }
-
-                w.WriteLine();
-                string tail = $"ref Unsafe.Add(ref multipliers, channel), ref Unsafe.Add(ref shifts, channel), {Int(s.OutputZeroPoint)}, {Int(s.Min)}, {Int(s.Max)}";
-                if (s.Pool is not null)
-                {
-                    string low = "a0_0", high = "a0_1";
-                    for (int i = 1; i < p; i++)
-                    {
-                        low = $"Avx2.Max({low}, a{i}_0)";
-                        high = $"Avx2.Max({high}, a{i}_1)";
-                    }
-
-                    WriteStage(w, low, high);
-                    w.WriteLine($"RequantizeStaged<{RoundingType(s.Requantization.Rounding)}>(ref staged, {tail}, ref Unsafe.Add(ref output, {OutputIndex(s, 0)} + channel), {Count(s, "channel")});");
-                }
-                else
-                {
-                    for (int i = 0; i < p; i++)
-                    {
-                        WriteStage(w, $"a{i}_0", $"a{i}_1");
-                        w.WriteLine($"RequantizeStaged<{RoundingType(s.Requantization.Rounding)}>(ref staged, {tail}, ref Unsafe.Add(ref output, {OutputIndex(s, i)} + channel), {Count(s, "channel")});");
-                    }
-                }
-
-                ClosePixelLoops(w);
-            }
-        }
-    }
-
-    private static void WriteStage(SourceWriter w, string low, string high)
-    {
-        w.WriteLine($"Avx2.Add({low}, Vector256.LoadUnsafe(ref bias, (nuint)channel)).StoreUnsafe(ref staged);");
-        w.WriteLine($"Avx2.Add({high}, Vector256.LoadUnsafe(ref bias, (nuint)(channel + 8))).StoreUnsafe(ref staged, 8);");
     }
 }
