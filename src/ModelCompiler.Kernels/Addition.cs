@@ -14,8 +14,11 @@ internal static partial class KernelLibrary
     /// take every product in 64 bits (AVX-512 and AVX2: vpmuldq on the even and the odd lanes; Vector128: 64-bit lanes),
     /// where nothing can wrap (multipliers &lt; 2^31, rounding terms &lt;= 2^61 + 2^30), so they are the scalar rule lane by
     /// lane; the tail and the scalar path call it. <typeparamref name="TRounding"/> is the rule (TFLite's: TfliteAddition.Add).
-    /// Where the shifts allow, the AVX-512 path is <see cref="AddInt8Narrow512{TRounding}"/>'s shorter loop.
+    /// Where the shifts allow, the AVX-512 path is <see cref="AddInt8Narrow512{TRounding}"/>'s shorter loop and the AVX2
+    /// path <see cref="AddInt8Narrow256{TRounding}"/>'s. Fully optimised at once: tier-0 code inlines nothing, so every
+    /// helper (Eight, the Rescale forms) would be a call until the method is recompiled.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void AddInt8<TRounding>(
         ref sbyte first, ref sbyte second, ref sbyte target, int count,
         int firstZeroPoint, int firstMultiplier, int firstShift, int secondZeroPoint, int secondMultiplier, int secondShift,
@@ -63,7 +66,14 @@ internal static partial class KernelLibrary
 
         if (vectorBits >= 256 && Avx2.IsSupported && Vector256.IsHardwareAccelerated)
         {
-            // 8 values a step, as above with vpmuldq on 256 bits (AVX2 has no 64-bit arithmetic shift or min/max; the
+            if (NarrowAdditionApplies(firstShift, secondShift, outputShift))
+            {
+                i += AddInt8Narrow256<TRounding>(
+                    ref Unsafe.Add(ref first, i), ref Unsafe.Add(ref second, i), ref Unsafe.Add(ref target, i), count - i, firstZeroPoint, firstMultiplier, firstShift,
+                    secondZeroPoint, secondMultiplier, secondShift, outputMultiplier, outputShift, outputZeroPoint, min, max);
+            }
+
+            // The rest (or all where the shifts do not allow the narrow form): 8 values a step, as above with vpmuldq on 256 bits (AVX2 has no 64-bit arithmetic shift or min/max; the
             // shifts and the clamp of the few 64-bit lanes are emulated, the multiplies are not).
             var m1 = Vector256.Create((long)firstMultiplier).AsInt32();
             var m2 = Vector256.Create((long)secondMultiplier).AsInt32();

@@ -51,6 +51,80 @@ internal static class NarrowInputConv
     }
 
     /// <summary>
+    /// Whether the AVX2 narrow-input kernel takes the layer (fused pool or not): fewer groups than the row-wise layout,
+    /// a run of at most 32 bytes (two 16-byte halves), each kernel row of a pixel in one 16-byte load, and at least two
+    /// kernel rows, so that the last row can be loaded to end at the window's last byte (see <see cref="LastRowBack"/>)
+    /// and no load passes the padded input's end.
+    /// </summary>
+    public static bool AppliesAvx2(Int8BlockedConvStep s)
+    {
+        var c = s.Conv;
+        int rowBytes = c.KernelWidth * c.Channels;
+        return GroupsFor(s) < c.KernelHeight * s.Groups
+            && GroupsFor(s) * 4 <= RunBytes
+            && rowBytes <= 16
+            && c.KernelHeight >= 2
+            && s.PaddedWidth * c.Channels >= LastRowBack(s);
+    }
+
+    /// <summary>
+    /// Bytes the AVX2 kernel loads its last kernel row early by: that row's 16 bytes end at the window's last byte, as
+    /// the last window of the padded input has no 16 - Kw*Cin bytes after it (the other rows' over-read is the next row).
+    /// </summary>
+    public static int LastRowBack(Int8BlockedConvStep s) => 16 - (s.Conv.KernelWidth * s.Conv.Channels);
+
+    /// <summary>
+    /// The (run half, kernel row) pairs of the AVX2 kernel's vpshufb: half h (run bytes 16h..16h+15) takes a shuffle of
+    /// each kernel row with bytes in it, the shuffles OR-ed.
+    /// </summary>
+    public static IReadOnlyList<(int Half, int Row)> Avx2Shuffles(Int8BlockedConvStep s)
+    {
+        var c = s.Conv;
+        int run = c.KernelWidth * c.Channels, k = c.KernelHeight * run;
+        var pairs = new List<(int, int)>();
+        for (int half = 0; half * 16 < k; half++)
+        {
+            for (int row = 0; row < c.KernelHeight; row++)
+            {
+                if (row * run < (half + 1) * 16 && (row + 1) * run > half * 16)
+                {
+                    pairs.Add((half, row));
+                }
+            }
+        }
+
+        return pairs;
+    }
+
+    /// <summary>
+    /// The vpshufb indices of <see cref="Avx2Shuffles"/>, 32 bytes per pair (the same 16 in both 128-bit lanes): run
+    /// byte t = ky*Kw*Cin + r of the half from byte r of the row's 16-byte load (r + <see cref="LastRowBack"/> for the
+    /// last row), 0x80 (zero) where the byte is another row's or past K.
+    /// </summary>
+    public static byte[] Avx2ShuffleIndices(Int8BlockedConvStep s)
+    {
+        var c = s.Conv;
+        int run = c.KernelWidth * c.Channels, k = c.KernelHeight * run;
+        var pairs = Avx2Shuffles(s);
+        var indices = new byte[pairs.Count * 32];
+        for (int n = 0; n < pairs.Count; n++)
+        {
+            var (half, row) = pairs[n];
+            for (int at = 0; at < 16; at++)
+            {
+                int t = (half * 16) + at;
+                byte source = t < k && t / run == row
+                    ? (byte)((t % run) + (row == c.KernelHeight - 1 ? LastRowBack(s) : 0))
+                    : (byte)0x80;
+                indices[(n * 32) + at] = source;
+                indices[(n * 32) + 16 + at] = source;
+            }
+        }
+
+        return indices;
+    }
+
+    /// <summary>
     /// The blocked layout's weights <c>[Cout/16][Kh][G][16][4]</c> (r = kx*Cin + ci in each kernel row) repacked as
     /// <c>[Cout/16][ceil(K/4)][16][4]</c> over t = ky*Kw*Cin + r; cells past K are 0.
     /// </summary>

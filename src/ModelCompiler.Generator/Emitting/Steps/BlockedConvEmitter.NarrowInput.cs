@@ -9,39 +9,62 @@ internal sealed partial class BlockedConvEmitter
 {
     private static string NarrowName(Int8BlockedConvStep s) => s.MethodName + "_NarrowInput";
 
-    /// <summary>The run-packed weights and the vpermb indices of the narrow-input kernel, when the layer takes it.</summary>
+    /// <summary>The run-packed weights, the vpermb indices and the vpshufb indices of the narrow-input kernels the layer takes.</summary>
     private static void WriteNarrowInputData(SourceWriter w, Int8BlockedConvStep s)
     {
-        if (!NarrowInputConv.Applies(s))
+        if (!NarrowInputConv.Applies(s) && !NarrowInputConv.AppliesAvx2(s))
         {
             return;
         }
 
         int groups = NarrowInputConv.GroupsFor(s);
         WriteDataLiteral(w, NarrowName(s) + "_Weights", NarrowInputConv.PackWeights(s),
-            $"The same weights packed [Cout/16][{groups}][16][4] over t = (ky*Kw + kx)*Cin + ci, no padding inside the window (the narrow-input kernel).");
+            $"The same weights packed [Cout/16][{groups}][16][4] over t = (ky*Kw + kx)*Cin + ci, no padding inside the window (the narrow-input kernels).");
         w.WriteLine();
-        var indices = Enumerable.Range(0, s.Pixels).SelectMany(pixel => NarrowInputConv.PermuteIndices(s, pixel)).ToArray();
-        WriteDataLiteral(w, NarrowName(s) + "_Indices", indices,
-            "vpermb indices per pixel of a step: its window's bytes 0-15 in both 128-bit lanes of the low half, bytes 16-31 in both of the high half, from the step's input rows loaded as 16-byte lanes.");
-        w.WriteLine();
+        if (NarrowInputConv.Applies(s))
+        {
+            var indices = Enumerable.Range(0, s.Pixels).SelectMany(pixel => NarrowInputConv.PermuteIndices(s, pixel)).ToArray();
+            WriteDataLiteral(w, NarrowName(s) + "_Indices", indices,
+                "vpermb indices per pixel of a step: its window's bytes 0-15 in both 128-bit lanes of the low half, bytes 16-31 in both of the high half, from the step's input rows loaded as 16-byte lanes.");
+            w.WriteLine();
+        }
+
+        if (NarrowInputConv.AppliesAvx2(s))
+        {
+            string pairs = string.Join(", ", NarrowInputConv.Avx2Shuffles(s).Select(pair => $"run bytes {pair.Half * 16}-{pair.Half * 16 + 15} from kernel row {pair.Row}").ToArray());
+            WriteDataLiteral(w, NarrowName(s) + "_Shuffles", NarrowInputConv.Avx2ShuffleIndices(s),
+                $"vpshufb indices of the AVX2 narrow-input kernel, 32 bytes each ({pairs}; the last row loaded {NarrowInputConv.LastRowBack(s)} bytes early), 0x80 for bytes of other rows.");
+            w.WriteLine();
+        }
     }
 
-    /// <summary>The dispatch to the narrow-input kernel (before the other AVX-512 ones), when the layer takes it.</summary>
+    /// <summary>
+    /// The dispatch to the narrow-input kernels the layer takes, before the general ones: the AVX-512 VBMI kernel, and
+    /// the AVX2 one where no AVX-512 kernel runs (those keep their place on CPUs that have them).
+    /// </summary>
     private static void WriteNarrowInputDispatch(SourceWriter w, Int8BlockedConvStep s)
     {
-        if (!NarrowInputConv.Applies(s))
+        if (NarrowInputConv.Applies(s))
         {
-            return;
+            using (w.OpenBlock("if (vectorBits >= Avx512VnniBits && Avx512BW.IsSupported && Avx512Vbmi.IsSupported)"))
+            {
+                w.WriteLine($"{NarrowName(s)}_Avx512Vnni(ref padded, ref output, start, end);");
+                w.WriteLine("return;");
+            }
+
+            w.WriteLine();
         }
 
-        using (w.OpenBlock("if (vectorBits >= Avx512VnniBits && Avx512BW.IsSupported && Avx512Vbmi.IsSupported)"))
+        if (NarrowInputConv.AppliesAvx2(s))
         {
-            w.WriteLine($"{NarrowName(s)}_Avx512Vnni(ref padded, ref output, start, end);");
-            w.WriteLine("return;");
-        }
+            using (w.OpenBlock("if (vectorBits >= 256 && Avx2.IsSupported && (vectorBits < 512 || !Avx512BW.IsSupported))"))
+            {
+                w.WriteLine($"{NarrowName(s)}_Avx2(ref padded, ref output, start, end);");
+                w.WriteLine("return;");
+            }
 
-        w.WriteLine();
+            w.WriteLine();
+        }
     }
 
     /// <summary>
@@ -55,11 +78,20 @@ internal sealed partial class BlockedConvEmitter
     /// </summary>
     private static void WriteNarrowInputKernel(SourceWriter w, Int8BlockedConvStep s)
     {
-        if (!NarrowInputConv.Applies(s))
+        if (NarrowInputConv.Applies(s))
         {
-            return;
+            WriteNarrowInputAvx512(w, s);
         }
 
+        if (NarrowInputConv.AppliesAvx2(s))
+        {
+            WriteNarrowInputAvx2(w, s);
+        }
+    }
+
+    /// <inheritdoc cref="WriteNarrowInputKernel"/>
+    private static void WriteNarrowInputAvx512(SourceWriter w, Int8BlockedConvStep s)
+    {
         var c = s.Conv;
         int p = s.Pixels, groups = NarrowInputConv.GroupsFor(s), blockBytes = NarrowInputConv.BlockBytes(s), rows = NarrowInputConv.StepRows(s);
         int rowBytes = s.PaddedWidth * c.Channels;
