@@ -122,11 +122,13 @@ internal static class PngStructure
                 total += read;
             }
         }
-        catch (InvalidDataException) when (layout.Header.Truncation is not null)
+        // .NET 10's zlib-ng streams report some bad data as the internal ZLibException (an IOException) rather than an
+        // InvalidDataException (ImageFuzzTests.LargeSweep met one); the source is memory, so any IOException is the data's.
+        catch (Exception e) when (e is InvalidDataException or IOException && layout.Header.Truncation is not null)
         {
             // A cut stream may end mid-symbol; what was inflated so far stands.
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or IOException)
         {
             throw Corrupt($"image data does not inflate ({e.Message})");
         }
