@@ -1,9 +1,6 @@
 using ModelCompiler.Format;
-using ModelCompiler.Generator.Emitting;
 using ModelCompiler.Generator.Pipeline;
-using ModelCompiler.Generator.Planning;
 using ModelCompiler.Generator.Planning.Lowering;
-using ModelCompiler.Interpreter;
 using ModelCompiler.Testing;
 
 namespace ModelCompiler.Generator.Tests;
@@ -11,12 +8,10 @@ namespace ModelCompiler.Generator.Tests;
 /// <summary>
 /// Full 8-bit weights (TFLite's [-127, 127]) on the register-blocked convolution, at the worst case of its pair-summing
 /// paths: every weight at -127 or 127 (or ±127 alternating, or random extremes) against inputs of q = 127 (uint8 255
-/// in the kernel), where one vpmaddubsw pair would reach 2 * 255 * 127 = 64770, and of q = -128, where the AVX2
-/// signed pairs reach their bound |-128| * 127 * 2 = 32512 (all weights 127 or -127 and every input -128); inputs
-/// alternating -128 and 127 meet alternating weights -127 and 127 in the same pair. A layer with a -128 weight cannot
-/// take the signed pairs and keeps the halved input or the int16 form. Generated code against the reference
-/// interpreter on every vector path this process runs, with each rounding rule (the name puts it in CI's reduced
-/// instruction set reruns, .ci/run).
+/// in the kernel), where one vpmaddubsw pair would reach 2 * 255 * 127 = 64770, of q = -128 (uint8 0), and alternating
+/// -128 and 127 over the channels, which meets alternating weights -127 and 127 in the same pair. Generated code against
+/// the reference interpreter on every vector path this process runs, with each rounding rule (the name puts it in CI's
+/// reduced instruction set reruns, .ci/run).
 /// </summary>
 public sealed class FullRangeWeightsBitExactnessTests
 {
@@ -24,10 +19,6 @@ public sealed class FullRangeWeightsBitExactnessTests
         from pattern in new[] { "127", "-127", "alternating", "random extremes" }
         from rounding in new[] { Rounding.Single, Rounding.Tflite }
         select new object[] { pattern, rounding, VectorPaths.Description };
-
-    public static IEnumerable<object[]> Roundings =>
-        from rounding in new[] { Rounding.Single, Rounding.Tflite }
-        select new object[] { rounding, VectorPaths.Description };
 
     [Theory]
     [MemberData(nameof(Patterns))]
@@ -40,73 +31,9 @@ public sealed class FullRangeWeightsBitExactnessTests
         Assert.Equal(2, blocked.Length);
         Assert.All(blocked, s => Assert.True(s.Layout.FullRangeWeights));
         Assert.NotNull(blocked[0].Pool);
-        Assert.All(blocked, s => Assert.True(BlockedConvLowering.SignedPairsApply(s.Weights)));
 
         using var compiled = CompiledModel.Build(model);
-        AssertMatchesTheInterpreter(model, BitExactness.Interpreter(model), compiled, pattern);
-    }
-
-    /// <summary>
-    /// A -128 weight, whose sign flip does not fit int8, keeps the AVX2 kernel off the signed pairs (the fused-pool layer
-    /// on the halved input, the other on the int16 form). No model file brings one to the blocked convolution (the
-    /// reader refuses -128 without a weight zero point, and such layers take their own kernel), so the plan of the same
-    /// model with -127 in those places gets the -128 weights packed in and its bias refolded, and the generated code is
-    /// compared with the interpreter running the -128 weights.
-    /// </summary>
-    [Theory]
-    [MemberData(nameof(Roundings))]
-    public void AWeightOfMinus128KeepsTheAvx2KernelOffTheSignedPairs(Rounding rounding, string paths)
-    {
-        Assert.Equal(VectorPaths.Description, paths);
-        var valid = Model("with -128 as -127", rounding);
-        var withMinimum = Model("with -128", rounding);
-        var model = new QModel(valid.Name, withMinimum.InputShape, withMinimum.InputLayout, withMinimum.Preprocessing, withMinimum.InputQuant, withMinimum.Labels, withMinimum.Provenance, withMinimum.Layers)
-        {
-            Rounding = rounding,
-        };
-        var planned = ModelCompilation.Plan(new ModelSource("/m/" + valid.Name + ".qmodel", QModelWriter.Write(valid), "Test.Models", NotUtf8Line: 0), CancellationToken.None).Plan!;
-        var convs = model.Layers.OfType<Conv2DLayer>().ToArray();
-        int conv = 0;
-        var steps = planned.Steps.Select(step => step is Int8BlockedConvStep s ? WithWeights(s, (Int8Weights)convs[conv++].Weights) : step).ToEquatableArray();
-        Assert.Equal(2, conv);
-        var plan = planned with { Steps = steps };
-        var blocked = plan.Steps.OfType<Int8BlockedConvStep>().ToArray();
-        Assert.All(blocked, s => Assert.True(s.Layout.FullRangeWeights));
-        Assert.All(blocked, s => Assert.False(BlockedConvLowering.SignedPairsApply(s.Weights)));
-
-        var (_, diagnostics, result) = GeneratorHarness.Run(GeneratorHarness.Compilation(), new GeneratorHarness.ModelFile("/m/valid.qmodel", QModelWriter.Write(valid)));
-        Assert.Empty(diagnostics);
-        string kernels = GeneratorHarness.KernelSource(Assert.Single(result.Results))!.Value.SourceText.ToString();
-        string source = ModelEmitter.Emit(plan, SharedKernelsEmitter.NamespaceFor(CompiledModel.AssemblyName));
-        Assert.DoesNotContain("_SignedBias", source);
-        Assert.Contains("WidenPairs(", source);
-        using var compiled = CompiledModel.FromSource(model, "Test.Models", source, kernels);
-        // The interpreter on the model in memory: read back from the text format, the -128 would be refused.
-        AssertMatchesTheInterpreter(model, new ReferenceInterpreter(model), compiled, "with -128");
-    }
-
-    /// <summary>
-    /// <paramref name="step"/> with <paramref name="weights"/> packed in place of its own and the bias refolded: each
-    /// weight lowered from -127 to -128 raises its channel's <c>bias - (zp_in + 128) * Σw</c> by zp_in + 128.
-    /// </summary>
-    private static Int8BlockedConvStep WithWeights(Int8BlockedConvStep step, Int8Weights weights)
-    {
-        var c = step.Conv;
-        var packed = BlockedConvLowering.PackWeights(weights.Values, step.OutputChannels, c.Channels, c.KernelHeight, c.KernelWidth, step.PaddedOutputChannels, step.Groups);
-        int perOutput = weights.Values.Length / step.OutputChannels;
-        var bias = step.Requantization.Bias.Select((b, channel) => channel < step.OutputChannels
-            ? b + ((step.InputZeroPoint + 128) * weights.Values.Skip(channel * perOutput).Take(perOutput).Count(v => v == -128))
-            : b).ToEquatableArray();
-        Assert.Contains(packed, b => b == 0x80);
-        return step with { Weights = packed.ToEquatableArray(), Requantization = step.Requantization with { Bias = bias } };
-    }
-
-    /// <summary>
-    /// The compiled model's int8 logits against the interpreter's on every vector path, for inputs of q = 127, of
-    /// q = -128, alternating -128 and 127 over the channels, mostly 127 with some -128, and random.
-    /// </summary>
-    private static void AssertMatchesTheInterpreter(QModel model, ReferenceInterpreter interpreter, CompiledModel compiled, string pattern)
-    {
+        var interpreter = BitExactness.Interpreter(model);
         var random = new Random(pattern.Length);
         int length = model.InputShape.Length;
         float high = (127 + 3) * 0.02f, low = (-128 + 3) * 0.02f;
@@ -140,8 +67,7 @@ public sealed class FullRangeWeightsBitExactnessTests
 
     /// <summary>
     /// 6x6x8 input (scale 0.02, zero point -3) -> 3x3 conv, 20 filters (padded to 32), fused 2x2 max pool -> 1x1 conv,
-    /// 16 filters -> flatten -> dense, 10 units; conv weights follow <paramref name="pattern"/> ("with -128": random
-    /// extremes and every 37th weight -128; "with -128 as -127": the same with -127 there), the dense ones are random.
+    /// 16 filters -> flatten -> dense, 10 units; conv weights follow <paramref name="pattern"/>, the dense ones are random.
     /// Each weight index alternates parity within a 4-byte group (r = kx * Cin + ci: consecutive ci are 9 or 1 indices apart).
     /// </summary>
     private static QModel Model(string pattern, Rounding rounding)
@@ -152,8 +78,6 @@ public sealed class FullRangeWeightsBitExactnessTests
             "127" => 127,
             "-127" => -127,
             "alternating" => (sbyte)(i % 2 == 0 ? 127 : -127),
-            "with -128" when i % 37 == 5 => -128,
-            "with -128 as -127" when i % 37 == 5 => -127,
             _ => (sbyte)(random.Next(3) == 0 ? random.Next(-127, 128) : random.Next(2) == 0 ? 127 : -127),
         };
 

@@ -1,6 +1,5 @@
 using ModelCompiler.Generator.Arithmetic;
 using ModelCompiler.Generator.Format;
-using ModelCompiler.Generator.Pipeline;
 
 namespace ModelCompiler.Generator.Planning;
 
@@ -32,41 +31,6 @@ internal static class BlockedConvLowering
         }
 
         return true;
-    }
-
-    /// <summary>
-    /// Whether the AVX2 kernel may take the signed-pair form for 8-bit weights (|x| x sign(x) * w on vpmaddubsw,
-    /// KernelLibrary's SignedPairs.cs): no packed weight is -128, whose sign flip would not fit int8.
-    /// </summary>
-    public static bool SignedPairsApply(ImmutableEquatableArray<byte> packed)
-    {
-        for (int i = 0; i < packed.Count; i++)
-        {
-            if (packed[i] == 0x80)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    /// <summary>
-    /// The bias for the signed input q instead of the uint8 copy q + 128: the folded bias (which holds
-    /// <c>- (zp_in + 128) * Σw</c>) plus <c>128 * Σw</c> per channel, Σw over the channel's packed weights
-    /// (<see cref="PackWeights"/>'s layout; padded cells and channels are 0), i.e. <c>bias - zp_in * Σw</c>.
-    /// </summary>
-    public static int[] SignedInputBias(IReadOnlyList<int> bias, ImmutableEquatableArray<byte> packed, int paddedCout)
-    {
-        var sums = new int[paddedCout];
-        int blockBytes = packed.Count / (paddedCout / WeightPacking.Lanes);
-        for (int i = 0; i < packed.Count; i++)
-        {
-            int channel = (i / blockBytes * WeightPacking.Lanes) + (i % 64 / 4);
-            sums[channel] += unchecked((sbyte)packed[i]);
-        }
-
-        return Enumerable.Range(0, paddedCout).Select(c => (c < bias.Count ? bias[c] : 0) + (128 * sums[c])).ToArray();
     }
 
     /// <summary>A max pool is fused when its windows tile the conv output without padding and hold few enough pixels.</summary>

@@ -33,9 +33,9 @@ internal sealed partial class BlockedConvEmitter
         int blocks = s.PaddedOutputChannels / WeightPacking.Lanes / v;
         bool narrow = NarrowRequantization.Applies(s.Requantization);
         bool flat = IsPointwise(s);
-        bool widened = Widened(s), signedPairs = SignedPairs(s);
+        bool widened = Widened(s);
         w.WriteLine($"/// <summary>AVX2: {Int(p)} pixels x {Int(v * 16)} channels per step, "
-            + (widened ? $"{Int(p * 4)} accumulators of 4 channels x 2 partial sums; 8-bit weights: int16 pairs (vpmaddwd), exact" : $"{Int(p * v * 2)} 8-lane accumulators from the bias; {(signedPairs ? "8-bit weights in [-127, 127]: |x| x sign(x) * w pairs (vpsignb, vpmaddubsw; exact), then x 1 into int32" : PairProducts(s))}") + "; "
+            + (widened ? $"{Int(p * 4)} accumulators of 4 channels x 2 partial sums; 8-bit weights: int16 pairs (vpmaddwd), exact" : $"{Int(p * v * 2)} 8-lane accumulators from the bias; {PairProducts(s)}") + "; "
             + (narrow ? "RequantizeStoreNarrow256." : "staged scalar requantization (a shift outside [32, 54]).") + "</summary>");
         w.WriteLine("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
         using (w.OpenBlock($"private static void {s.MethodName}_Avx2(ref byte padded, ref sbyte output, ref int staged, int start, int end)"))
@@ -72,11 +72,7 @@ internal sealed partial class BlockedConvEmitter
                     OpenPixelLoops(w, s, p);
                 }
 
-                if (signedPairs)
-                {
-                    WriteSignedPairsAccumulation(w, s, p, v);
-                }
-                else if (widened)
+                if (widened)
                 {
                     WriteWidenedAccumulation(w, s, p);
                 }
@@ -154,11 +150,10 @@ internal sealed partial class BlockedConvEmitter
     }
 
     /// <summary>
-    /// Whether the step takes the int16 form for 8-bit weights (WidenPairs, vpmaddwd): every full-range layer with a -128
-    /// weight (others take the signed pairs, BlockedConvEmitter.SignedPairsAvx2.cs) and without a fused pool (whose
-    /// window of pixels would need twice the accumulators; it keeps the halved input).
+    /// Whether the step takes the int16 form for 8-bit weights (WidenPairs, vpmaddwd): every full-range layer without a
+    /// fused pool (whose window of pixels would need twice the accumulators; it keeps the halved input).
     /// </summary>
-    private static bool Widened(Int8BlockedConvStep s) => s.Layout.FullRangeWeights && s.Pool is null && !SignedPairs(s);
+    private static bool Widened(Int8BlockedConvStep s) => s.Layout.FullRangeWeights && s.Pool is null;
 
     /// <summary>
     /// The int16 accumulation of a full-range step of one block: per group, the 64 weight bytes as four quarters of 4

@@ -70,7 +70,6 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
         WriteRequantizationData(w, s.MethodName, s.Requantization, "bias - (zp_in + 128) * sum(w) per output channel (padded channels 0).", "c", "output channel");
         WriteRequantizationConstants(w, s.MethodName, s.RequantizationConstants, s.Requantization);
         WriteNarrowInputData(w, s);
-        WriteSignedPairsData(w, s);
     }
 
     protected override void WriteKernels(SourceWriter w, Int8BlockedConvStep s)
