@@ -8,9 +8,10 @@ namespace ModelCompiler.Generator.Tests;
 /// <summary>
 /// Full 8-bit weights (TFLite's [-127, 127]) on the register-blocked convolution, at the worst case of its pair-summing
 /// paths: every weight at -127 or 127 (or ±127 alternating, or random extremes) against inputs of q = 127 (uint8 255
-/// in the kernel), where one vpmaddubsw pair would reach 2 * 255 * 127 = 64770. Generated code against the reference
-/// interpreter on every vector path this process runs, with each rounding rule (the name puts it in CI's reduced
-/// instruction set reruns, .ci/run).
+/// in the kernel), where one vpmaddubsw pair would reach 2 * 255 * 127 = 64770, of q = -128 (uint8 0), and alternating
+/// -128 and 127 over the channels, which meets alternating weights -127 and 127 in the same pair. Generated code against
+/// the reference interpreter on every vector path this process runs, with each rounding rule (the name puts it in CI's
+/// reduced instruction set reruns, .ci/run).
 /// </summary>
 public sealed class FullRangeWeightsBitExactnessTests
 {
@@ -36,7 +37,12 @@ public sealed class FullRangeWeightsBitExactnessTests
         var random = new Random(pattern.Length);
         int length = model.InputShape.Length;
         float high = (127 + 3) * 0.02f, low = (-128 + 3) * 0.02f;
-        var inputs = new List<float[]> { Enumerable.Repeat(high, length).ToArray(), Enumerable.Repeat(low, length).ToArray() };
+        var inputs = new List<float[]>
+        {
+            Enumerable.Repeat(high, length).ToArray(),
+            Enumerable.Repeat(low, length).ToArray(),
+            Enumerable.Range(0, length).Select(i => i % 2 == 0 ? low : high).ToArray(),
+        };
         for (int n = 0; n < 6; n++)
         {
             inputs.Add(Enumerable.Range(0, length).Select(_ => n < 3 ? (random.Next(8) == 0 ? low : high) : (float)(low + random.NextDouble() * (high - low))).ToArray());
@@ -62,6 +68,7 @@ public sealed class FullRangeWeightsBitExactnessTests
     /// <summary>
     /// 6x6x8 input (scale 0.02, zero point -3) -> 3x3 conv, 20 filters (padded to 32), fused 2x2 max pool -> 1x1 conv,
     /// 16 filters -> flatten -> dense, 10 units; conv weights follow <paramref name="pattern"/>, the dense ones are random.
+    /// Each weight index alternates parity within a 4-byte group (r = kx * Cin + ci: consecutive ci are 9 or 1 indices apart).
     /// </summary>
     private static QModel Model(string pattern, Rounding rounding)
     {
