@@ -51,25 +51,7 @@ internal static partial class KernelLibrary
                 high.StoreUnsafe(ref paired, (nuint)((32 * pair) + 16));
             }
 
-            Vector256<int> lowBias = InterleavedLow(Vector256.LoadUnsafe(ref bias, (nuint)c), Vector256.LoadUnsafe(ref bias, (nuint)(c + 8)));
-            Vector256<int> highBias = InterleavedHigh(Vector256.LoadUnsafe(ref bias, (nuint)c), Vector256.LoadUnsafe(ref bias, (nuint)(c + 8)));
-            Vector256<int> lowShifts = default, highShifts = default;
-            if (narrow)
-            {
-                // Each group of 8 int64 (even channels 0, 2, ..., 14 or odd 1, ..., 15) reordered for the interleaved halves:
-                // the low half's even lanes are channels 0, 2, 8, 10 (entries 0, 1, 4, 5), the high half's 4, 6, 12, 14.
-                for (int g = 0; g < 48; g += 8)
-                {
-                    Vector256<long> first = Vector256.LoadUnsafe(ref constants, (nuint)((3 * c) + g));
-                    Vector256<long> second = Vector256.LoadUnsafe(ref constants, (nuint)((3 * c) + g + 4));
-                    InterleavedLow(first, second).StoreUnsafe(ref blockTable, (nuint)g);
-                    InterleavedHigh(first, second).StoreUnsafe(ref blockTable, (nuint)(g + 4));
-                }
-
-                lowShifts = NarrowShifts256(ref blockTable);
-                highShifts = NarrowShifts256(ref Unsafe.Add(ref blockTable, 4));
-            }
-
+            var (lowBias, highBias, lowShifts, highShifts) = Avx2BlockRequantization(ref bias, ref constants, ref blockTable, c, narrow);
             ref int blockMultipliers = ref Unsafe.Add(ref multipliers, c);
             ref int blockShifts = ref Unsafe.Add(ref shifts, c);
             for (int oy = 0; oy < outputHeight; oy++)
@@ -121,6 +103,35 @@ internal static partial class KernelLibrary
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// What the requantization of the 16-channel block at <paramref name="c"/> needs in the order of the interleaved
+    /// halves (channels 0-3, 8-11 and 4-7, 12-15): the bias of each half and, when <paramref name="narrow"/>, the block's
+    /// narrow table written to <paramref name="blockTable"/> (48 int64) with the shift vectors of its halves.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<int> LowBias, Vector256<int> HighBias, Vector256<int> LowShifts, Vector256<int> HighShifts) Avx2BlockRequantization(
+        ref int bias, ref long constants, ref long blockTable, int c, bool narrow)
+    {
+        Vector256<int> lowBias = InterleavedLow(Vector256.LoadUnsafe(ref bias, (nuint)c), Vector256.LoadUnsafe(ref bias, (nuint)(c + 8)));
+        Vector256<int> highBias = InterleavedHigh(Vector256.LoadUnsafe(ref bias, (nuint)c), Vector256.LoadUnsafe(ref bias, (nuint)(c + 8)));
+        if (!narrow)
+        {
+            return (lowBias, highBias, default, default);
+        }
+
+        // Each group of 8 int64 (even channels 0, 2, ..., 14 or odd 1, ..., 15) reordered for the interleaved halves:
+        // the low half's even lanes are channels 0, 2, 8, 10 (entries 0, 1, 4, 5), the high half's 4, 6, 12, 14.
+        for (int g = 0; g < 48; g += 8)
+        {
+            Vector256<long> first = Vector256.LoadUnsafe(ref constants, (nuint)((3 * c) + g));
+            Vector256<long> second = Vector256.LoadUnsafe(ref constants, (nuint)((3 * c) + g + 4));
+            InterleavedLow(first, second).StoreUnsafe(ref blockTable, (nuint)g);
+            InterleavedHigh(first, second).StoreUnsafe(ref blockTable, (nuint)(g + 4));
+        }
+
+        return (lowBias, highBias, NarrowShifts256(ref blockTable), NarrowShifts256(ref Unsafe.Add(ref blockTable, 4)));
     }
 
     /// <summary>

@@ -22,8 +22,9 @@ internal static partial class KernelLibrary
     /// AVX-512, a 3x3 kernel of stride 1 over blocks of 16 channels widens each input row once (<see cref="TakesWidenedRows"/>); otherwise
     /// four pixels of a row are computed together where the row has them, and a 16-channel layer of stride 1 takes
     /// pairs of pixels as 32 channels (<see cref="TakesPixelPairs"/>). With AVX2 only, whole 16-channel blocks go to
-    /// <see cref="DepthwiseAvx2Blocks{TRounding}"/> (cell pairs by vpmaddwd, four pixels a step, the narrow requantization
-    /// in vectors), and the rest of the channels, fewer than 16, take the pixel loop here.
+    /// <see cref="DepthwiseAvx2ByteQuads{TRounding}"/> for a 3x3 kernel of stride 1 or 2 whose weights vpmaddubsw takes exactly
+    /// (each input cell interleaved once per output row, all the channels), else to <see cref="DepthwiseAvx2Blocks{TRounding}"/>
+    /// (cell pairs by vpmaddwd, four pixels a step); both requantize in vectors (the narrow form), and the rest of the channels, fewer than 16, take the pixel loop here.
     /// </summary>
     internal static void DepthwiseConvInt8<TRounding>(
         ref sbyte input, ref sbyte weights, ref int bias, ref int multipliers, ref int shifts, ref long constants, ref sbyte output, ref int staged,
@@ -39,11 +40,18 @@ internal static partial class KernelLibrary
             return;
         }
 
-        // AVX2 (no AVX-512): whole 16-channel blocks in DepthwiseAvx2Blocks, the pixel loop below takes the rest.
+        // AVX2 (no AVX-512): DepthwiseAvx2ByteQuads takes every channel, or whole 16-channel blocks go to DepthwiseAvx2Blocks and the pixel loop below takes the rest.
         int firstChannel = 0;
         if (!(vectorBits >= 512 && Avx512BW.IsSupported) && vectorBits >= 256 && Avx2.IsSupported)
         {
             firstChannel = channels & ~15;
+            if (TakesAvx2ByteQuads(ref weights, kernelHeight, kernelWidth, strideWidth, channels, outputWidth, narrowRequantization, out bool twoPixels))
+            {
+                DepthwiseAvx2ByteQuads<TRounding>(
+                    ref input, ref weights, ref bias, ref constants, ref output, inputWidth, channels, outputHeight, outputWidth, strideHeight, strideWidth, min, max, twoPixels);
+                return;
+            }
+
             if (firstChannel > 0)
             {
                 DepthwiseAvx2Blocks<TRounding>(

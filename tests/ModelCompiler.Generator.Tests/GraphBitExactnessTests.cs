@@ -84,6 +84,24 @@ public sealed class GraphBitExactnessTests
         BitExactness.Check(model, compiled, 1000, sevenBit ? 72 : 71, paths);
     }
 
+    /// <summary>
+    /// 3x3 depthwise convolutions of the shapes AVX2's byte-quad kernel takes and of its edges (<see cref="GraphModels.ThreeByThreeDepthwise"/>),
+    /// with 7-bit weights (which it takes) and 8-bit ones (which it leaves where a weight pair could saturate), with
+    /// either rounding rule.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Blocks))]
+    public void ThreeByThreeDepthwiseMatchesTheInterpreter(bool sevenBit, string paths)
+    {
+        var model = new GraphModels(sevenBit ? 74 : 73) { SevenBitWeights = sevenBit }.ThreeByThreeDepthwise();
+        foreach (var rounding in new[] { ModelCompiler.Format.Rounding.Single, ModelCompiler.Format.Rounding.Tflite })
+        {
+            var withRounding = WithRounding(model, rounding);
+            using var compiled = CompiledModel.Build(withRounding);
+            BitExactness.Check(withRounding, compiled, Inputs, sevenBit ? 74 : 73, paths);
+        }
+    }
+
     public static IEnumerable<object[]> Paths => [[VectorPaths.Description]];
 
     /// <summary>

@@ -37,6 +37,27 @@ public sealed class GraphModels(int seed)
     }
 
     /// <summary>
+    /// 10x14x3 through 3x3 depthwise convolutions of the shapes AVX2's byte-quad kernel takes and of its edges: 16
+    /// channels of stride 1 at an even width (pixel pairs), with padding and without, 64 channels of stride 2, 32 of
+    /// stride 1, 48 (not a multiple of 32), 32 of stride 1 down and 2 across, and 16 at an odd width; ReLU6 or none.
+    /// </summary>
+    public QModel ThreeByThreeDepthwise()
+    {
+        // Weights quantized as a trained network's, so that the signal survives the eleven layers.
+        var b = new GraphModelBuilder(_random, TensorShape.Image(10, 14, 3), WeightScheme.Trained) { WeightLimit = SevenBitWeights ? 63 : 127 };
+        string x = b.Conv(ModelGraph.InputName, 16, 3, 1, Padding.Same, Activation.Relu6);
+        x = b.Depthwise(x, 3, 1, Padding.Same, Activation.Relu6);
+        x = b.Depthwise(x, 3, 1, Padding.Valid, Activation.None);
+        x = b.Depthwise(b.Conv(x, 64, 1, 1, Padding.Valid, Activation.Relu6), 3, 2, Padding.Same, Activation.Relu6);
+        x = b.Depthwise(b.Conv(x, 32, 1, 1, Padding.Valid, Activation.Relu6), 3, 1, Padding.Same, Activation.None);
+        x = b.Depthwise(b.Conv(x, 48, 1, 1, Padding.Valid, Activation.Relu6), 3, 1, Padding.Same, Activation.Relu6);
+        x = b.Depthwise(b.Conv(x, 32, 1, 1, Padding.Valid, Activation.Relu6), 3, 1, Padding.Same, Activation.Relu6, strideWidth: 2);
+        x = b.Depthwise(b.Conv(x, 16, 1, 1, Padding.Valid, Activation.Relu6), 3, 1, Padding.Same, Activation.None);
+        b.Dense(b.GlobalAveragePool(x), 4, Activation.None);
+        return b.Build("ThreeByThreeDepthwise" + (SevenBitWeights ? "7" : "8"), TestModels.Labels(4));
+    }
+
+    /// <summary>
     /// The trainer's intel-mobilenet at width 1 (BuiltInModels.IntelMobileNet: 100x100x3, stem 16 stride 2, blocks
     /// (expansion, channels, stride) (1,16,1) (4,24,2) (4,24,1) (4,40,2) (4,40,1) (4,80,2) (4,80,1), head 256, global
     /// pool, 6 logits), with random 7-bit weights quantized as a trained network's (<see cref="WeightScheme.Trained"/>):
