@@ -87,4 +87,101 @@ internal static partial class KernelLibrary
 
         return Sse2.PackSignedSaturate(words.GetLower(), words.GetUpper());
     }
+
+    /// <summary>
+    /// <see cref="NarrowShifts256"/> in the order <see cref="NarrowRequantizeShuffled256{TRounding}"/> leaves its lanes:
+    /// channels 0, 2, 1, 3 | 4, 6, 5, 7 of the half (one vshufps of the even and the odd shifts' low halves).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<int> NarrowShiftsShuffled256(ref long half) =>
+        Avx.Shuffle(
+            Avx2.Subtract(Vector256.LoadUnsafe(ref half), Vector256.Create(32L)).AsSingle(),
+            Vector256.LoadUnsafe(ref half, 8).AsSingle(),
+            0b10_00_10_00).AsInt32();
+
+    /// <summary>
+    /// <see cref="NarrowRequantize256{TRounding}"/> with one vshufps where it shifts the even sums and blends: the high
+    /// halves of the even and of the odd sums joined in the order channels 0, 2, 1, 3 | 4, 6, 5, 7, one op less per
+    /// half; <paramref name="shuffledShiftsLess32"/> is <see cref="NarrowShiftsShuffled256"/>, in that order, and
+    /// <see cref="NarrowPackShuffled256"/> puts the bytes back in channel order. vshufps moves bits only (no float
+    /// arithmetic), so the integer lanes pass through unchanged.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<int> NarrowRequantizeShuffled256<TRounding>(Vector256<int> acc, ref long half, Vector256<int> shuffledShiftsLess32)
+        where TRounding : struct
+    {
+        Vector256<long> even = Avx2.Multiply(acc, Vector256.LoadUnsafe(ref half, 32).AsInt32());
+        Vector256<long> odd = Avx2.Multiply(Avx2.ShiftRightLogical(acc.AsInt64(), 32).AsInt32(), Vector256.LoadUnsafe(ref half, 40).AsInt32());
+        Vector256<long> evenSum = Avx2.Add(even, Vector256.LoadUnsafe(ref half, 16));
+        Vector256<long> oddSum = Avx2.Add(odd, Vector256.LoadUnsafe(ref half, 24));
+        if (typeof(TRounding) == typeof(TfliteRounding))
+        {
+            Vector256<long> correction = Vector256.Create(1L << 31);
+            evenSum = Avx2.Subtract(evenSum, Avx2.CompareGreaterThan(Vector256<long>.Zero, even) & correction);
+            oddSum = Avx2.Subtract(oddSum, Avx2.CompareGreaterThan(Vector256<long>.Zero, odd) & correction);
+        }
+
+        Vector256<int> highHalves = Avx.Shuffle(evenSum.AsSingle(), oddSum.AsSingle(), 0b11_01_11_01).AsInt32();
+        return Avx2.ShiftRightArithmeticVariable(highHalves, shuffledShiftsLess32.AsUInt32());
+    }
+
+    /// <summary>
+    /// Two pixels' blocks (their low and high halves from <see cref="NarrowRequantizeShuffled256{TRounding}"/>)
+    /// clamped to [<paramref name="min"/>, <paramref name="max"/>] and narrowed to 32 bytes: pixel A's 16 channels in
+    /// order, then pixel B's. vpackssdw and vpacksswb saturate (the bounds lie inside int8, so clamping the saturated
+    /// bytes is clamping the values) and pack within 128-bit lanes, leaving per lane the dwords A 0-3, A 8-11, B 0-3,
+    /// B 8-11 | A 4-7, A 12-15, B 4-7, B 12-15, each with its bytes in the order 0, 2, 1, 3: one vpshufb swaps the
+    /// middle bytes and one vpermd orders the dwords. Against two <see cref="NarrowPack256"/> (vpermq, vextracti128,
+    /// vpacksswb each), one pack and two shuffles for both pixels.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<sbyte> NarrowPackShuffled256(Vector256<int> lowA, Vector256<int> highA, Vector256<int> lowB, Vector256<int> highB, int min, int max)
+    {
+        Vector256<sbyte> bytes = Avx2.PackSignedSaturate(Avx2.PackSignedSaturate(lowA, highA), Avx2.PackSignedSaturate(lowB, highB));
+        Vector256<sbyte> middle = Vector256.Create((sbyte)0, 2, 1, 3, 4, 6, 5, 7, 8, 10, 9, 11, 12, 14, 13, 15, 0, 2, 1, 3, 4, 6, 5, 7, 8, 10, 9, 11, 12, 14, 13, 15);
+        bytes = Avx2.PermuteVar8x32(Avx2.Shuffle(bytes, middle).AsInt32(), Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7)).AsSByte();
+        if (min != sbyte.MinValue || max != sbyte.MaxValue)
+        {
+            bytes = Avx2.Min(Avx2.Max(bytes, Vector256.Create((sbyte)min)), Vector256.Create((sbyte)max));
+        }
+
+        return bytes;
+    }
+
+    /// <summary>
+    /// Two pixels' requantized blocks (low and high halves from <see cref="NarrowRequantizeShuffled256{TRounding}"/>)
+    /// packed (<see cref="NarrowPackShuffled256"/>) and stored: pixel A's <paramref name="count"/> bytes (at most 16) to
+    /// <paramref name="targetA"/>, pixel B's to <paramref name="targetB"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void StoreNarrowPair256(
+        Vector256<int> lowA, Vector256<int> highA, Vector256<int> lowB, Vector256<int> highB, int min, int max, ref sbyte targetA, ref sbyte targetB, int count)
+    {
+        Vector256<sbyte> bytes = NarrowPackShuffled256(lowA, highA, lowB, highB, min, max);
+        if (count >= 16)
+        {
+            bytes.GetLower().StoreUnsafe(ref targetA);
+            bytes.GetUpper().StoreUnsafe(ref targetB);
+        }
+        else
+        {
+            StoreFirst(bytes.GetLower(), ref targetA, count);
+            StoreFirst(bytes.GetUpper(), ref targetB, count);
+        }
+    }
+
+    /// <summary>One pixel's requantized block stored as <see cref="StoreNarrowPair256"/> stores pixel A (the odd pixel at the end of a step).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void StoreNarrowShuffled256(Vector256<int> low, Vector256<int> high, int min, int max, ref sbyte target, int count)
+    {
+        Vector128<sbyte> bytes = NarrowPackShuffled256(low, high, low, high, min, max).GetLower();
+        if (count >= 16)
+        {
+            bytes.StoreUnsafe(ref target);
+        }
+        else
+        {
+            StoreFirst(bytes, ref target, count);
+        }
+    }
 }

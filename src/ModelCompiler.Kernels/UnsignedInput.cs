@@ -18,6 +18,14 @@ internal static partial class KernelLibrary
             }
         }
 
+        if (vectorBits >= 256 && Vector256.IsHardwareAccelerated)
+        {
+            for (; i + 32 <= count; i += 32)
+            {
+                (Vector256.LoadUnsafe(ref s, (nuint)i) ^ Vector256.Create((byte)0x80)).StoreUnsafe(ref target, (nuint)i);
+            }
+        }
+
         if (vectorBits >= 128 && Vector128.IsHardwareAccelerated)
         {
             for (; i + 16 <= count; i += 16)

@@ -18,7 +18,7 @@ public sealed class FloatAndQuantizationKernelTests
     {
         int bits = VectorPaths.Bits(path);
         var random = new Random(6);
-        foreach (int count in new[] { 0, 1, 15, 16, 17, 63, 64, 65, 200 })
+        foreach (int count in new[] { 0, 1, 15, 16, 17, 31, 32, 33, 49, 63, 64, 65, 200 })
         {
             float scale = (float)(0.001 + random.NextDouble() * 0.05);
             int zeroPoint = random.Next(-128, 128);

@@ -10,8 +10,10 @@ namespace ModelCompiler.Kernels.Tests;
 /// and <see cref="TfliteRequantizer.Requantize(int, int, int, int, int, int)"/> at the ends of its domain: accumulators
 /// at int32's ends and around the rounding ties, shifts 32 and 54 and between, multipliers at 2^30 and 2^31 - 1, zero
 /// points at both ends, the full and narrower clamps; and TFLite's rule on hand-computed vectors. Each test runs the
-/// AVX-512 form and the AVX2 form (<see cref="KernelLibrary.RequantizeStoreNarrow256{TRounding}"/>, the same table):
-/// where the process lacks a form's instruction set (an AVX2-only CPU, CI's reduced runs), the test checks that no
+/// AVX-512 form and the AVX2 forms (<see cref="KernelLibrary.RequantizeStoreNarrow256{TRounding}"/>, the same table;
+/// "avx2pair", the blocked conv's two pixels a pack, <see cref="KernelLibrary.NarrowRequantizeShuffled256{TRounding}"/>
+/// and <see cref="KernelLibrary.StoreNarrowPair256"/>, with a second pixel's accumulators; "avx2single", its odd last
+/// pixel, <see cref="KernelLibrary.StoreNarrowShuffled256"/>): where the process lacks a form's instruction set (an AVX2-only CPU, CI's reduced runs), the test checks that no
 /// path of that width is claimed, as the kernels then never call it.
 /// </summary>
 public sealed class NarrowRequantizationTests
@@ -19,11 +21,15 @@ public sealed class NarrowRequantizationTests
     [Theory]
     [InlineData("avx512")]
     [InlineData("avx2")]
+    [InlineData("avx2pair")]
+    [InlineData("avx2single")]
     public void NarrowRequantizationIsTheScalarRule(string form) => MatchesScalarRule<SingleRounding>(form, 12, Requantizer.Requantize);
 
     [Theory]
     [InlineData("avx512")]
     [InlineData("avx2")]
+    [InlineData("avx2pair")]
+    [InlineData("avx2single")]
     public void NarrowRequantizationIsTflitesRule(string form) => MatchesScalarRule<TfliteRounding>(form, 13, TfliteRequantizer.Requantize);
 
     /// <summary>
@@ -36,6 +42,8 @@ public sealed class NarrowRequantizationTests
     [Theory]
     [InlineData("avx512")]
     [InlineData("avx2")]
+    [InlineData("avx2pair")]
+    [InlineData("avx2single")]
     public void NarrowTfliteRoundingOnHandComputedVectors(string form)
     {
         if (!Runs(form))
@@ -82,9 +90,10 @@ public sealed class NarrowRequantizationTests
                     (accumulators[l], shifts[l]) = (vectors[lanes[l]].Acc, vectors[lanes[l]].Shift);
                 }
 
-                sbyte[] y = Run<TfliteRounding>(form, accumulators, multipliers, shifts, zeroPoint, -128, 127, 16);
+                sbyte[] y = Run<TfliteRounding>(form, accumulators, accumulators, multipliers, shifts, zeroPoint, -128, 127, 16);
                 for (int l = 0; l < lanes.Length; l++)
                 {
+                    Assert.True(form != "avx2pair" || y[l] == y[l + 17], $"vector {lanes[l]}: the second pixel's {y[l + 17]} differs from the first's {y[l]}");
                     var (acc, shift, _, expected) = vectors[lanes[l]];
                     int tflite = Math.Clamp(TfliteRequantizer.MultiplyByQuantizedMultiplier(acc, new TfliteMultiplier(1 << 30, 31 - shift)) + zeroPoint, -128, 127);
                     Assert.True(expected == tflite, $"vector {lanes[l]}: TFLite's arithmetic gives {tflite}, the hand computation {expected}");
@@ -100,7 +109,7 @@ public sealed class NarrowRequantizationTests
         bool supported = form == "avx512" ? Avx512BW.IsSupported : Avx2.IsSupported;
         if (!supported)
         {
-            Assert.DoesNotContain(form, VectorPaths.AvailableNames);
+            Assert.DoesNotContain(form == "avx512" ? form : "avx2", VectorPaths.AvailableNames);
         }
 
         return supported;
@@ -126,34 +135,44 @@ public sealed class NarrowRequantizationTests
             {
                 shifts[c] = random.Next(4) == 0 ? (random.Next(2) == 0 ? 32 : 54) : random.Next(32, 55);
                 multipliers[c] = random.Next(4) == 0 ? specialMultipliers[random.Next(specialMultipliers.Length)] : random.Next(1 << 30, int.MaxValue);
-                accumulators[c] = random.Next(3) switch
-                {
-                    0 => specialAccumulators[random.Next(specialAccumulators.Length)],
-                    // Near a rounding tie of this channel: acc * m close to (k + 1/2) * 2^s for a small k.
-                    1 => Tie(random, multipliers[c], shifts[c]),
-                    _ => random.Next(int.MinValue, int.MaxValue),
-                };
+                accumulators[c] = Accumulator(random, specialAccumulators, multipliers[c], shifts[c]);
             }
 
+            // The pair form's second pixel: other accumulators on the same channels (the pack must not mix the pixels).
+            int[] second = form == "avx2pair" ? Enumerable.Range(0, 16).Select(c => Accumulator(random, specialAccumulators, multipliers[c], shifts[c])).ToArray() : accumulators;
             int zeroPoint = random.Next(-128, 128);
             var (min, max) = random.Next(3) switch { 0 => (-128, 127), 1 => (zeroPoint, 127), _ => (zeroPoint, Math.Min(127, zeroPoint + random.Next(0, 60))) };
             int count = random.Next(5) == 0 ? random.Next(1, 16) : 16;
-            sbyte[] y = Run<TRounding>(form, accumulators, multipliers, shifts, zeroPoint, min, max, count);
-            for (int c = 0; c < 16; c++)
+            sbyte[] y = Run<TRounding>(form, accumulators, second, multipliers, shifts, zeroPoint, min, max, count);
+            for (int pixel = 0; pixel < (form == "avx2pair" ? 2 : 1); pixel++)
             {
-                int expected = c < count ? rule(accumulators[c], multipliers[c], shifts[c], zeroPoint, min, max) : 0;
-                Assert.True(expected == y[c], $"trial {trial}, lane {c}: acc {accumulators[c]}, m {multipliers[c]}, shift {shifts[c]}, zp {zeroPoint}, clamp [{min}, {max}]: {y[c]} instead of {expected}");
-            }
+                int[] acc = pixel == 0 ? accumulators : second;
+                for (int c = 0; c < 16; c++)
+                {
+                    int expected = c < count ? rule(acc[c], multipliers[c], shifts[c], zeroPoint, min, max) : 0;
+                    Assert.True(expected == y[(17 * pixel) + c], $"trial {trial}, pixel {pixel}, lane {c}: acc {acc[c]}, m {multipliers[c]}, shift {shifts[c]}, zp {zeroPoint}, clamp [{min}, {max}]: {y[(17 * pixel) + c]} instead of {expected}");
+                }
 
-            Assert.Equal(0, y[16]);
+                Assert.Equal(0, y[(17 * pixel) + 16]);
+            }
         }
     }
 
+    /// <summary>An accumulator for a channel: a special value, one near a rounding tie of the channel, or any.</summary>
+    private static int Accumulator(Random random, int[] specialAccumulators, int multiplier, int shift) => random.Next(3) switch
+    {
+        0 => specialAccumulators[random.Next(specialAccumulators.Length)],
+        // Near a rounding tie of this channel: acc * m close to (k + 1/2) * 2^s for a small k.
+        1 => Tie(random, multiplier, shift),
+        _ => random.Next(int.MinValue, int.MaxValue),
+    };
+
     /// <summary>
     /// The kernel on one block: the table as NarrowRequantization.Constants writes it (the rule's term for a non-negative
-    /// product plus zp * 2^s), and 17 bytes of output, the last of which must stay 0.
+    /// product plus zp * 2^s), and 17 bytes of output per pixel, the last of which must stay 0 (the pair form's second
+    /// pixel, <paramref name="second"/>'s, at 17; the other forms leave those bytes 0).
     /// </summary>
-    private static sbyte[] Run<TRounding>(string form, int[] accumulators, int[] multipliers, int[] shifts, int zeroPoint, int min, int max, int count)
+    private static sbyte[] Run<TRounding>(string form, int[] accumulators, int[] second, int[] multipliers, int[] shifts, int zeroPoint, int min, int max, int count)
         where TRounding : struct
     {
         var constants = new long[48];
@@ -166,10 +185,33 @@ public sealed class NarrowRequantizationTests
             constants[at + 32] = multipliers[c];
         }
 
-        var y = new sbyte[17];
+        var y = new sbyte[34];
         if (form == "avx512")
         {
             KernelLibrary.RequantizeStoreNarrow512<TRounding>(Vector512.Create(accumulators), ref constants[0], min, max, ref y[0], count);
+        }
+        else if (form is "avx2pair" or "avx2single")
+        {
+            Vector256<int> lowShifts = KernelLibrary.NarrowShiftsShuffled256(ref constants[0]), highShifts = KernelLibrary.NarrowShiftsShuffled256(ref constants[4]);
+            Vector256<int> lowA = KernelLibrary.NarrowRequantizeShuffled256<TRounding>(Vector256.Create(accumulators), ref constants[0], lowShifts);
+            Vector256<int> highA = KernelLibrary.NarrowRequantizeShuffled256<TRounding>(Vector256.Create(accumulators, 8), ref constants[4], highShifts);
+            if (form == "avx2single")
+            {
+                KernelLibrary.StoreNarrowShuffled256(lowA, highA, min, max, ref y[0], count);
+            }
+            else
+            {
+                KernelLibrary.StoreNarrowPair256(
+                    lowA,
+                    highA,
+                    KernelLibrary.NarrowRequantizeShuffled256<TRounding>(Vector256.Create(second), ref constants[0], lowShifts),
+                    KernelLibrary.NarrowRequantizeShuffled256<TRounding>(Vector256.Create(second, 8), ref constants[4], highShifts),
+                    min,
+                    max,
+                    ref y[0],
+                    ref y[17],
+                    count);
+            }
         }
         else
         {

@@ -12,7 +12,8 @@ namespace ModelCompiler.Generator.Emitting.Steps;
 /// product and the registers: 16 ymm hold <c>2 * V * P</c> accumulators, <c>2 * V</c> weights, the broadcast, the
 /// <c>ones</c> (or, for 8-bit weights, the two halves of the broadcast) and a temporary. The step is requantized
 /// with <c>RequantizeStoreNarrow256</c> (the same table as the AVX-512 kernel, the shifts built once per block) when
-/// every shift allows it, else through the 16 staged int32 and the scalar <c>RequantizeStaged</c>.
+/// every shift allows it, its bytes packed two pixels at a time with 7-bit weights and no pool (<c>StoreNarrowPair256</c>),
+/// else through the 16 staged int32 and the scalar <c>RequantizeStaged</c>.
 /// </summary>
 internal sealed partial class BlockedConvEmitter
 {
@@ -34,9 +35,10 @@ internal sealed partial class BlockedConvEmitter
         bool narrow = NarrowRequantization.Applies(s.Requantization);
         bool flat = IsPointwise(s);
         bool widened = Widened(s);
+        bool paired = Paired(s, narrow);
         w.WriteLine($"/// <summary>AVX2: {Int(p)} pixels x {Int(v * 16)} channels per step, "
             + (widened ? $"{Int(p * 4)} accumulators of 4 channels x 2 partial sums; 8-bit weights: int16 pairs (vpmaddwd), exact" : $"{Int(p * v * 2)} 8-lane accumulators from the bias; {PairProducts(s)}") + "; "
-            + (narrow ? "RequantizeStoreNarrow256." : "staged scalar requantization (a shift outside [32, 54]).") + "</summary>");
+            + (paired ? "NarrowRequantizeShuffled256, StoreNarrowPair256 (two pixels a pack)." : narrow ? "RequantizeStoreNarrow256." : "staged scalar requantization (a shift outside [32, 54]).") + "</summary>");
         w.WriteLine("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
         using (w.OpenBlock($"private static void {s.MethodName}_Avx2(ref byte padded, ref sbyte output, ref int staged, int start, int end)"))
         {
@@ -58,8 +60,9 @@ internal sealed partial class BlockedConvEmitter
                     for (int j = 0; j < v; j++)
                     {
                         string table = NarrowTable(j);
-                        w.WriteLine($"Vector256<int> lowShifts{j} = NarrowShifts256(ref Unsafe.Add(ref requantization, {table})), "
-                            + $"highShifts{j} = NarrowShifts256(ref Unsafe.Add(ref requantization, {table} + 4));");
+                        string shifts = paired ? "NarrowShiftsShuffled256" : "NarrowShifts256";
+                        w.WriteLine($"Vector256<int> lowShifts{j} = {shifts}(ref Unsafe.Add(ref requantization, {table})), "
+                            + $"highShifts{j} = {shifts}(ref Unsafe.Add(ref requantization, {table} + 4));");
                     }
                 }
 
@@ -104,6 +107,10 @@ internal sealed partial class BlockedConvEmitter
 
                         WriteRequantizeStore256(w, s, narrow, j, low, high, OutputIndex(s, 0));
                     }
+                    else if (paired)
+                    {
+                        WriteRequantizeStorePairs256(w, s, j, p, outputIndex);
+                    }
                     else
                     {
                         for (int i = 0; i < p; i++)
@@ -147,6 +154,43 @@ internal sealed partial class BlockedConvEmitter
         w.WriteLine($"{low}.StoreUnsafe(ref staged);");
         w.WriteLine($"{high}.StoreUnsafe(ref staged, 8);");
         w.WriteLine($"RequantizeStaged<{rounding}>(ref staged, ref Unsafe.Add(ref multipliers, {ch}), ref Unsafe.Add(ref shifts, {ch}), {Int(s.OutputZeroPoint)}, {Int(s.Min)}, {Int(s.Max)}, {target});");
+    }
+
+    /// <summary>
+    /// Whether the step's pixels are packed two at a time (StoreNarrowPair256: one pack and two shuffles for both
+    /// pixels' 32 bytes, the even and odd sums joined by one vshufps): every narrow step with 7-bit weights
+    /// and no fused pool (a pool requantizes one window).
+    /// </summary>
+    private static bool Paired(Int8BlockedConvStep s, bool narrow) => narrow && !Widened(s) && s.Pool is null;
+
+    /// <summary>
+    /// The requantization and stores of block <paramref name="j"/> of the step's <paramref name="pixels"/>: every pixel's
+    /// low half, then every high half (NarrowRequantizeShuffled256; the JIT keeps one half's four table vectors in
+    /// registers for all pixels, with the accumulators, and no more: both halves' would spill), then the bytes two
+    /// pixels at a time (StoreNarrowPair256), an odd last pixel alone (StoreNarrowShuffled256).
+    /// </summary>
+    private static void WriteRequantizeStorePairs256(SourceWriter w, Int8BlockedConvStep s, int j, int pixels, Func<int, string> outputIndex)
+    {
+        string ch = Channel(j);
+        string rounding = RoundingType(s.Requantization.Rounding);
+        w.WriteLine("// Every pixel's low half, then every high half: one half's table in registers at a time; lanes in the order 0, 2, 1, 3 of each 4 channels.");
+        w.WriteLine($"ref long table{j} = ref Unsafe.Add(ref requantization, {NarrowTable(j)});");
+        for (int h = 0; h < 2; h++)
+        {
+            string half = h == 0 ? $"ref table{j}, lowShifts{j}" : $"ref Unsafe.Add(ref table{j}, 4), highShifts{j}";
+            for (int i = 0; i < pixels; i++)
+            {
+                w.WriteLine($"Vector256<int> y{i}_{(2 * j) + h} = NarrowRequantizeShuffled256<{rounding}>(a{i}_{(2 * j) + h}, {half});");
+            }
+        }
+
+        string Target(int i) => $"ref Unsafe.Add(ref output, {outputIndex(i)} + {ch})";
+        for (int i = 0; i < pixels; i += 2)
+        {
+            w.WriteLine(i + 1 < pixels
+                ? $"StoreNarrowPair256(y{i}_{2 * j}, y{i}_{(2 * j) + 1}, y{i + 1}_{2 * j}, y{i + 1}_{(2 * j) + 1}, {Int(s.Min)}, {Int(s.Max)}, {Target(i)}, {Target(i + 1)}, {Count(s, ch)});"
+                : $"StoreNarrowShuffled256(y{i}_{2 * j}, y{i}_{(2 * j) + 1}, {Int(s.Min)}, {Int(s.Max)}, {Target(i)}, {Count(s, ch)});");
+        }
     }
 
     /// <summary>
