@@ -55,6 +55,19 @@ internal static partial class KernelLibrary
     internal static Vector256<int> NarrowRequantize256<TRounding>(Vector256<int> acc, ref long half, Vector256<int> shiftsLess32)
         where TRounding : struct
     {
+        var (evenSum, oddSum) = NarrowSums256<TRounding>(acc, ref half);
+        Vector256<int> highHalves = Avx2.Blend(Avx2.ShiftRightLogical(evenSum, 32).AsInt32(), oddSum.AsInt32(), 0b1010_1010);
+        return Avx2.ShiftRightArithmeticVariable(highHalves, shiftsLess32.AsUInt32());
+    }
+
+    /// <summary>
+    /// The 64-bit sums of one half before the shift: the even and the odd lanes' products (vpmuldq) plus their terms
+    /// (zero point folded in), less TFLite's correction where a product is negative.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<long> Even, Vector256<long> Odd) NarrowSums256<TRounding>(Vector256<int> acc, ref long half)
+        where TRounding : struct
+    {
         Vector256<long> even = Avx2.Multiply(acc, Vector256.LoadUnsafe(ref half, 32).AsInt32());
         Vector256<long> odd = Avx2.Multiply(Avx2.ShiftRightLogical(acc.AsInt64(), 32).AsInt32(), Vector256.LoadUnsafe(ref half, 40).AsInt32());
         Vector256<long> evenSum = Avx2.Add(even, Vector256.LoadUnsafe(ref half, 16));
@@ -66,8 +79,7 @@ internal static partial class KernelLibrary
             oddSum = Avx2.Subtract(oddSum, Avx2.CompareGreaterThan(Vector256<long>.Zero, odd) & correction);
         }
 
-        Vector256<int> highHalves = Avx2.Blend(Avx2.ShiftRightLogical(evenSum, 32).AsInt32(), oddSum.AsInt32(), 0b1010_1010);
-        return Avx2.ShiftRightArithmeticVariable(highHalves, shiftsLess32.AsUInt32());
+        return (evenSum, oddSum);
     }
 
     /// <summary>
@@ -110,17 +122,7 @@ internal static partial class KernelLibrary
     internal static Vector256<int> NarrowRequantizeShuffled256<TRounding>(Vector256<int> acc, ref long half, Vector256<int> shuffledShiftsLess32)
         where TRounding : struct
     {
-        Vector256<long> even = Avx2.Multiply(acc, Vector256.LoadUnsafe(ref half, 32).AsInt32());
-        Vector256<long> odd = Avx2.Multiply(Avx2.ShiftRightLogical(acc.AsInt64(), 32).AsInt32(), Vector256.LoadUnsafe(ref half, 40).AsInt32());
-        Vector256<long> evenSum = Avx2.Add(even, Vector256.LoadUnsafe(ref half, 16));
-        Vector256<long> oddSum = Avx2.Add(odd, Vector256.LoadUnsafe(ref half, 24));
-        if (typeof(TRounding) == typeof(TfliteRounding))
-        {
-            Vector256<long> correction = Vector256.Create(1L << 31);
-            evenSum = Avx2.Subtract(evenSum, Avx2.CompareGreaterThan(Vector256<long>.Zero, even) & correction);
-            oddSum = Avx2.Subtract(oddSum, Avx2.CompareGreaterThan(Vector256<long>.Zero, odd) & correction);
-        }
-
+        var (evenSum, oddSum) = NarrowSums256<TRounding>(acc, ref half);
         Vector256<int> highHalves = Avx.Shuffle(evenSum.AsSingle(), oddSum.AsSingle(), 0b11_01_11_01).AsInt32();
         return Avx2.ShiftRightArithmeticVariable(highHalves, shuffledShiftsLess32.AsUInt32());
     }
