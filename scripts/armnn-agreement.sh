@@ -10,8 +10,12 @@
 # reference interpreter the same bytes. A chunk whose JSON exists is not run again, so an interrupted run resumes.
 # LOCK=FILE runs each heavy step under `flock FILE` (a shared machine). A float32 model: FLOAT_INPUT='scale=S offset=O'
 # feeds Arm NN pixel * S + O, and QMODEL=FILE.qmodel is what ours runs (its post-training quantization, made by
-# `modelc-train import MODEL.tflite --preprocess ... --calibration-dir ...`). Set-up (Debian 12, as root):
+# `modelc-train import MODEL.tflite --preprocess ... --calibration-dir ...`). TFLITE='builtin xnnpack' (either or both)
+# also runs TFLite's own interpreter on the same bytes (scripts/tflite-reference/run.js, one JSON per chunk and kind,
+# kept like Arm NN's) and makes the comparison three-way (docs/import.md, "Agreement with TFLite").
+# Set-up (Debian 12, as root):
 #   apt-get install python3-pyarmnn libarmnn-cpuref-backend22 libarmnntfliteparser22 python3-pil
+#   (cd scripts/tflite-reference && npm ci)     # only for TFLITE
 set -euo pipefail
 
 if [ $# -lt 3 ]; then
@@ -40,5 +44,15 @@ for chunk in "$out"/chunk.[0-9][0-9]; do
     run /usr/bin/python3 "$repo/scripts/armnn-reference.py" "$model" $(cat "$chunk") --labels "$labels" \
         --save-inputs "$chunk.inputs" -o "$chunk.json" ${FLOAT_INPUT:+--float-input "$FLOAT_INPUT"}
 done
+tflite_args=()
+for kind in ${TFLITE:-}; do
+    for chunk in "$out"/chunk.[0-9][0-9]; do
+        if [ ! -s "$chunk.$kind.json" ]; then
+            run node "$repo/scripts/tflite-reference/run.js" "$model" --kernels "$kind" -o "$chunk.$kind.json" "$chunk.json"
+        fi
+    done
+    tflite_args+=(--tflite "$kind")
+done
 cd "$repo"
-run dotnet run -c Release scripts/armnn-agreement.cs -- "${QMODEL:-$model}" "$labels" "$out"/chunk.[0-9][0-9].json
+run dotnet run -c Release scripts/armnn-agreement.cs -- "${QMODEL:-$model}" "$labels" "${tflite_args[@]}" \
+    "$out"/chunk.[0-9][0-9].json
