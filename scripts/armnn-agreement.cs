@@ -45,6 +45,9 @@ var armnnVsOurs = new Agreement("Arm NN", model.Labels);
 var tflite = tfliteNames.Select(name => (Name: name, VsOurs: new Agreement($"TFLite {name}", model.Labels), ArmnnVsTflite: new Agreement("Arm NN", model.Labels))).ToList();
 var identicalPerRun = new int[tflite.Count];
 var identicalOutputPerRun = new int[tflite.Count];
+// Each later TFLite run against the first (e.g. XNNPACK against the builtin kernels): how much TFLite varies itself.
+var tfliteVsFirst = tflite.Skip(1).Select(t => new Agreement($"TFLite {tflite[0].Name}", model.Labels)).ToList();
+var identicalWithFirst = new int[tflite.Count];
 foreach (string json in positional[2..])
 {
     using var document = JsonDocument.Parse(File.ReadAllText(json));
@@ -86,6 +89,12 @@ foreach (string json in positional[2..])
             bool identical = theirs.Length == logits.Length && theirs.Select((b, i) => (sbyte)(b ^ flip) == logits[i]).All(x => x);
             identicalPerRun[k] += identical ? 1 : 0;
             identicalOutputPerRun[k] += record.GetProperty("output_base64").GetString() == image.GetProperty("output_base64").GetString() ? 1 : 0;
+            if (k > 0)
+            {
+                var first = tfliteRuns[0].Images[index];
+                tfliteVsFirst[k - 1].Add(path, Ranking.FromJson(first, floatReference: false), reference, null);
+                identicalWithFirst[k] += record.GetProperty("output_base64").GetString() == first.GetProperty("output_base64").GetString() ? 1 : 0;
+            }
         }
     }
 }
@@ -101,6 +110,14 @@ for (int k = 0; k < tflite.Count; k++)
     Console.WriteLine($"== TFLite {tflite[k].Name} vs Arm NN");
     tflite[k].ArmnnVsTflite.Print($"TFLite {tflite[k].Name}");
     Console.WriteLine($"TFLite's output (softmax) bytes identical with Arm NN's: {identicalOutputPerRun[k]} of {tflite[k].VsOurs.Total}");
+}
+
+for (int k = 1; k < tflite.Count; k++)
+{
+    Console.WriteLine();
+    Console.WriteLine($"== TFLite {tflite[k].Name} vs TFLite {tflite[0].Name}");
+    tfliteVsFirst[k - 1].Print($"TFLite {tflite[k].Name}");
+    Console.WriteLine($"output (softmax) bytes identical: {identicalWithFirst[k]} of {tfliteVsFirst[k - 1].Total}");
 }
 
 return 0;
