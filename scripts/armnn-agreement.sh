@@ -23,6 +23,10 @@ if [ $# -lt 3 ]; then
     exit 2
 fi
 model=$1 photos=$2 out=$3 count=${4:-200}
+if [ -n "${TFLITE:-}" ] && [ -n "${FLOAT_INPUT:-}" ]; then
+    echo "error: TFLITE runs uint8-input models only (scripts/tflite-reference/run.js feeds the saved pixels)" >&2
+    exit 2
+fi
 repo=$(cd "$(dirname "$0")/.." && pwd)
 labels=$repo/tests/models/tflite/imagenet_labels.txt
 run() { if [ -n "${LOCK:-}" ]; then flock "$LOCK" "$@"; else "$@"; fi; }
@@ -44,10 +48,6 @@ for chunk in "$out"/chunk.[0-9][0-9]; do
     run /usr/bin/python3 "$repo/scripts/armnn-reference.py" "$model" $(cat "$chunk") --labels "$labels" \
         --save-inputs "$chunk.inputs" -o "$chunk.json" ${FLOAT_INPUT:+--float-input "$FLOAT_INPUT"}
 done
-if [ -n "${TFLITE:-}" ] && [ -n "${FLOAT_INPUT:-}" ]; then
-    echo "error: TFLITE runs uint8-input models only (scripts/tflite-reference/run.js feeds the saved pixels)" >&2
-    exit 2
-fi
 tflite_args=()
 for kind in ${TFLITE:-}; do
     for chunk in "$out"/chunk.[0-9][0-9]; do
