@@ -23,8 +23,9 @@ internal static partial class KernelLibrary
     /// four pixels of a row are computed together where the row has them, and a 16-channel layer of stride 1 takes
     /// pairs of pixels as 32 channels (<see cref="TakesPixelPairs"/>). With AVX2 only, whole 16-channel blocks go to
     /// <see cref="DepthwiseAvx2ByteQuads{TRounding}"/> for a 3x3 kernel of stride 1 or 2 whose weights vpmaddubsw takes exactly
-    /// (each input cell interleaved once per output row, all the channels), else to <see cref="DepthwiseAvx2Blocks{TRounding}"/>
-    /// (cell pairs by vpmaddwd, four pixels a step); both requantize in vectors (the narrow form), and the rest of the channels, fewer than 16, take the pixel loop here.
+    /// (each input cell interleaved once per output row, all the channels), else a 3x3 kernel to
+    /// <see cref="DepthwiseAvx2WordPairs{TRounding}"/> (any weights: int16 pairs built once per output row, vpmaddwd) and
+    /// other kernels to <see cref="DepthwiseAvx2Blocks{TRounding}"/> (cell pairs by vpmaddwd, four pixels a step); all requantize in vectors (the narrow form), and the rest of the channels, fewer than 16, take the pixel loop here.
     /// </summary>
     internal static void DepthwiseConvInt8<TRounding>(
         ref sbyte input, ref sbyte weights, ref int bias, ref int multipliers, ref int shifts, ref long constants, ref sbyte output, ref int staged,
@@ -40,7 +41,8 @@ internal static partial class KernelLibrary
             return;
         }
 
-        // AVX2 (no AVX-512): DepthwiseAvx2ByteQuads takes every channel, or whole 16-channel blocks go to DepthwiseAvx2Blocks and the pixel loop below takes the rest.
+        // AVX2 (no AVX-512): DepthwiseAvx2ByteQuads takes every channel, or whole 16-channel blocks go to DepthwiseAvx2WordPairs (3x3) or
+        // DepthwiseAvx2Blocks and the pixel loop below takes the rest.
         int firstChannel = 0;
         if (!(vectorBits >= 512 && Avx512BW.IsSupported) && vectorBits >= 256 && Avx2.IsSupported)
         {
@@ -52,7 +54,13 @@ internal static partial class KernelLibrary
                 return;
             }
 
-            if (firstChannel > 0)
+            if (firstChannel > 0 && TakesAvx2WordPairs(kernelHeight, kernelWidth, strideWidth, channels, outputWidth))
+            {
+                DepthwiseAvx2WordPairs<TRounding>(
+                    ref input, ref weights, ref bias, ref multipliers, ref shifts, ref constants, ref output, ref staged,
+                    inputWidth, channels, outputHeight, outputWidth, strideHeight, strideWidth, zeroPoint, min, max, narrowRequantization);
+            }
+            else if (firstChannel > 0)
             {
                 DepthwiseAvx2Blocks<TRounding>(
                     ref input, ref weights, ref bias, ref multipliers, ref shifts, ref constants, ref output, ref staged,

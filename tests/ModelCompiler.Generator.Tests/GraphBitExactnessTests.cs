@@ -102,6 +102,19 @@ public sealed class GraphBitExactnessTests
         }
     }
 
+    /// <summary>
+    /// 8-bit 3x3 depthwise convolutions large enough for AVX2's word-pair kernel to take in bands of rows
+    /// (<see cref="GraphModels.LargeEightBitDepthwise"/>), with TFLite's rounding as the imported MobileNetV2's.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void LargeEightBitDepthwiseMatchesTheInterpreter(string paths)
+    {
+        var model = WithRounding(new GraphModels(75).LargeEightBitDepthwise(), ModelCompiler.Format.Rounding.Tflite);
+        using var compiled = CompiledModel.Build(model);
+        BitExactness.Check(model, compiled, 60, 75, paths);
+    }
+
     public static IEnumerable<object[]> Paths => [[VectorPaths.Description]];
 
     /// <summary>

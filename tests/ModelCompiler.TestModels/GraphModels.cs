@@ -58,6 +58,22 @@ public sealed class GraphModels(int seed)
     }
 
     /// <summary>
+    /// 3x3 depthwise convolutions with 8-bit weights over inputs large enough that AVX2's word-pair kernel takes them in
+    /// bands of rows (more than 128 KB of input rows), MobileNetV2's channel counts (48, 96 at stride 2, 144 = nine
+    /// blocks of 16) and odd output widths (a last window alone).
+    /// </summary>
+    public QModel LargeEightBitDepthwise()
+    {
+        var b = new GraphModelBuilder(_random, TensorShape.Image(80, 41, 3), WeightScheme.Trained) { WeightLimit = 127 };
+        string x = b.Conv(ModelGraph.InputName, 48, 3, 1, Padding.Same, Activation.Relu6);
+        x = b.Depthwise(x, 3, 1, Padding.Same, Activation.Relu6);
+        x = b.Depthwise(b.Conv(x, 96, 1, 1, Padding.Valid, Activation.Relu6), 3, 2, Padding.Same, Activation.Relu6);
+        x = b.Depthwise(b.Conv(x, 144, 1, 1, Padding.Valid, Activation.Relu6), 3, 1, Padding.Same, Activation.None);
+        b.Dense(b.GlobalAveragePool(x), 4, Activation.None);
+        return b.Build("LargeEightBitDepthwise", TestModels.Labels(4));
+    }
+
+    /// <summary>
     /// The trainer's intel-mobilenet at width 1 (BuiltInModels.IntelMobileNet: 100x100x3, stem 16 stride 2, blocks
     /// (expansion, channels, stride) (1,16,1) (4,24,2) (4,24,1) (4,40,2) (4,40,1) (4,80,2) (4,80,1), head 256, global
     /// pool, 6 logits), with random 7-bit weights quantized as a trained network's (<see cref="WeightScheme.Trained"/>):
