@@ -1,3 +1,4 @@
+using ModelCompiler.Generator.Format;
 using ModelCompiler.Generator.Planning;
 using ModelCompiler.Generator.Planning.Lowering;
 using static ModelCompiler.Generator.Emitting.Literals;
@@ -36,9 +37,11 @@ internal sealed partial class BlockedConvEmitter
         bool flat = IsPointwise(s);
         bool widened = Widened(s);
         bool paired = Paired(s, narrow);
+        bool bySign = widened && narrow && RequantizesBySign(s);
         w.WriteLine($"/// <summary>AVX2: {Int(p)} pixels x {Int(v * 16)} channels per step, "
             + (widened ? $"{Int(p * 4)} accumulators of 4 channels x 2 partial sums from the bias; 8-bit weights: int16 pairs (vpmaddwd) with the weights widened once, exact" : $"{Int(p * v * 2)} 8-lane accumulators from the bias; {PairProducts(s)}") + "; "
-            + (paired ? "NarrowRequantizeShuffled256, StoreNarrowPair256 (two pixels a pack)." : narrow ? "RequantizeStoreNarrow256." : "staged scalar requantization (a shift outside [32, 54]).") + "</summary>");
+            + (bySign ? "NarrowRequantizeBySign256 (every multiplier positive: TFLite's correction by the accumulator's sign), StoreNarrowPairInOrder256 (two pixels a pack)."
+                : paired ? "NarrowRequantizeShuffled256, StoreNarrowPair256 (two pixels a pack)." : narrow ? "RequantizeStoreNarrow256." : "staged scalar requantization (a shift outside [32, 54]).") + "</summary>");
         w.WriteLine("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
         using (w.OpenBlock($"private static void {s.MethodName}_Avx2(ref byte padded, ref sbyte output, ref int staged, int start, int end)"))
         {
@@ -68,7 +71,7 @@ internal sealed partial class BlockedConvEmitter
                     for (int j = 0; j < v; j++)
                     {
                         string table = NarrowTable(j);
-                        string shifts = paired ? "NarrowShiftsShuffled256" : "NarrowShifts256";
+                        string shifts = bySign ? "NarrowShiftsLess31" : paired ? "NarrowShiftsShuffled256" : "NarrowShifts256";
                         w.WriteLine($"Vector256<int> lowShifts{j} = {shifts}(ref Unsafe.Add(ref requantization, {table})), "
                             + $"highShifts{j} = {shifts}(ref Unsafe.Add(ref requantization, {table} + 4));");
                     }
@@ -114,6 +117,10 @@ internal sealed partial class BlockedConvEmitter
                         }
 
                         WriteRequantizeStore256(w, s, narrow, j, low, high, OutputIndex(s, 0));
+                    }
+                    else if (bySign)
+                    {
+                        WriteRequantizeStoreBySign256(w, s, j, p, outputIndex);
                     }
                     else if (paired)
                     {
@@ -198,6 +205,63 @@ internal sealed partial class BlockedConvEmitter
             w.WriteLine(i + 1 < pixels
                 ? $"StoreNarrowPair256(y{i}_{2 * j}, y{i}_{(2 * j) + 1}, y{i + 1}_{2 * j}, y{i + 1}_{(2 * j) + 1}, {Int(s.Min)}, {Int(s.Max)}, {Target(i)}, {Target(i + 1)}, {Count(s, ch)});"
                 : $"StoreNarrowShuffled256(y{i}_{2 * j}, y{i}_{(2 * j) + 1}, {Int(s.Min)}, {Int(s.Max)}, {Target(i)}, {Count(s, ch)});");
+        }
+    }
+
+    /// <summary>
+    /// Whether the 8-bit AVX2 step may requantize by the accumulator's sign (<c>NarrowRequantizeBySign256</c>): TFLite's
+    /// rule in the narrow form, every real channel's multiplier positive (its product is negative exactly where its
+    /// accumulator is), and <c>|acc| * m + |term| &lt; 2^61</c> for the largest accumulator the weights and bias allow,
+    /// <c>|bias| + 255 * sum |w|</c> (so that the sum's bits 31-62 hold it whole, with room to spare).
+    /// </summary>
+    private static bool RequantizesBySign(Int8BlockedConvStep s)
+    {
+        var r = s.Requantization;
+        if (r.Rounding != Rounding.Tflite || !NarrowRequantization.Applies(r))
+        {
+            return false;
+        }
+
+        var weights = s.Weights.AsArray();
+        var sumAbs = new long[s.PaddedOutputChannels];
+        for (int i = 0; i < weights.Length; i++)
+        {
+            sumAbs[((i / s.BlockBytes) * WeightPacking.Lanes) + ((i / 4) % WeightPacking.Lanes)] += Math.Abs((int)(sbyte)weights[i]);
+        }
+
+        for (int c = 0; c < r.Shifts.Count; c++)
+        {
+            double largest = Math.Abs((double)r.Bias[c]) + (255.0 * sumAbs[c]);
+            double term = Math.Pow(2, r.Shifts[c] - 1) + Math.Pow(2, 30) + (Math.Abs((double)r.ZeroPoint) * Math.Pow(2, r.Shifts[c]));
+            if (r.Multipliers[c] <= 0 || (largest * r.Multipliers[c]) + term >= Math.Pow(2, 61))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The requantization and stores of block <paramref name="j"/> of the step's <paramref name="pixels"/> by the
+    /// accumulators' signs: every pixel's two halves in channel order, then the bytes two pixels at a time (an odd last
+    /// pixel packed with itself).
+    /// </summary>
+    private static void WriteRequantizeStoreBySign256(SourceWriter w, Int8BlockedConvStep s, int j, int pixels, Func<int, string> outputIndex)
+    {
+        string ch = Channel(j);
+        w.WriteLine($"ref long table{j} = ref Unsafe.Add(ref requantization, {NarrowTable(j)});");
+        for (int i = 0; i < pixels; i++)
+        {
+            w.WriteLine($"Vector256<int> y{i}_{2 * j} = NarrowRequantizeBySign256(a{i}_{2 * j}, ref table{j}, lowShifts{j}), "
+                + $"y{i}_{(2 * j) + 1} = NarrowRequantizeBySign256(a{i}_{(2 * j) + 1}, ref Unsafe.Add(ref table{j}, 4), highShifts{j});");
+        }
+
+        string Target(int i) => $"ref Unsafe.Add(ref output, {outputIndex(i)} + {ch})";
+        for (int i = 0; i < pixels; i += 2)
+        {
+            int b = i + 1 < pixels ? i + 1 : i;
+            w.WriteLine($"StoreNarrowPairInOrder256(y{i}_{2 * j}, y{i}_{(2 * j) + 1}, y{b}_{2 * j}, y{b}_{(2 * j) + 1}, {Int(s.Min)}, {Int(s.Max)}, {Target(i)}, {Target(b)}, {Count(s, ch)});");
         }
     }
 
