@@ -63,6 +63,25 @@ internal static partial class KernelLibrary
     }
 
     /// <summary>
+    /// The same weights in the order of <see cref="WidenBlockedPairs"/> but still one byte each, for the layers whose
+    /// blocks are too large to read as int16 at every step (the kernel widens each quarter with vpmovsxbw as it loads it).
+    /// </summary>
+    internal static sbyte[] ReorderBlockedQuarters(ReadOnlySpan<char> data, int count)
+    {
+        ReadOnlySpan<sbyte> packed = MemoryMarshal.Cast<char, sbyte>(data);
+        var reordered = new sbyte[count];
+        for (int group = 0; group < count; group += 64)
+        {
+            for (int slot = 0; slot < 16; slot++)
+            {
+                packed.Slice(group + (4 * QuarterChannel(slot)), 4).CopyTo(reordered.AsSpan(group + (4 * slot), 4));
+            }
+        }
+
+        return reordered;
+    }
+
+    /// <summary>
     /// The bias of the AVX2 8-bit blocked convolution laid out as its four accumulators of each 16-channel block start:
     /// per quarter 8 int32, channel c's bias in the first of its two partial sums (the lane vphaddd adds to the second),
     /// 0 in the other, in the order of <see cref="WidenBlockedPairs"/>; <paramref name="channels"/> is a multiple of 16.

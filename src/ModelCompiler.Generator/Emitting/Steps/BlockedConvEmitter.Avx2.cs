@@ -38,7 +38,7 @@ internal sealed partial class BlockedConvEmitter
         bool paired = Paired(s, narrow);
         bool bySign = widened && narrow && RequantizesBySign(s);
         w.WriteLine($"/// <summary>AVX2: {Int(p)} pixels x {Int(v * 16)} channels per step, "
-            + (widened ? $"{Int(p * 4)} accumulators of 4 channels x 2 partial sums from the bias; 8-bit weights: int16 pairs (vpmaddwd) with the weights widened once, exact" : $"{Int(p * v * 2)} 8-lane accumulators from the bias; {PairProducts(s)}") + "; "
+            + (widened ? $"{Int(p * 4)} accumulators of 4 channels x 2 partial sums from the bias; 8-bit weights: int16 pairs (vpmaddwd) with the weights widened {(WidenedOnce(s) ? "once" : "as loaded (a large block)")}, exact" : $"{Int(p * v * 2)} 8-lane accumulators from the bias; {PairProducts(s)}") + "; "
             + (bySign ? "NarrowRequantizeBySign256 (every multiplier positive: TFLite's correction by the accumulator's sign), StoreNarrowPairInOrder256 (two pixels a pack)."
                 : paired ? "NarrowRequantizeShuffled256, StoreNarrowPair256 (two pixels a pack)." : narrow ? "RequantizeStoreNarrow256." : "staged scalar requantization (a shift outside [32, 54]).") + "</summary>");
         w.WriteLine("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
@@ -47,7 +47,7 @@ internal sealed partial class BlockedConvEmitter
             WriteConstantsReferences(w, s);
             if (widened)
             {
-                w.WriteLine($"ref short wide = ref MemoryMarshal.GetArrayDataReference({WidenedName(s)}.Weights);");
+                w.WriteLine($"ref {WidenedWeightType(s)} wide = ref MemoryMarshal.GetArrayDataReference({WidenedName(s)}.Weights);");
                 w.WriteLine($"ref int quarterBias = ref MemoryMarshal.GetArrayDataReference({WidenedName(s)}.Bias);");
             }
 
@@ -62,7 +62,7 @@ internal sealed partial class BlockedConvEmitter
             using (w.OpenBlock($"for (int b = 0; b < {Int(blocks)}; b++)"))
             {
                 w.WriteLine(widened
-                    ? $"ref short blockWeights = ref Unsafe.Add(ref wide, b * {Int(v * s.BlockBytes)});"
+                    ? $"ref {WidenedWeightType(s)} blockWeights = ref Unsafe.Add(ref wide, b * {Int(v * s.BlockBytes)});"
                     : $"ref sbyte blockWeights = ref Unsafe.Add(ref weights, b * {Int(v * s.BlockBytes)});");
                 w.WriteLine($"int channel = b * {Int(v * 16)};");
                 if (narrow)

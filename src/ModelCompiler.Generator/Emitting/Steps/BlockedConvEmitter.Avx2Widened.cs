@@ -82,10 +82,12 @@ internal sealed partial class BlockedConvEmitter
         }
 
         WriteKernelLoops(w, s, p, 4, "Vector256",
-            (q, offset) => $"Vector256<short> w{q} = Vector256.LoadUnsafe(ref k{(offset.Length == 0 ? string.Empty : $", {offset}")});",
+            (q, offset) => WidenedOnce(s)
+                ? $"Vector256<short> w{q} = Vector256.LoadUnsafe(ref k{(offset.Length == 0 ? string.Empty : $", {offset}")});"
+                : $"Vector256<short> w{q} = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref k{(offset.Length == 0 ? string.Empty : $", {offset}")}));",
             (i, q) => (q == 0 ? $"Vector256<short> pairs{i} = WidenPairs(u{i});\n" : string.Empty) + $"a{i}_{q} = Avx2.Add(a{i}_{q}, Avx2.MultiplyAddAdjacent(pairs{i}, w{q}));",
             vectorOffset: q => 16 * q,
-            weightType: "short");
+            weightType: WidenedWeightType(s));
         w.WriteLine();
         for (int i = 0; i < p; i++)
         {
@@ -96,6 +98,19 @@ internal sealed partial class BlockedConvEmitter
 
     private static string WidenedName(Int8BlockedConvStep s) => s.MethodName + "_Widened";
 
+    /// <summary>
+    /// The most bytes one 16-channel block's weights may take as int16 for the kernel to read them so: every step reads
+    /// its block's weights again, and measured on MobileNetV2 the layers with larger blocks (K = 320-960, 7x7 and 14x14)
+    /// were slower reading twice the bytes than widening each quarter as they load it (vpmovsxbw).
+    /// </summary>
+    private const int WidenedBlockBytes = 8 * 1024;
+
+    /// <summary>Whether the kernel reads int16 weights made once, else the same order as bytes widened as loaded.</summary>
+    private static bool WidenedOnce(Int8BlockedConvStep s) => s.BlockBytes * 2 <= WidenedBlockBytes;
+
+    /// <summary>The element type of the AVX2 8-bit kernel's weights (<see cref="WidenedOnce"/>).</summary>
+    private static string WidenedWeightType(Int8BlockedConvStep s) => WidenedOnce(s) ? "short" : "sbyte";
+
     /// <summary>The int16 weights and the quartered bias of the AVX2 8-bit kernel, made once when it first runs.</summary>
     private static void WriteWidenedData(SourceWriter w, Int8BlockedConvStep s)
     {
@@ -104,10 +119,14 @@ internal sealed partial class BlockedConvEmitter
             return;
         }
 
-        w.WriteLine("/// <summary>The AVX2 kernel's weights widened to int16 in quarters of 4 channels (0 1 4 5 | 2 3 6 7 | ...) and its bias laid out as the quarters' accumulators start, once, when first used (the embedded data stays 1 byte a weight).</summary>");
+        w.WriteLine(WidenedOnce(s)
+            ? "/// <summary>The AVX2 kernel's weights widened to int16 in quarters of 4 channels (0 1 4 5 | 2 3 6 7 | ...) and its bias laid out as the quarters' accumulators start, once, when first used (the embedded data stays 1 byte a weight).</summary>"
+            : "/// <summary>The AVX2 kernel's weights in quarters of 4 channels (0 1 4 5 | 2 3 6 7 | ...), still bytes (a large block: widened as loaded), and its bias laid out as the quarters' accumulators start, once, when first used.</summary>");
         using (w.OpenBlock($"private static class {WidenedName(s)}"))
         {
-            w.WriteLine($"internal static readonly short[] Weights = WidenBlockedPairs({s.MethodName}_Weights, {Int(s.Weights.Count)});");
+            w.WriteLine(WidenedOnce(s)
+                ? $"internal static readonly short[] Weights = WidenBlockedPairs({s.MethodName}_Weights, {Int(s.Weights.Count)});"
+                : $"internal static readonly sbyte[] Weights = ReorderBlockedQuarters({s.MethodName}_Weights, {Int(s.Weights.Count)});");
             w.WriteLine($"internal static readonly int[] Bias = QuarterBias({s.MethodName}_Bias, {Int(s.PaddedOutputChannels)});");
         }
 
