@@ -36,13 +36,21 @@ internal sealed partial class BlockedConvEmitter
         bool flat = IsPointwise(s);
         bool widened = Widened(s);
         bool paired = Paired(s, narrow);
+        bool bySign = widened && narrow && RequantizesBySign(s);
         w.WriteLine($"/// <summary>AVX2: {Int(p)} pixels x {Int(v * 16)} channels per step, "
-            + (widened ? $"{Int(p * 4)} accumulators of 4 channels x 2 partial sums; 8-bit weights: int16 pairs (vpmaddwd), exact" : $"{Int(p * v * 2)} 8-lane accumulators from the bias; {PairProducts(s)}") + "; "
-            + (paired ? "NarrowRequantizeShuffled256, StoreNarrowPair256 (two pixels a pack)." : narrow ? "RequantizeStoreNarrow256." : "staged scalar requantization (a shift outside [32, 54]).") + "</summary>");
+            + (widened ? $"{Int(p * 4)} accumulators of 4 channels x 2 partial sums from the bias; 8-bit weights: int16 pairs (vpmaddwd) with the weights widened {(WidenedOnce(s) ? "once" : "as loaded (a large block)")}, exact" : $"{Int(p * v * 2)} 8-lane accumulators from the bias; {PairProducts(s)}") + "; "
+            + (bySign ? "NarrowRequantizeBySign256 (every multiplier positive: TFLite's correction by the accumulator's sign), StoreNarrowPairInOrder256 (two pixels a pack)."
+                : paired ? "NarrowRequantizeShuffled256, StoreNarrowPair256 (two pixels a pack)." : narrow ? "RequantizeStoreNarrow256." : "staged scalar requantization (a shift outside [32, 54]).") + "</summary>");
         w.WriteLine("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
         using (w.OpenBlock($"private static void {s.MethodName}_Avx2(ref byte padded, ref sbyte output, ref int staged, int start, int end)"))
         {
             WriteConstantsReferences(w, s);
+            if (widened)
+            {
+                w.WriteLine($"ref {WidenedWeightType(s)} wide = ref MemoryMarshal.GetArrayDataReference({WidenedName(s)}.Weights);");
+                w.WriteLine($"ref int quarterBias = ref MemoryMarshal.GetArrayDataReference({WidenedName(s)}.Bias);");
+            }
+
             w.WriteLine(narrow
                 ? $"ref long requantization = {DataReference(s.MethodName + "_Requantization", "long")};"
                 : $"ref int shifts = ref MemoryMarshal.GetReference({s.MethodName}_Shifts);");
@@ -53,14 +61,16 @@ internal sealed partial class BlockedConvEmitter
 
             using (w.OpenBlock($"for (int b = 0; b < {Int(blocks)}; b++)"))
             {
-                w.WriteLine($"ref sbyte blockWeights = ref Unsafe.Add(ref weights, b * {Int(v * s.BlockBytes)});");
+                w.WriteLine(widened
+                    ? $"ref {WidenedWeightType(s)} blockWeights = ref Unsafe.Add(ref wide, b * {Int(v * s.BlockBytes)});"
+                    : $"ref sbyte blockWeights = ref Unsafe.Add(ref weights, b * {Int(v * s.BlockBytes)});");
                 w.WriteLine($"int channel = b * {Int(v * 16)};");
                 if (narrow)
                 {
                     for (int j = 0; j < v; j++)
                     {
                         string table = NarrowTable(j);
-                        string shifts = paired ? "NarrowShiftsShuffled256" : "NarrowShifts256";
+                        string shifts = bySign ? "NarrowShiftsLess31" : paired ? "NarrowShiftsShuffled256" : "NarrowShifts256";
                         w.WriteLine($"Vector256<int> lowShifts{j} = {shifts}(ref Unsafe.Add(ref requantization, {table})), "
                             + $"highShifts{j} = {shifts}(ref Unsafe.Add(ref requantization, {table} + 4));");
                     }
@@ -107,6 +117,10 @@ internal sealed partial class BlockedConvEmitter
 
                         WriteRequantizeStore256(w, s, narrow, j, low, high, OutputIndex(s, 0));
                     }
+                    else if (bySign)
+                    {
+                        WriteRequantizeStoreBySign256(w, s, j, p, outputIndex);
+                    }
                     else if (paired)
                     {
                         WriteRequantizeStorePairs256(w, s, j, p, outputIndex);
@@ -115,7 +129,7 @@ internal sealed partial class BlockedConvEmitter
                     {
                         for (int i = 0; i < p; i++)
                         {
-                            WriteRequantizeStore256(w, s, narrow, j, widened ? $"low{i}" : $"a{i}_{2 * j}", widened ? $"high{i}" : $"a{i}_{(2 * j) + 1}", outputIndex(i));
+                            WriteRequantizeStore256(w, s, narrow, j, $"a{i}_{2 * j}", $"a{i}_{(2 * j) + 1}", outputIndex(i));
                         }
                     }
                 }
@@ -158,10 +172,10 @@ internal sealed partial class BlockedConvEmitter
 
     /// <summary>
     /// Whether the step's pixels are packed two at a time (StoreNarrowPair256: one pack and two shuffles for both
-    /// pixels' 32 bytes, the even and odd sums joined by one vshufps): every narrow step with 7-bit weights
-    /// and no fused pool (a pool requantizes one window).
+    /// pixels' 32 bytes, the even and odd sums joined by one vshufps): every narrow step without a fused pool (a pool
+    /// requantizes one window).
     /// </summary>
-    private static bool Paired(Int8BlockedConvStep s, bool narrow) => narrow && !Widened(s) && s.Pool is null;
+    private static bool Paired(Int8BlockedConvStep s, bool narrow) => narrow && s.Pool is null;
 
     /// <summary>
     /// The requantization and stores of block <paramref name="j"/> of the step's <paramref name="pixels"/>: every pixel's
@@ -198,28 +212,4 @@ internal sealed partial class BlockedConvEmitter
     /// fused pool (whose window of pixels would need twice the accumulators; it keeps the halved input).
     /// </summary>
     private static bool Widened(Int8BlockedConvStep s) => s.Layout.FullRangeWeights && s.Pool is null;
-
-    /// <summary>
-    /// The int16 accumulation of a full-range step of one block: per group, the 64 weight bytes as four quarters of 4
-    /// channels widened to int16 (vpmovsxbw), each pixel's 4 input bytes as int16 pairs, one vpmaddwd per quarter;
-    /// then each pixel's two halves (<c>low{i}</c>, <c>high{i}</c>) joined and biased.
-    /// </summary>
-    private static void WriteWidenedAccumulation(SourceWriter w, Int8BlockedConvStep s, int p)
-    {
-        for (int i = 0; i < p; i++)
-        {
-            w.WriteLine($"Vector256<int> a{i}_0 = Vector256<int>.Zero, a{i}_1 = Vector256<int>.Zero, a{i}_2 = Vector256<int>.Zero, a{i}_3 = Vector256<int>.Zero;");
-        }
-
-        WriteKernelLoops(w, s, p, 4, "Vector256",
-            (q, offset) => $"Vector256<short> w{q} = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref k{(offset.Length == 0 ? string.Empty : $", {offset}")}));",
-            (i, q) => (q == 0 ? $"Vector256<short> pairs{i} = WidenPairs(u{i});\n" : string.Empty) + $"a{i}_{q} = Avx2.Add(a{i}_{q}, Avx2.MultiplyAddAdjacent(pairs{i}, w{q}));",
-            vectorOffset: q => 16 * q);
-        w.WriteLine();
-        for (int i = 0; i < p; i++)
-        {
-            w.WriteLine($"Vector256<int> low{i} = Avx2.Add(JoinQuarters(a{i}_0, a{i}_1), Vector256.LoadUnsafe(ref bias, (nuint)channel)), "
-                + $"high{i} = Avx2.Add(JoinQuarters(a{i}_2, a{i}_3), Vector256.LoadUnsafe(ref bias, (nuint)(channel + 8)));");
-        }
-    }
 }

@@ -70,6 +70,7 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
         WriteRequantizationData(w, s.MethodName, s.Requantization, "bias - (zp_in + 128) * sum(w) per output channel (padded channels 0).", "c", "output channel");
         WriteRequantizationConstants(w, s.MethodName, s.RequantizationConstants, s.Requantization);
         WriteNarrowInputData(w, s);
+        WriteWidenedData(w, s);
     }
 
     protected override void WriteKernels(SourceWriter w, Int8BlockedConvStep s)
@@ -217,7 +218,7 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
     /// <summary>
     /// The loops over kernel rows and 4-byte groups of a step of <paramref name="pixels"/> pixels:
     /// <paramref name="loadWeights"/>(j, offset) loads vector j's weights from <c>k</c> plus the byte offset (an
-    /// expression, empty for 0), each pixel i broadcasts its 4 bytes into <c>u{i}</c> (a <paramref name="vector"/>), and
+    /// expression, empty for 0; an element offset into <c>k</c>, of <paramref name="weightType"/>), each pixel i broadcasts its 4 bytes into <c>u{i}</c> (a <paramref name="vector"/>), and
     /// <paramref name="accumulate"/>(i, j) adds pixel i's products with vector j's weights (one line, or several
     /// separated by '\n'). The groups of a kernel row
     /// are unrolled (all of them when few, else by <see cref="GroupUnroll"/>) so that the JIT folds the offsets into the
@@ -225,14 +226,14 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
     /// weights start <paramref name="vectorOffset"/>(j) bytes into the step's (default: one 16-channel block each).
     /// </summary>
     private static void WriteKernelLoops(
-        SourceWriter w, Int8BlockedConvStep s, int pixels, int vectors, string vector, Func<int, string, string> loadWeights, Func<int, int, string> accumulate, Func<int, int>? vectorOffset = null)
+        SourceWriter w, Int8BlockedConvStep s, int pixels, int vectors, string vector, Func<int, string, string> loadWeights, Func<int, int, string> accumulate, Func<int, int>? vectorOffset = null, string weightType = "sbyte")
     {
         vectorOffset ??= j => j * s.BlockBytes;
         var c = s.Conv;
         var offsets = PixelOffsets(s, pixels);
         int unroll = GroupUnroll(s.Groups);
         bool loop = unroll < s.Groups;
-        w.WriteLine("ref sbyte k = ref blockWeights;");
+        w.WriteLine($"ref {weightType} k = ref blockWeights;");
         SourceWriter.Block? rows = null;
         if (c.KernelHeight > 1)
         {
