@@ -160,16 +160,7 @@ internal static partial class KernelLibrary
         Vector256<int> lowA, Vector256<int> highA, Vector256<int> lowB, Vector256<int> highB, int min, int max, ref sbyte targetA, ref sbyte targetB, int count)
     {
         Vector256<sbyte> bytes = NarrowPackShuffled256(lowA, highA, lowB, highB, min, max);
-        if (count >= 16)
-        {
-            bytes.GetLower().StoreUnsafe(ref targetA);
-            bytes.GetUpper().StoreUnsafe(ref targetB);
-        }
-        else
-        {
-            StoreFirst(bytes.GetLower(), ref targetA, count);
-            StoreFirst(bytes.GetUpper(), ref targetB, count);
-        }
+        StorePairHalves(bytes, ref targetA, ref targetB, count);
     }
 
     /// <summary>One pixel's requantized block stored as <see cref="StoreNarrowPair256"/> stores pixel A (the odd pixel at the end of a step).</summary>
@@ -184,6 +175,22 @@ internal static partial class KernelLibrary
         else
         {
             StoreFirst(bytes, ref target, count);
+        }
+    }
+
+    /// <summary>The first <paramref name="count"/> bytes (at most 16) of each 128-bit half: the low to <paramref name="targetA"/>, the high to <paramref name="targetB"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StorePairHalves(Vector256<sbyte> bytes, ref sbyte targetA, ref sbyte targetB, int count)
+    {
+        if (count >= 16)
+        {
+            bytes.GetLower().StoreUnsafe(ref targetA);
+            bytes.GetUpper().StoreUnsafe(ref targetB);
+        }
+        else
+        {
+            StoreFirst(bytes.GetLower(), ref targetA, count);
+            StoreFirst(bytes.GetUpper(), ref targetB, count);
         }
     }
 
@@ -234,15 +241,6 @@ internal static partial class KernelLibrary
             bytes = Avx2.Min(Avx2.Max(bytes, Vector256.Create((sbyte)min)), Vector256.Create((sbyte)max));
         }
 
-        if (count >= 16)
-        {
-            bytes.GetLower().StoreUnsafe(ref targetA);
-            bytes.GetUpper().StoreUnsafe(ref targetB);
-        }
-        else
-        {
-            StoreFirst(bytes.GetLower(), ref targetA, count);
-            StoreFirst(bytes.GetUpper(), ref targetB, count);
-        }
+        StorePairHalves(bytes, ref targetA, ref targetB, count);
     }
 }
