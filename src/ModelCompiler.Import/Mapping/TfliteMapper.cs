@@ -288,8 +288,15 @@ internal sealed class TfliteMapper
         }
 
         bool isMax = op.Type == "MAX_POOL_2D";
-        var layer = new Pool2DLayer(NameOf(op, isMax ? "maxpool" : "avgpool"), isMax, options.KernelHeight, options.KernelWidth, options.StrideHeight, options.StrideWidth, padding) { Inputs = [input.Name] };
-        Emit(op, layer, outputQuant);
+
+        // TFLite's uint8 average pool rounds (Σu + n/2) / n, half up, where its int8 pool rounds half away from zero.
+        bool uint8Average = !isMax && _model.Tensors[op.Inputs[0]].Type == ElementType.UInt8;
+        var layer = new Pool2DLayer(NameOf(op, isMax ? "maxpool" : "avgpool"), isMax, options.KernelHeight, options.KernelWidth, options.StrideHeight, options.StrideWidth, padding)
+        {
+            Inputs = [input.Name],
+            Ties = uint8Average ? AverageTies.Up : AverageTies.AwayFromZero,
+        };
+        Emit(op, layer, outputQuant, how: uint8Average ? "ties up: TFLite's uint8 pool rounds half up" : null);
     }
 
     private void Mean(SourceOperator op)
