@@ -6,7 +6,8 @@
 //   node scripts/tflite-reference/run.js MODEL.tflite --all-ops -o LAYERS.json INPUT.rgb
 //   dotnet run scripts/tflite-reference/compare-layers.cs -- MODEL.tflite LAYERS.json [INDEX [single|tflite]]
 // LAYERS.json is run.js's output with every operator's output tensor (--all-ops); INDEX picks its input (default 0);
-// the last argument imports with that rounding rule instead of the import's default (tflite),
+// the last argument imports with that rounding rule everywhere instead of the import's default (tflite, each int8
+// CONV_2D single, as TFLite's builtin kernels round),
 // whose bytes are read from the path it records and checked by SHA-256. Each of our layers is matched to the TFLite
 // operator its name ends with (the importer names layers <kind>_<operator index>) and our interpreter is run on the
 // model cut after that layer. Prints, per layer, how many elements differ and by how many steps at most.

@@ -7,9 +7,12 @@ namespace ModelCompiler.Kernels;
 
 internal static partial class KernelLibrary
 {
-    /// <summary>Max or average pool over in-bounds cells (ky, then kx), int8: max / RoundedAverage of the 64-bit sum.</summary>
+    /// <summary>
+    /// Max or average pool over in-bounds cells (ky, then kx), int8: max, or RoundedAverage of the 64-bit sum
+    /// (HalfUpAverage when <paramref name="tiesUp"/>: the <c>ties up</c> of pools imported from TFLite's uint8 scheme).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void PoolInt8(ref sbyte x, ref sbyte y, int inputHeight, int inputWidth, int channels, int outputHeight, int outputWidth, int poolHeight, int poolWidth, int strideHeight, int strideWidth, int padTop, int padLeft, bool isMax)
+    internal static void PoolInt8(ref sbyte x, ref sbyte y, int inputHeight, int inputWidth, int channels, int outputHeight, int outputWidth, int poolHeight, int poolWidth, int strideHeight, int strideWidth, int padTop, int padLeft, bool isMax, bool tiesUp = false)
     {
         for (int oy = 0; oy < outputHeight; oy++)
         {
@@ -34,7 +37,8 @@ internal static partial class KernelLibrary
                         }
                     }
 
-                    Unsafe.Add(ref y, (oy * outputWidth + ox) * channels + c) = isMax ? (sbyte)best : (sbyte)Quantizer.RoundedAverage(sum, count);
+                    Unsafe.Add(ref y, (oy * outputWidth + ox) * channels + c) = isMax ? (sbyte)best
+                        : (sbyte)(tiesUp ? Quantizer.HalfUpAverage(sum, count) : Quantizer.RoundedAverage(sum, count));
                 }
             }
         }

@@ -43,6 +43,16 @@ public sealed class BitExactnessTests
         BitExactness.Check(model, compiled, Inputs, seed, paths);
     }
 
+    /// <summary>The same random shapes with <c>ties up</c> average pools (TFLite's uint8 pool rounding).</summary>
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void RandomModelsWithTiesUpPoolsMatchTheInterpreter(int seed, string paths)
+    {
+        var model = new TestModels(200 + seed) { AverageTies = AverageTies.Up }.RandomInt8();
+        using var compiled = CompiledModel.Build(model);
+        BitExactness.Check(model, compiled, Inputs, seed, paths);
+    }
+
     [Theory]
     [MemberData(nameof(MixedCases))]
     public void MixedPrecisionModelsMatchTheInterpreter(InputLayout layout, bool floatInput, int seed, string paths)

@@ -27,6 +27,27 @@ public sealed class MobileNetV2ImportTests
         Assert.Equal(ModelCompiler.Format.Rounding.Tflite, Imported.Value.Model.Rounding);
     }
 
+    /// <summary>
+    /// TFLite's builtin int8 CONV_2D rounds once (ruy), its DEPTHWISE_CONV_2D and ADD twice: each imported convolution
+    /// (the logits' 1x1 CONV_2D, imported as dense, included) says <c>rounding single</c> under the header's
+    /// <c>rounding tflite</c>, and <c>--rounding</c> forces one rule everywhere.
+    /// </summary>
+    [Fact]
+    public void ConvolutionsRoundOnceAndTheRestTwice()
+    {
+        var model = Imported.Value.Model;
+        Assert.All(model.Layers.Where(l => l is Conv2DLayer or DenseLayer), l => Assert.Equal(ModelCompiler.Format.Rounding.Single, l.RoundingOverride));
+        Assert.All(model.Layers.Where(l => l is not (Conv2DLayer or DenseLayer)), l => Assert.Null(l.RoundingOverride));
+        Assert.Equal(36, Imported.Value.Report.Mapped.Count(m => m.Contains("rounds once (ruy)")));
+
+        foreach (var forced in new[] { ModelCompiler.Format.Rounding.Single, ModelCompiler.Format.Rounding.Tflite })
+        {
+            var uniform = QModelImport.Import(TestModels.MobileNetV2, new ImportOptions(Rounding: forced)).Model;
+            Assert.Equal(forced, uniform.Rounding);
+            Assert.All(uniform.Layers, l => Assert.Null(l.RoundingOverride));
+        }
+    }
+
     [Fact]
     public void LayersAreTheSourcesOperatorsInTheFormat()
     {

@@ -17,7 +17,7 @@ public sealed class TfliteMappingTests
     {
         var problems = new ImportProblems();
         var report = new ImportReport();
-        return (TfliteMapper.Map(model, problems, report), problems, report);
+        return (TfliteMapper.Map(model, problems, report, perOperatorRounding: true), problems, report);
     }
 
     [Fact]

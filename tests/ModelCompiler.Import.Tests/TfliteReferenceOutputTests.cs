@@ -10,10 +10,10 @@ namespace ModelCompiler.Import.Tests;
 /// <summary>
 /// The imported legacy uint8 MobileNetV1 against TFLite's own builtin kernels (tests/models/tflite/
 /// mobilenet_v1_0.25_128_quant.tflite-reference.json, written by scripts/tflite-reference/make-fixture.sh with TFLite's
-/// WebAssembly runtime; no Node at test time). Its first 27 layers (14 CONV_2D, 13 DEPTHWISE_CONV_2D) match TFLite
-/// byte for byte; the average pool after them does not yet (TFLite's uint8 pool rounds half up, ours half away from
-/// zero: docs/import.md, "Comparing with TFLite itself"), so the comparison is of the last convolution's output, and
-/// of the label.
+/// WebAssembly runtime; no Node at test time): the last convolution's output (the first 27 layers: 14 CONV_2D,
+/// 13 DEPTHWISE_CONV_2D) and the whole model's 1,001 logits, byte for byte. The logits match because the importer
+/// marks the AVERAGE_POOL_2D <c>ties up</c> (TFLite's uint8 pool rounds half up; with the int8 rule, half away from
+/// zero, 67 logits differ by a step: docs/import.md, "Comparing with TFLite itself").
 /// </summary>
 public sealed class TfliteReferenceOutputTests
 {
@@ -45,5 +45,21 @@ public sealed class TfliteReferenceOutputTests
 
         // The whole model labels the photograph as TFLite does.
         Assert.Equal(Fixture.GetProperty("top5")[0].GetInt32(), new ReferenceInterpreter(model).Run(pixels).ArgMax);
+    }
+
+    [Fact]
+    public void WholeModelLogitsMatchTflitesBuiltinKernelsByteForByte()
+    {
+        byte[] pixels = ImageFile.ReadResized(TestModels.GraceHopper, 128, 128, 3).Pixels;
+        Assert.Equal(Fixture.GetProperty("input_sha256").GetString(), Convert.ToHexStringLower(SHA256.HashData(pixels)));
+        var model = QModelImport.Import(TestModels.MobileNetV1, new ImportOptions(Labels: ClassLabels.Read(TestModels.Labels))).Model;
+        Assert.Equal(AverageTies.Up, model.Layers.OfType<Pool2DLayer>().Single().Ties);
+
+        // TFLite's logits are the SOFTMAX's uint8 input; ours are the int8 values the import shifts by 128.
+        Assert.Equal("uint8", Fixture.GetProperty("logits_dtype").GetString());
+        sbyte[] expected = Array.ConvertAll(Convert.FromBase64String(Fixture.GetProperty("logits_base64").GetString()!), b => (sbyte)(b ^ 0x80));
+        sbyte[] ours = new ReferenceInterpreter(model).Run(pixels).Int8Output!;
+        Assert.Equal(1001, expected.Length);
+        Assert.Equal(expected, ours);
     }
 }

@@ -82,11 +82,11 @@ public sealed class ModelBuilder
         return this;
     }
 
-    public ModelBuilder AvgPool(int size, int stride, Padding padding)
+    public ModelBuilder AvgPool(int size, int stride, Padding padding, AverageTies ties = AverageTies.AwayFromZero)
     {
         int h = padding == Padding.Valid ? Math.Min(size, Shape.Height) : size;
         int w = padding == Padding.Valid ? Math.Min(size, Shape.Width) : size;
-        Add(new Pool2DLayer(NextName("avgpool"), false, h, w, stride, stride, padding) { Line = Layers.Count + 10 });
+        Add(new Pool2DLayer(NextName("avgpool"), false, h, w, stride, stride, padding) { Ties = _kind == ElementKind.Int8 ? ties : AverageTies.AwayFromZero, Line = Layers.Count + 10 });
         return this;
     }
 

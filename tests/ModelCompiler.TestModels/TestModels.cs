@@ -19,6 +19,9 @@ public sealed class TestModels(int seed)
     /// </summary>
     public bool SevenBitWeights { get; init; }
 
+    /// <summary>How the random int8 models' average pools round their ties (<c>ties up</c>: pools imported from TFLite's uint8 scheme).</summary>
+    public AverageTies AverageTies { get; init; } = AverageTies.AwayFromZero;
+
     public static readonly string[] SixLabels = ["buildings", "forest", "glacier", "mountain", "sea", "street"];
 
     /// <summary>The seed's Keras model: 100x100x3, conv 32/64/128 3x3 ReLU each followed by 2x2 max pool, dense 256, 512, 6.</summary>
@@ -65,7 +68,7 @@ public sealed class TestModels(int seed)
                     }
                     else
                     {
-                        b.AvgPool(Math.Min(pool, b.Shape.Height), _random.Next(1, 3), RandomPadding());
+                        b.AvgPool(Math.Min(pool, b.Shape.Height), _random.Next(1, 3), RandomPadding(), AverageTies);
                     }
                 }
             }

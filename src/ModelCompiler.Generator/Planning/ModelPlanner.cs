@@ -30,7 +30,7 @@ internal static class ModelPlanner
         foreach (var unit in units)
         {
             int stepIndex = lowered.Count + 1;
-            var step = LoweringCatalog.LoweringFor(unit.Unit.Layer).Lower(unit.Unit with { Rounding = model.Rounding });
+            var step = LoweringCatalog.LoweringFor(unit.Unit.Layer).Lower(unit.Unit with { Rounding = unit.Unit.Layer.RoundingIn(model) });
             var scratchIds = step.Scratch.ToDictionary(s => s.Name, s => arena.Request(s.Bytes, stepIndex, stepIndex));
             int outputId = arena.Request(Bytes(step.Produced), stepIndex, stepIndex + 1);
             var inputIds = unit.Reads.Select(Buffer).ToArray();

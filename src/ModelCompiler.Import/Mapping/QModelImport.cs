@@ -34,7 +34,7 @@ public static class QModelImport
         bool floatTflite = source.Format == SourceFormat.Tflite && TfliteFloatMapper.IsFloat(source);
         var graph = source.Format != SourceFormat.Tflite ? MapOnnx(source, options, problems, report)
             : floatTflite ? MapFloatTflite(source, options, problems, report)
-            : TfliteMapper.Map(source, problems, report);
+            : TfliteMapper.Map(source, problems, report, perOperatorRounding: options.Rounding is null);
         problems.ThrowIfAny(path);
         // Quantized TFLite imports compute TFLite's double rounding unless the user chose ours; ONNX Runtime rounds once,
         // as we do; a float model has no int8 layer to round until post-training quantization, which rounds once.
@@ -53,7 +53,8 @@ public static class QModelImport
         }
         else
         {
-            report.Note("requantization: rounding tflite, TFLite's double rounding (docs/arithmetic.md); a per-tensor fully connected layer uses TFLite's float32-product multiplier");
+            report.Note("requantization: rounding tflite, TFLite's double rounding (docs/arithmetic.md); a per-tensor fully connected layer uses TFLite's float32-product multiplier; "
+                + "each int8 CONV_2D's layer says rounding single, as TFLite's builtin kernels round it once (ruy); --rounding single|tflite forces one rule everywhere");
         }
 
         string name = options.Name ?? NameFromFile(path);

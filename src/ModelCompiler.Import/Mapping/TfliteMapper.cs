@@ -19,9 +19,11 @@ internal sealed class TfliteMapper
     private readonly Dictionary<int, MappedTensor> _tensors = [];
     private readonly List<Layer> _layers = [];
     private readonly HashSet<int> _handled = [];
+    private readonly bool _perOperatorRounding;
 
-    private TfliteMapper(SourceModel model, ImportProblems problems, ImportReport report)
+    private TfliteMapper(SourceModel model, ImportProblems problems, ImportReport report, bool perOperatorRounding)
     {
+        _perOperatorRounding = perOperatorRounding;
         _model = model;
         _problems = problems;
         _report = report;
@@ -31,8 +33,22 @@ internal sealed class TfliteMapper
     private sealed record MappedTensor(string Name, TensorShape Shape, QuantParams Quant);
 
     /// <summary>The model's layers, header fields and output length, or null after reporting problems.</summary>
-    public static MappedGraph? Map(SourceModel model, ImportProblems problems, ImportReport report) =>
-        new TfliteMapper(model, problems, report).Run();
+    /// <param name="perOperatorRounding">
+    /// True when the header's rule is TFLite's (no <c>--rounding</c>): each int8 CONV_2D's layer then says
+    /// <c>rounding single</c>, as TFLite's builtin kernels compute it (ruy); false keeps one rule everywhere.
+    /// </param>
+    public static MappedGraph? Map(SourceModel model, ImportProblems problems, ImportReport report, bool perOperatorRounding) =>
+        new TfliteMapper(model, problems, report, perOperatorRounding).Run();
+
+    /// <summary>
+    /// <c>rounding single</c> for an int8 CONV_2D under per-operator rounding: TFLite's int8 CONV_2D goes through
+    /// cpu_backend_gemm to ruy, whose multiplier rounds once, while its DEPTHWISE_CONV_2D and ADD round twice (and the
+    /// uint8 scheme's kernels, gemmlowp, twice): docs/import.md, "Where ours and TFLite's builtin kernels first differ".
+    /// </summary>
+    private Rounding? ConvolutionRounding(SourceOperator op) =>
+        _perOperatorRounding && op.Type == "CONV_2D" && _model.Tensors[op.Inputs[0]].Type == ElementType.Int8 ? Rounding.Single : null;
+
+    private const string RuyRounding = "rounding single: TFLite's int8 CONV_2D rounds once (ruy)";
 
     private MappedGraph? Run()
     {
@@ -206,7 +222,9 @@ internal sealed class TfliteMapper
 
             if (Int8WeightConversion.Convert(_model, op, FilterLayout.UnitsInputs, input.Quant.Scale, _problems) is { } dense)
             {
-                Emit(op, new DenseLayer(NameOf(op, "dense"), dense.OutputChannels, activation, dense, outputQuant) { Inputs = [input.Name] }, outputQuant, "as dense: a 1x1 convolution of a 1x1 tensor", TensorShape.Vector(dense.OutputChannels));
+                var rounding = ConvolutionRounding(op);
+                Emit(op, new DenseLayer(NameOf(op, "dense"), dense.OutputChannels, activation, dense, outputQuant) { Inputs = [input.Name], RoundingOverride = rounding }, outputQuant,
+                    "as dense: a 1x1 convolution of a 1x1 tensor" + (rounding is null ? "" : "; " + RuyRounding), TensorShape.Vector(dense.OutputChannels));
             }
 
             return;
@@ -220,8 +238,12 @@ internal sealed class TfliteMapper
 
         Layer layer = depthwise
             ? new DepthwiseConv2DLayer(NameOf(op, "dwconv"), options.KernelHeight, options.KernelWidth, options.StrideHeight, options.StrideWidth, padding, activation, weights, outputQuant) { Inputs = [input.Name] }
-            : new Conv2DLayer(NameOf(op, "conv"), weights.OutputChannels, options.KernelHeight, options.KernelWidth, options.StrideHeight, options.StrideWidth, padding, activation, weights, outputQuant) { Inputs = [input.Name] };
-        Emit(op, layer, outputQuant);
+            : new Conv2DLayer(NameOf(op, "conv"), weights.OutputChannels, options.KernelHeight, options.KernelWidth, options.StrideHeight, options.StrideWidth, padding, activation, weights, outputQuant)
+            {
+                Inputs = [input.Name],
+                RoundingOverride = ConvolutionRounding(op),
+            };
+        Emit(op, layer, outputQuant, how: layer.RoundingOverride is null ? null : RuyRounding);
     }
 
     private void FullyConnected(SourceOperator op, FullyConnectedOptions options)
@@ -288,8 +310,15 @@ internal sealed class TfliteMapper
         }
 
         bool isMax = op.Type == "MAX_POOL_2D";
-        var layer = new Pool2DLayer(NameOf(op, isMax ? "maxpool" : "avgpool"), isMax, options.KernelHeight, options.KernelWidth, options.StrideHeight, options.StrideWidth, padding) { Inputs = [input.Name] };
-        Emit(op, layer, outputQuant);
+
+        // TFLite's uint8 average pool rounds (Σu + n/2) / n, half up, where its int8 pool rounds half away from zero.
+        bool uint8Average = !isMax && _model.Tensors[op.Inputs[0]].Type == ElementType.UInt8;
+        var layer = new Pool2DLayer(NameOf(op, isMax ? "maxpool" : "avgpool"), isMax, options.KernelHeight, options.KernelWidth, options.StrideHeight, options.StrideWidth, padding)
+        {
+            Inputs = [input.Name],
+            Ties = uint8Average ? AverageTies.Up : AverageTies.AwayFromZero,
+        };
+        Emit(op, layer, outputQuant, how: uint8Average ? "ties up: TFLite's uint8 pool rounds half up" : null);
     }
 
     private void Mean(SourceOperator op)

@@ -41,4 +41,16 @@ public static partial class Quantizer
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int RoundedAverage(long sum, int count) =>
         (int)(sum >= 0 ? (sum + count / 2) / count : (sum - count / 2) / count);
+
+    /// <summary>
+    /// Integer average of raw int8 values rounded half toward +infinity, <c>floor((sum + count / 2) / count)</c>: TFLite's
+    /// uint8 average pool <c>(Σu + count / 2) / count</c> on <c>u = x + 128</c>, minus 128 (the 128s divide out exactly).
+    /// Differs from <see cref="RoundedAverage"/> only at negative ties.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int HalfUpAverage(long sum, int count)
+    {
+        long shifted = sum + count / 2;
+        return (int)(shifted >= 0 ? shifted / count : (shifted - count + 1) / count);
+    }
 }

@@ -42,6 +42,20 @@ public enum Rounding
     Tflite,
 }
 
+/// <summary>
+/// How an int8 average pool rounds the mean of its window (the <c>ties</c> attribute of <c>avgpool2d</c>).
+/// </summary>
+public enum AverageTies
+{
+    /// <summary>Ties away from zero (TFLite's int8 pool); what a layer without <c>ties</c> means.</summary>
+    AwayFromZero,
+    /// <summary>
+    /// Ties toward +infinity, <c>floor((Σx + n/2) / n)</c>: TFLite's uint8 pool <c>(Σu + n/2) / n</c> on the uint8
+    /// values <c>u = x + 128</c>, so models imported from the uint8 scheme compute what TFLite computes.
+    /// </summary>
+    Up,
+}
+
 /// <summary>TensorFlow padding semantics.</summary>
 public enum Padding
 {

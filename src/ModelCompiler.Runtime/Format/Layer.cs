@@ -14,6 +14,17 @@ public abstract class Layer(string name)
     public abstract LayerOp Op { get; }
 
     /// <summary>
+    /// This layer's requantization rule (<c>rounding single|tflite</c> on an int8 <c>conv2d</c>, <c>depthwise_conv2d</c>,
+    /// <c>dense</c> or <c>add</c>), overriding the header's; null (the default): the header's <see cref="QModel.Rounding"/>.
+    /// TFLite's builtin kernels mix the rules by operator (an int8 CONV_2D rounds once, through ruy), so a TFLite import
+    /// needs them per layer.
+    /// </summary>
+    public Rounding? RoundingOverride { get; init; }
+
+    /// <summary>The rule this layer requantizes with in <paramref name="model"/>: its own, else the header's.</summary>
+    public Rounding RoundingIn(QModel model) => RoundingOverride ?? model.Rounding;
+
+    /// <summary>
     /// The tensors this layer reads, in order: <see cref="ModelGraph.InputName"/> (<c>input</c>) for the model input,
     /// or the name of an earlier layer for its output. Empty (the default, and what every layer of a version 1 file
     /// has) means the previous layer's output, or the model input for the first layer, so sequential models need not

@@ -94,6 +94,26 @@ internal sealed class LayerFields(
     }
 
     /// <summary>
+    /// <c>rounding single|tflite</c>, the layer's own requantization rule (null when absent: the header's). Only on int8
+    /// layers (<paramref name="precision"/> null: an <c>add</c>, whose element type is checked when the layers are chained).
+    /// </summary>
+    public Rounding? RoundingFor(Precision? precision)
+    {
+        if (!Has("rounding"))
+        {
+            return null;
+        }
+
+        if (precision is { } p && p != Format.Precision.Int8)
+        {
+            throw Get("rounding").Line.Syntax(
+                $"rounding is only for int8 layers; layer '{Name}' is {Vocabulary.WordOf(Vocabulary.Precisions, p)}");
+        }
+
+        return FieldValues.Word(Vocabulary.Roundings, Single("rounding"), LineOf("rounding"), "rounding", QModelError.InvalidAttribute);
+    }
+
+    /// <summary>
     /// <c>weight_bits 7|8</c>, only on int8 layers (8 when absent). The weights are checked against it with the rest of
     /// the chain (<see cref="TensorChain"/>), so a model built in memory is held to the same rule.
     /// </summary>

@@ -31,6 +31,15 @@ internal sealed class LayerTextWriter(StringBuilder text)
     /// ends. Only a narrower weight range and a non-zero weight zero point are written, so files of symmetric 8-bit
     /// models are what they were before those fields existed.
     /// </summary>
+    /// <summary><c>rounding single|tflite</c> when the layer overrides the header's rule; nothing otherwise.</summary>
+    public void LayerRounding(Layer layer)
+    {
+        if (layer.RoundingOverride is { } rounding)
+        {
+            Word("rounding", Vocabulary.Roundings, rounding);
+        }
+    }
+
     public void Constants(WeightedLayer layer)
     {
         OutputQuant(layer.OutputQuant);
@@ -43,6 +52,8 @@ internal sealed class LayerTextWriter(StringBuilder text)
         {
             Attribute("weight_zero_point", asymmetric.WeightZeroPoint);
         }
+
+        LayerRounding(layer);
 
         switch (layer.Weights)
         {

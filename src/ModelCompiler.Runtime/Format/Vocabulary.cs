@@ -34,6 +34,12 @@ internal static class Vocabulary
         ("tflite", Rounding.Tflite),
     ];
 
+    public static readonly (string Word, AverageTies Value)[] AverageTies =
+    [
+        ("away", Format.AverageTies.AwayFromZero),
+        ("up", Format.AverageTies.Up),
+    ];
+
     public static readonly (string Word, InputLayout Value)[] Layouts =
     [
         ("hwc", InputLayout.Hwc),

@@ -5,7 +5,8 @@ namespace ModelCompiler.Interpreter;
 
 /// <summary>
 /// Max and average pooling on int8 or float tensors. Only in-bounds window cells take part (padding is ignored,
-/// and the average divides by the number of in-bounds cells). Cells are visited in the order ky, then kx.
+/// and the average divides by the number of in-bounds cells). Cells are visited in the order ky, then kx. An int8
+/// average rounds its ties as the layer's <see cref="Pool2DLayer.Ties"/> says.
 /// </summary>
 internal sealed class PoolKernel : UnaryKernel
 {
@@ -82,7 +83,7 @@ internal sealed class PoolKernel : UnaryKernel
         return (sbyte)max;
     }
 
-    private static sbyte AverageInt8(sbyte[] x, IEnumerable<int> cells)
+    private sbyte AverageInt8(sbyte[] x, IEnumerable<int> cells)
     {
         long sum = 0;
         int count = 0;
@@ -92,7 +93,7 @@ internal sealed class PoolKernel : UnaryKernel
             count++;
         }
 
-        return (sbyte)Quantizer.RoundedAverage(sum, count);
+        return (sbyte)(_layer.Ties == AverageTies.Up ? Quantizer.HalfUpAverage(sum, count) : Quantizer.RoundedAverage(sum, count));
     }
 
     private static float MaxFloat(float[] x, IEnumerable<int> cells)

@@ -44,7 +44,7 @@ public sealed class ReferenceInterpreter
         for (int i = 0; i < computed; i++)
         {
             var inputs = _graph.InputsOf(i).Select(t => tensors[t]).ToArray();
-            _kernels[i] = KernelCatalog.Create(model.Layers[i], inputs, tensors[ModelGraph.OutputOf(i)], model.Rounding);
+            _kernels[i] = KernelCatalog.Create(model.Layers[i], inputs, tensors[ModelGraph.OutputOf(i)], model.Layers[i].RoundingIn(model));
             released[i] = [];
         }
 

@@ -108,4 +108,24 @@ public sealed class QuantizerTests
     {
         Assert.Equal(expected, Quantizer.RoundedAverage(sum, count));
     }
+
+    [Theory]
+    [InlineData(2L, 4, 1)] // 0.5 up
+    [InlineData(-2L, 4, 0)] // -0.5 up, where RoundedAverage gives -1
+    [InlineData(-6L, 4, -1)] // -1.5 up
+    [InlineData(-7L, 4, -2)] // -1.75
+    [InlineData(-5L, 4, -1)] // -1.25
+    [InlineData(-1L, 3, 0)]
+    [InlineData(-2L, 3, -1)]
+    [InlineData(-1143L, 9, -127)]
+    [InlineData(-128L << 26, 1 << 26, -128)]
+    [InlineData((-128L << 26) + (1L << 25), 1 << 26, -127)] // -127.5, up
+    public void HalfUpAverageIsTfliteUint8PoolOnTheInt8Values(long sum, int count, int expected)
+    {
+        Assert.Equal(expected, Quantizer.HalfUpAverage(sum, count));
+
+        // The same as TFLite's uint8 formula (Σu + n/2) / n on u = x + 128, minus 128, whenever the values fit uint8.
+        long uint8Sum = sum + 128L * count;
+        Assert.Equal(expected, (int)((uint8Sum + count / 2) / count) - 128);
+    }
 }

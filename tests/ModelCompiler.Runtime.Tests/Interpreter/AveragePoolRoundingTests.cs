@@ -18,6 +18,16 @@ public sealed class AveragePoolRoundingTests
     }
 
     [Fact]
+    public void TiesUpRoundTowardPositiveInfinity()
+    {
+        // The windows of TiesRoundAwayFromZero under 'ties up': 0.5 -> 1, -0.5 -> 0 (TFLite's uint8 pool: (Σu + 2) / 4
+        // on u = x + 128 gives 129 and 128).
+        float[,] grid = { { 1, 0, -1, 0 }, { 1, 0, -1, 0 } };
+        var model = Create(TensorShape.Image(2, 4, 1), Unit, 2, new Pool2DLayer("pool", false, 2, 2, 2, 2, Padding.Valid) { Ties = AverageTies.Up }, new FlattenLayer("flat", FlattenOrder.Hwc));
+        Assert.Equal(new sbyte[] { 1, 0 }, new ReferenceInterpreter(model).Run(Hwc(grid)).Int8Output);
+    }
+
+    [Fact]
     public void DividesByInBoundsCellsAndRoundsRawValues()
     {
         // Zero point 3: raw q = x + 3 = [[4, 5, -1], [3, 4, 6], [-2, 9, 10]]. 2x2 windows, stride 2, same padding:

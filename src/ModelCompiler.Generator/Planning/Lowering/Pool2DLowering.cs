@@ -8,7 +8,7 @@ internal sealed class Pool2DLowering : LayerLowering<Pool2DLayer>
     protected override LoweredStep Lower(Pool2DLayer pool, LoweringUnit unit)
     {
         var window = WindowGeometry.Of(unit.Input.Shape, unit.Output.Shape, pool.PoolHeight, pool.PoolWidth, pool.StrideHeight, pool.StrideWidth, pool.Padding);
-        return LoweredStep.Of(unit.Produced, (method, buffers) => new PoolStep(method, buffers.Input, buffers.Output, unit.Source, window, pool.Padding, pool.IsMax));
+        return LoweredStep.Of(unit.Produced, (method, buffers) => new PoolStep(method, buffers.Input, buffers.Output, unit.Source, window, pool.Padding, pool.IsMax, pool.Ties == AverageTies.Up));
     }
 }
 
@@ -17,4 +17,5 @@ internal sealed record PoolStep(
     string MethodName, BufferSlice Input, BufferSlice Output, LayerSource Source,
     WindowGeometry Window,
     Padding Padding,
-    bool IsMax) : StepPlan(MethodName, Input, Output, Source);
+    bool IsMax,
+    bool TiesUp) : StepPlan(MethodName, Input, Output, Source);

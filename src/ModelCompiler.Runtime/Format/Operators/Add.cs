@@ -17,7 +17,7 @@ public sealed class AddLayer(string name, Activation activation, QuantParams? ou
 }
 
 /// <summary><c>add</c>: reads two tensors (<c>inputs a b</c>); <c>activation</c>, and <c>output_quant</c> for int8.</summary>
-internal sealed class AddOperator() : LayerOperator<AddLayer>(LayerOp.Add, "add", ["activation", "output_quant"])
+internal sealed class AddOperator() : LayerOperator<AddLayer>(LayerOp.Add, "add", ["activation", "output_quant", "rounding"])
 {
     public static readonly AddOperator Instance = new();
 
@@ -31,13 +31,14 @@ internal sealed class AddOperator() : LayerOperator<AddLayer>(LayerOp.Add, "add"
 
         // Whether the layer needs output_quant depends on its inputs' element type, known once the layers are chained.
         QuantParams? outputQuant = f.Has("output_quant") ? f.Quant("output_quant") : null;
-        return new AddLayer(f.Name, activation, outputQuant) { Line = f.Header.Number };
+        return new AddLayer(f.Name, activation, outputQuant) { RoundingOverride = f.RoundingFor(null), Line = f.Header.Number };
     }
 
     protected override void Write(LayerTextWriter w, AddLayer add)
     {
         w.Word("activation", Vocabulary.Activations, add.Activation);
         w.OutputQuant(add.OutputQuant);
+        w.LayerRounding(add);
     }
 
     protected override TensorInfo Infer(AddLayer add, IReadOnlyList<TensorInfo> inputs)
@@ -60,6 +61,12 @@ internal sealed class AddOperator() : LayerOperator<AddLayer>(LayerOp.Add, "add"
             if (add.OutputQuant is not null)
             {
                 throw new QModelFormatException(QModelError.Syntax, add.Line, $"add layer '{add.Name}' adds float32 tensors and must not carry an output quantization");
+            }
+
+            if (add.RoundingOverride is { } rounding)
+            {
+                throw new QModelFormatException(
+                    QModelError.InvalidAttribute, add.Line, $"add layer '{add.Name}' adds float32 tensors, which do not requantize, and must not carry 'rounding {Vocabulary.WordOf(Vocabulary.Roundings, rounding)}'");
             }
 
             return new TensorInfo(first.Shape, ElementKind.Float32, null);

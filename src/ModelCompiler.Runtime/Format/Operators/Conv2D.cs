@@ -20,7 +20,7 @@ public sealed class Conv2DLayer(
 
 /// <summary><c>conv2d</c>: OIHW weights <c>[filters][in channels][kernel h][kernel w]</c>, TensorFlow padding.</summary>
 internal sealed class Conv2DOperator() : UnaryOperator<Conv2DLayer>(
-    LayerOp.Conv2D, "conv2d", ["precision", "filters", "kernel", "stride", "padding", "activation", "output_quant", "weight_bits", "weight_zero_point"], hasBlocks: true)
+    LayerOp.Conv2D, "conv2d", ["precision", "filters", "kernel", "stride", "padding", "activation", "output_quant", "weight_bits", "weight_zero_point", "rounding"], hasBlocks: true)
 {
     public static readonly Conv2DOperator Instance = new();
 
@@ -36,7 +36,7 @@ internal sealed class Conv2DOperator() : UnaryOperator<Conv2DLayer>(
         int weightBits = f.WeightBitsFor(precision);
         int weightZeroPoint = f.WeightZeroPointFor(precision, weightBits);
         var weights = WeightBlocks.Assemble(f, precision, filters, weightBits, weightZeroPoint);
-        return new Conv2DLayer(f.Name, filters, kh, kw, sh, sw, padding, activation, weights, outputQuant) { Line = f.Header.Number };
+        return new Conv2DLayer(f.Name, filters, kh, kw, sh, sw, padding, activation, weights, outputQuant) { RoundingOverride = f.RoundingFor(precision), Line = f.Header.Number };
     }
 
     protected override void Write(LayerTextWriter w, Conv2DLayer conv)

@@ -10,7 +10,7 @@ public sealed class DenseLayer(string name, int units, Activation activation, We
 
 /// <summary><c>dense</c>: weights <c>[units][inputs]</c> over a flat input.</summary>
 internal sealed class DenseOperator() : UnaryOperator<DenseLayer>(
-    LayerOp.Dense, "dense", ["precision", "units", "activation", "output_quant", "weight_bits", "weight_zero_point"], hasBlocks: true)
+    LayerOp.Dense, "dense", ["precision", "units", "activation", "output_quant", "weight_bits", "weight_zero_point", "rounding"], hasBlocks: true)
 {
     public static readonly DenseOperator Instance = new();
 
@@ -23,7 +23,7 @@ internal sealed class DenseOperator() : UnaryOperator<DenseLayer>(
         int weightBits = f.WeightBitsFor(precision);
         int weightZeroPoint = f.WeightZeroPointFor(precision, weightBits);
         var weights = WeightBlocks.Assemble(f, precision, units, weightBits, weightZeroPoint);
-        return new DenseLayer(f.Name, units, activation, weights, outputQuant) { Line = f.Header.Number };
+        return new DenseLayer(f.Name, units, activation, weights, outputQuant) { RoundingOverride = f.RoundingFor(precision), Line = f.Header.Number };
     }
 
     protected override void Write(LayerTextWriter w, DenseLayer dense)

@@ -24,7 +24,7 @@ public sealed class DepthwiseConv2DLayer(
 
 /// <summary><c>depthwise_conv2d</c>: weights <c>[channels][1][kernel h][kernel w]</c>, TensorFlow padding, channels from the input.</summary>
 internal sealed class DepthwiseConv2DOperator() : UnaryOperator<DepthwiseConv2DLayer>(
-    LayerOp.DepthwiseConv2D, "depthwise_conv2d", ["precision", "kernel", "stride", "padding", "activation", "output_quant", "weight_bits", "weight_zero_point"], hasBlocks: true)
+    LayerOp.DepthwiseConv2D, "depthwise_conv2d", ["precision", "kernel", "stride", "padding", "activation", "output_quant", "weight_bits", "weight_zero_point", "rounding"], hasBlocks: true)
 {
     public static readonly DepthwiseConv2DOperator Instance = new();
 
@@ -44,7 +44,7 @@ internal sealed class DepthwiseConv2DOperator() : UnaryOperator<DepthwiseConv2DL
         // The channel count comes from the input tensor, known only when the layers are chained; here the bias block
         // sets it, so a weight_scales block of another length is reported at its own line.
         var weights = WeightBlocks.Assemble(f, precision, outputs: null, weightBits, weightZeroPoint);
-        return new DepthwiseConv2DLayer(f.Name, kh, kw, sh, sw, padding, activation, weights, outputQuant) { Line = f.Header.Number };
+        return new DepthwiseConv2DLayer(f.Name, kh, kw, sh, sw, padding, activation, weights, outputQuant) { RoundingOverride = f.RoundingFor(precision), Line = f.Header.Number };
     }
 
     protected override void Write(LayerTextWriter w, DepthwiseConv2DLayer layer)
