@@ -26,11 +26,6 @@ internal sealed class LayerTextWriter(StringBuilder text)
         }
     }
 
-    /// <summary>
-    /// <c>output_quant</c>, <c>weight_bits</c>, <c>weight_zero_point</c> and the data blocks: how every weighted layer
-    /// ends. Only a narrower weight range and a non-zero weight zero point are written, so files of symmetric 8-bit
-    /// models are what they were before those fields existed.
-    /// </summary>
     /// <summary><c>rounding single|tflite</c> when the layer overrides the header's rule; nothing otherwise.</summary>
     public void LayerRounding(Layer layer)
     {
@@ -40,6 +35,11 @@ internal sealed class LayerTextWriter(StringBuilder text)
         }
     }
 
+    /// <summary>
+    /// <c>output_quant</c>, <c>weight_bits</c>, <c>weight_zero_point</c>, the layer's own <c>rounding</c> and the data
+    /// blocks: how every weighted layer ends. Only a narrower weight range, a non-zero weight zero point and an
+    /// overriding rule are written, so files of symmetric 8-bit models are what they were before those fields existed.
+    /// </summary>
     public void Constants(WeightedLayer layer)
     {
         OutputQuant(layer.OutputQuant);
