@@ -14,7 +14,10 @@
 #   bash benchmarks/run.sh --layers      only each generated step's median time, MACs and GMAC/s at 1 and 2 intra-op threads, then ONNX Runtime int8's per-node times (its profiler)
 #   bash benchmarks/run.sh --layers intel-mobilenet  the same for one model (its key) only
 #   bash benchmarks/run.sh --imported-only  only TensorFlow's MobileNetV2 imported from .tflite (issue 13): generated against
-#                                           ONNX Runtime int8 and float, batch 1, one thread (about a minute; no files written)
+#                                           ONNX Runtime int8 and float, batch 1, one thread, and its GMAC/s against the
+#                                           core's multiply-accumulate ceiling (about a minute; no files written)
+#   bash benchmarks/run.sh --multiply-ceiling  only that ceiling: the generated code's exact int16 loop against ONNX
+#                                           Runtime's u8 x s8 loop, weights in L1 (seconds)
 # The full run prints the intra-op table and the imported model's table too, after the batch table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,6 +52,12 @@ if [ "${1:-}" = "--imported-only" ]; then
     echo "== building the benchmark (Release)"
     dotnet build benchmarks/ModelCompiler.Benchmarks -c Release -nologo -v quiet
     "$benchmark" --imported-only --artifacts "$artifacts"
+    exit 0
+fi
+
+if [ "${1:-}" = "--multiply-ceiling" ]; then
+    dotnet build benchmarks/ModelCompiler.Benchmarks -c Release -nologo -v quiet
+    "$benchmark" --multiply-ceiling
     exit 0
 fi
 

@@ -19,6 +19,7 @@ internal static class Program
         var layers = new Option<bool>("--layers") { Description = "Only print each generated step's median time, MACs and GMAC/s at 1 and 2 intra-op threads, then ONNX Runtime int8's per-node kernel times from its profiler (no files written)" };
         var importedOnly = new Option<bool>("--imported-only") { Description = "Only the imported MobileNetV2 (issue 13): generated against ONNX Runtime int8 and float, batch 1, one thread (no files written)" };
         var layersOf = new Option<string?>("--layers-of") { Description = "With --layers: only the model of this key (e.g. intel-mobilenet)" };
+        var multiplyCeiling = new Option<bool>("--multiply-ceiling") { Description = "Only measure one core's int8 multiply-accumulate ceiling: the generated code's exact int16 loop against ONNX Runtime's u8 x s8 loop, activations in registers, weights in L1 (a few seconds)" };
         var intraOpOnly = new Option<bool>("--intra-op-only") { Description = "Only time one image at 1 and 2 intra-op threads (generated, ORT int8 and float) and print its table (no files written)" };
         var aotBinaries = new Option<string[]>("--aot-binary")
         {
@@ -27,7 +28,7 @@ internal static class Program
         };
         var root = new RootCommand("Generated code vs reference interpreter vs ONNX Runtime vs TorchSharp, batch 1, one thread; generated PredictBatch at 1 and 2 threads")
         {
-            artifacts, skipMemory, batchOnly, intraOpOnly, importedOnly, layers, layersOf, aotBinaries,
+            artifacts, skipMemory, batchOnly, intraOpOnly, importedOnly, layers, layersOf, multiplyCeiling, aotBinaries,
         };
         root.SetAction(result =>
         {
@@ -46,6 +47,13 @@ internal static class Program
                     Console.Write(OnnxRuntimeNodeTimes.Run(BenchmarkModel.Imported, 100));
                 }
 
+                return 0;
+            }
+
+            if (result.GetValue(multiplyCeiling))
+            {
+                var (exact, bytes) = MultiplyCeiling.Measure();
+                Console.WriteLine(FormattableString.Invariant($"one core, activations in registers, weights in L1 (load average {LoadAverage.Now()}): exact int16 pairs {exact:N1} GMAC/s, u8 x s8 as ORT's MLAS {bytes:N1} GMAC/s ({bytes / exact:N2}x)"));
                 return 0;
             }
 
