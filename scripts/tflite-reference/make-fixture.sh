@@ -1,19 +1,26 @@
 #!/usr/bin/env bash
-# Writes tests/models/tflite/mobilenet_v1_0.25_128_quant.tflite-reference.json: TFLite's builtin kernels (run.js) on
-# grace_hopper.bmp as our tests resize it (ImageFile.ReadResized, 128x128), with the output of the last convolution
-# before the average pool (operator 26), which TfliteReferenceOutputTests compares with our interpreter byte for byte.
+# Writes the fixtures of TfliteReferenceOutputTests: TFLite's builtin kernels (run.js) on grace_hopper.bmp as our tests
+# resize it (ImageFile.ReadResized), with the model's logits and one inner tensor each, which the tests compare with our
+# interpreter byte for byte:
+#   tests/models/tflite/mobilenet_v1_0.25_128_quant.tflite-reference.json (128x128; tensor 83, operator 26's output:
+#     the last CONV_2D before the average pool, 1x4x4x256 uint8)
+#   tests/models/tflite/tf2_mobilenet_v2_1.0_224_ptq.tflite-reference.json (224x224; tensor 172, operator 63's output:
+#     the MEAN, 1x1x1x1280 int8)
 # Needs (cd scripts/tflite-reference && npm ci). Usage (from anywhere): bash scripts/tflite-reference/make-fixture.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-model=tests/models/tflite/mobilenet_v1_0.25_128_quant.tflite
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-dotnet run -c Release scripts/tflite-reference/resized-input.cs -- tests/models/tflite/grace_hopper.bmp 128 128 "$tmp/input.rgb"
-# Tensor 83 is operator 26's output (CONV_2D, 1x4x4x256, uint8); run.js records which operator wrote it.
-node scripts/tflite-reference/run.js "$model" --kernels builtin --extra 83 -o "$tmp/out.json" "$tmp/input.rgb"
-node - "$tmp/out.json" "${model%.tflite}.tflite-reference.json" <<'JS'
+
+# fixture MODEL SIZE TENSOR: run.js on the photograph resized to SIZE x SIZE, TENSOR recorded, the fixture written.
+fixture() {
+  local model=$1 size=$2 tensor=$3
+  dotnet run -c Release scripts/tflite-reference/resized-input.cs -- tests/models/tflite/grace_hopper.bmp "$size" "$size" "$tmp/input.rgb"
+  # run.js records which operator wrote the tensor.
+  node scripts/tflite-reference/run.js "$model" --kernels builtin --extra "$tensor" -o "$tmp/out.json" "$tmp/input.rgb"
+  node - "$tmp/out.json" "${model%.tflite}.tflite-reference.json" "$size" <<'JS'
 const fs = require('fs');
-const [, , from, to] = process.argv;
+const [, , from, to, size] = process.argv;
 const run = JSON.parse(fs.readFileSync(from, 'utf8'));
 const image = run.images[0];
 const fixture = {
@@ -21,7 +28,7 @@ const fixture = {
   engine: run.engine,
   node_types: run.node_types,
   model_sha256: run.model_sha256,
-  input: 'tests/models/tflite/grace_hopper.bmp, ImageFile.ReadResized to 128x128x3 (RGB, HWC)',
+  input: `tests/models/tflite/grace_hopper.bmp, ImageFile.ReadResized to ${size}x${size}x3 (RGB, HWC)`,
   input_sha256: image.input_sha256,
   top5: image.top5,
   output_base64: image.output_base64,
@@ -31,4 +38,8 @@ const fixture = {
 };
 fs.writeFileSync(to, JSON.stringify(fixture, null, 1) + '\n');
 JS
-echo "wrote ${model%.tflite}.tflite-reference.json"
+  echo "wrote ${model%.tflite}.tflite-reference.json"
+}
+
+fixture tests/models/tflite/mobilenet_v1_0.25_128_quant.tflite 128 83
+fixture tests/models/tflite/tf2_mobilenet_v2_1.0_224_ptq.tflite 224 172

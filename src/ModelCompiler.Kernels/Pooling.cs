@@ -124,6 +124,49 @@ internal static partial class KernelLibrary
     }
 
     /// <summary>
+    /// Int8 mean over H and W per channel that rescales (TFLite's integer MEAN, <c>MeanRescale</c>): the int32 sum of
+    /// the raw values (at most 2^24 cells, which the format checks), then <c>clamp(bias + rescale(sum), -128, 127)</c>
+    /// with <typeparamref name="TRounding"/>'s rule. The vector path only sums (16 channels in four int32 lanes each;
+    /// integer addition is exact in any order); each sum is requantized by the scalar rule.
+    /// </summary>
+    internal static void GlobalPoolInt8Rescaled<TRounding>(ref sbyte x, ref sbyte y, int height, int width, int channels, int multiplier, int shift, int bias, int vectorBits)
+        where TRounding : struct
+    {
+        int pixels = height * width, c = 0;
+        if (vectorBits >= 128 && Vector128.IsHardwareAccelerated)
+        {
+            for (; c + 16 <= channels; c += 16)
+            {
+                Vector128<int> s0 = Vector128<int>.Zero, s1 = Vector128<int>.Zero, s2 = Vector128<int>.Zero, s3 = Vector128<int>.Zero;
+                for (int i = 0; i < pixels; i++)
+                {
+                    var (x0, x1, x2, x3) = WidenToInt32(Vector128.LoadUnsafe(ref Unsafe.Add(ref x, i * channels + c)));
+                    (s0, s1, s2, s3) = (s0 + x0, s1 + x1, s2 + x2, s3 + x3);
+                }
+
+                for (int j = 0; j < 4; j++)
+                {
+                    Unsafe.Add(ref y, c + j) = (sbyte)Requantize<TRounding>(s0.GetElement(j), multiplier, shift, bias, sbyte.MinValue, sbyte.MaxValue);
+                    Unsafe.Add(ref y, c + 4 + j) = (sbyte)Requantize<TRounding>(s1.GetElement(j), multiplier, shift, bias, sbyte.MinValue, sbyte.MaxValue);
+                    Unsafe.Add(ref y, c + 8 + j) = (sbyte)Requantize<TRounding>(s2.GetElement(j), multiplier, shift, bias, sbyte.MinValue, sbyte.MaxValue);
+                    Unsafe.Add(ref y, c + 12 + j) = (sbyte)Requantize<TRounding>(s3.GetElement(j), multiplier, shift, bias, sbyte.MinValue, sbyte.MaxValue);
+                }
+            }
+        }
+
+        for (; c < channels; c++)
+        {
+            int sum = 0;
+            for (int i = 0; i < pixels; i++)
+            {
+                sum += Unsafe.Add(ref x, i * channels + c);
+            }
+
+            Unsafe.Add(ref y, c) = (sbyte)Requantize<TRounding>(sum, multiplier, shift, bias, sbyte.MinValue, sbyte.MaxValue);
+        }
+    }
+
+    /// <summary>
     /// Float mean over H and W per channel: sum = +0, then sum + x for the cells h then w, then sum / (H * W), every
     /// operation float32. The vector paths hold one channel per lane, so each lane does the same operations in the same
     /// order as the scalar loop.

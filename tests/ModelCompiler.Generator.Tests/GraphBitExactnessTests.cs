@@ -57,6 +57,22 @@ public sealed class GraphBitExactnessTests
         Assert.True(differing > 0, $"seed {seed}: TFLite's rounding changed none of {Inputs} answers");
     }
 
+    public static IEnumerable<object[]> MeanRoundings =>
+        [[ModelCompiler.Format.Rounding.Single, VectorPaths.Description], [ModelCompiler.Format.Rounding.Tflite, VectorPaths.Description]];
+
+    /// <summary>
+    /// An int8 global average pool that rescales (TFLite's integer MEAN, <see cref="GraphModels.RescalingMean"/>) with
+    /// either rule, over 37 channels (vector blocks and a scalar tail).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(MeanRoundings))]
+    public void RescalingMeanMatchesTheInterpreter(ModelCompiler.Format.Rounding rounding, string paths)
+    {
+        var model = new GraphModels(76).RescalingMean(rounding);
+        using var compiled = CompiledModel.Build(model);
+        BitExactness.Check(model, compiled, Inputs, 76, paths);
+    }
+
     /// <summary><paramref name="model"/> with another rounding rule.</summary>
     internal static ModelCompiler.Format.QModel WithRounding(ModelCompiler.Format.QModel model, ModelCompiler.Format.Rounding rounding) =>
         new(model.Name, model.InputShape, model.InputLayout, model.Preprocessing, model.InputQuant, model.Labels, model.Provenance, model.Layers) { Rounding = rounding };

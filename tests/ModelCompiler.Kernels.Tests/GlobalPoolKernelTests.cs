@@ -47,4 +47,56 @@ public sealed class GlobalPoolKernelTests
             }
         }
     }
+
+    /// <summary>
+    /// The rescaling mean (TFLite's integer MEAN) on each vector path against <c>RoundingRule.Requantize</c> of the int32
+    /// sum with <c>MeanRescale</c>'s constants, under both rules: MobileNetV2's MEAN constants and ones whose products
+    /// fall on half-way points (a power-of-two multiplier), where the two rules differ.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(VectorPaths.Available), MemberType = typeof(VectorPaths))]
+    public void GlobalPoolInt8RescaledIsTheLayersRequantizationOfEachSum(string path)
+    {
+        int bits = VectorPaths.Bits(path);
+        var random = new Random(16);
+        foreach (var rounding in new[] { ModelCompiler.Format.Rounding.Single, ModelCompiler.Format.Rounding.Tflite })
+        {
+            foreach (int channels in new[] { 1, 15, 16, 17, 40 })
+            {
+                foreach (var (height, width) in new[] { (1, 1), (2, 2), (7, 7), (13, 11) })
+                {
+                    int count = height * width;
+                    foreach (var rescale in new[] { MeanRescale.For(count, 0.023529412f, -128, 0.019077832f, -128), MeanRescale.For(count, 1f, 3, 1f, -5) })
+                    {
+                        int n = count * channels;
+                        var x = Enumerable.Range(0, n).Select(_ => (sbyte)random.Next(-128, 128)).ToArray();
+                        var y = new sbyte[channels + 16];
+                        var (m, shift) = (rescale.Multiplier.Multiplier, rescale.Multiplier.Shift);
+                        if (rounding == ModelCompiler.Format.Rounding.Tflite)
+                        {
+                            KernelLibrary.GlobalPoolInt8Rescaled<TfliteRounding>(ref x[0], ref y[0], height, width, channels, m, shift, rescale.Bias, bits);
+                        }
+                        else
+                        {
+                            KernelLibrary.GlobalPoolInt8Rescaled<SingleRounding>(ref x[0], ref y[0], height, width, channels, m, shift, rescale.Bias, bits);
+                        }
+
+                        for (int c = 0; c < channels; c++)
+                        {
+                            int sum = 0;
+                            for (int i = 0; i < count; i++)
+                            {
+                                sum += x[i * channels + c];
+                            }
+
+                            int expected = RoundingRule.Requantize(rounding, sum, rescale.Multiplier, rescale.Bias, -128, 127);
+                            Assert.True(expected == y[c], $"{path} {rounding}: {height}x{width}x{channels}, channel {c}: {y[c]} instead of {expected}");
+                        }
+
+                        Assert.All(y.Skip(channels), v => Assert.Equal(0, v));
+                    }
+                }
+            }
+        }
+    }
 }

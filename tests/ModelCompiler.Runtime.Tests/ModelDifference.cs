@@ -71,6 +71,9 @@ public static class ModelDifference
                 at + " pool",
                 (x.IsMax, x.PoolHeight, x.PoolWidth, x.StrideHeight, x.StrideWidth, x.Padding),
                 (y.IsMax, y.PoolHeight, y.PoolWidth, y.StrideHeight, y.StrideWidth, y.Padding)),
+            (GlobalAveragePoolLayer x, GlobalAveragePoolLayer y) =>
+                Quant(at + " output quant", x.OutputQuant, y.OutputQuant)
+                ?? Compare(at + " rounding", x.RoundingOverride, y.RoundingOverride),
             (FlattenLayer x, FlattenLayer y) => Compare(at + " order", x.Order, y.Order),
             (PadLayer x, PadLayer y) => Compare(at + " padding", (x.Top, x.Bottom, x.Left, x.Right), (y.Top, y.Bottom, y.Left, y.Right)),
             (QuantizeLayer x, QuantizeLayer y) => Quant(at + " output quant", x.Output, y.Output),

@@ -70,6 +70,13 @@ public sealed class GraphModelBuilder
 
     public string GlobalAveragePool(string from) => Add(new GlobalAveragePoolLayer(NextName("gap")) { Inputs = [from], Line = NextLine });
 
+    /// <summary>
+    /// An int8 global average pool that rescales to <paramref name="quant"/> (TFLite's integer MEAN), with its own
+    /// rounding rule when <paramref name="rounding"/> is given.
+    /// </summary>
+    public string RescalingMean(string from, QuantParams quant, Rounding? rounding = null) =>
+        Add(new GlobalAveragePoolLayer(NextName("mean")) { Inputs = [from], OutputQuant = quant, RoundingOverride = rounding, Line = NextLine });
+
     public string MaxPool(string from, int size, int stride, Padding padding) => Add(new Pool2DLayer(NextName("maxpool"), true, size, size, stride, stride, padding) { Inputs = [from], Line = NextLine });
 
     public string Flatten(string from, FlattenOrder order) => Add(new FlattenLayer(NextName("flatten"), order) { Inputs = [from], Line = NextLine });

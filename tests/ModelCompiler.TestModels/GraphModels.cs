@@ -176,6 +176,20 @@ public sealed class GraphModels(int seed)
         return b.Build(name, TestModels.Labels(classes));
     }
 
+    /// <summary>
+    /// 7x9x3: a convolution to 37 channels (two 16-channel vector blocks and a scalar tail), then an int8 global average
+    /// pool that rescales to its own quantization (TFLite's integer MEAN) with <paramref name="rounding"/>, then a dense.
+    /// </summary>
+    public QModel RescalingMean(Rounding rounding)
+    {
+        var b = Builder(TensorShape.Image(7, 9, 3));
+        string conv = b.Conv(ModelGraph.InputName, 37, 3, 1, Padding.Same, Activation.Relu6);
+        var input = b[conv].Quant!.Value;
+        string mean = b.RescalingMean(conv, new QuantParams(input.Scale * 0.8f, Math.Min(127, input.ZeroPoint + 3)), rounding);
+        b.Dense(mean, 5, Activation.None);
+        return b.Build("RescalingMean" + rounding, TestModels.Labels(5));
+    }
+
     /// <summary>A depthwise convolution: kernel 1 to 4, strides 1 or 2 (each axis), same or valid (valid only where the kernel fits).</summary>
     private string RandomDepthwise(GraphModelBuilder b, string x)
     {

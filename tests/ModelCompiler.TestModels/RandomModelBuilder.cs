@@ -39,7 +39,7 @@ internal sealed class RandomModelBuilder(PCG pcg)
         }
 
         Add(Chance(3)
-            ? new GlobalAveragePoolLayer(NextName("gap")) { Inputs = ReadsCurrent() }
+            ? GlobalAveragePool()
             : new FlattenLayer(NextName("flatten"), Pick(FlattenOrder.Hwc, FlattenOrder.Chw)) { Inputs = ReadsCurrent() });
         int labelCount = Int(1, 5);
         int denseLayers = Int(1, 2);
@@ -211,6 +211,21 @@ internal sealed class RandomModelBuilder(PCG pcg)
         ushort bits = (ushort)pcg.Next(65536);
         return (bits & 0x7C00) == 0x7C00 ? (ushort)(bits & 0xBFFF) : bits;
     }).ToArray();
+
+    /// <summary>
+    /// A global average pool; on an int8 tensor, half of the time one that rescales (an output scale 0.25 to 2.25
+    /// times the input's, any zero point), with the header's rule or its own.
+    /// </summary>
+    private GlobalAveragePoolLayer GlobalAveragePool()
+    {
+        if (_current.Quant is not { } input || !Chance(2))
+        {
+            return new GlobalAveragePoolLayer(NextName("gap")) { Inputs = ReadsCurrent() };
+        }
+
+        var quant = new QuantParams(input.Scale * (0.25f + (Int(0, 16) / 8f)), Int(-128, 127));
+        return new GlobalAveragePoolLayer(NextName("mean")) { Inputs = ReadsCurrent(), OutputQuant = quant, RoundingOverride = Chance(2) ? Pick(Rounding.Single, Rounding.Tflite) : null };
+    }
 
     private QuantParams Quant() => new(Scale(), Int(-128, 127));
 

@@ -342,16 +342,29 @@ internal sealed class TfliteMapper
             return;
         }
 
-        // The format's int8 global average pool keeps its input's quantization, so rescaling there would round twice
-        // (at the input scale, then at the output scale), which can move a feature by one step.
-        // In float32 the mean is rounded once, at the output scale, as Arm NN's reference backend computes it
-        // (docs/import.md, MEAN).
+        // TFLite's builtin kernels compute an int8 MEAN of a 4-D tensor over axes 1 and 2 with keep_dims as an integer
+        // mean (optimized_integer_ops::Mean: the raw sum times a float32-derived multiplier, plus a bias of the zero
+        // points), which global_avgpool with output_quant computes exactly, with the layer's rounding rule (the header's:
+        // TFLite's double rounding, or single rounding as a TFLITE_SINGLE_ROUNDING build computes it).
+        var source = _model.Tensors[op.Inputs[0]];
+        bool keepDims = op.Options is ReduceOptions { KeepDims: true };
+        if (source.Type == ElementType.Int8 && keepDims)
+        {
+            var mean = new GlobalAveragePoolLayer(NameOf(op, "mean")) { Inputs = [input.Name], OutputQuant = outputQuant };
+            Emit(op, mean, outputQuant, $"integer mean rescaling {input.Quant.Scale:R} to {outputQuant.Scale:R}, as TFLite's optimized MEAN", shape);
+            return;
+        }
+
+        // A uint8 MEAN (its sum and bias are taken over the uint8 values, which the format's int8 values are not) and a
+        // MEAN without keep_dims (TFLite's reference path, QuantizedMeanOrSum) compute differently: they keep the float
+        // form, which rounds the mean once at the output scale, as Arm NN's reference backend computes it.
         var dequantize = new DequantizeLayer(NameOf(op, "mean_dequantize")) { Inputs = [input.Name] };
         var pool = new GlobalAveragePoolLayer(NameOf(op, "mean_pool")) { Inputs = [dequantize.Name] };
         var quantize = new QuantizeLayer(NameOf(op, "mean"), outputQuant) { Inputs = [pool.Name] };
         _layers.Add(dequantize);
         _layers.Add(pool);
-        _report.Differ($"{ImportReport.Describe(op)}: MEAN rescales (scale {input.Quant.Scale:R} to {outputQuant.Scale:R}); mapped to dequantize, global_avgpool in float32 and quantize, which rounds the mean once at the output scale; TFLite's integer MEAN rescales the int32 sum with its fixed-point multiplier: an output can differ by one step next to a half-way point");
+        string why = source.Type == ElementType.Int8 ? "without keep_dims" : "of uint8 values";
+        _report.Differ($"{ImportReport.Describe(op)}: MEAN {why} rescales (scale {input.Quant.Scale:R} to {outputQuant.Scale:R}); mapped to dequantize, global_avgpool in float32 and quantize, which rounds the mean once at the output scale; TFLite's MEAN rescales in its own integer or float arithmetic: an output can differ by one step next to a half-way point");
         Emit(op, quantize, outputQuant, $"after dequantize {dequantize.Name}, global_avgpool {pool.Name} in float32", shape);
     }
 

@@ -13,7 +13,7 @@ internal static class KernelCatalog
         Unary<Conv2DLayer>((layer, input, output, rounding) => new Conv2DKernel(layer, input, output, rounding)),
         Unary<DenseLayer>((layer, input, output, rounding) => new DenseKernel(layer, input, output, rounding)),
         Unary<Pool2DLayer>((layer, input, output, _) => new PoolKernel(layer, input, output)),
-        Unary<GlobalAveragePoolLayer>((_, input, output, _) => new GlobalAveragePoolKernel(input, output)),
+        Unary<GlobalAveragePoolLayer>((layer, input, output, rounding) => new GlobalAveragePoolKernel(layer, input, output, rounding)),
         Unary<FlattenLayer>((layer, input, output, _) => new FlattenKernel(layer.Order, input, output)),
         Unary<PadLayer>((layer, input, output, _) => new PadKernel(layer, input, output)),
         Unary<QuantizeLayer>((layer, _, output, _) => new QuantizeKernel(layer.Output, output)),

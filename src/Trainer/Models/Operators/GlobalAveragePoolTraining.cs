@@ -14,7 +14,7 @@ internal sealed class GlobalAveragePoolTraining : TrainingOperator
 
     public override NetworkLayer Build(LayerSpec layer, TensorShape input) => new GlobalAveragePool(layer);
 
-    public override LayerSpec? Import(Layer layer) => layer is GlobalAveragePoolLayer
+    public override LayerSpec? Import(Layer layer) => layer is GlobalAveragePoolLayer { OutputQuant: null }
         ? new LayerSpec { Kind = LayerKind.GlobalAvgPool, Name = layer.Name }
         : null;
 
