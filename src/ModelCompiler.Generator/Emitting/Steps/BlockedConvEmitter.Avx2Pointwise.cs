@@ -70,39 +70,60 @@ internal sealed partial class BlockedConvEmitter
                 }
 
                 w.WriteLine($"WidenUnsigned(ref Unsafe.Add(ref padded, first * {Int(k)}), ref chunk, count * {Int(k)});");
-                using (w.OpenBlock($"for (int b = 0; b < {Int(blocks)}; b++)"))
+                // A last block of at most 8 real channels (HalfLastBlock) leaves out its upper half's products.
+                bool half = HalfLastBlock(s);
+                using (w.OpenBlock($"for (int b = 0; b < {Int(half ? blocks - 1 : blocks)}; b++)"))
                 {
-                    w.WriteLine($"ref {WidenedWeightType(s)} blockWeights = ref Unsafe.Add(ref wide, b * {Int(s.BlockBytes)});");
-                    w.WriteLine("int channel = b * 16;");
-                    if (narrow)
-                    {
-                        string shifts = bySign ? "NarrowShiftsLess31" : paired ? "NarrowShiftsShuffled256" : "NarrowShifts256";
-                        w.WriteLine($"Vector256<int> lowShifts0 = {shifts}(ref Unsafe.Add(ref requantization, {NarrowTable(0)})), "
-                            + $"highShifts0 = {shifts}(ref Unsafe.Add(ref requantization, {NarrowTable(0)} + 4));");
-                    }
+                    WritePointwiseBlock(w, s, p, narrow, paired, bySign, upper: true);
+                }
 
-                    using (w.OpenBlock($"for (int n = 0; n < count; n += {Int(p)})"))
+                if (half)
+                {
+                    using (w.OpenBlock($"// the last block: channels {Int(16 * (blocks - 1))}-{Int(s.OutputChannels - 1)}"))
                     {
-                        w.WriteLine($"int x0 = n < count - {Int(p)} ? n : count - {Int(p)}; // the chunk's last step overlaps the one before");
-                        w.WriteLine($"ref short window = ref Unsafe.Add(ref chunk, x0 * {Int(k)});");
-                        WritePointwiseAccumulation(w, s, p);
-                        Func<int, string> outputIndex = i => $"(first + x0 + {Int(i)}) * {Int(s.OutputChannels)}";
-                        if (bySign)
-                        {
-                            WriteRequantizeStoreBySign256(w, s, 0, p, outputIndex);
-                        }
-                        else if (paired)
-                        {
-                            WriteRequantizeStorePairs256(w, s, 0, p, outputIndex);
-                        }
-                        else
-                        {
-                            for (int i = 0; i < p; i++)
-                            {
-                                WriteRequantizeStore256(w, s, narrow, 0, $"a{i}_0", $"a{i}_1", outputIndex(i));
-                            }
-                        }
+                        w.WriteLine($"const int b = {Int(blocks - 1)};");
+                        WritePointwiseBlock(w, s, p, narrow, paired, bySign, upper: false);
                     }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// One 16-channel block <c>b</c> of a chunk: the block's shifts, then its steps of <paramref name="p"/> pixels,
+    /// accumulated and requantized; without <paramref name="upper"/> channels 8-15 (all padding) stay at their bias
+    /// and are never stored.
+    /// </summary>
+    private static void WritePointwiseBlock(SourceWriter w, Int8BlockedConvStep s, int p, bool narrow, bool paired, bool bySign, bool upper)
+    {
+        w.WriteLine($"ref {WidenedWeightType(s)} blockWeights = ref Unsafe.Add(ref wide, b * {Int(s.BlockBytes)});");
+        w.WriteLine("int channel = b * 16;");
+        if (narrow)
+        {
+            string shifts = bySign ? "NarrowShiftsLess31" : paired ? "NarrowShiftsShuffled256" : "NarrowShifts256";
+            w.WriteLine($"Vector256<int> lowShifts0 = {shifts}(ref Unsafe.Add(ref requantization, {NarrowTable(0)})), "
+                + $"highShifts0 = {shifts}(ref Unsafe.Add(ref requantization, {NarrowTable(0)} + 4));");
+        }
+
+        using (w.OpenBlock($"for (int n = 0; n < count; n += {Int(p)})"))
+        {
+            w.WriteLine($"int x0 = n < count - {Int(p)} ? n : count - {Int(p)}; // the chunk's last step overlaps the one before");
+            w.WriteLine($"ref short window = ref Unsafe.Add(ref chunk, x0 * {Int(s.Conv.Channels)});");
+            WritePointwiseAccumulation(w, s, p, upper);
+            Func<int, string> outputIndex = i => $"(first + x0 + {Int(i)}) * {Int(s.OutputChannels)}";
+            if (bySign)
+            {
+                WriteRequantizeStoreBySign256(w, s, 0, p, outputIndex);
+            }
+            else if (paired)
+            {
+                WriteRequantizeStorePairs256(w, s, 0, p, outputIndex);
+            }
+            else
+            {
+                for (int i = 0; i < p; i++)
+                {
+                    WriteRequantizeStore256(w, s, narrow, 0, $"a{i}_0", $"a{i}_1", outputIndex(i));
                 }
             }
         }
@@ -113,7 +134,7 @@ internal sealed partial class BlockedConvEmitter
     /// 0-7, of 8-15, pair 1 of 0-7, of 8-15; <c>WidenChannelPairs</c>), and per pixel two broadcast int16 pairs, each
     /// against two of them. Channels 0-7 end in <c>a{i}_0</c>, 8-15 in <c>a{i}_1</c>, in order.
     /// </summary>
-    private static void WritePointwiseAccumulation(SourceWriter w, Int8BlockedConvStep s, int p)
+    private static void WritePointwiseAccumulation(SourceWriter w, Int8BlockedConvStep s, int p, bool upper)
     {
         int k = s.Conv.Channels;
         for (int i = 0; i < p; i++)
@@ -133,7 +154,7 @@ internal sealed partial class BlockedConvEmitter
                 w.Indent();
             }
 
-            for (int v = 0; v < 4; v++)
+            for (int v = 0; v < 4; v += upper ? 1 : 2)
             {
                 string offset = Int((g * 64) + (16 * v));
                 w.WriteLine(WidenedOnce(s)
@@ -147,7 +168,8 @@ internal sealed partial class BlockedConvEmitter
                 {
                     string at = Offset(loop ? "r" : null, (i * k) + (4 * g) + (2 * pair));
                     w.WriteLine($"{(pair == 0 ? "Vector256<short> " : string.Empty)}u{i} = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.As<short, byte>({Reference("window", at)}))).AsInt16();");
-                    w.WriteLine($"a{i}_0 = Avx2.Add(a{i}_0, Avx2.MultiplyAddAdjacent(u{i}, w{2 * pair})); a{i}_1 = Avx2.Add(a{i}_1, Avx2.MultiplyAddAdjacent(u{i}, w{(2 * pair) + 1}));");
+                    w.WriteLine($"a{i}_0 = Avx2.Add(a{i}_0, Avx2.MultiplyAddAdjacent(u{i}, w{2 * pair}));"
+                        + (upper ? $" a{i}_1 = Avx2.Add(a{i}_1, Avx2.MultiplyAddAdjacent(u{i}, w{(2 * pair) + 1}));" : string.Empty));
                 }
             }
 
