@@ -1,8 +1,8 @@
 namespace ModelCompiler.Kernels.Tests;
 
 /// <summary>
-/// The AVX2 pointwise kernel's two layouts: <see cref="KernelLibrary.WidenUnsigned"/> zero-extends every byte (the
-/// vector part and the one-by-one tail, 0 and 255 included), and <see cref="KernelLibrary.WidenChannelPairs"/> /
+/// The AVX2 pointwise kernel's two layouts: <see cref="KernelLibrary.WidenFlipped"/> widens every int8 q to q + 128 (the
+/// vector part and the one-by-one tail, -128 and 127 included), and <see cref="KernelLibrary.WidenChannelPairs"/> /
 /// <see cref="KernelLibrary.ReorderChannelPairs"/> put each packed weight where the kernel's vpmaddwd reads it
 /// (vector 2 * pair + half, lane channel % 8, element byte % 2).
 /// </summary>
@@ -13,20 +13,20 @@ public sealed class PointwiseWideningTests
     [InlineData(15)]
     [InlineData(16)]
     [InlineData(53)]
-    public void WidenUnsignedZeroExtendsEveryByte(int count)
+    public void WidenFlippedAdds128ToEveryValue(int count)
     {
-        var source = new byte[count + 1];
+        var source = new sbyte[count + 1];
         for (int i = 0; i < source.Length; i++)
         {
-            source[i] = unchecked((byte)((i * 97) + 255));
+            source[i] = unchecked((sbyte)((i * 97) + 127));
         }
 
         var target = new short[count + 1];
         target[count] = -7;
-        KernelLibrary.WidenUnsigned(ref source[0], ref target[0], count);
+        KernelLibrary.WidenFlipped(ref source[0], ref target[0], count);
         for (int i = 0; i < count; i++)
         {
-            Assert.Equal(source[i], target[i]);
+            Assert.Equal(source[i] + 128, target[i]);
         }
 
         Assert.Equal(-7, target[count]); // nothing written past count

@@ -6,8 +6,8 @@ using static ModelCompiler.Generator.Emitting.Literals;
 namespace ModelCompiler.Generator.Emitting.Steps;
 
 /// <summary>
-/// The AVX2 kernel of a pointwise (1x1, stride 1, unpadded) layer with 8-bit weights: the input widened to int16 once
-/// per chunk of pixels, so that each vpmaddwd meets a broadcast int16 pair (vpbroadcastd from memory, no vpshufb per
+/// The AVX2 kernel of a pointwise (1x1, stride 1, unpadded) layer with 8-bit weights: the int8 input widened to int16
+/// (q + 128, the uint8 copy's values, which the bias fold expects; the step's body then skips that copy) once per chunk of pixels, so that each vpmaddwd meets a broadcast int16 pair (vpbroadcastd from memory, no vpshufb per
 /// pixel and block) and 8 output channels in order (no partial sums, no vphaddd). Against the quarters of
 /// <see cref="WriteWidenedAccumulation"/>, the products are the same (one vpmaddwd per 8 channels x 2 input bytes);
 /// what goes is the shuffle per broadcast and the join per pixel, and half the accumulators, so a step holds 4 pixels.
@@ -19,6 +19,12 @@ internal sealed partial class BlockedConvEmitter
     /// L1 cache while every block reads it. A chunk holds at least a step of pixels.
     /// </summary>
     private const int PointwiseChunkElements = 12 * 1024;
+
+    /// <summary>
+    /// The condition under which the step's range runs its AVX2 kernel (no AVX-512 path taken first): then a pointwise
+    /// 8-bit step reads its int8 input and the body skips the uint8 copy.
+    /// </summary>
+    private const string Avx2PointwiseRuns = "vectorBits >= 256 && Avx2.IsSupported && !(vectorBits >= 512 && Avx512BW.IsSupported)";
 
     /// <summary>Whether the AVX2 step takes <see cref="WriteAvx2Pointwise"/>: 8-bit weights on a pointwise layer.</summary>
     private static bool PointwiseWidened(Int8BlockedConvStep s) => Widened(s) && IsPointwise(s);
@@ -48,7 +54,7 @@ internal sealed partial class BlockedConvEmitter
             + (bySign ? "NarrowRequantizeBySign256 (every multiplier positive: TFLite's correction by the accumulator's sign), StoreNarrowPairInOrder256 (two pixels a pack)."
                 : paired ? "NarrowRequantizeShuffled256, StoreNarrowPair256 (two pixels a pack)." : narrow ? "RequantizeStoreNarrow256." : "staged scalar requantization (a shift outside [32, 54]).") + "</summary>");
         w.WriteLine("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-        using (w.OpenBlock($"private static void {s.MethodName}_Avx2(ref byte padded, ref sbyte output, ref int staged, int start, int end)"))
+        using (w.OpenBlock($"private static void {s.MethodName}_Avx2(ref sbyte input, ref sbyte output, ref int staged, int start, int end)"))
         {
             WriteConstantsReferences(w, s);
             w.WriteLine($"ref {WidenedWeightType(s)} wide = ref MemoryMarshal.GetArrayDataReference({WidenedName(s)}.Weights);");
@@ -69,7 +75,7 @@ internal sealed partial class BlockedConvEmitter
                     w.WriteLine($"count = {Int(p)};");
                 }
 
-                w.WriteLine($"WidenUnsigned(ref Unsafe.Add(ref padded, first * {Int(k)}), ref chunk, count * {Int(k)});");
+                w.WriteLine($"WidenFlipped(ref Unsafe.Add(ref input, first * {Int(k)}), ref chunk, count * {Int(k)});");
                 // A last block of at most 8 real channels (HalfLastBlock) leaves out its upper half's products.
                 bool half = HalfLastBlock(s);
                 using (w.OpenBlock($"for (int b = 0; b < {Int(half ? blocks - 1 : blocks)}; b++)"))
