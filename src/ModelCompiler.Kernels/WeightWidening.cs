@@ -100,6 +100,51 @@ internal static partial class KernelLibrary
         return quartered;
     }
 
+    /// <summary>
+    /// The AVX2 pointwise kernel's weights widened to int16 once, from the packed bytes [Cout/16][groups][16 channels][4
+    /// bytes], into four vectors of 16 int16 per group: the pair of input bytes 0-1 of channels 0-7, of channels 8-15,
+    /// then the pair of bytes 2-3 of channels 0-7, of 8-15, each channel's two weights adjacent. A vpmaddwd of one such
+    /// vector with a broadcast int16 pair of the input leaves 8 channels' sums in order (no partial sums to join).
+    /// </summary>
+    internal static short[] WidenChannelPairs(ReadOnlySpan<char> data, int count)
+    {
+        ReadOnlySpan<sbyte> packed = MemoryMarshal.Cast<char, sbyte>(data);
+        var wide = new short[count];
+        for (int i = 0; i < count; i++)
+        {
+            wide[i] = packed[ChannelPairSource(i)];
+        }
+
+        return wide;
+    }
+
+    /// <summary>
+    /// The same weights in the order of <see cref="WidenChannelPairs"/> but still one byte each, for the pointwise layers
+    /// whose blocks are too large to read as int16 at every step (the kernel widens each vector with vpmovsxbw as it loads it).
+    /// </summary>
+    internal static sbyte[] ReorderChannelPairs(ReadOnlySpan<char> data, int count)
+    {
+        ReadOnlySpan<sbyte> packed = MemoryMarshal.Cast<char, sbyte>(data);
+        var reordered = new sbyte[count];
+        for (int i = 0; i < count; i++)
+        {
+            reordered[i] = packed[ChannelPairSource(i)];
+        }
+
+        return reordered;
+    }
+
+    /// <summary>
+    /// Where entry <paramref name="i"/> of the channel-pair layout comes from in the packed bytes: in its 64-entry group,
+    /// vector v = 2 * pair + half holds channels 8 * half to 8 * half + 7, two entries each (bytes 2 * pair and 2 * pair + 1).
+    /// </summary>
+    private static int ChannelPairSource(int i)
+    {
+        int group = i - (i % 64), vector = (i % 64) / 16, lane = (i % 16) / 2, element = i % 2;
+        int channel = (8 * (vector % 2)) + lane, pair = vector / 2;
+        return group + (4 * channel) + (2 * pair) + element;
+    }
+
     /// <summary>The block channel whose 4 weights the widened layout's slot (4 channels a quarter, 4 quarters) holds.</summary>
     private static int QuarterChannel(int slot) => (8 * (slot / 8)) + (2 * ((slot / 4) % 2)) + (slot % 2) + (4 * ((slot / 2) % 2));
 }

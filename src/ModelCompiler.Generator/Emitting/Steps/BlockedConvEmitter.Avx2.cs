@@ -30,6 +30,12 @@ internal sealed partial class BlockedConvEmitter
 
     private static void WriteAvx2(SourceWriter w, Int8BlockedConvStep s)
     {
+        if (PointwiseWidened(s))
+        {
+            WriteAvx2Pointwise(w, s);
+            return;
+        }
+
         var (p, v) = Avx2Shape(s);
         int blocks = s.PaddedOutputChannels / WeightPacking.Lanes / v;
         bool narrow = NarrowRequantization.Applies(s.Requantization);

@@ -119,6 +119,22 @@ internal sealed partial class BlockedConvEmitter
             return;
         }
 
+        if (PointwiseWidened(s))
+        {
+            w.WriteLine(WidenedOnce(s)
+                ? "/// <summary>The AVX2 pointwise kernel's weights widened to int16 per group of 4 input channels as 4 vectors of 8 channels' pairs (pair 0 of channels 0-7, of 8-15, pair 1 of 0-7, of 8-15), once, when first used (the embedded data stays 1 byte a weight).</summary>"
+                : "/// <summary>The AVX2 pointwise kernel's weights per group of 4 input channels as 4 vectors of 8 channels' pairs (pair 0 of channels 0-7, of 8-15, pair 1 of 0-7, of 8-15), still bytes (a large block: widened as loaded), once, when first used.</summary>");
+            using (w.OpenBlock($"private static class {WidenedName(s)}"))
+            {
+                w.WriteLine(WidenedOnce(s)
+                    ? $"internal static readonly short[] Weights = WidenChannelPairs({s.MethodName}_Weights, {Int(s.Weights.Count)});"
+                    : $"internal static readonly sbyte[] Weights = ReorderChannelPairs({s.MethodName}_Weights, {Int(s.Weights.Count)});");
+            }
+
+            w.WriteLine();
+            return;
+        }
+
         w.WriteLine(WidenedOnce(s)
             ? "/// <summary>The AVX2 kernel's weights widened to int16 in quarters of 4 channels (0 1 4 5 | 2 3 6 7 | ...) and its bias laid out as the quarters' accumulators start, once, when first used (the embedded data stays 1 byte a weight).</summary>"
             : "/// <summary>The AVX2 kernel's weights in quarters of 4 channels (0 1 4 5 | 2 3 6 7 | ...), still bytes (a large block: widened as loaded), and its bias laid out as the quarters' accumulators start, once, when first used.</summary>");

@@ -26,8 +26,19 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
         var c = s.Conv;
         w.WriteLine($"ref sbyte input = ref At<sbyte>(ref arena, {Int(s.Input.Offset)}); // {Int(s.Input.Length)} values");
         w.WriteLine($"ref byte padded = ref At<byte>(ref arena, {Int(s.UnsignedInputOffset)}); // {Int(s.PaddedHeight)}x{Int(s.PaddedWidth)}x{Int(c.Channels)} uint8 + 4 bytes of over-read slack");
+        if (PointwiseWidened(s))
+        {
+            w.WriteLine("// The AVX2 pointwise kernel widens the int8 input itself (q + 128 as int16); the other paths read the uint8 copy.");
+            w.WriteLine($"if (!({Avx2PointwiseRuns}))");
+            w.Indent();
+        }
+
         w.WriteLine($"ToUnsigned(ref input, ref padded, {Int(c.InputHeight)}, {Int(c.InputWidth * c.Channels)}, {Int(s.PaddedHeight)}, {Int(s.PaddedWidth * c.Channels)}, "
             + $"{Int(c.PadTop)}, {Int(c.PadLeft * c.Channels)}, {Int(s.InputZeroPoint + 128)}, vectorBits);");
+        if (PointwiseWidened(s))
+        {
+            w.Unindent();
+        }
     }
 
     protected override WorkSplit? Split(Int8BlockedConvStep s)
@@ -58,7 +69,7 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
 
         w.WriteLine();
         w.WriteLine("Span<int> staged = stackalloc int[16];");
-        w.WriteLine($"if (vectorBits >= 256 && Avx2.IsSupported) {s.MethodName}_Avx2(ref padded, ref output, ref MemoryMarshal.GetReference(staged), start, end);");
+        w.WriteLine($"if (vectorBits >= 256 && Avx2.IsSupported) {s.MethodName}_Avx2({(PointwiseWidened(s) ? $"ref At<sbyte>(ref arena, {Int(s.Input.Offset)})" : "ref padded")}, ref output, ref MemoryMarshal.GetReference(staged), start, end);");
         w.WriteLine($"else if (vectorBits >= 128 && Vector128.IsHardwareAccelerated) {s.MethodName}_Vector128(ref padded, ref output, ref MemoryMarshal.GetReference(staged), start, end);");
         w.WriteLine($"else {s.MethodName}_Scalar(ref padded, ref output, ref MemoryMarshal.GetReference(staged), start, end);");
     }
