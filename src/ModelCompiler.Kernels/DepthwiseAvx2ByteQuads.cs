@@ -26,6 +26,36 @@ internal static partial class KernelLibrary
             && Avx2ByteQuadsColumns(strideWidth, outputWidth, pixelPairs) <= Avx2ByteQuadsMaxColumns && ByteQuadsAreExact(ref weights, channels);
     }
 
+    /// <summary>
+    /// <see cref="DepthwiseConvInt8{TRounding}"/> of an input whose border (<paramref name="top"/>,
+    /// <paramref name="bottom"/>, <paramref name="left"/>, <paramref name="right"/> cells of <paramref name="fill"/>, the
+    /// input zero point) is not in place: where the AVX2 path takes <see cref="DepthwiseAvx2ByteQuads{TRounding}"/>, that
+    /// kernel reads the border as the fill itself and <paramref name="padded"/> is not touched; every other path gets the
+    /// padded copy (<see cref="ZeroPad"/> into <paramref name="padded"/>) first, as before. The copy was about a tenth of
+    /// the byte-quad kernel's time (MobileNet's depthwise inputs are its largest tensors).
+    /// </summary>
+    internal static void DepthwiseConvInt8WithBorder<TRounding>(
+        ref sbyte input, ref sbyte padded, int inputHeight, int inputWidth, int top, int bottom, int left, int right, sbyte fill,
+        ref sbyte weights, ref int bias, ref int multipliers, ref int shifts, ref long constants, ref sbyte output, ref int staged,
+        int channels, int outputHeight, int outputWidth, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth,
+        int zeroPoint, int min, int max, bool narrowRequantization, int vectorBits)
+        where TRounding : struct
+    {
+        if (!(vectorBits >= 512 && Avx512BW.IsSupported) && vectorBits >= 256 && Avx2.IsSupported
+            && TakesAvx2ByteQuads(ref weights, kernelHeight, kernelWidth, strideWidth, channels, outputWidth, narrowRequantization, out bool pixelPairs))
+        {
+            DepthwiseAvx2ByteQuads<TRounding>(
+                ref input, ref weights, ref bias, ref constants, ref output, inputHeight, inputWidth, top, left, fill,
+                channels, outputHeight, outputWidth, strideHeight, strideWidth, min, max, pixelPairs);
+            return;
+        }
+
+        ZeroPad(ref Unsafe.As<sbyte, byte>(ref input), ref Unsafe.As<sbyte, byte>(ref padded), inputHeight, inputWidth, channels, top, bottom, left, right, fill, vectorBits);
+        DepthwiseConvInt8<TRounding>(
+            ref padded, ref weights, ref bias, ref multipliers, ref shifts, ref constants, ref output, ref staged, left + inputWidth + right, channels,
+            outputHeight, outputWidth, kernelHeight, kernelWidth, strideHeight, strideWidth, zeroPoint, min, max, narrowRequantization, vectorBits);
+    }
+
     /// <summary>The input columns one output row's windows read (with pixel pairs, 32-byte columns: j and j + 1).</summary>
     private static int Avx2ByteQuadsColumns(int strideWidth, int outputWidth, bool pixelPairs) =>
         pixelPairs ? outputWidth + 1 : ((outputWidth - 1) * strideWidth) + 3;
@@ -66,11 +96,19 @@ internal static partial class KernelLibrary
     /// interleaved alike, (w[0][k], w[1][k], w[2][k], 0), each followed by vpmaddwd with ones: exact in int32 when
     /// <see cref="ByteQuadsAreExact"/>. The bias and the narrow table are put in the vectors' order once per block, and
     /// vpackssdw of the first two with vpackssdw of the last two, then vpacksswb, land in lane order by themselves.
+    /// <para>
+    /// The input may lack its border: <paramref name="top"/> rows above and <paramref name="left"/> columns left of
+    /// <paramref name="input"/> (<paramref name="inputHeight"/> x <paramref name="inputWidth"/> pixels), and every cell
+    /// beyond it, read as <paramref name="fill"/> (the input zero point) in the interleaving pass, so no padded copy is
+    /// needed. A row outside the input is read from a 32-byte vector of the fill with a column step of 0; a column
+    /// whose 16-byte halves are not both inside (the border columns) is put together half by half.
+    /// </para>
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void DepthwiseAvx2ByteQuads<TRounding>(
         ref sbyte input, ref sbyte weights, ref int bias, ref long constants, ref sbyte output,
-        int inputWidth, int channels, int outputHeight, int outputWidth, int strideHeight, int strideWidth, int min, int max, bool pixelPairs)
+        int inputHeight, int inputWidth, int top, int left, sbyte fill,
+        int channels, int outputHeight, int outputWidth, int strideHeight, int strideWidth, int min, int max, bool pixelPairs)
         where TRounding : struct
     {
         int rowBytes = inputWidth * channels, columns = Avx2ByteQuadsColumns(strideWidth, outputWidth, pixelPairs), pixels = pixelPairs ? 2 : 1;
@@ -83,6 +121,11 @@ internal static partial class KernelLibrary
         ref long secondTable = ref Unsafe.Add(ref firstTable, 48);
         Vector256<short> ones = Vector256.Create((short)1);
         Vector256<sbyte> flip = Vector256.Create(sbyte.MinValue);
+        Vector256<sbyte> fillLanes = Vector256.Create(fill);
+        ref sbyte fillRow = ref Unsafe.As<Vector256<sbyte>, sbyte>(ref fillLanes);
+
+        // The columns whose two halves both lie inside the input (the pair's second pixel too): [inside, insideEnd).
+        int inside = Math.Min(left, columns), insideEnd = Math.Max(inside, Math.Min(columns, inputWidth + left - (pixelPairs ? 1 : 0)));
         for (int c = 0; c < channels; c += 32)
         {
             // Lanes 16-31 are channels c + 16 to c + 31, or with pixel pairs the next pixel's channels c to c + 15.
@@ -122,19 +165,39 @@ internal static partial class KernelLibrary
             Vector256<int> s2 = NarrowShifts256(ref secondTable), s3 = NarrowShifts256(ref Unsafe.Add(ref secondTable, 4));
             for (int oy = 0; oy < outputHeight; oy++)
             {
-                ref sbyte r0 = ref Unsafe.Add(ref input, (oy * strideHeight * rowBytes) + c);
-                ref byte column = ref quads;
-                for (int j = 0; j < columns; j++)
+                // The three input rows of this output row: inside the input, or the fill with a column step of 0.
+                int iy = (oy * strideHeight) - top;
+                bool in0 = Inside(iy, inputHeight), in1 = Inside(iy + 1, inputHeight), in2 = Inside(iy + 2, inputHeight);
+                ref sbyte row0 = ref in0 ? ref Unsafe.Add(ref input, (iy * rowBytes) + c) : ref input;
+                ref sbyte row1 = ref in1 ? ref Unsafe.Add(ref input, ((iy + 1) * rowBytes) + c) : ref input;
+                ref sbyte row2 = ref in2 ? ref Unsafe.Add(ref input, ((iy + 2) * rowBytes) + c) : ref input;
+                int j = 0;
+                for (; j < inside; j++)
                 {
-                    var (q0, q1, q2, q3) = ByteQuads(
-                        Avx2.Xor(Vector256.LoadUnsafe(ref r0), flip), Avx2.Xor(Vector256.LoadUnsafe(ref Unsafe.Add(ref r0, rowBytes)), flip),
-                        Avx2.Xor(Vector256.LoadUnsafe(ref Unsafe.Add(ref r0, 2 * rowBytes)), flip));
-                    q0.AsByte().StoreUnsafe(ref column);
-                    q1.AsByte().StoreUnsafe(ref column, 32);
-                    q2.AsByte().StoreUnsafe(ref column, 64);
-                    q3.AsByte().StoreUnsafe(ref column, 96);
-                    r0 = ref Unsafe.Add(ref r0, channels);
+                    StoreByteQuads(
+                        BorderColumn(ref row0, in0, j - left, inputWidth, channels, pixelPairs, fillLanes), BorderColumn(ref row1, in1, j - left, inputWidth, channels, pixelPairs, fillLanes),
+                        BorderColumn(ref row2, in2, j - left, inputWidth, channels, pixelPairs, fillLanes), flip, ref Unsafe.Add(ref quads, 128 * j));
+                }
+
+                nint step0 = in0 ? channels : 0, step1 = in1 ? channels : 0, step2 = in2 ? channels : 0;
+                ref sbyte r0 = ref in0 ? ref Unsafe.Add(ref row0, (j - left) * channels) : ref fillRow;
+                ref sbyte r1 = ref in1 ? ref Unsafe.Add(ref row1, (j - left) * channels) : ref fillRow;
+                ref sbyte r2 = ref in2 ? ref Unsafe.Add(ref row2, (j - left) * channels) : ref fillRow;
+                ref byte column = ref Unsafe.Add(ref quads, 128 * j);
+                for (; j < insideEnd; j++)
+                {
+                    StoreByteQuads(Vector256.LoadUnsafe(ref r0), Vector256.LoadUnsafe(ref r1), Vector256.LoadUnsafe(ref r2), flip, ref column);
+                    r0 = ref Unsafe.Add(ref r0, step0);
+                    r1 = ref Unsafe.Add(ref r1, step1);
+                    r2 = ref Unsafe.Add(ref r2, step2);
                     column = ref Unsafe.Add(ref column, 128);
+                }
+
+                for (; j < columns; j++)
+                {
+                    StoreByteQuads(
+                        BorderColumn(ref row0, in0, j - left, inputWidth, channels, pixelPairs, fillLanes), BorderColumn(ref row1, in1, j - left, inputWidth, channels, pixelPairs, fillLanes),
+                        BorderColumn(ref row2, in2, j - left, inputWidth, channels, pixelPairs, fillLanes), flip, ref Unsafe.Add(ref quads, 128 * j));
                 }
 
                 ref sbyte y = ref Unsafe.Add(ref output, (oy * outputWidth * channels) + c);
@@ -164,6 +227,36 @@ internal static partial class KernelLibrary
             }
         }
     }
+
+    /// <summary>Three rows' 32 bytes of one column flipped to unsigned and interleaved (<see cref="ByteQuads"/>), stored as the column's 128 bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreByteQuads(Vector256<sbyte> row0, Vector256<sbyte> row1, Vector256<sbyte> row2, Vector256<sbyte> flip, ref byte column)
+    {
+        var (q0, q1, q2, q3) = ByteQuads(Avx2.Xor(row0, flip), Avx2.Xor(row1, flip), Avx2.Xor(row2, flip));
+        q0.AsByte().StoreUnsafe(ref column);
+        q1.AsByte().StoreUnsafe(ref column, 32);
+        q2.AsByte().StoreUnsafe(ref column, 64);
+        q3.AsByte().StoreUnsafe(ref column, 96);
+    }
+
+    /// <summary>
+    /// A column's 32 input lanes at pixel <paramref name="pixel"/> of a row (<paramref name="row"/>: its first pixel at
+    /// the block's channel) where the column may reach past the input: each 16-byte half (channels 0-15 and 16-31 of the
+    /// pixel, or with <paramref name="pixelPairs"/> channels 0-15 of the pixel and of the next) is read where its pixel
+    /// lies inside the row and the row inside the input (<paramref name="rowInside"/>), else is the fill.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<sbyte> BorderColumn(ref sbyte row, bool rowInside, int pixel, int inputWidth, int channels, bool pixelPairs, Vector256<sbyte> fill)
+    {
+        int upperPixel = pixelPairs ? pixel + 1 : pixel, upperOffset = pixelPairs ? 0 : 16;
+        Vector128<sbyte> lower = rowInside && Inside(pixel, inputWidth) ? Vector128.LoadUnsafe(ref Unsafe.Add(ref row, pixel * channels)) : fill.GetLower();
+        Vector128<sbyte> upper = rowInside && Inside(upperPixel, inputWidth) ? Vector128.LoadUnsafe(ref Unsafe.Add(ref row, (upperPixel * channels) + upperOffset)) : fill.GetLower();
+        return Vector256.Create(lower, upper);
+    }
+
+    /// <summary>Whether 0 &lt;= <paramref name="index"/> &lt; <paramref name="count"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Inside(int index, int count) => unchecked((uint)index < (uint)count);
 
     /// <summary>
     /// One vector of a window's sums (<paramref name="offset"/>: which of the four), from the three columns' interleaved

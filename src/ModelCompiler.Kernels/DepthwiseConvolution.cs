@@ -49,8 +49,10 @@ internal static partial class KernelLibrary
             firstChannel = channels & ~15;
             if (TakesAvx2ByteQuads(ref weights, kernelHeight, kernelWidth, strideWidth, channels, outputWidth, narrowRequantization, out bool twoPixels))
             {
+                // The border is in place: every row and column the windows read lies inside the input.
                 DepthwiseAvx2ByteQuads<TRounding>(
-                    ref input, ref weights, ref bias, ref constants, ref output, inputWidth, channels, outputHeight, outputWidth, strideHeight, strideWidth, min, max, twoPixels);
+                    ref input, ref weights, ref bias, ref constants, ref output, ((outputHeight - 1) * strideHeight) + kernelHeight, inputWidth, 0, 0, 0,
+                    channels, outputHeight, outputWidth, strideHeight, strideWidth, min, max, twoPixels);
                 return;
             }
 
