@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using ModelCompiler.Format;
 using ModelCompiler.Interpreter;
