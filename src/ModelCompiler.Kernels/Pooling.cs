@@ -94,12 +94,7 @@ internal static partial class KernelLibrary
         {
             for (; c + 16 <= channels; c += 16)
             {
-                Vector128<int> s0 = Vector128<int>.Zero, s1 = Vector128<int>.Zero, s2 = Vector128<int>.Zero, s3 = Vector128<int>.Zero;
-                for (int i = 0; i < pixels; i++)
-                {
-                    var (x0, x1, x2, x3) = WidenToInt32(Vector128.LoadUnsafe(ref Unsafe.Add(ref x, i * channels + c)));
-                    (s0, s1, s2, s3) = (s0 + x0, s1 + x1, s2 + x2, s3 + x3);
-                }
+                var (s0, s1, s2, s3) = SumSixteenChannels(ref Unsafe.Add(ref x, c), pixels, channels);
 
                 for (int j = 0; j < 4; j++)
                 {
@@ -137,12 +132,7 @@ internal static partial class KernelLibrary
         {
             for (; c + 16 <= channels; c += 16)
             {
-                Vector128<int> s0 = Vector128<int>.Zero, s1 = Vector128<int>.Zero, s2 = Vector128<int>.Zero, s3 = Vector128<int>.Zero;
-                for (int i = 0; i < pixels; i++)
-                {
-                    var (x0, x1, x2, x3) = WidenToInt32(Vector128.LoadUnsafe(ref Unsafe.Add(ref x, i * channels + c)));
-                    (s0, s1, s2, s3) = (s0 + x0, s1 + x1, s2 + x2, s3 + x3);
-                }
+                var (s0, s1, s2, s3) = SumSixteenChannels(ref Unsafe.Add(ref x, c), pixels, channels);
 
                 for (int j = 0; j < 4; j++)
                 {
@@ -164,6 +154,24 @@ internal static partial class KernelLibrary
 
             Unsafe.Add(ref y, c) = (sbyte)Requantize<TRounding>(sum, multiplier, shift, bias, sbyte.MinValue, sbyte.MaxValue);
         }
+    }
+
+    /// <summary>
+    /// The int32 sums over <paramref name="pixels"/> cells of 16 int8 channels from <paramref name="x"/> (a cell every
+    /// <paramref name="channels"/> values), four channels a vector; integer addition, so exact in any order while no sum
+    /// can overflow (the callers bound the cells).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector128<int>, Vector128<int>, Vector128<int>, Vector128<int>) SumSixteenChannels(ref sbyte x, int pixels, int channels)
+    {
+        Vector128<int> s0 = Vector128<int>.Zero, s1 = Vector128<int>.Zero, s2 = Vector128<int>.Zero, s3 = Vector128<int>.Zero;
+        for (int i = 0; i < pixels; i++)
+        {
+            var (x0, x1, x2, x3) = WidenToInt32(Vector128.LoadUnsafe(ref Unsafe.Add(ref x, i * channels)));
+            (s0, s1, s2, s3) = (s0 + x0, s1 + x1, s2 + x2, s3 + x3);
+        }
+
+        return (s0, s1, s2, s3);
     }
 
     /// <summary>
