@@ -1,7 +1,4 @@
-using System.Security.Cryptography;
-using System.Text.Json;
 using ModelCompiler.Format;
-using ModelCompiler.Imaging;
 using ModelCompiler.Import.Mapping;
 using ModelCompiler.Interpreter;
 
@@ -16,15 +13,12 @@ namespace ModelCompiler.Import.Tests;
 /// </summary>
 public sealed class MobileNetV2ReferenceOutputTests
 {
-    private static readonly JsonElement Fixture =
-        JsonDocument.Parse(File.ReadAllText(TestModels.Path("tflite/tf2_mobilenet_v2_1.0_224_ptq.tflite-reference.json"))).RootElement;
+    private static readonly TfliteReferenceFixture Fixture = TfliteReferenceFixture.Load("tf2_mobilenet_v2_1.0_224_ptq");
 
     [Fact]
     public void MeanAndLogitsMatchTflitesBuiltinKernelsByteForByte()
     {
-        Assert.Equal(Fixture.GetProperty("model_sha256").GetString(), Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(TestModels.MobileNetV2))));
-        byte[] pixels = ImageFile.ReadResized(TestModels.GraceHopper, 224, 224, 3).Pixels;
-        Assert.Equal(Fixture.GetProperty("input_sha256").GetString(), Convert.ToHexStringLower(SHA256.HashData(pixels)));
+        byte[] pixels = Fixture.Pixels(TestModels.MobileNetV2, 224);
         var model = QModelImport.Import(TestModels.MobileNetV2, new ImportOptions(Labels: ClassLabels.Read(TestModels.Labels))).Model;
 
         // The MEAN is one layer, the integer mean that rescales, not a dequantize/float pool/quantize sequence.
@@ -33,22 +27,16 @@ public sealed class MobileNetV2ReferenceOutputTests
         Assert.NotNull(mean.OutputQuant);
         Assert.Empty(model.Layers.OfType<DequantizeLayer>());
 
-        var tensor = Assert.Single(Fixture.GetProperty("tensors").EnumerateArray());
-        Assert.Equal(63, tensor.GetProperty("operator").GetInt32());
-        Assert.Equal("int8", tensor.GetProperty("dtype").GetString());
-        sbyte[] expectedMean = Array.ConvertAll(Convert.FromBase64String(tensor.GetProperty("base64").GetString()!), b => (sbyte)b);
-        int cut = model.Layers.ToList().IndexOf(mean);
-        var truncated = new QModel(model.Name, model.InputShape, model.InputLayout, model.Preprocessing, model.InputQuant,
-            Enumerable.Range(0, expectedMean.Length).Select(i => $"{i}").ToArray(), model.Provenance, [.. model.Layers.Take(cut + 1)]) { Rounding = model.Rounding };
+        sbyte[] expectedMean = Fixture.Tensor(63);
         Assert.Equal(1280, expectedMean.Length);
+        var truncated = TfliteReferenceFixture.Truncated(model, model.Layers.ToList().IndexOf(mean), expectedMean.Length);
         Assert.Equal(expectedMean, new ReferenceInterpreter(truncated).Run(pixels).Int8Output!);
 
         // TFLite's logits are the SOFTMAX's int8 input, which is what the import outputs.
-        Assert.Equal("int8", Fixture.GetProperty("logits_dtype").GetString());
-        sbyte[] expected = Array.ConvertAll(Convert.FromBase64String(Fixture.GetProperty("logits_base64").GetString()!), b => (sbyte)b);
+        sbyte[] expected = Fixture.Logits();
         var result = new ReferenceInterpreter(model).Run(pixels);
         Assert.Equal(1001, expected.Length);
         Assert.Equal(expected, result.Int8Output!);
-        Assert.Equal(Fixture.GetProperty("top5")[0].GetInt32(), result.ArgMax);
+        Assert.Equal(Fixture.Top1, result.ArgMax);
     }
 }
