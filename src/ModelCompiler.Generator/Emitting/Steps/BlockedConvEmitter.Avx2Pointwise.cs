@@ -7,7 +7,8 @@ namespace ModelCompiler.Generator.Emitting.Steps;
 
 /// <summary>
 /// The AVX2 kernel of a pointwise (1x1, stride 1, unpadded) layer with 8-bit weights: the int8 input widened to int16
-/// (q + 128, the uint8 copy's values, which the bias fold expects; the step's body then skips that copy) once per chunk of pixels, so that each vpmaddwd meets a broadcast int16 pair (vpbroadcastd from memory, no vpshufb per
+/// (q + 128, the uint8 copy's values, which the bias fold expects; the step's body then skips that copy) once per
+/// chunk of pixels, so that each vpmaddwd meets a broadcast int16 pair (vpbroadcastd from memory, no vpshufb per
 /// pixel and block) and 8 output channels in order (no partial sums, no vphaddd). Against the quarters of
 /// <see cref="WriteWidenedAccumulation"/>, the products are the same (one vpmaddwd per 8 channels x 2 input bytes);
 /// what goes is the shuffle per broadcast and the join per pixel, and half the accumulators, so a step holds 4 pixels.
