@@ -106,17 +106,8 @@ internal static partial class KernelLibrary
     /// then the pair of bytes 2-3 of channels 0-7, of 8-15, each channel's two weights adjacent. A vpmaddwd of one such
     /// vector with a broadcast int16 pair of the input leaves 8 channels' sums in order (no partial sums to join).
     /// </summary>
-    internal static short[] WidenChannelPairs(ReadOnlySpan<char> data, int count)
-    {
-        ReadOnlySpan<sbyte> packed = MemoryMarshal.Cast<char, sbyte>(data);
-        var wide = new short[count];
-        for (int i = 0; i < count; i++)
-        {
-            wide[i] = packed[ChannelPairSource(i)];
-        }
-
-        return wide;
-    }
+    internal static short[] WidenChannelPairs(ReadOnlySpan<char> data, int count) =>
+        Array.ConvertAll(ReorderChannelPairs(data, count), w => (short)w);
 
     /// <summary>
     /// The same weights in the order of <see cref="WidenChannelPairs"/> but still one byte each, for the pointwise layers
