@@ -24,13 +24,29 @@ public sealed class GraphEmitterTests
         Assert.Contains("border (top 0, bottom 1, left 1, right 1)", source);
         Assert.Contains($"ref output, ref staged, 33, 5, 6, 3, 3, 2, 2, {zp("dw7")}, ", source);
 
-        Assert.Contains("int8 Add 'add5' (line n): [10x11x11] -&gt; [10x11x11], 1210 values, TFLite ADD (Int8Addition): zero points " + $"{zp("conv4")} and {zp("conv1")}", source);
+        // add5 is fused into its producer conv4 (the projection), conv4's output its first input.
+        Assert.DoesNotContain("int8 Add '", source);
+        Assert.Contains("Fused with Add 'add5' (line n), the convolution's output first: each range of output rows is added to the other input's in place right after the kernel wrote it, "
+            + "TFLite ADD (Int8Addition): zero points " + $"{zp("conv4")} and {zp("conv1")}", source);
+        Assert.Contains("Step04_conv4_Convolve(ref arena, vectorBits, start, end);", source);
         // Single rounding takes the table addition (its tables a data block of the step); TFLite's rule the arithmetic one.
-        Assert.Contains("AddInt8ByTables(ref first, ref second, ref output, 1210, ref Unsafe.As<char, byte>(ref MemoryMarshal.GetReference(", source);
-        Assert.Contains("_Tables)), " + $"{zp("conv4")}, ", source);
+        const string Operands = "ref Unsafe.Add(ref output, from), ref Unsafe.Add(ref skip, from), ref Unsafe.Add(ref output, from), count, ";
+        Assert.Contains("AddInt8ByTables(" + Operands + "ref Unsafe.As<char, byte>(ref MemoryMarshal.GetReference(Step04_conv4_AddTables)), " + $"{zp("conv4")}, ", source);
         string tflite = Source(GraphBitExactnessTests.WithRounding(model, ModelCompiler.Format.Rounding.Tflite));
-        Assert.Contains("AddInt8<TfliteRounding>(ref first, ref second, ref output, 1210, " + $"{zp("conv4")}, ", tflite);
+        Assert.Contains("AddInt8<TfliteRounding>(" + Operands + $"{zp("conv4")}, ", tflite);
         Assert.DoesNotContain("AddInt8ByTables(", tflite);
+    }
+
+    /// <summary>An addition not fused into a convolution (here a tensor added to itself) is a step calling the shared kernel on the whole tensors.</summary>
+    [Fact]
+    public void AnUnfusedAddStepCallsTheSharedKernelOnTheWholeTensors()
+    {
+        var model = Enumerable.Range(1, 40).Select(seed => new GraphModels(seed).Random("Graph" + seed))
+            .First(m => m.Layers.OfType<AddLayer>().Any(a => a.Inputs[0] == a.Inputs[1]));
+        string source = Source(model);
+        Assert.Contains("int8 Add '", source);
+        Assert.Contains("TFLite ADD (Int8Addition): zero points ", source);
+        Assert.Contains("AddInt8ByTables(ref first, ref second, ref output, ", source);
     }
 
     /// <summary>

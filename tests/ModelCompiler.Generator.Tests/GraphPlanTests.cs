@@ -47,23 +47,52 @@ public sealed class GraphPlanTests
     }
 
     /// <summary>
-    /// The inverted residual block: the stem's output (read by the expansion and, three steps later, by the addition)
-    /// keeps its place while the block's wider tensors come and go, and the arena is smaller than all tensors together.
+    /// The inverted residual block: the stem's output (read by the expansion and, three steps later, by the addition
+    /// fused into the projection) keeps its place while the block's wider tensors come and go, and the arena is smaller
+    /// than all tensors together.
     /// </summary>
     [Fact]
     public void TheSkipTensorLivesUntilTheAdditionAndTheArenaIsShared()
     {
         var model = new GraphModels(5).InvertedResidual();
         var plan = Plan(model);
-        var add = Assert.Single(plan.Steps.OfType<Int8AddStep>());
+        Assert.Empty(plan.Steps.OfType<Int8AddStep>());
+        var project = Assert.Single(plan.Steps.OfType<Int8BlockedConvStep>(), s => s.Add is not null);
         var stem = plan.Steps[0].Output;
-        Assert.Equal(stem, add.Second);
+        Assert.Equal(stem, project.Add!.Skip);
+        Assert.True(project.Add.ConvIsFirst);
         int tensors = plan.Steps.Sum(s => Bytes(s.Output)) + Bytes(plan.Input);
         Assert.True(plan.ArenaBytes < tensors, $"arena {plan.ArenaBytes} bytes, tensors {tensors} bytes");
-        foreach (var step in plan.Steps.Skip(1).TakeWhile(s => s is not Int8AddStep))
+        foreach (var step in plan.Steps.Skip(1).TakeWhile(s => s != project).Append(project))
         {
             Assert.False(Overlap(step.Output, stem), $"{step.MethodName} writes over the skip tensor");
         }
+    }
+
+    /// <summary>
+    /// An addition is fused into the convolution before it only when that convolution's output has no other reader and
+    /// the addition reads another tensor; the fused step carries the addition's constants in the layer's input order.
+    /// </summary>
+    [Fact]
+    public void AnAdditionIsFusedOnlyIntoAConvolutionItAloneReads()
+    {
+        var plans = Enumerable.Range(1, 40).Select(seed => (Model: new GraphModels(seed) { SevenBitWeights = seed % 2 == 0 }.Random("Graph" + seed), Seed: seed))
+            .Select(m => (m.Model, Plan: Plan(m.Model))).ToList();
+        var fused = plans.SelectMany(p => p.Plan.Steps.OfType<Int8BlockedConvStep>()).Where(s => s.Add is not null).ToList();
+        Assert.Contains(fused, s => s.Add!.ConvIsFirst);
+        Assert.Contains(fused, s => !s.Add!.ConvIsFirst);
+        Assert.Contains(fused, s => s.Add!.Activation.ToString() == nameof(Activation.Relu6));
+        foreach (var (model, plan) in plans)
+        {
+            var graph = TensorChain.InferGraph(model);
+            int adds = model.Layers.Count(l => l is AddLayer);
+            int fusible = Enumerable.Range(1, model.Layers.Count - 1).Count(i => model.Layers[i] is AddLayer && model.Layers[i - 1] is Conv2DLayer
+                && graph.InputsOf(i).Distinct().Count() == 2 && graph.InputsOf(i).Contains(ModelGraph.OutputOf(i - 1)) && graph.ConsumersOf(ModelGraph.OutputOf(i - 1)).Count == 1);
+            Assert.Equal(fusible, plan.Steps.OfType<Int8BlockedConvStep>().Count(s => s.Add is not null));
+            Assert.Equal(adds - fusible, plan.Steps.OfType<Int8AddStep>().Count());
+        }
+
+        Assert.Contains(plans, p => p.Plan.Steps.OfType<Int8AddStep>().Any());
     }
 
     /// <summary>GraphBitExactnessTests' float addition model compiles its addition as a float32 step with the fused activation.</summary>
@@ -126,6 +155,7 @@ public sealed class GraphPlanTests
     {
         Int8AddStep add => [add.Input, add.Second],
         FloatAddStep add => [add.Input, add.Second],
+        Int8BlockedConvStep { Add: { } add } conv => [conv.Input, add.Skip],
         _ => [step.Input],
     };
 

@@ -20,6 +20,8 @@ public sealed class IntraOpTests
         ["seven-bit 3", VectorPaths.Description],
         ["int8 4", VectorPaths.Description],
         ["fashion 5", VectorPaths.Description],
+        ["mobilenet 6", VectorPaths.Description],
+        ["residual 7", VectorPaths.Description],
     ];
 
     [Theory]
@@ -141,6 +143,10 @@ public sealed class IntraOpTests
         {
             "seven-bit" => new TestModels(200 + seed) { SevenBitWeights = true }.RandomInt8(),
             "int8" => new TestModels(200 + seed).RandomInt8(),
+
+            // Graphs whose additions are fused into their projections, so that each thread's rows are added by it.
+            "mobilenet" => new GraphModels(200 + seed) { SevenBitWeights = true }.IntelMobileNetLike("IntraOpMobileNet"),
+            "residual" => new GraphModels(200 + seed).InvertedResidual(),
             _ => new TestModels(200 + seed) { SevenBitWeights = true }.FashionCnn(),
         };
     }

@@ -6,7 +6,9 @@ namespace ModelCompiler.Generator.Planning;
 /// <summary>
 /// The one place where layers are fused or dropped before lowering: a MaxPool2D runs inside the int8 Conv2D before it
 /// when that convolution's kernel can take it (<see cref="Conv2DLowering.CanFuse"/>) and the pool is the convolution
-/// output's only reader; a chw Flatten followed by a Dense that is its only reader is folded into the Dense's weight
+/// output's only reader; an int8 Add whose one input is the int8 Conv2D just before it, its only reader, runs on each
+/// range of the convolution's output rows right after the kernel wrote them, in place, while they are in cache (the
+/// inverted residual's projection and skip); a chw Flatten followed by a Dense that is its only reader is folded into the Dense's weight
 /// order; a Flatten whose two orders agree (hwc, 1x1 or one channel) costs nothing (its output is its input's buffer);
 /// the final Softmax is not computed (the API applies it on request). Every other layer is a unit of its own. A chain
 /// (format version 1, or a version 2 graph whose layers each read the previous one) groups exactly as before graphs.
@@ -57,6 +59,19 @@ internal static class LayerFusion
                     && WindowGeometry.Of(tensors[output].Shape, tensors[output + 1].Shape, pool.PoolHeight, pool.PoolWidth, pool.StrideHeight, pool.StrideWidth, pool.Padding) is var window
                     && Conv2DLowering.CanFuse(conv, pool, window):
                     units.Add(new GraphUnit(new LoweringUnit(conv, input, tensors[output], new FusedPoolLayer(pool, window, tensors[output + 1]), null), reads, output + 1));
+                    i += 2;
+                    continue;
+
+                case Conv2DLayer conv when nextIsSoleReader && layers[i + 1] is AddLayer add
+                    && graph.InputsOf(i + 1) is var addReads && addReads[0] != addReads[1]
+                    && Conv2DLowering.CanFuse(conv, tensors[output], tensors[output + 1]):
+                    bool convIsFirst = addReads[0] == output;
+                    int skip = convIsFirst ? addReads[1] : addReads[0];
+                    var fusedAdd = new FusedAddLayer(add, tensors[skip], convIsFirst, tensors[output + 1], add.RoundingIn(model));
+                    units.Add(new GraphUnit(
+                        new LoweringUnit(conv, input, tensors[output], null, null) { Inputs = [input, tensors[skip]], Add = fusedAdd },
+                        [reads[0], skip],
+                        output + 1));
                     i += 2;
                     continue;
 

@@ -15,7 +15,9 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
         $"int8 Conv2D {Layer(s.Source)}, {Window(s.Spec)}, {Int8Stage(s.Spec.Activation, s.Requantization, s.InputZeroPoint)}, "
         + $"{s.OutputChannels} filters (padded {s.PaddedOutputChannels}); {WeightRange(s)} weights: register-blocked u8 x s8 kernel on a {s.PaddedHeight}x{s.PaddedWidth}x{s.Conv.Channels} uint8 copy of the input, "
         + $"{s.Pixels} pixels x {s.Vectors * WeightPacking.Lanes} channels per step, {s.Groups} groups of 4 bytes per kernel row"
-        + (s.Fused is { } pool ? $"; {FusedPoolText(pool)}: one pool window per step, the max is taken over int32 accumulators, the pre-pool tensor is never stored." : ".");
+        + (s.Fused is { } pool ? $"; {FusedPoolText(pool)}: one pool window per step, the max is taken over int32 accumulators, the pre-pool tensor is never stored." : ".")
+        + (s.Add is { } add ? $" Fused with Add '{Printable(add.Name)}' (line {add.Line}), the convolution's output {(add.ConvIsFirst ? "first" : "second")}: each range of output rows is added "
+            + $"to the other input's in place right after the kernel wrote it, {Int8AddEmitter.Describe(add.Stage, add.Activation)}." : "");
 
     /// <summary>A fused pool as the conv comments name it.</summary>
     private static string FusedPoolText(FusedPool pool) =>
@@ -48,8 +50,31 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
         return new WorkSplit(Steps(s).Rows, s.Pool is null ? "output rows" : "pooled output rows", macs);
     }
 
-    /// <summary>The widest kernel the CPU runs over rows [start, end); the 16 staged accumulators of the narrower paths are the thread's own.</summary>
+    /// <summary>
+    /// The widest kernel the CPU runs over rows [start, end); the 16 staged accumulators of the narrower paths are the
+    /// thread's own. With a fused addition the kernels are called by <c>_Convolve</c> and the rows are then added.
+    /// </summary>
     protected override void WriteRange(SourceWriter w, Int8BlockedConvStep s)
+    {
+        if (s.Add is not { } add)
+        {
+            WriteKernelDispatch(w, s);
+            return;
+        }
+
+        int rowValues = s.Conv.OutputWidth * s.OutputChannels;
+        w.WriteLine($"{s.MethodName}_Convolve(ref arena, vectorBits, start, end);");
+        w.WriteLine($"// Add '{Printable(add.Name)}' (line {add.Line}) on the rows just written, still in cache; the kernels write no row outside [start, end).");
+        w.WriteLine($"ref sbyte output = ref At<sbyte>(ref arena, {Int(s.Output.Offset)}); // {Int(s.Output.Length)} values");
+        w.WriteLine($"ref sbyte skip = ref At<sbyte>(ref arena, {Int(add.Skip.Offset)}); // {Int(add.Skip.Length)} values");
+        w.WriteLine($"int from = start * {Int(rowValues)}, count = (end - start) * {Int(rowValues)};");
+        string conv = "ref Unsafe.Add(ref output, from)", other = "ref Unsafe.Add(ref skip, from)";
+        w.WriteLine(Int8AddEmitter.KernelCall(
+            add.Stage, add.Tables is null ? null : DataReference(s.MethodName + "_AddTables", "byte"), add.ConvIsFirst ? conv : other, add.ConvIsFirst ? other : conv, conv, "count"));
+    }
+
+    /// <summary>The kernel dispatch over rows [start, end): the range method's body, or <c>_Convolve</c>'s with a fused addition.</summary>
+    private static void WriteKernelDispatch(SourceWriter w, Int8BlockedConvStep s)
     {
         w.WriteLine($"ref sbyte output = ref At<sbyte>(ref arena, {Int(s.Output.Offset)}); // {Int(s.Output.Length)} values");
         w.WriteLine($"ref byte padded = ref At<byte>(ref arena, {Int(s.UnsignedInputOffset)});");
@@ -82,10 +107,25 @@ internal sealed partial class BlockedConvEmitter : StepEmitter<Int8BlockedConvSt
         WriteRequantizationConstants(w, s.MethodName, s.RequantizationConstants, s.Requantization);
         WriteNarrowInputData(w, s);
         WriteWidenedData(w, s);
+        if (s.Add is { } add)
+        {
+            Int8AddEmitter.WriteTables(w, s.MethodName + "_AddTables", add.Tables);
+        }
     }
 
     protected override void WriteKernels(SourceWriter w, Int8BlockedConvStep s)
     {
+        if (s.Add is not null)
+        {
+            w.WriteLine($"/// <summary>The convolution of output rows [start, end) of {s.MethodName}, before its fused addition.</summary>");
+            using (w.OpenBlock($"private static void {s.MethodName}_Convolve(ref byte arena, int vectorBits, int start, int end)"))
+            {
+                WriteKernelDispatch(w, s);
+            }
+
+            w.WriteLine();
+        }
+
         WriteAvx512Vnni(w, s);
         WriteNarrowInputKernel(w, s);
         w.WriteLine();

@@ -17,15 +17,20 @@ internal sealed class AddLowering : LayerLowering<AddLayer>
             return LoweredStep.Of(unit.Produced, (method, buffers) => new FloatAddStep(method, buffers.Inputs[0], buffers.Output, unit.Source, buffers.Inputs[1], add.Activation));
         }
 
-        QuantParams first = unit.Inputs[0].Quant!.Value, second = unit.Inputs[1].Quant!.Value;
-        var multipliers = Int8Addition.MultipliersFor(first.Scale, second.Scale, outQuant.Scale);
-        var (min, max) = Quantizer.ActivationRange(add.Activation, outQuant);
+        var (stage, tables) = Int8Stage(add, unit.Inputs[0].Quant!.Value, unit.Inputs[1].Quant!.Value, outQuant, unit.Rounding);
+        return LoweredStep.Of(unit.Produced, (method, buffers) => new Int8AddStep(method, buffers.Inputs[0], buffers.Output, unit.Source, buffers.Inputs[1], add.Activation, stage, tables));
+    }
+
+    /// <summary>The folded constants of an int8 addition and its lookup tables where they apply; also for an addition fused into a convolution.</summary>
+    public static (AdditionStage Stage, ImmutableEquatableArray<byte>? Tables) Int8Stage(AddLayer add, QuantParams first, QuantParams second, QuantParams output, Rounding rounding)
+    {
+        var multipliers = Int8Addition.MultipliersFor(first.Scale, second.Scale, output.Scale);
+        var (min, max) = Quantizer.ActivationRange(add.Activation, output);
         var stage = new AdditionStage(
             first.ZeroPoint, multipliers.First.Multiplier, multipliers.First.Shift,
             second.ZeroPoint, multipliers.Second.Multiplier, multipliers.Second.Shift,
-            multipliers.Output.Multiplier, multipliers.Output.Shift, outQuant.ZeroPoint, min, max, unit.Rounding);
-        var tables = AdditionTables.For(stage)?.ToEquatableArray();
-        return LoweredStep.Of(unit.Produced, (method, buffers) => new Int8AddStep(method, buffers.Inputs[0], buffers.Output, unit.Source, buffers.Inputs[1], add.Activation, stage, tables));
+            multipliers.Output.Multiplier, multipliers.Output.Shift, output.ZeroPoint, min, max, rounding);
+        return (stage, AdditionTables.For(stage)?.ToEquatableArray());
     }
 }
 

@@ -19,6 +19,14 @@ internal sealed class Conv2DLowering : LayerLowering<Conv2DLayer>
         _ => false,
     };
 
+    /// <summary>
+    /// Whether an int8 Add over this convolution's output (<paramref name="convOutput"/>) can run inside the convolution's
+    /// step: the register-blocked kernel (its every path writes only the output rows of its range, so that the rows can
+    /// be added as soon as a range is done) and an int8 addition.
+    /// </summary>
+    public static bool CanFuse(Conv2DLayer conv, TensorInfo convOutput, TensorInfo addOutput) =>
+        conv.Weights is Int8Weights { WeightZeroPoint: 0 } && convOutput.Quant is not null && addOutput.Quant is not null;
+
     protected override LoweredStep Lower(Conv2DLayer conv, LoweringUnit unit)
     {
         var geometry = WindowGeometry.Of(unit.Input.Shape, unit.Output.Shape, conv.KernelHeight, conv.KernelWidth, conv.StrideHeight, conv.StrideWidth, conv.Padding);
@@ -45,12 +53,24 @@ internal sealed class Conv2DLowering : LayerLowering<Conv2DLayer>
         var output = Int8OutputStage.For(unit, conv.Activation, inQuant, w8, unit.Output.Quant!.Value, k, inQuant.ZeroPoint + 128, paddedCout, padMultipliers: true);
         var weights = BlockedConvLowering.PackWeights(w8.Values, cout, cin, conv.KernelHeight, conv.KernelWidth, paddedCout, groups).ToEquatableArray();
         var constants = NarrowRequantization.ConstantsFor(output, paddedCout).ToEquatableArray();
+        var add = unit.Add is { } a ? FusedAdditionOf(a, unit.Output) : null;
         return new LoweredStep(
             unit.Produced,
             [new("unsigned input", (paddedHeight * paddedWidth * cin) + 4), new("accumulators", 4 * WeightPacking.Lanes)],
             (method, buffers) => new Int8BlockedConvStep(
                 method, buffers.Input, buffers.Output, unit.Source, spec, pool, inQuant.ZeroPoint, layout, weights, output, constants,
-                buffers.Scratch("unsigned input"), buffers.Scratch("accumulators")));
+                buffers.Scratch("unsigned input"), buffers.Scratch("accumulators"))
+            {
+                Add = add?.Invoke(buffers.Inputs[1]),
+            });
+    }
+
+    /// <summary>The fused addition's constants, in the addition's input order, given where its other input lies.</summary>
+    private static Func<BufferSlice, FusedAddition> FusedAdditionOf(FusedAddLayer add, TensorInfo convOutput)
+    {
+        QuantParams conv = convOutput.Quant!.Value, skip = add.Skip.Quant!.Value;
+        var (stage, tables) = AddLowering.Int8Stage(add.Layer, add.ConvIsFirst ? conv : skip, add.ConvIsFirst ? skip : conv, add.Output.Quant!.Value, add.Rounding);
+        return slice => new FusedAddition(add.Layer.Name, add.Layer.Line, add.Layer.Activation, stage, tables, add.ConvIsFirst, slice);
     }
 
     private static LoweredStep Float(Conv2DLayer conv, LoweringUnit unit, ConvSpec spec)
@@ -93,6 +113,9 @@ internal sealed record Int8BlockedConvStep(
     int UnsignedInputOffset,
     int AccumulatorOffset) : StepPlan(MethodName, Input, Output, Source)
 {
+    /// <summary>The int8 Add run on each range of output rows right after the kernel, in place (LayerFusion), or null.</summary>
+    public FusedAddition? Add { get; init; }
+
     public WindowGeometry Conv => Spec.Geometry;
 
     public WindowGeometry? Pool => Fused?.Window;
@@ -120,6 +143,12 @@ internal sealed record Int8BlockedConvStep(
     /// <summary>Bytes of one 16-channel block of packed weights.</summary>
     public int BlockBytes => Conv.KernelHeight * Groups * 64;
 }
+
+/// <summary>
+/// An int8 Add fused into a convolution: its layer, constants and tables (as <see cref="Int8AddStep"/>'s), whether the
+/// convolution's output is its first input, and its other input (<see cref="Skip"/>).
+/// </summary>
+internal sealed record FusedAddition(string Name, int Line, Activation Activation, AdditionStage Stage, ImmutableEquatableArray<byte>? Tables, bool ConvIsFirst, BufferSlice Skip);
 
 /// <summary>Float-domain Conv2D (float32, dynamic int8 or float16), weights <c>[Cout/16][Kh][Kw][Cin][16]</c>.</summary>
 internal sealed record FloatConvStep(

@@ -34,7 +34,8 @@ internal abstract class LayerLowering<TLayer> : LayerLowering
 
 /// <summary>
 /// A layer to lower, with its input and output tensors and what fusion gave it: the max pool it absorbs (then
-/// <see cref="Produced"/> is the pool's output) or the shape of a chw Flatten folded into its weight order.
+/// <see cref="Produced"/> is the pool's output), the addition it absorbs (<see cref="Add"/>; then the addition's output)
+/// or the shape of a chw Flatten folded into its weight order.
 /// </summary>
 internal sealed record LoweringUnit(Layer Layer, TensorInfo Input, TensorInfo Output, FusedPoolLayer? Pool, TensorShape? FoldedChw)
 {
@@ -44,8 +45,11 @@ internal sealed record LoweringUnit(Layer Layer, TensorInfo Input, TensorInfo Ou
     /// <summary>The model's requantization rule (the <c>.qmodel</c> header's <c>rounding</c>).</summary>
     public Rounding Rounding { get; init; }
 
-    /// <summary>The tensor the unit leaves in the arena: the fused pool's output, else the layer's.</summary>
-    public TensorInfo Produced => Pool?.Output ?? Output;
+    /// <summary>The addition that runs on this convolution's output rows as they are computed, or null.</summary>
+    public FusedAddLayer? Add { get; init; }
+
+    /// <summary>The tensor the unit leaves in the arena: the fused pool's or addition's output, else the layer's.</summary>
+    public TensorInfo Produced => Pool?.Output ?? Add?.Output ?? Output;
 
     /// <summary>Where the layer is in the model file, and its shapes (what the emitted comment names).</summary>
     public LayerSource Source => new(Layer.Name, Layer.Line, Input.Shape, Output.Shape);
@@ -53,6 +57,13 @@ internal sealed record LoweringUnit(Layer Layer, TensorInfo Input, TensorInfo Ou
 
 /// <summary>A MaxPool2D fused into the convolution before it.</summary>
 internal sealed record FusedPoolLayer(Pool2DLayer Layer, WindowGeometry Window, TensorInfo Output);
+
+/// <summary>
+/// An int8 Add fused into the convolution before it: <see cref="Skip"/> is its other input, <see cref="ConvIsFirst"/>
+/// whether the convolution's output is its first input (the addition's constants depend on the order), and
+/// <see cref="Rounding"/> the addition's own rule (a layer may override the model's).
+/// </summary>
+internal sealed record FusedAddLayer(AddLayer Layer, TensorInfo Skip, bool ConvIsFirst, TensorInfo Output, Rounding Rounding);
 
 /// <summary>A scratch buffer a step needs for itself, by name, during that step only.</summary>
 internal readonly record struct ScratchRequest(string Name, int Bytes);
