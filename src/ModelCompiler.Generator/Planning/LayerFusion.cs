@@ -8,10 +8,11 @@ namespace ModelCompiler.Generator.Planning;
 /// when that convolution's kernel can take it (<see cref="Conv2DLowering.CanFuse"/>) and the pool is the convolution
 /// output's only reader; an int8 Add whose one input is the int8 Conv2D just before it, its only reader, runs on each
 /// range of the convolution's output rows right after the kernel wrote them, in place, while they are in cache (the
-/// inverted residual's projection and skip); a chw Flatten followed by a Dense that is its only reader is folded into the Dense's weight
-/// order; a Flatten whose two orders agree (hwc, 1x1 or one channel) costs nothing (its output is its input's buffer);
-/// the final Softmax is not computed (the API applies it on request). Every other layer is a unit of its own. A chain
-/// (format version 1, or a version 2 graph whose layers each read the previous one) groups exactly as before graphs.
+/// inverted residual's projection and skip); a chw Flatten followed by a Dense that is its only reader is folded into
+/// the Dense's weight order; a Flatten whose two orders agree (hwc, 1x1 or one channel) costs nothing (its output is
+/// its input's buffer); the final Softmax is not computed (the API applies it on request). Every other layer is a unit
+/// of its own. A chain (format version 1, or a version 2 graph whose layers each read the previous one) groups exactly
+/// as before graphs.
 /// </summary>
 internal static class LayerFusion
 {
