@@ -50,10 +50,13 @@ internal static partial class KernelLibrary
             return;
         }
 
+        // The byte-quad question does not depend on the input: the padded path is told the answer instead of scanning
+        // the weights again (it asks only under the same AVX2 condition as above).
         ZeroPad(ref Unsafe.As<sbyte, byte>(ref input), ref Unsafe.As<sbyte, byte>(ref padded), inputHeight, inputWidth, channels, top, bottom, left, right, fill, vectorBits);
         DepthwiseConvInt8<TRounding>(
             ref padded, ref weights, ref bias, ref multipliers, ref shifts, ref constants, ref output, ref staged, left + inputWidth + right, channels,
-            outputHeight, outputWidth, kernelHeight, kernelWidth, strideHeight, strideWidth, zeroPoint, min, max, narrowRequantization, vectorBits);
+            outputHeight, outputWidth, kernelHeight, kernelWidth, strideHeight, strideWidth, zeroPoint, min, max, narrowRequantization, vectorBits,
+            byteQuadsRuledOut: true);
     }
 
     /// <summary>The input columns one output row's windows read (with pixel pairs, 32-byte columns: j and j + 1).</summary>

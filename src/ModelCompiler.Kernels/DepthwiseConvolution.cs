@@ -26,11 +26,12 @@ internal static partial class KernelLibrary
     /// (each input cell interleaved once per output row, all the channels), else a 3x3 kernel to
     /// <see cref="DepthwiseAvx2WordPairs{TRounding}"/> (any weights: int16 pairs built once per output row, vpmaddwd) and
     /// other kernels to <see cref="DepthwiseAvx2Blocks{TRounding}"/> (cell pairs by vpmaddwd, four pixels a step); all requantize in vectors (the narrow form), and the rest of the channels, fewer than 16, take the pixel loop here.
+    /// <paramref name="byteQuadsRuledOut"/>: the caller already found that the byte-quad kernel does not take this layer.
     /// </summary>
     internal static void DepthwiseConvInt8<TRounding>(
         ref sbyte input, ref sbyte weights, ref int bias, ref int multipliers, ref int shifts, ref long constants, ref sbyte output, ref int staged,
         int inputWidth, int channels, int outputHeight, int outputWidth, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth,
-        int zeroPoint, int min, int max, bool narrowRequantization, int vectorBits)
+        int zeroPoint, int min, int max, bool narrowRequantization, int vectorBits, bool byteQuadsRuledOut = false)
         where TRounding : struct
     {
         if (TakesWidenedRows(vectorBits, kernelHeight, kernelWidth, strideHeight, strideWidth, channels, inputWidth))
@@ -47,7 +48,7 @@ internal static partial class KernelLibrary
         if (!(vectorBits >= 512 && Avx512BW.IsSupported) && vectorBits >= 256 && Avx2.IsSupported)
         {
             firstChannel = channels & ~15;
-            if (TakesAvx2ByteQuads(ref weights, kernelHeight, kernelWidth, strideWidth, channels, outputWidth, narrowRequantization, out bool twoPixels))
+            if (!byteQuadsRuledOut && TakesAvx2ByteQuads(ref weights, kernelHeight, kernelWidth, strideWidth, channels, outputWidth, narrowRequantization, out bool twoPixels))
             {
                 // The border is in place: every row and column the windows read lies inside the input.
                 DepthwiseAvx2ByteQuads<TRounding>(
