@@ -53,7 +53,6 @@ internal sealed class Conv2DLowering : LayerLowering<Conv2DLayer>
         var output = Int8OutputStage.For(unit, conv.Activation, inQuant, w8, unit.Output.Quant!.Value, k, inQuant.ZeroPoint + 128, paddedCout, padMultipliers: true);
         var weights = BlockedConvLowering.PackWeights(w8.Values, cout, cin, conv.KernelHeight, conv.KernelWidth, paddedCout, groups).ToEquatableArray();
         var constants = NarrowRequantization.ConstantsFor(output, paddedCout).ToEquatableArray();
-        var add = unit.Add is { } a ? FusedAdditionOf(a, unit.Output) : null;
         return new LoweredStep(
             unit.Produced,
             [new("unsigned input", (paddedHeight * paddedWidth * cin) + 4), new("accumulators", 4 * WeightPacking.Lanes)],
@@ -61,16 +60,16 @@ internal sealed class Conv2DLowering : LayerLowering<Conv2DLayer>
                 method, buffers.Input, buffers.Output, unit.Source, spec, pool, inQuant.ZeroPoint, layout, weights, output, constants,
                 buffers.Scratch("unsigned input"), buffers.Scratch("accumulators"))
             {
-                Add = add?.Invoke(buffers.Inputs[1]),
+                Add = unit.Add is { } add ? FusedAdditionOf(add, unit.Output, buffers.Inputs[1]) : null,
             });
     }
 
-    /// <summary>The fused addition's constants, in the addition's input order, given where its other input lies.</summary>
-    private static Func<BufferSlice, FusedAddition> FusedAdditionOf(FusedAddLayer add, TensorInfo convOutput)
+    /// <summary>The fused addition's constants, in the addition's input order, and where its other input (<paramref name="skip"/>) lies.</summary>
+    private static FusedAddition FusedAdditionOf(FusedAddLayer add, TensorInfo convOutput, BufferSlice skip)
     {
-        QuantParams conv = convOutput.Quant!.Value, skip = add.Skip.Quant!.Value;
-        var (stage, tables) = AddLowering.Int8Stage(add.Layer, add.ConvIsFirst ? conv : skip, add.ConvIsFirst ? skip : conv, add.Output.Quant!.Value, add.Rounding);
-        return slice => new FusedAddition(add.Layer.Name, add.Layer.Line, add.Layer.Activation, stage, tables, add.ConvIsFirst, slice);
+        QuantParams conv = convOutput.Quant!.Value, other = add.Skip.Quant!.Value;
+        var (stage, tables) = AddLowering.Int8Stage(add.Layer, add.ConvIsFirst ? conv : other, add.ConvIsFirst ? other : conv, add.Output.Quant!.Value, add.Rounding);
+        return new FusedAddition(add.Layer.Name, add.Layer.Line, add.Layer.Activation, stage, tables, add.ConvIsFirst, skip);
     }
 
     private static LoweredStep Float(Conv2DLayer conv, LoweringUnit unit, ConvSpec spec)
