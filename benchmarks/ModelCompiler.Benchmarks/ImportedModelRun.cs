@@ -57,7 +57,7 @@ public static class ImportedModelRun
 
         text.AppendLine("  ratio = median / generated median (above 1: slower than the generated code). Target (issue 13): ORT int8 >= 1.30.");
         var integerEngines = medians.Where(m => m.Key is EngineKind.Generated or EngineKind.OrtInt8).OrderBy(m => m.Key);
-        text.Append(MultiplyCeiling.Against(model.StepTiming!.Macs.Sum(), integerEngines.Select(m => (m.Key.Title(), m.Value / 1e3))));
+        text.Append(MultiplyCeiling.Against(model.StepTiming!.Macs.Sum(), integerEngines.Select(m => (m.Key, m.Value / 1e3))));
         return text.ToString();
     }
 

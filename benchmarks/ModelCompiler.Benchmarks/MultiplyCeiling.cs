@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using System.Text;
+using ModelCompiler.Benchmarks.Engines;
 
 namespace ModelCompiler.Benchmarks;
 
@@ -46,26 +47,38 @@ public static class MultiplyCeiling
         return (Median(exact), Median(bytes));
     }
 
-    /// <summary>The lines that set a model's measured medians (microseconds, by engine title) against the ceiling.</summary>
-    public static string Against(long macs, IEnumerable<(string Engine, double Micros)> medians)
+    /// <summary>One line: both ceilings and their ratio, or that this CPU cannot run the loops.</summary>
+    public static string Describe((double Exact, double Bytes) ceilings)
     {
-        var (exact, bytes) = Measure();
+        var (exact, bytes) = ceilings;
+        return double.IsNaN(exact)
+            ? "multiply-accumulate ceiling: not measured (this CPU has no AVX2)"
+            : FormattableString.Invariant(
+                $"multiply-accumulate ceiling of one core, activations in registers, weights in L1 (load average {LoadAverage.Now()}): exact int16 pairs (the generated 8-bit loop) {exact:N1} GMAC/s, u8 x s8 as ORT's MLAS {bytes:N1} GMAC/s ({bytes / exact:N2}x)");
+    }
+
+    /// <summary>
+    /// The lines that set a model's measured medians (microseconds) against the ceiling of each engine's own loop: ONNX
+    /// Runtime int8's the u8 x s8 one, the generated code's the exact one.
+    /// </summary>
+    public static string Against(long macs, IEnumerable<(EngineKind Engine, double Micros)> medians)
+    {
+        var ceilings = Measure();
         var text = new StringBuilder();
+        text.AppendLine("  " + Describe(ceilings));
+        var (exact, bytes) = ceilings;
         if (double.IsNaN(exact))
         {
-            text.AppendLine("  multiply-accumulate ceiling: not measured (this CPU has no AVX2)");
             return text.ToString();
         }
 
-        text.AppendLine(CultureInfo.InvariantCulture,
-            $"  multiply-accumulate ceiling of one core, activations in registers, weights in L1 (load average {LoadAverage.Now()}): exact int16 pairs (the generated 8-bit loop) {exact:N1} GMAC/s, u8 x s8 as ORT's MLAS {bytes:N1} GMAC/s ({bytes / exact:N2}x)");
         text.AppendLine(CultureInfo.InvariantCulture,
             $"  the model's {macs:N0} MACs at the exact ceiling alone: {macs / exact / 1e3:N0} us; each engine's MACs / median, and its share of that engine's own loop's ceiling:");
         foreach (var (engine, micros) in medians)
         {
             double rate = macs / micros / 1e3;
-            double ceiling = engine.Contains("ONNX", StringComparison.Ordinal) ? bytes : exact;
-            text.AppendLine(CultureInfo.InvariantCulture, $"    {engine,-24} {rate,6:N1} GMAC/s  {rate / ceiling,6:P0}");
+            double ceiling = engine == EngineKind.OrtInt8 ? bytes : exact;
+            text.AppendLine(CultureInfo.InvariantCulture, $"    {engine.Title(),-24} {rate,6:N1} GMAC/s  {rate / ceiling,6:P0}");
         }
 
         return text.ToString();

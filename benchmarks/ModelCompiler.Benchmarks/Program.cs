@@ -52,8 +52,7 @@ internal static class Program
 
             if (result.GetValue(multiplyCeiling))
             {
-                var (exact, bytes) = MultiplyCeiling.Measure();
-                Console.WriteLine(FormattableString.Invariant($"one core, activations in registers, weights in L1 (load average {LoadAverage.Now()}): exact int16 pairs {exact:N1} GMAC/s, u8 x s8 as ORT's MLAS {bytes:N1} GMAC/s ({bytes / exact:N2}x)"));
+                Console.WriteLine(MultiplyCeiling.Describe(MultiplyCeiling.Measure()));
                 return 0;
             }
 
